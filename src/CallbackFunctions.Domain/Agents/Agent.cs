@@ -1,0 +1,30 @@
+using System.Collections.Immutable;
+
+namespace CallbackFunctions.Domain.Agents;
+
+/// <summary>
+/// An agent as the domain sees it: who they are, which queues they serve, whether they said they are available, and
+/// whether a callback currently holds them (from the offer until their leg ends).
+/// </summary>
+public sealed record Agent
+{
+    public required string Id { get; init; }
+    public required string Name { get; init; }
+    public required string Phone { get; init; }
+    public required ImmutableArray<string> Queues { get; init; }
+    public bool Available { get; init; }
+    /// <summary>The callback offer holding this agent ("{callbackId}/{offer}"), or null when free.</summary>
+    public string? HeldBy { get; init; }
+    /// <summary>When the agent last became free; the longest idle is offered first.</summary>
+    public DateTimeOffset IdleSince { get; init; }
+
+    public bool Serves(string queue) => Queues.Contains(queue, StringComparer.OrdinalIgnoreCase);
+
+    public bool IsFree => Available && HeldBy is null;
+
+    public Agent Hold(string holder) => this with { HeldBy = holder };
+
+    public Agent Release(DateTimeOffset now) => this with { HeldBy = null, IdleSince = now };
+
+    public static string Holder(string callbackId, int offer) => $"{callbackId}/{offer}";
+}

@@ -1,0 +1,308 @@
+using System.Collections.Immutable;
+using CallbackFunctions.Domain.Agents;
+
+namespace CallbackFunctions.Domain.Callbacks;
+
+/// <summary>What a new callback is made from: a lost inbound call or an IVR request.</summary>
+public sealed record NewCallback(
+    string Id,
+    string Queue,
+    string Caller,
+    string CallerId,
+    CallbackOrigin Origin,
+    string? OriginalCallSid,
+    string Reason,
+    TimeSpan? FirstDelay = null);
+
+/// <summary>
+/// A callback and its whole lifecycle. Immutable: every event returns a <see cref="Decision"/> with the new state and
+/// the commands to carry out. The time is always a parameter; nothing here reads a clock or does I/O.
+/// </summary>
+public sealed record Callback
+{
+    public required string Id { get; init; }
+    public required string Queue { get; init; }
+    /// <summary>The customer's number, E.164.</summary>
+    public required string Caller { get; init; }
+    /// <summary>The number the customer dialled; presented as caller ID on our calls (seed 001).</summary>
+    public required string CallerId { get; init; }
+    public required CallbackOrigin Origin { get; init; }
+    public string? OriginalCallSid { get; init; }
+    public required CallbackStatus Status { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public required DateTimeOffset ExpiresAt { get; init; }
+    /// <summary>When the current or next attempt is due.</summary>
+    public required DateTimeOffset DueAt { get; init; }
+    public required CallbackPolicy Policy { get; init; }
+    /// <summary>The number of the current (or last) customer attempt; 0 before the first.</summary>
+    public int Attempt { get; init; }
+    /// <summary>True from the first offer of an attempt until its customer leg ends.</summary>
+    public bool AttemptOpen { get; init; }
+    /// <summary>Agent offers made so far, across attempts; numbers each agent leg.</summary>
+    public int Offer { get; init; }
+    public AgentLeg? AgentLeg { get; init; }
+    public CustomerLeg? CustomerLeg { get; init; }
+    /// <summary>Agents already offered in the current round, skipped until the round is over.</summary>
+    public ImmutableArray<string> TriedAgents { get; init; } = [];
+    /// <summary>True while no agent is free; the callback is offered as soon as one frees up (seed 000).</summary>
+    public bool WaitingForAgent { get; init; }
+    /// <summary>Bumped whenever the wake-up moves; a wake-up message of another generation is stale.</summary>
+    public long Generation { get; init; }
+    /// <summary>The next wake-up (due attempt, ring watchdog, expiry); null once terminal.</summary>
+    public DateTimeOffset? WakeAt { get; init; }
+    public ImmutableArray<TimelineEvent> Timeline { get; init; } = [];
+
+    public bool IsLive => !Status.IsTerminal();
+
+    public static Decision Create(NewCallback request, CallbackPolicy policy, DateTimeOffset now)
+    {
+        if (policy.MaxAttempts == 0) throw new ArgumentException("a policy needs at least one interval", nameof(policy));
+        var due = now + (request.FirstDelay ?? policy.Intervals[0]);
+        // seed 000: 60 minutes in the dial-back queue from the lost call. An IVR request is a chosen time, so its
+        // window starts when the caller asked to be called.
+        var expires = (request.Origin == CallbackOrigin.IvrRequest ? due : now) + policy.Expiry;
+        var callback = new Callback
+        {
+            Id = request.Id,
+            Queue = request.Queue,
+            Caller = request.Caller,
+            CallerId = request.CallerId,
+            Origin = request.Origin,
+            OriginalCallSid = request.OriginalCallSid,
+            Status = CallbackStatus.Queued,
+            CreatedAt = now,
+            DueAt = due,
+            ExpiresAt = expires,
+            Policy = policy,
+            Generation = 1,
+            WakeAt = due,
+            Timeline = [new TimelineEvent(now, null, CallbackStatus.Queued, request.Reason, TimelineEvent.Sids(("original", request.OriginalCallSid)))],
+        };
+        return new Decision(callback, [new ScheduleWakeUp(due, callback.Generation)]);
+    }
+
+    // ---- wake-ups -------------------------------------------------------------------------------------------------
+
+    /// <summary>The expiry passed while the callback waited: no attempt starts after it (seed 000).</summary>
+    public Decision Expire(DateTimeOffset now)
+    {
+        if (Status != CallbackStatus.Queued) return Decision.Ignore(this, $"only a queued callback expires; this one is {Status}");
+        if (now < ExpiresAt) return Decision.Ignore(this, "not expired yet");
+        return Finish(CallbackStatus.Expired, now, $"expired: no successful attempt by {ExpiresAt:u}", []);
+    }
+
+    /// <summary>The attempt is due but no agent of the queue is free: wait, and look again soon or when one frees up.</summary>
+    public Decision NoAgentAvailable(DateTimeOffset now)
+    {
+        if (Status != CallbackStatus.Queued) return Decision.Ignore(this, $"not queued ({Status})");
+        var next = Min(now + Policy.NoAgentRetry, ExpiresAt);
+        var waiting = this with { WaitingForAgent = true, TriedAgents = [] };
+        var reason = TriedAgents.IsEmpty ? "no agent available; waiting for one" : "every available agent was offered it; waiting for one";
+        return WaitingForAgent
+            ? waiting.Reschedule(next)
+            : waiting.Record(now, CallbackStatus.Queued, reason).Reschedule(next);
+    }
+
+    /// <summary>Offers the due callback to <paramref name="agent"/>: saves the intent and asks for the agent's call.</summary>
+    public Decision StartOffer(Agent agent, DateTimeOffset now)
+    {
+        if (Status != CallbackStatus.Queued) return Decision.Ignore(this, $"not queued ({Status})");
+        if (now < DueAt) return Decision.Ignore(this, $"not due before {DueAt:O}");
+        if (now >= ExpiresAt) return Decision.Ignore(this, "expired: no attempt starts after the expiry");
+        var attempt = AttemptOpen ? Attempt : Attempt + 1;
+        if (attempt > Policy.MaxAttempts) return Decision.Ignore(this, "no attempts left");
+        var leg = new AgentLeg(Offer + 1, agent.Id, agent.Name, agent.Phone, now, null);
+        var offered = this with
+        {
+            Attempt = attempt,
+            AttemptOpen = true,
+            Offer = leg.Offer,
+            AgentLeg = leg,
+            WaitingForAgent = false,
+            TriedAgents = TriedAgents.Add(agent.Id),
+        };
+        return offered.MoveTo(CallbackStatus.DialingAgent, now, $"attempt {attempt}: offered to agent {agent.Name} (offer {leg.Offer})",
+                now + Policy.AgentRingTimeout + Policy.WatchdogGrace, [new DialAgent(leg)]);
+    }
+
+    /// <summary>An agent became free (or the operator asked): a callback waiting for an agent is offered right away.</summary>
+    public Decision OfferNow(DateTimeOffset now)
+    {
+        if (Status != CallbackStatus.Queued || !WaitingForAgent) return Decision.Ignore(this, "not waiting for an agent");
+        return (this with { WaitingForAgent = false }).Reschedule(now);
+    }
+
+    /// <summary>An operator asks to call now: the attempt becomes due at once.</summary>
+    public Decision CallNow(DateTimeOffset now)
+    {
+        if (Status != CallbackStatus.Queued) return Decision.Ignore(this, $"only a queued callback can be called now; this one is {Status}");
+        if (now >= ExpiresAt) return Decision.Ignore(this, "expired");
+        return (this with { DueAt = now, WaitingForAgent = false }).Record(now, CallbackStatus.Queued, "call now requested by an operator").Reschedule(now);
+    }
+
+    /// <summary>The watchdog fired and Twilio says the leg is still alive: look again later.</summary>
+    public Decision ExtendWatchdog(DateTimeOffset now)
+    {
+        if (Status is not (CallbackStatus.DialingAgent or CallbackStatus.DialingCustomer)) return Decision.Ignore(this, $"not dialing ({Status})");
+        return Reschedule(now + Policy.WatchdogGrace);
+    }
+
+    /// <summary>Creating the agent's call ended ambiguously (timeout, 5xx): come back shortly, look it up, then retry.</summary>
+    public Decision RetryDialSoon(int offer, DateTimeOffset now)
+    {
+        if (Status != CallbackStatus.DialingAgent || AgentLeg is not { } leg || leg.Offer != offer || leg.CallSid is not null)
+            return Decision.Ignore(this, $"offer {offer} is not waiting for its call");
+        return Reschedule(now + AmbiguousDialRetry);
+    }
+
+    /// <summary>How soon an ambiguous dial is looked up and retried.</summary>
+    public static readonly TimeSpan AmbiguousDialRetry = TimeSpan.FromSeconds(3);
+
+    /// <summary>True when an offer's call has had its ring time and more without Twilio ever confirming it.</summary>
+    public bool OfferOverdue(DateTimeOffset now) =>
+        Status == CallbackStatus.DialingAgent && AgentLeg is { CallSid: null } leg
+        && now >= leg.RequestedAt + Policy.AgentRingTimeout + Policy.WatchdogGrace;
+
+    // ---- the agent leg --------------------------------------------------------------------------------------------
+
+    /// <summary>Twilio accepted the agent's call; its CallSid joins the offer.</summary>
+    public Decision AgentCallPlaced(int offer, string callSid, DateTimeOffset now)
+    {
+        if (AgentLeg is not { } leg || leg.Offer != offer) return Decision.Ignore(this, $"offer {offer} is not the current one");
+        if (leg.CallSid == callSid) return Decision.Ignore(this, "CallSid already known");
+        if (leg.CallSid is not null) return Decision.Ignore(this, $"offer {offer} already has call {leg.CallSid}");
+        var placed = this with { AgentLeg = leg with { CallSid = callSid } };
+        return new Decision(placed.Record(now, Status, $"agent call placed to {leg.AgentName}", ("agent", callSid)), []);
+    }
+
+    /// <summary>The agent pressed 1: dial the customer on the agent's call.</summary>
+    public Decision AgentAccepted(int offer, DateTimeOffset now)
+    {
+        if (Status != CallbackStatus.DialingAgent || AgentLeg?.Offer != offer)
+            return Decision.Ignore(this, $"offer {offer} is not ringing an agent ({Status})");
+        var accepted = this with { CustomerLeg = new CustomerLeg(Attempt, now, null) };
+        return accepted.MoveTo(CallbackStatus.DialingCustomer, now, $"agent {AgentLeg.AgentName} accepted; dialling the customer (attempt {Attempt})",
+            now + Policy.CustomerRingTimeout + Policy.WatchdogGrace, [], ("agent", AgentLeg.CallSid));
+    }
+
+    /// <summary>The agent did not take the offer: the next agent is tried in the same attempt.</summary>
+    public Decision AgentDeclined(int offer, AgentOutcome outcome, DateTimeOffset now, string? detail = null)
+    {
+        if (Status != CallbackStatus.DialingAgent || AgentLeg is not { } leg || leg.Offer != offer)
+            return Decision.Ignore(this, $"offer {offer} is not ringing an agent ({Status})");
+        var reason = $"agent {leg.AgentName} {Describe(outcome)}{(detail is null ? "" : $" ({detail})")}; trying the next agent";
+        return this.MoveTo(CallbackStatus.Queued, now, reason, now, [new ReleaseAgent(leg.AgentId, Agent.Holder(Id, offer))], ("agent", leg.CallSid));
+    }
+
+    /// <summary>
+    /// The agent's call ended. Before acceptance that is a decline; while the customer rings, the customer leg's own
+    /// result is on its way, so the watchdog is brought forward in case it never comes.
+    /// </summary>
+    public Decision AgentLegEnded(int offer, DateTimeOffset now)
+    {
+        if (AgentLeg?.Offer != offer) return Decision.Ignore(this, $"offer {offer} is not the current one");
+        return Status switch
+        {
+            CallbackStatus.DialingAgent => AgentDeclined(offer, AgentOutcome.HungUp, now),
+            CallbackStatus.DialingCustomer when WakeAt > now + Policy.WatchdogGrace => Reschedule(now + Policy.WatchdogGrace),
+            _ => Decision.Ignore(this, $"agent leg ended while {Status}"),
+        };
+    }
+
+    // ---- the customer leg -----------------------------------------------------------------------------------------
+
+    /// <summary>The customer answered: the callback is done (seed 004: answered or voicemail completes it).</summary>
+    public Decision CustomerAnswered(int attempt, string? callSid, DateTimeOffset now)
+    {
+        if (!IsLive) return Decision.Ignore(this, $"already {Status}");
+        if (CustomerLeg?.Attempt != attempt) return Decision.Ignore(this, $"attempt {attempt} never dialled the customer");
+        var answered = this with { CustomerLeg = CustomerLeg with { CallSid = callSid ?? CustomerLeg.CallSid } };
+        // A late answer for an attempt the watchdog already gave up on still means the customer was reached.
+        var commands = ImmutableArray<CallbackCommand>.Empty;
+        if (Status == CallbackStatus.DialingAgent && AgentLeg is { } newer)
+        {
+            commands = commands.Add(new ReleaseAgent(newer.AgentId, Agent.Holder(Id, newer.Offer)));
+            if (newer.CallSid is not null) commands = commands.Add(new HangUpCall(newer.CallSid));
+        }
+        return answered.Finish(CallbackStatus.Completed, now, $"customer answered (attempt {attempt})", commands, ("customer", answered.CustomerLeg!.CallSid), ("agent", AgentLeg?.CallSid));
+    }
+
+    /// <summary>The customer was not reached in this attempt: the next interval, or Failed when none is left.</summary>
+    public Decision CustomerNotReached(int attempt, CustomerOutcome outcome, string? callSid, DateTimeOffset now)
+    {
+        if (Status != CallbackStatus.DialingCustomer || CustomerLeg?.Attempt != attempt)
+            return Decision.Ignore(this, $"attempt {attempt} is not dialling the customer ({Status})");
+        var failed = this with { AttemptOpen = false, TriedAgents = [], CustomerLeg = CustomerLeg with { CallSid = callSid ?? CustomerLeg.CallSid } };
+        var sids = new[] { ("customer", failed.CustomerLeg!.CallSid), ("agent", AgentLeg?.CallSid) };
+        var what = $"customer {Describe(outcome)} (attempt {attempt} of {Policy.MaxAttempts})";
+        if (Attempt >= Policy.MaxAttempts)
+            return failed.Finish(CallbackStatus.Failed, now, $"{what}; no attempts left", [], sids);
+        // seed 001: each next interval runs from the previous unsuccessful attempt.
+        var due = now + Policy.Intervals[Attempt];
+        var next = due < ExpiresAt ? $"next attempt at {due:HH:mm:ss}" : "the next attempt would fall after the expiry";
+        return (failed with { DueAt = due }).MoveTo(CallbackStatus.Queued, now, $"{what}; {next}", Min(due, ExpiresAt), [], sids);
+    }
+
+    // ---- cancellation ---------------------------------------------------------------------------------------------
+
+    public Decision Cancel(CancelReason reason, DateTimeOffset now)
+    {
+        if (!IsLive) return Decision.Ignore(this, $"already {Status}");
+        var commands = ImmutableArray<CallbackCommand>.Empty;
+        if (Status != CallbackStatus.Queued && AgentLeg is { } leg)
+        {
+            commands = commands.Add(new ReleaseAgent(leg.AgentId, Agent.Holder(Id, leg.Offer)));
+            if (leg.CallSid is not null) commands = commands.Add(new HangUpCall(leg.CallSid));
+        }
+        return Finish(CallbackStatus.Cancelled, now, reason.Describe(), commands, ("agent", Status == CallbackStatus.Queued ? null : AgentLeg?.CallSid));
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------------------------
+
+    private Decision MoveTo(CallbackStatus to, DateTimeOffset now, string reason, DateTimeOffset wakeAt,
+        ImmutableArray<CallbackCommand> commands, params (string Role, string? Sid)[] sids) =>
+        Record(now, to, reason, sids).Reschedule(wakeAt, commands);
+
+    private Decision Finish(CallbackStatus to, DateTimeOffset now, string reason, ImmutableArray<CallbackCommand> commands,
+        params (string Role, string? Sid)[] sids)
+    {
+        var done = Record(now, to, reason, sids) with { WakeAt = null, Generation = Generation + 1, WaitingForAgent = false };
+        return new Decision(done, commands);
+    }
+
+    private Decision Reschedule(DateTimeOffset wakeAt, ImmutableArray<CallbackCommand> commands = default)
+    {
+        var moved = this with { WakeAt = wakeAt, Generation = Generation + 1 };
+        return new Decision(moved, (commands.IsDefault ? [] : commands).Add(new ScheduleWakeUp(wakeAt, moved.Generation)));
+    }
+
+    private Callback Record(DateTimeOffset now, CallbackStatus to, string reason, params (string Role, string? Sid)[] sids) =>
+        this with
+        {
+            Status = to,
+            Timeline = Timeline.Add(new TimelineEvent(now, Status, to, reason, TimelineEvent.Sids(sids))),
+        };
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+
+    private static string Describe(AgentOutcome outcome) => outcome switch
+    {
+        AgentOutcome.NoAnswer => "did not answer",
+        AgentOutcome.Busy => "was busy",
+        AgentOutcome.Failed => "could not be called",
+        AgentOutcome.Passed => "passed",
+        AgentOutcome.HungUp => "hung up without accepting",
+        AgentOutcome.Unreachable => "could not be reached",
+        _ => outcome.ToString(),
+    };
+
+    private static string Describe(CustomerOutcome outcome) => outcome switch
+    {
+        CustomerOutcome.Busy => "was busy",
+        CustomerOutcome.NoAnswer => "did not answer",
+        CustomerOutcome.Failed => "could not be called",
+        CustomerOutcome.Canceled => "call was cancelled before answer",
+        CustomerOutcome.NoResult => "leg ended with no result",
+        _ => outcome.ToString(),
+    };
+}

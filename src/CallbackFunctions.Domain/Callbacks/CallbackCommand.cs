@@ -1,0 +1,17 @@
+namespace CallbackFunctions.Domain.Callbacks;
+
+/// <summary>Something the application must carry out after saving a decision.</summary>
+public abstract record CallbackCommand;
+
+/// <summary>Wake the callback up at <paramref name="At"/>; the message carries <paramref name="Generation"/> so a
+/// wake-up made stale by a later change drops out by itself.</summary>
+public sealed record ScheduleWakeUp(DateTimeOffset At, long Generation) : CallbackCommand;
+
+/// <summary>Place the agent's call for this offer (the intent is already saved on the callback).</summary>
+public sealed record DialAgent(AgentLeg Leg) : CallbackCommand;
+
+/// <summary>Free the agent this offer held.</summary>
+public sealed record ReleaseAgent(string AgentId, string Holder) : CallbackCommand;
+
+/// <summary>Hang up a live leg that no longer serves a live callback.</summary>
+public sealed record HangUpCall(string CallSid) : CallbackCommand;

@@ -1,0 +1,26 @@
+namespace CallbackFunctions.Domain.Callbacks;
+
+/// <summary>Why a callback was cancelled; each is a product rule (seed 000, 001, 003).</summary>
+public enum CancelReason
+{
+    /// <summary>The caller called again and was served (seed 003 "Neglected", seed 000 "Dialback Cancelled").</summary>
+    Served,
+    /// <summary>A newer missed call from the same number in the same queue replaced it (seed 000).</summary>
+    Superseded,
+    /// <summary>An agent dialled the customer by hand (seed 001).</summary>
+    ManualDial,
+    /// <summary>An operator cancelled it through the API.</summary>
+    Operator,
+}
+
+public static class CancelReasonExtensions
+{
+    public static string Describe(this CancelReason reason) => reason switch
+    {
+        CancelReason.Served => "served: the caller called again and was served",
+        CancelReason.Superseded => "superseded by a newer missed call",
+        CancelReason.ManualDial => "an agent dialled the customer by hand",
+        CancelReason.Operator => "cancelled by an operator",
+        _ => reason.ToString(),
+    };
+}

@@ -1,0 +1,12 @@
+namespace CallbackFunctions.Domain.Telephony;
+
+/// <summary>Masks phone numbers for logs and printed timelines: <c>+15551231234</c> becomes <c>+1555***1234</c>.</summary>
+public static class PhoneMask
+{
+    public static string Mask(string? number)
+    {
+        if (string.IsNullOrEmpty(number)) return "(none)";
+        if (number.Length <= 8) return new string('*', number.Length - Math.Min(2, number.Length)) + number[^Math.Min(2, number.Length)..];
+        return string.Concat(number.AsSpan(0, 5), "***", number.AsSpan(number.Length - 4));
+    }
+}

@@ -1,0 +1,123 @@
+using System.Globalization;
+using CallbackFunctions.Agents;
+using CallbackFunctions.Callbacks;
+using CallbackFunctions.Domain.Agents;
+using CallbackFunctions.Domain.Callbacks;
+using CallbackFunctions.Storage;
+using CallbackFunctions.Twilio;
+
+namespace CallbackFunctions.AgentCalls;
+
+/// <summary>
+/// The agent leg and the customer leg: <c>agent-answer</c> (whisper + choice, then <c>&lt;Dial&gt;</c> the customer),
+/// <c>agent-status</c> (the agent call's status callback) and <c>dial-result</c> (the customer leg's Dial action and
+/// Number status callback). Each names its callback and offer or attempt in the query, so a repeated or late webhook
+/// finds the leg it belongs to and the lifecycle ignores it if it is stale.
+/// </summary>
+public static class AgentCallEndpoints
+{
+    /// <summary>How long the agent has to press a key after the whisper.</summary>
+    private const int ChoiceTimeoutSeconds = 8;
+
+    public static RouteGroupBuilder MapAgentCalls(this RouteGroupBuilder twilio)
+    {
+        twilio.MapPost("/agent-answer", AgentAnswer).WithSummary("TwiML for the agent leg: whisper, 1 to connect, 2 to pass");
+        twilio.MapPost("/agent-status", AgentStatus).WithSummary("Status callback of the agent leg");
+        twilio.MapPost("/dial-result", DialResult).WithSummary("Dial action and Number status callback of the customer leg");
+        return twilio;
+    }
+
+    private static async Task<IResult> AgentAnswer(HttpRequest request, string callbackId, int offer, CallbackEngine engine,
+        CallbackRepository callbacks, WebhookUrls urls, CancellationToken ct)
+    {
+        var form = await request.ReadFormAsync(ct);
+        string? callSid = form["CallSid"];
+        string? digits = form["Digits"];
+        var decision = digits switch
+        {
+            "1" => await engine.ApplyAsync(callbackId, (c, now) => c.AgentAccepted(offer, now), ct),
+            "2" => await engine.ApplyAsync(callbackId, (c, now) => c.AgentDeclined(offer, AgentOutcome.Passed, now), ct),
+            _ when callSid is not null => await engine.ApplyAsync(callbackId, (c, now) => c.AgentCallPlaced(offer, callSid, now), ct),
+            _ => null,
+        };
+        var callback = decision?.Callback ?? (await callbacks.GetAsync(callbackId, ct))?.Value;
+        if (callback is null || callback.AgentLeg?.Offer != offer || !callback.IsLive)
+            return new Twiml().Say("This callback is no longer needed. Thank you.").Hangup().ToResult();
+        if (callback.Status == CallbackStatus.DialingCustomer)
+        {
+            // Accepted (now, or on a delivery Twilio retried): connect the customer, from the number they called.
+            var attempt = callback.CustomerLeg!.Attempt;
+            return new Twiml()
+                .Say("Connecting you to the customer.")
+                .DialNumber(callback.Caller, callback.CallerId, (int)callback.Policy.CustomerRingTimeout.TotalSeconds,
+                    urls.DialResult(callback.Id, attempt), urls.DialResult(callback.Id, attempt))
+                .ToResult();
+        }
+        if (callback.Status != CallbackStatus.DialingAgent)
+            return new Twiml().Say("You passed this callback. Thank you.").Hangup().ToResult();
+        return new Twiml()
+            .GatherDigit(urls.AgentAnswer(callback.Id, offer), Whisper(callback, engine.Now), ChoiceTimeoutSeconds)
+            .Say("No choice received. Goodbye.")
+            .Hangup()
+            .ToResult();
+    }
+
+    /// <summary>What the agent hears before choosing: who, how long ago, which queue, which attempt.</summary>
+    public static string Whisper(Callback callback, DateTimeOffset now)
+    {
+        var minutes = (int)Math.Max(0, (now - callback.CreatedAt).TotalMinutes);
+        var ago = minutes switch { 0 => "less than a minute ago", 1 => "1 minute ago", _ => $"{minutes} minutes ago" };
+        var digits = string.Join(' ', callback.Caller.TrimStart('+').ToCharArray());
+        var what = callback.Origin == CallbackOrigin.IvrRequest ? "asked for a callback" : "called and was not answered";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"Automatic callback, attempt {callback.Attempt}. The customer at {digits} {what} {ago}, in the {callback.Queue} queue. Press 1 to connect, or 2 to pass.");
+    }
+
+    private static async Task<IResult> AgentStatus(HttpRequest request, string callbackId, int offer, CallbackEngine engine,
+        ILoggerFactory loggers, CancellationToken ct)
+    {
+        var form = await request.ReadFormAsync(ct);
+        var status = TwilioCallStatusParser.Parse(form["CallStatus"]);
+        if (status is null)
+        {
+            TwilioLog.UnknownValue(loggers.CreateLogger("CallbackFunctions.AgentCalls"), request.Path, "CallStatus", form["CallStatus"]);
+            return Results.Problem("unknown CallStatus", statusCode: 400);
+        }
+        if (LegStatus.ForAgentLeg(offer, status.Value) is { } decide)
+        {
+            var decision = await engine.ApplyAsync(callbackId, decide, ct);
+            // The agent's call is over whatever the callback did: free the agent for the next offer.
+            if (status.Value.IsTerminal() && decision is not null)
+                await ReleaseAgentOfOfferAsync(decision.Callback, offer, engine, ct);
+        }
+        return Results.NoContent();
+    }
+
+    private static async Task ReleaseAgentOfOfferAsync(Callback callback, int offer, CallbackEngine engine, CancellationToken ct)
+    {
+        // Only the current offer's agent is known here; older offers were released when the callback moved on.
+        if (callback.AgentLeg?.Offer == offer)
+            await engine.ReleaseAgentAsync(callback.AgentLeg.AgentId, Agent.Holder(callback.Id, offer), ct);
+    }
+
+    private static async Task<IResult> DialResult(HttpRequest request, string callbackId, int attempt, CallbackEngine engine,
+        ILoggerFactory loggers, CancellationToken ct)
+    {
+        var form = await request.ReadFormAsync(ct);
+        var isDialAction = form.ContainsKey("DialCallStatus");
+        var status = isDialAction ? LegStatus.FromDialCallStatus(form["DialCallStatus"]) : TwilioCallStatusParser.Parse(form["CallStatus"]);
+        string? customerSid = isDialAction ? form["DialCallSid"] : form["CallSid"];
+        if (status is null)
+        {
+            TwilioLog.UnknownValue(loggers.CreateLogger("CallbackFunctions.AgentCalls"), request.Path, isDialAction ? "DialCallStatus" : "CallStatus",
+                isDialAction ? form["DialCallStatus"] : form["CallStatus"]);
+            return isDialAction ? new Twiml().Hangup().ToResult() : Results.Problem("unknown CallStatus", statusCode: 400);
+        }
+        if (LegStatus.ForCustomerLeg(attempt, status.Value, customerSid) is { } decide)
+            await engine.ApplyAsync(callbackId, decide, ct);
+        if (!isDialAction) return Results.NoContent();
+        return status == TwilioCallStatus.Completed
+            ? new Twiml().Hangup().ToResult()
+            : new Twiml().Say("The customer could not be reached. We will try again later. Goodbye.").Hangup().ToResult();
+    }
+}

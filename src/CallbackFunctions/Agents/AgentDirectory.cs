@@ -1,0 +1,100 @@
+using System.Collections.Concurrent;
+using CallbackFunctions.Domain.Agents;
+using CallbackFunctions.Storage;
+
+namespace CallbackFunctions.Agents;
+
+/// <summary>
+/// Agents for the offer path: a snapshot cached for a moment (reading every agent on every wake-up would cost more
+/// than the rest of the step), with correctness left to the store: holding an agent is an If-Match write, so a stale
+/// snapshot only costs a 412 and a fresh read, never a double booking, across threads and instances.
+/// </summary>
+public sealed class AgentDirectory(AgentRepository repository, TimeProvider time)
+{
+    private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(1);
+    private readonly SemaphoreSlim _refresh = new(1, 1);
+    private readonly ConcurrentDictionary<string, byte> _holdingHere = new();
+    private volatile Snapshot? _snapshot;
+
+    private sealed record Snapshot(DateTimeOffset ReadAt, ConcurrentDictionary<string, Stored<Agent>> Agents);
+
+    public async Task<IReadOnlyList<Agent>> ListAsync(CancellationToken ct) =>
+        [.. (await GetSnapshotAsync(ct)).Agents.Values.Select(s => s.Value).OrderBy(a => a.Id, StringComparer.Ordinal)];
+
+    /// <summary>Holds the free agent of <paramref name="queue"/> who waited longest, or returns null if none is free.</summary>
+    public async Task<Agent?> TryHoldFreeAgentAsync(string queue, IReadOnlyCollection<string> alreadyTried, string holder, CancellationToken ct)
+    {
+        for (var round = 0; round < 16; round++)
+        {
+            var snapshot = await GetSnapshotAsync(ct);
+            var candidates = snapshot.Agents.Values.Select(s => s.Value).Where(a => !_holdingHere.ContainsKey(a.Id));
+            var agent = AgentChooser.Choose(candidates, queue, alreadyTried);
+            if (agent is null) return null;
+            if (!_holdingHere.TryAdd(agent.Id, 0)) continue;
+            try
+            {
+                var stored = snapshot.Agents[agent.Id];
+                var held = agent.Hold(holder);
+                var etag = await repository.TryReplaceAsync(held, stored.ETag, ct);
+                if (etag is { } e)
+                {
+                    snapshot.Agents[agent.Id] = new Stored<Agent>(held, e);
+                    return held;
+                }
+                await ReloadAsync(snapshot, agent.Id, ct); // someone moved first: look again with fresh data
+            }
+            finally
+            {
+                _holdingHere.TryRemove(agent.Id, out _);
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Frees the agent if <paramref name="holder"/> still holds them; idempotent. Returns the freed agent.</summary>
+    public async Task<Agent?> ReleaseAsync(string agentId, string holder, CancellationToken ct)
+    {
+        for (var round = 0; round < 8; round++)
+        {
+            var stored = await repository.GetAsync(agentId, ct);
+            if (stored is null || stored.Value.HeldBy != holder) return null;
+            var released = stored.Value.Release(time.GetUtcNow());
+            if (await repository.TryReplaceAsync(released, stored.ETag, ct) is { } etag)
+            {
+                if (_snapshot is { } s) s.Agents[agentId] = new Stored<Agent>(released, etag);
+                return released;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Forget the snapshot (after an agent is created, changed or deleted through the API).</summary>
+    public void Invalidate() => _snapshot = null;
+
+    private async Task<Snapshot> GetSnapshotAsync(CancellationToken ct)
+    {
+        var current = _snapshot;
+        if (current is not null && time.GetUtcNow() - current.ReadAt < CacheFor) return current;
+        await _refresh.WaitAsync(ct);
+        try
+        {
+            current = _snapshot;
+            if (current is not null && time.GetUtcNow() - current.ReadAt < CacheFor) return current;
+            var all = await repository.ListAsync(ct);
+            current = new Snapshot(time.GetUtcNow(), new ConcurrentDictionary<string, Stored<Agent>>(all.Select(a => KeyValuePair.Create(a.Value.Id, a))));
+            _snapshot = current;
+            return current;
+        }
+        finally
+        {
+            _refresh.Release();
+        }
+    }
+
+    private async Task ReloadAsync(Snapshot snapshot, string agentId, CancellationToken ct)
+    {
+        var fresh = await repository.GetAsync(agentId, ct);
+        if (fresh is null) snapshot.Agents.TryRemove(agentId, out _);
+        else snapshot.Agents[agentId] = fresh;
+    }
+}

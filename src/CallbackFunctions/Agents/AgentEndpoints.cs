@@ -1,0 +1,98 @@
+using System.ComponentModel.DataAnnotations;
+using CallbackFunctions.Callbacks;
+using CallbackFunctions.Domain.Agents;
+using CallbackFunctions.MissedCalls;
+using CallbackFunctions.Storage;
+using CallbackFunctions.Telephony;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace CallbackFunctions.Agents;
+
+public sealed record AgentBody(string? Name, string? Phone, List<string>? Queues);
+public sealed record AvailabilityBody(bool? Available);
+public sealed record AgentView(string Id, string Name, string Phone, IReadOnlyList<string> Queues, bool Available, bool OnCallback, DateTimeOffset? IdleSince)
+{
+    public static AgentView From(Agent a) =>
+        new(a.Id, a.Name, a.Phone, a.Queues, a.Available, a.HeldBy is not null, a.IdleSince == DateTimeOffset.MinValue ? null : a.IdleSince);
+}
+
+/// <summary><c>/api/agents</c>: who can take callbacks, for which queues, and whether they are available now.</summary>
+public static class AgentEndpoints
+{
+    public static RouteGroupBuilder MapAgents(this RouteGroupBuilder api)
+    {
+        var agents = api.MapGroup("/agents").WithTags("Agents");
+        agents.MapGet("/", List).WithSummary("List agents");
+        agents.MapGet("/{id}", Get).WithSummary("Get one agent");
+        agents.MapPut("/{id}", Put).WithSummary("Create or replace an agent (availability and current call are kept)");
+        agents.MapPut("/{id}/availability", SetAvailability).WithSummary("Say whether the agent takes callbacks now");
+        agents.MapDelete("/{id}", Delete).WithSummary("Remove an agent");
+        return api;
+    }
+
+    private static async Task<Ok<List<AgentView>>> List(AgentRepository repository, CancellationToken ct) =>
+        TypedResults.Ok((await repository.ListAsync(ct)).Select(s => AgentView.From(s.Value)).OrderBy(a => a.Id, StringComparer.Ordinal).ToList());
+
+    private static async Task<Results<Ok<AgentView>, NotFound<ProblemDetails>>> Get(string id, AgentRepository repository, CancellationToken ct) =>
+        await repository.GetAsync(id, ct) is { } stored ? TypedResults.Ok(AgentView.From(stored.Value)) : NotFound(id);
+
+    private static async Task<Results<Ok<AgentView>, ValidationProblem>> Put(string id, AgentBody body, AgentRepository repository,
+        AgentDirectory directory, PhoneNumberNormalizer numbers, CallbackEngine engine, TimeProvider time, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (!MissedCallEndpoints.IsValidQueue(id)) errors["id"] = ["letters, digits, '_', '.', '-'; at most 64"];
+        if (string.IsNullOrWhiteSpace(body.Name)) errors["name"] = ["required"];
+        var phone = numbers.Normalize(body.Phone);
+        if (!phone.IsValid) errors["phone"] = [$"a valid phone number is required ({phone.Problem})"];
+        var queues = body.Queues ?? [];
+        if (queues.Count == 0) errors["queues"] = ["at least one queue"];
+        else if (queues.FirstOrDefault(q => !MissedCallEndpoints.IsValidQueue(q)) is { } bad) errors["queues"] = [$"'{bad}' is not a valid queue name"];
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
+
+        for (var round = 0; ; round++)
+        {
+            var existing = await repository.GetAsync(id, ct);
+            var agent = (existing?.Value ?? new Agent { Id = id, Name = "", Phone = "", Queues = [], Available = true, IdleSince = time.GetUtcNow() })
+                with { Name = body.Name!.Trim(), Phone = phone.E164!, Queues = [.. queues.Distinct(StringComparer.OrdinalIgnoreCase)] };
+            var saved = existing is null ? await repository.TryAddAsync(agent, ct) : await repository.TryReplaceAsync(agent, existing.ETag, ct);
+            if (saved is not null)
+            {
+                directory.Invalidate();
+                if (agent.IsFree) await engine.OfferWaitingCallbacksAsync(agent, ct);
+                return TypedResults.Ok(AgentView.From(agent));
+            }
+            if (round > 8) throw new InvalidOperationException($"agent {id}: too many concurrent updates");
+        }
+    }
+
+    private static async Task<Results<Ok<AgentView>, NotFound<ProblemDetails>, ValidationProblem>> SetAvailability(string id, AvailabilityBody body,
+        AgentRepository repository, AgentDirectory directory, CallbackEngine engine, CancellationToken ct)
+    {
+        if (body.Available is not { } available) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["available"] = ["true or false"] });
+        for (var round = 0; ; round++)
+        {
+            var existing = await repository.GetAsync(id, ct);
+            if (existing is null) return NotFound(id);
+            var agent = existing.Value with { Available = available };
+            if (await repository.TryReplaceAsync(agent, existing.ETag, ct) is not null)
+            {
+                directory.Invalidate();
+                // seed 000: when an agent becomes available, waiting dial-backs are offered first.
+                if (agent.IsFree) await engine.OfferWaitingCallbacksAsync(agent, ct);
+                return TypedResults.Ok(AgentView.From(agent));
+            }
+            if (round > 8) throw new InvalidOperationException($"agent {id}: too many concurrent updates");
+        }
+    }
+
+    private static async Task<Results<NoContent, NotFound<ProblemDetails>>> Delete(string id, AgentRepository repository, AgentDirectory directory, CancellationToken ct)
+    {
+        if (!await repository.DeleteAsync(id, ct)) return NotFound(id);
+        directory.Invalidate();
+        return TypedResults.NoContent();
+    }
+
+    private static NotFound<ProblemDetails> NotFound(string id) =>
+        TypedResults.NotFound(new ProblemDetails { Title = "Agent not found", Detail = $"There is no agent '{id}'.", Status = 404 });
+}

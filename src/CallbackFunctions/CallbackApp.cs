@@ -1,0 +1,139 @@
+using CallbackFunctions.AgentCalls;
+using CallbackFunctions.Agents;
+using CallbackFunctions.Callbacks;
+using CallbackFunctions.Health;
+using CallbackFunctions.Hosting;
+using CallbackFunctions.MissedCalls;
+using CallbackFunctions.Settings;
+using CallbackFunctions.Storage;
+using CallbackFunctions.Telephony;
+using CallbackFunctions.Twilio;
+using Microsoft.Extensions.Options;
+using Scalar.AspNetCore;
+
+namespace CallbackFunctions;
+
+/// <summary>The composition of the app: one Add/Map pair per area. <c>Program</c>, the local runner and the tests all build it here.</summary>
+public static class CallbackApp
+{
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        builder.Configuration.AddJsonFile("local.settings.json", optional: true).AddEnvironmentVariables();
+        AddLocalSettingsValues(builder.Configuration);
+        // Under the Functions host we must listen where it says, on loopback only (DESIGN §2).
+        if (Environment.GetEnvironmentVariable("FUNCTIONS_CUSTOMHANDLER_PORT") is { Length: > 0 } port)
+            builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        configure?.Invoke(builder);
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi();
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        AddSettings(builder);
+        AddStorage(builder.Services);
+        AddTwilio(builder.Services);
+        AddCallbacks(builder.Services);
+        AddHosting(builder.Services, builder.Configuration);
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapGet("/", () => Results.Ok(new { service = "CallbackFunctions", status = "ready" })).ExcludeFromDescription();
+        app.MapOpenApi();
+        app.MapScalarApiReference();
+        var api = app.MapGroup("/api");
+        var twilio = api.MapGroup("/twilio").WithTags("Twilio webhooks").AddEndpointFilter<TwilioSignatureFilter>().DisableAntiforgery();
+        twilio.MapMissedCalls().MapAgentCalls();
+        api.MapCallbacks().MapAgents().MapHealth();
+        app.MapFunctionInvocations();
+        return app;
+    }
+
+    private static void AddSettings(WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var config = builder.Configuration;
+        services.AddOptions<StorageOptions>().Bind(config.GetSection(StorageOptions.Section));
+        services.AddOptions<TwilioOptions>().Bind(config.GetSection(TwilioOptions.Section));
+        services.AddOptions<HostingOptions>().Bind(config.GetSection(HostingOptions.Section));
+        services.AddOptions<SpoolOptions>().Bind(config.GetSection(SpoolOptions.Section));
+        services.AddOptions<CallbackOptions>().Bind(config.GetSection(CallbackOptions.Section))
+            .Validate(o => o.Validate().Count == 0, "invalid callback settings").ValidateOnStart();
+        services.AddSingleton<IValidateOptions<CallbackOptions>, CallbackOptionsValidator>();
+    }
+
+    private static void AddStorage(IServiceCollection services)
+    {
+        services.AddSingleton<StorageOperationCounter>();
+        services.AddSingleton<StorageAccount>();
+        services.AddSingleton<CallbackRepository>();
+        services.AddSingleton<LiveCallbackIndex>();
+        services.AddSingleton<WaitingIndex>();
+        services.AddSingleton<AgentRepository>();
+        services.AddSingleton<TimerQueue>();
+        services.AddHostedService<StorageInitializer>();
+    }
+
+    private static void AddTwilio(IServiceCollection services)
+    {
+        services.AddHttpClient<TwilioRestClient>(c => c.Timeout = Timeout.InfiniteTimeSpan); // per-request timeouts are ours
+        services.AddSingleton<WebhookUrls>();
+        services.AddSingleton<PhoneNumberNormalizer>();
+    }
+
+    private static void AddCallbacks(IServiceCollection services)
+    {
+        services.AddSingleton<AgentDirectory>();
+        services.AddTransient<CallbackEngine>();
+        services.AddTransient<WakeUpHandler>();
+        services.AddTransient<MissedCallService>();
+        services.AddTransient<Sweeper>();
+        services.AddSingleton<WebhookSpool>();
+        services.AddHostedService<SpoolDrainer>();
+    }
+
+    private static void AddHosting(IServiceCollection services, IConfiguration config)
+    {
+        var hosting = config.GetSection(HostingOptions.Section).Get<HostingOptions>() ?? new HostingOptions();
+        if (!hosting.IsStandalone) return; // the Functions host triggers the queue and the sweeper
+        services.AddHostedService<TimerQueuePoller>();
+        services.AddHostedService<SweeperService>();
+    }
+
+    /// <summary>local.settings.json keeps its settings under "Values" (the Functions convention): read them as top-level.</summary>
+    private static void AddLocalSettingsValues(ConfigurationManager config)
+    {
+        var values = config.GetSection("Values").AsEnumerable(makePathsRelative: true).Where(kv => kv.Value is not null)
+            .ToDictionary(kv => kv.Key.Replace("__", ":", StringComparison.Ordinal), kv => kv.Value);
+        if (values.Count > 0) config.AddInMemoryCollection(values);
+    }
+}
+
+/// <summary>Reports every problem with the callback settings at start-up, by name.</summary>
+internal sealed class CallbackOptionsValidator : IValidateOptions<CallbackOptions>
+{
+    public ValidateOptionsResult Validate(string? name, CallbackOptions options) =>
+        options.Validate() is { Count: > 0 } problems ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;
+}
+
+/// <summary>Creates the tables and queues at start-up (idempotent), so a new deployment needs no manual step.</summary>
+internal sealed class StorageInitializer(StorageAccount storage, ILogger<StorageInitializer> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken ct)
+    {
+        try { await storage.EnsureCreatedAsync(ct); }
+        catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or AggregateException)
+        {
+            StorageLog.NotReachable(logger, e.Message.Split('\n')[0]);
+        }
+    }
+
+    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+}
+
+internal static partial class StorageLog
+{
+    [LoggerMessage(EventId = 5000, Level = LogLevel.Warning, Message = "Storage not reachable at start-up ({Error}); webhooks will be spooled until it is")]
+    public static partial void NotReachable(ILogger logger, string error);
+}

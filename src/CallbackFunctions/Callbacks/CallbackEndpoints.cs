@@ -1,0 +1,105 @@
+using CallbackFunctions.Domain.Callbacks;
+using CallbackFunctions.MissedCalls;
+using CallbackFunctions.Storage;
+using CallbackFunctions.Telephony;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace CallbackFunctions.Callbacks;
+
+public sealed record CallbackSummary(string Id, CallbackStatus Status, string Caller, string Queue, string CallerId, CallbackOrigin Origin,
+    int Attempt, int MaxAttempts, DateTimeOffset? DueAt, DateTimeOffset ExpiresAt, DateTimeOffset CreatedAt, string? OriginalCallSid, bool WaitingForAgent)
+{
+    public static CallbackSummary From(Callback c) => new(c.Id, c.Status, c.Caller, c.Queue, c.CallerId, c.Origin, c.Attempt, c.Policy.MaxAttempts,
+        c.IsLive ? c.DueAt : null, c.ExpiresAt, c.CreatedAt, c.OriginalCallSid, c.WaitingForAgent);
+}
+
+public sealed record TimelineEntry(DateTimeOffset At, CallbackStatus? From, CallbackStatus To, string Reason, IReadOnlyDictionary<string, string> CallSids);
+
+public sealed record CallbackDetail(CallbackSummary Callback, IReadOnlyList<TimelineEntry> Timeline)
+{
+    public static CallbackDetail From(Callback c) =>
+        new(CallbackSummary.From(c), [.. c.Timeline.Select(e => new TimelineEntry(e.At, e.From, e.To, e.Reason, e.CallSids))]);
+}
+
+public sealed record CallbackPage(IReadOnlyList<CallbackSummary> Items, string? ContinuationToken);
+public sealed record ManualDialBody(string? Number);
+public sealed record ManualDialResult(string Number, int Cancelled);
+
+/// <summary><c>/api/callbacks</c>: list and inspect callbacks, cancel one, call one now, record a manual dial.</summary>
+public static class CallbackEndpoints
+{
+    public static RouteGroupBuilder MapCallbacks(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/callbacks").WithTags("Callbacks");
+        group.MapGet("/", List).WithSummary("List callbacks, filtered by status, caller or queue; paged");
+        group.MapGet("/{id}", Get).WithSummary("One callback with its timeline");
+        group.MapPost("/{id}/cancel", Cancel).WithSummary("Cancel a live callback");
+        group.MapPost("/{id}/call-now", CallNow).WithSummary("Make a queued callback due now");
+        group.MapPost("/manual-dial", ManualDial).WithSummary("An agent dialled a customer by hand: cancel that number's callbacks");
+        return api;
+    }
+
+    private static async Task<Results<Ok<CallbackPage>, ValidationProblem>> List(string? status, string? caller, string? queue, int? pageSize,
+        string? continuationToken, CallbackRepository callbacks, PhoneNumberNormalizer numbers, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        CallbackStatus? statusFilter = null;
+        if (status is not null)
+        {
+            if (Enum.TryParse<CallbackStatus>(status, ignoreCase: true, out var parsed) && !int.TryParse(status, out _)) statusFilter = parsed;
+            else errors["status"] = [$"one of {string.Join(", ", Enum.GetNames<CallbackStatus>())}"];
+        }
+        string? callerFilter = null;
+        if (caller is not null)
+        {
+            var n = numbers.Normalize(caller);
+            if (n.IsValid) callerFilter = n.E164;
+            else errors["caller"] = [$"not a valid phone number ({n.Problem})"];
+        }
+        if (queue is not null && !MissedCallEndpoints.IsValidQueue(queue)) errors["queue"] = ["not a valid queue name"];
+        var size = pageSize ?? 50;
+        if (size is < 1 or > 1000) errors["pageSize"] = ["between 1 and 1000"];
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
+        try
+        {
+            var (items, token) = await callbacks.ListAsync(statusFilter, callerFilter, queue, size, continuationToken, ct);
+            return TypedResults.Ok(new CallbackPage([.. items.Select(CallbackSummary.From)], token));
+        }
+        catch (Azure.RequestFailedException e) when (e.Status == 400)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["continuationToken"] = ["not a token this API gave out"] });
+        }
+    }
+
+    private static async Task<Results<Ok<CallbackDetail>, NotFound<ProblemDetails>>> Get(string id, CallbackRepository callbacks, CancellationToken ct) =>
+        await callbacks.GetAsync(id, ct) is { } stored ? TypedResults.Ok(CallbackDetail.From(stored.Value)) : NotFound(id);
+
+    private static Task<Results<Ok<CallbackDetail>, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> Cancel(string id, CallbackEngine engine, CancellationToken ct) =>
+        Apply(id, engine, (c, now) => c.Cancel(CancelReason.Operator, now), ct);
+
+    private static Task<Results<Ok<CallbackDetail>, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> CallNow(string id, CallbackEngine engine, CancellationToken ct) =>
+        Apply(id, engine, (c, now) => c.CallNow(now), ct);
+
+    private static async Task<Results<Ok<ManualDialResult>, ValidationProblem>> ManualDial(ManualDialBody body, MissedCallService service,
+        PhoneNumberNormalizer numbers, CancellationToken ct)
+    {
+        var n = numbers.Normalize(body.Number);
+        if (!n.IsValid) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["number"] = [$"a valid phone number is required ({n.Problem})"] });
+        var cancelled = await service.CancelForCallerAsync(n.E164!, CancelReason.ManualDial, ct);
+        return TypedResults.Ok(new ManualDialResult(n.E164!, cancelled));
+    }
+
+    private static async Task<Results<Ok<CallbackDetail>, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> Apply(string id, CallbackEngine engine,
+        Func<Callback, DateTimeOffset, Decision> decide, CancellationToken ct)
+    {
+        var decision = await engine.ApplyAsync(id, decide, ct);
+        if (decision is null) return NotFound(id);
+        if (!decision.Changed)
+            return TypedResults.Conflict(new ProblemDetails { Title = "Not possible in the callback's current state", Detail = decision.IgnoredBecause, Status = 409 });
+        return TypedResults.Ok(CallbackDetail.From(decision.Callback));
+    }
+
+    private static NotFound<ProblemDetails> NotFound(string id) =>
+        TypedResults.NotFound(new ProblemDetails { Title = "Callback not found", Detail = $"There is no callback '{id}'.", Status = 404 });
+}

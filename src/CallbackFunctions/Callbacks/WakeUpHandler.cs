@@ -1,0 +1,132 @@
+using CallbackFunctions.AgentCalls;
+using CallbackFunctions.Agents;
+using CallbackFunctions.Domain.Agents;
+using CallbackFunctions.Domain.Callbacks;
+using CallbackFunctions.Storage;
+using CallbackFunctions.Twilio;
+
+namespace CallbackFunctions.Callbacks;
+
+/// <summary>
+/// Handles one wake-up message, from the standalone poller or the Functions host's queue trigger alike. It returns
+/// only once the step is committed; an exception leaves the message for another try (and, repeated, the poison queue).
+/// </summary>
+public sealed class WakeUpHandler(
+    CallbackRepository callbacks,
+    LiveCallbackIndex live,
+    TimerQueue timers,
+    AgentDirectory agents,
+    CallbackEngine engine,
+    TwilioRestClient twilio,
+    TimeProvider time,
+    ILogger<WakeUpHandler> logger)
+{
+    /// <summary>Queue delays are whole seconds (DESIGN §2): a message up to this early is held here, not sent again.</summary>
+    private static readonly TimeSpan HoldLimit = TimeSpan.FromSeconds(1.5);
+
+    public async Task HandleAsync(WakeUpMessage message, CancellationToken ct)
+    {
+        var stored = await callbacks.GetAsync(message.CallbackId, ct);
+        if (stored is null || stored.Value.Generation != message.Generation || stored.Value.WakeAt is not { } wakeAt)
+        {
+            CallbackLog.StaleWakeUp(logger, message.CallbackId, message.Generation);
+            return;
+        }
+        var callback = stored.Value;
+        var early = wakeAt - time.GetUtcNow();
+        if (early > HoldLimit)
+        {
+            await timers.ScheduleAsync(new WakeUpMessage(callback.Id, callback.Generation, wakeAt), ct);
+            return;
+        }
+        if (early > TimeSpan.Zero) await Task.Delay(early, time, ct);
+
+        switch (callback.Status)
+        {
+            case CallbackStatus.Queued:
+                await OfferAsync(callback, ct);
+                break;
+            case CallbackStatus.DialingAgent:
+                await WatchAgentLegAsync(callback, ct);
+                break;
+            case CallbackStatus.DialingCustomer:
+                await WatchCustomerLegAsync(callback, ct);
+                break;
+        }
+    }
+
+    private async Task OfferAsync(Callback callback, CancellationToken ct)
+    {
+        var gen = callback.Generation;
+        if (engine.Now >= callback.ExpiresAt)
+        {
+            await engine.ApplyAsync(callback.Id, Guard(gen, (c, now) => c.Expire(now)), ct);
+            return;
+        }
+        // A crash between creating a newer callback and cancelling this one leaves this one live but unindexed.
+        var current = await live.GetAsync(callback.Caller, callback.Queue, ct);
+        if (current?.Value != callback.Id)
+        {
+            await engine.ApplyAsync(callback.Id, Guard(gen, (c, now) => c.Cancel(CancelReason.Superseded, now)), ct);
+            return;
+        }
+        var holder = Agent.Holder(callback.Id, callback.Offer + 1);
+        var agent = await agents.TryHoldFreeAgentAsync(callback.Queue, callback.TriedAgents, holder, ct);
+        if (agent is null)
+        {
+            await engine.ApplyAsync(callback.Id, Guard(gen, (c, now) => c.NoAgentAvailable(now)), ct);
+            return;
+        }
+        var decision = await engine.ApplyAsync(callback.Id, Guard(gen, (c, now) => c.StartOffer(agent, now)), ct);
+        if (decision is not { Changed: true } || decision.Callback.AgentLeg?.Offer != callback.Offer + 1)
+            await agents.ReleaseAsync(agent.Id, holder, ct);
+    }
+
+    private async Task WatchAgentLegAsync(Callback callback, CancellationToken ct)
+    {
+        var leg = callback.AgentLeg!;
+        if (leg.CallSid is null)
+        {
+            if (!callback.OfferOverdue(engine.Now))
+            {
+                await engine.DialAgentAsync(callback, leg, reconcile: true, ct);
+                return;
+            }
+            await engine.ApplyAsync(callback.Id, (c, now) => c.AgentDeclined(leg.Offer, AgentOutcome.Unreachable, now, "Twilio never confirmed the call"), ct);
+            return;
+        }
+        var call = await twilio.FetchCallAsync(leg.CallSid, ct);
+        var decide = call?.CallStatus is { } status
+            ? LegStatus.ForAgentLeg(leg.Offer, status)
+            : (c, now) => c.AgentDeclined(leg.Offer, AgentOutcome.Unreachable, now, "Twilio does not know the call");
+        await engine.ApplyAsync(callback.Id, Guard(callback.Generation, decide ?? ((c, now) => c.ExtendWatchdog(now))), ct);
+    }
+
+    /// <summary>The customer's result never came: ask Twilio about the customer leg (the agent call's child).</summary>
+    private async Task WatchCustomerLegAsync(Callback callback, CancellationToken ct)
+    {
+        var attempt = callback.CustomerLeg!.Attempt;
+        var agentSid = callback.AgentLeg?.CallSid;
+        Func<Callback, DateTimeOffset, Decision>? decide = null;
+        if (agentSid is not null)
+        {
+            var child = (await twilio.ListChildCallsAsync(agentSid, ct)).FirstOrDefault();
+            if (child?.CallStatus is { } childStatus) decide = LegStatus.ForCustomerLeg(attempt, childStatus, child.Sid);
+            if (decide is null)
+            {
+                var agentCall = await twilio.FetchCallAsync(agentSid, ct);
+                if (agentCall?.CallStatus is not { } s || s.IsTerminal())
+                    decide = (c, now) => c.CustomerNotReached(attempt, CustomerOutcome.NoResult, child?.Sid, now);
+            }
+        }
+        else
+        {
+            decide = (c, now) => c.CustomerNotReached(attempt, CustomerOutcome.NoResult, null, now);
+        }
+        await engine.ApplyAsync(callback.Id, Guard(callback.Generation, decide ?? ((c, now) => c.ExtendWatchdog(now))), ct);
+    }
+
+    /// <summary>Decides only if nothing moved the callback since this wake-up read it.</summary>
+    private static Func<Callback, DateTimeOffset, Decision> Guard(long generation, Func<Callback, DateTimeOffset, Decision> decide) =>
+        (c, now) => c.Generation == generation ? decide(c, now) : Decision.Ignore(c, $"moved on from generation {generation}");
+}

@@ -1,0 +1,23 @@
+namespace CallbackFunctions.MissedCalls;
+
+/// <summary>Log events of missed calls and IVR requests (EventIds 2000-2099).</summary>
+internal static partial class MissedCallLog
+{
+    [LoggerMessage(EventId = 2000, Level = LogLevel.Information, Message = "No callback for a lost call from {Caller}: {Problem}")]
+    public static partial void NoCallback(ILogger logger, string caller, string problem);
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Caller {Caller} was served; cancelled {Count} pending callback(s)")]
+    public static partial void Served(ILogger logger, string caller, int count);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "Storage unreachable while handling a webhook ({Error}); spooled it locally, {Pending} waiting")]
+    public static partial void Spooled(ILogger logger, string error, int pending);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Replayed spooled webhook {File}")]
+    public static partial void Replayed(ILogger logger, string file);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Storage still unreachable ({Error}); {Pending} spooled webhook(s) waiting")]
+    public static partial void ReplayWaiting(ILogger logger, int pending, string error);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Missed-call webhook ignored: {What}")]
+    public static partial void Unrecognised(ILogger logger, string what);
+}

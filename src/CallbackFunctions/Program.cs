@@ -1,0 +1,4 @@
+var app = CallbackFunctions.CallbackApp.Build(args);
+app.Run();
+
+public partial class Program;

@@ -1,0 +1,59 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using CallbackFunctions.Domain.Callbacks;
+
+namespace CallbackFunctions.Settings;
+
+/// <summary>
+/// The callback timing rules and their bounds. Bounds are settings too, so the demo and the tests run in seconds.
+/// <see cref="Intervals"/> is a comma-separated list of durations ("00:01:00,00:05:00").
+/// </summary>
+public sealed class CallbackOptions
+{
+    public const string Section = "Callbacks";
+    public string Intervals { get; set; } = "00:01:00,00:05:00,00:10:00";
+    public TimeSpan Expiry { get; set; } = TimeSpan.FromMinutes(60);
+    public TimeSpan AgentRingTimeout { get; set; } = TimeSpan.FromSeconds(20);
+    public TimeSpan CustomerRingTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan NoAgentRetry { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan WatchdogGrace { get; set; } = TimeSpan.FromSeconds(15);
+    /// <summary>seed 001: each dialing interval is 1 to 60 minutes.</summary>
+    public TimeSpan MinInterval { get; set; } = TimeSpan.FromMinutes(1);
+    public TimeSpan MaxInterval { get; set; } = TimeSpan.FromMinutes(60);
+    /// <summary>Longest delay the IVR callback node may ask for.</summary>
+    public int MaxIvrDelayMinutes { get; set; } = 24 * 60;
+    /// <summary>Region used to read national-format numbers (ISO 3166 code).</summary>
+    public string DefaultRegion { get; set; } = "US";
+    /// <summary>How often the sweeper re-arms overdue wake-ups in standalone mode.</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>How late a wake-up must be before the sweeper re-arms it.</summary>
+    public TimeSpan SweepLateness { get; set; } = TimeSpan.FromSeconds(20);
+
+    public CallbackPolicy ToPolicy() => new()
+    {
+        Intervals = ParseIntervals(Intervals),
+        Expiry = Expiry,
+        AgentRingTimeout = AgentRingTimeout,
+        CustomerRingTimeout = CustomerRingTimeout,
+        NoAgentRetry = NoAgentRetry,
+        WatchdogGrace = WatchdogGrace,
+    };
+
+    public IReadOnlyList<string> Validate()
+    {
+        ImmutableArray<TimeSpan> intervals;
+        try { intervals = ParseIntervals(Intervals); }
+        catch (FormatException e) { return [$"Callbacks:Intervals: {e.Message}"]; }
+        var problems = (new CallbackPolicy { Intervals = intervals, Expiry = Expiry, AgentRingTimeout = AgentRingTimeout,
+            CustomerRingTimeout = CustomerRingTimeout, NoAgentRetry = NoAgentRetry, WatchdogGrace = WatchdogGrace })
+            .Validate(MinInterval, MaxInterval).Select(p => "Callbacks: " + p).ToList();
+        if (MinInterval <= TimeSpan.Zero || MaxInterval < MinInterval) problems.Add("Callbacks: MinInterval must be positive and not above MaxInterval");
+        if (MaxIvrDelayMinutes < 0) problems.Add("Callbacks: MaxIvrDelayMinutes must not be negative");
+        return problems;
+    }
+
+    public static ImmutableArray<TimeSpan> ParseIntervals(string text) =>
+        [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(part => TimeSpan.TryParse(part, CultureInfo.InvariantCulture, out var t)
+                ? t : throw new FormatException($"'{part}' is not a duration like 00:05:00"))];
+}

@@ -1,0 +1,16 @@
+namespace CallbackFunctions.Settings;
+
+/// <summary>Names of the tables and queues; tests give every class its own.</summary>
+public sealed class StorageOptions
+{
+    public const string Section = "Storage";
+    public string TablePrefix { get; set; } = "cb";
+    public string TimerQueue { get; set; } = "callback-timers";
+    public string PoisonQueue => TimerQueue + "-poison";
+    public string CallbacksTable => TablePrefix + "callbacks";
+    public string LiveTable => TablePrefix + "live";
+    public string AgentsTable => TablePrefix + "agents";
+    public string WaitingTable => TablePrefix + "waiting";
+    /// <summary>How long one storage request may take on a webhook path before we give up and spool (Twilio allows 15 s).</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(3);
+}

@@ -1,0 +1,69 @@
+using Azure;
+using Azure.Data.Tables;
+using CallbackFunctions.Domain.Agents;
+
+namespace CallbackFunctions.Storage;
+
+/// <summary>Agents in Table Storage (one partition; a contact center has tens to hundreds of agents).</summary>
+public sealed class AgentRepository(StorageAccount storage)
+{
+    private const string Partition = "agent";
+    private TableClient Table => storage.Agents;
+
+    public async Task<IReadOnlyList<Stored<Agent>>> ListAsync(CancellationToken ct)
+    {
+        var result = new List<Stored<Agent>>();
+        await foreach (var e in Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Partition}"), cancellationToken: ct))
+            result.Add(new Stored<Agent>(FromEntity(e), e.ETag));
+        return result;
+    }
+
+    public async Task<Stored<Agent>?> GetAsync(string id, CancellationToken ct)
+    {
+        var response = await Table.GetEntityIfExistsAsync<TableEntity>(Partition, id, cancellationToken: ct);
+        return response.HasValue ? new Stored<Agent>(FromEntity(response.Value!), response.Value!.ETag) : null;
+    }
+
+    public async Task<ETag?> TryAddAsync(Agent agent, CancellationToken ct)
+    {
+        try { return (await Table.AddEntityAsync(ToEntity(agent), ct)).Headers.ETag; }
+        catch (RequestFailedException e) when (e.Status == 409) { return null; }
+    }
+
+    public async Task<ETag?> TryReplaceAsync(Agent agent, ETag etag, CancellationToken ct)
+    {
+        try { return (await Table.UpdateEntityAsync(ToEntity(agent), etag, TableUpdateMode.Replace, ct)).Headers.ETag; }
+        catch (RequestFailedException e) when (e.Status is 412 or 404) { return null; }
+    }
+
+    public async Task<bool> DeleteAsync(string id, CancellationToken ct)
+    {
+        try { await Table.DeleteEntityAsync(Partition, id, ETag.All, ct); return true; }
+        catch (RequestFailedException e) when (e.Status == 404) { return false; }
+    }
+
+    private static TableEntity ToEntity(Agent a)
+    {
+        var entity = new TableEntity(Partition, a.Id)
+        {
+            ["Name"] = a.Name,
+            ["Phone"] = a.Phone,
+            ["Queues"] = string.Join(',', a.Queues),
+            ["Available"] = a.Available,
+            ["IdleSince"] = a.IdleSince,
+        };
+        if (a.HeldBy is not null) entity["HeldBy"] = a.HeldBy;
+        return entity;
+    }
+
+    private static Agent FromEntity(TableEntity e) => new()
+    {
+        Id = e.RowKey,
+        Name = e.GetString("Name"),
+        Phone = e.GetString("Phone"),
+        Queues = [.. (e.GetString("Queues") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)],
+        Available = e.GetBoolean("Available") ?? false,
+        HeldBy = e.GetString("HeldBy"),
+        IdleSince = e.GetDateTimeOffset("IdleSince") ?? DateTimeOffset.MinValue,
+    };
+}

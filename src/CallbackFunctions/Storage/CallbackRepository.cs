@@ -1,0 +1,89 @@
+using Azure;
+using Azure.Data.Tables;
+using CallbackFunctions.Domain.Callbacks;
+
+namespace CallbackFunctions.Storage;
+
+/// <summary>
+/// Callbacks in Table Storage: one entity per callback (partition = id), the whole state as JSON plus a few columns to
+/// filter on. Writes use If-Match; a 412 is a normal answer ("someone moved first"), returned as null.
+/// </summary>
+public sealed class CallbackRepository(StorageAccount storage)
+{
+    private const string Row = "callback";
+    private TableClient Table => storage.Callbacks;
+
+    public async Task<Stored<Callback>?> GetAsync(string id, CancellationToken ct)
+    {
+        var response = await Table.GetEntityIfExistsAsync<TableEntity>(id, Row, cancellationToken: ct);
+        return response.HasValue ? new Stored<Callback>(FromEntity(response.Value!), response.Value!.ETag) : null;
+    }
+
+    /// <summary>Adds a new callback; false when one with this id already exists (a repeated webhook).</summary>
+    public async Task<bool> TryAddAsync(Callback callback, CancellationToken ct)
+    {
+        try
+        {
+            await Table.AddEntityAsync(ToEntity(callback), ct);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Replaces the callback if nobody changed it since <paramref name="etag"/>; null on a 412.</summary>
+    public async Task<ETag?> TryReplaceAsync(Callback callback, ETag etag, CancellationToken ct)
+    {
+        try
+        {
+            var response = await Table.UpdateEntityAsync(ToEntity(callback), etag, TableUpdateMode.Replace, ct);
+            return response.Headers.ETag;
+        }
+        catch (RequestFailedException e) when (e.Status is 412 or 404)
+        {
+            return null;
+        }
+    }
+
+    public async Task<(IReadOnlyList<Callback> Items, string? ContinuationToken)> ListAsync(
+        CallbackStatus? status, string? caller, string? queue, int pageSize, string? continuationToken, CancellationToken ct)
+    {
+        var filters = new List<string>();
+        if (status is { } s) filters.Add(TableClient.CreateQueryFilter($"Status eq {s.ToString()}"));
+        if (caller is not null) filters.Add(TableClient.CreateQueryFilter($"Caller eq {caller}"));
+        if (queue is not null) filters.Add(TableClient.CreateQueryFilter($"Queue eq {queue}"));
+        var filter = filters.Count == 0 ? null : string.Join(" and ", filters);
+        await foreach (var page in Table.QueryAsync<TableEntity>(filter, pageSize, cancellationToken: ct).AsPages(continuationToken, pageSize))
+            return (page.Values.Select(FromEntity).ToList(), page.ContinuationToken);
+        return ([], null);
+    }
+
+    /// <summary>Live callbacks whose wake-up is due before <paramref name="before"/>: the sweeper re-arms them.</summary>
+    public async IAsyncEnumerable<Callback> QueryOverdueAsync(DateTimeOffset before, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        var filter = TableClient.CreateQueryFilter($"IsLive eq {true} and WakeAt lt {before}");
+        await foreach (var entity in Table.QueryAsync<TableEntity>(filter, cancellationToken: ct))
+            yield return FromEntity(entity);
+    }
+
+    private static TableEntity ToEntity(Callback c)
+    {
+        var entity = new TableEntity(c.Id, Row)
+        {
+            ["Status"] = c.Status.ToString(),
+            ["Queue"] = c.Queue,
+            ["Caller"] = c.Caller,
+            ["CreatedAt"] = c.CreatedAt,
+            ["IsLive"] = c.IsLive,
+            ["WaitingForAgent"] = c.WaitingForAgent,
+            ["Generation"] = c.Generation,
+        };
+        if (c.WakeAt is { } wake) entity["WakeAt"] = wake;
+        StorageJson.Write(entity, "State", c);
+        return entity;
+    }
+
+    private static Callback FromEntity(TableEntity entity) => StorageJson.Read<Callback>(entity, "State");
+}

@@ -1,0 +1,91 @@
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Azure.Data.Tables;
+using Azure.Identity;
+using Azure.Storage.Queues;
+using CallbackFunctions.Settings;
+using Microsoft.Extensions.Options;
+
+namespace CallbackFunctions.Storage;
+
+/// <summary>
+/// The storage clients, built from <c>AzureWebJobsStorage</c> the way the Functions host reads it: a connection string
+/// (or <c>UseDevelopmentStorage=true</c>), or identity-based <c>AzureWebJobsStorage__accountName</c> (+ <c>__clientId</c>).
+/// </summary>
+public sealed class StorageAccount
+{
+    public TableServiceClient Tables { get; }
+    public QueueServiceClient Queues { get; }
+    public StorageOptions Options { get; }
+
+    public StorageAccount(IConfiguration configuration, IOptions<StorageOptions> options, StorageOperationCounter counter)
+    {
+        Options = options.Value;
+        var tableOptions = new TableClientOptions();
+        var queueOptions = new QueueClientOptions(QueueClientOptions.ServiceVersion.V2025_11_05)
+        {
+            // The Functions host's queue trigger reads base64 by default (DESIGN §2).
+            MessageEncoding = QueueMessageEncoding.Base64,
+        };
+        foreach (var o in new ClientOptions[] { tableOptions, queueOptions })
+        {
+            o.Retry.MaxRetries = 2;
+            o.Retry.Delay = TimeSpan.FromMilliseconds(100);
+            o.Retry.MaxDelay = TimeSpan.FromSeconds(1);
+            o.Retry.NetworkTimeout = Options.RequestTimeout;
+        }
+        tableOptions.AddPolicy(counter.Tables, HttpPipelinePosition.PerRetry);
+        queueOptions.AddPolicy(counter.Queues, HttpPipelinePosition.PerRetry);
+
+        var connection = configuration["AzureWebJobsStorage"];
+        var accountName = configuration["AzureWebJobsStorage:accountName"];
+        if (!string.IsNullOrWhiteSpace(connection))
+        {
+            Tables = new TableServiceClient(connection, tableOptions);
+            Queues = new QueueServiceClient(connection, queueOptions);
+        }
+        else if (!string.IsNullOrWhiteSpace(accountName))
+        {
+            var clientId = configuration["AzureWebJobsStorage:clientId"];
+            TokenCredential credential = string.IsNullOrWhiteSpace(clientId)
+                ? new DefaultAzureCredential()
+                : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId));
+            Tables = new TableServiceClient(new Uri($"https://{accountName}.table.core.windows.net"), credential, tableOptions);
+            Queues = new QueueServiceClient(new Uri($"https://{accountName}.queue.core.windows.net"), credential, queueOptions);
+        }
+        else
+        {
+            throw new InvalidOperationException(
+                "Storage is not configured: set AzureWebJobsStorage (a connection string or UseDevelopmentStorage=true) or AzureWebJobsStorage__accountName.");
+        }
+    }
+
+    public TableClient Callbacks => Tables.GetTableClient(Options.CallbacksTable);
+    public TableClient Live => Tables.GetTableClient(Options.LiveTable);
+    public TableClient Agents => Tables.GetTableClient(Options.AgentsTable);
+    public TableClient Waiting => Tables.GetTableClient(Options.WaitingTable);
+    public QueueClient TimerQueue => Queues.GetQueueClient(Options.TimerQueue);
+    public QueueClient PoisonQueue => Queues.GetQueueClient(Options.PoisonQueue);
+
+    public async Task EnsureCreatedAsync(CancellationToken ct)
+    {
+        foreach (var table in new[] { Callbacks, Live, Agents, Waiting }) await table.CreateIfNotExistsAsync(ct);
+        await TimerQueue.CreateIfNotExistsAsync(cancellationToken: ct);
+        await PoisonQueue.CreateIfNotExistsAsync(cancellationToken: ct);
+    }
+}
+
+/// <summary>Counts every storage request the app makes (the benchmark reports operations per callback from it).</summary>
+public sealed class StorageOperationCounter
+{
+    public Counter Tables { get; } = new();
+    public Counter Queues { get; } = new();
+    public long Total => Tables.Count + Queues.Count;
+
+    public sealed class Counter : HttpPipelineSynchronousPolicy
+    {
+        private long _count;
+        public long Count => Interlocked.Read(ref _count);
+        public override void OnSendingRequest(HttpMessage message) => Interlocked.Increment(ref _count);
+    }
+}
