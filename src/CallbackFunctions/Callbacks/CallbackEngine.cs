@@ -22,7 +22,7 @@ public sealed class CallbackEngine(
     TimeProvider time,
     ILogger<CallbackEngine> logger)
 {
-    private const int MaxConflicts = 8;
+    private const int MaxConflicts = 32;
 
     public DateTimeOffset Now => time.GetUtcNow();
 
@@ -42,6 +42,8 @@ public sealed class CallbackEngine(
             if (await callbacks.TryReplaceAsync(decision.Callback, stored.ETag, ct) is null)
             {
                 CallbackLog.Conflict(logger, callbackId);
+                // Someone moved first: back off a little (jittered) so a crowd of writers spreads out, then re-decide.
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 + 5 * Math.Min(round, 8))), time, ct);
                 continue;
             }
             await AfterSaveAsync(stored.Value, decision, ct);

@@ -82,6 +82,9 @@ public static class FunctionInvocationEndpoints
         }
     }
 
+    /// <summary>The host reads these names exactly as written (PascalCase), not the API's camelCase.</summary>
+    private static readonly JsonSerializerOptions HostJson = new() { PropertyNamingPolicy = null };
+
     private static IResult Invocation(int status, string log) =>
-        Results.Json(new { Outputs = new Dictionary<string, object>(), Logs = new[] { log }, ReturnValue = (object?)null }, statusCode: status);
+        Results.Json(new { Outputs = new Dictionary<string, object>(), Logs = new[] { log }, ReturnValue = (object?)null }, HostJson, statusCode: status);
 }

@@ -1,0 +1,63 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using CallbackFunctions.Domain.Callbacks;
+using CallbackFunctions.MissedCalls;
+using CallbackFunctions.Storage;
+
+namespace CallbackFunctions.LocalRun.Benchmarks;
+
+/// <summary>
+/// Callbacks made up front (IVR-style, <see cref="CallbackRequest.FirstDelay"/> = due moment - now) and what the timer
+/// made of them: for each, the "agent call placed" timeline event minus the callback's due moment.
+/// </summary>
+public sealed class DueCallbacksBench(LocalStack stack, BenchStorage storage)
+{
+    public const string AgentCallPlaced = "agent call placed";
+
+    public sealed record Creation(IReadOnlyList<string> Ids, TimeSpan Took, int CreatedAfterDue);
+
+    public sealed record Placement(string Id, DateTimeOffset DueAt, DateTimeOffset? PlacedAt, CallbackStatus Status, bool WaitedForAgent, int Attempt)
+    {
+        public double? LatenessMs => PlacedAt is { } at ? (at - DueAt).TotalMilliseconds : null;
+    }
+
+    public async Task<Creation> CreateAsync(string queue, IReadOnlyList<string> callers, Func<int, DateTimeOffset> dueOf, CancellationToken ct)
+    {
+        var service = stack.Service<MissedCallService>();
+        var ids = new string[callers.Count];
+        var late = 0;
+        var clock = Stopwatch.StartNew();
+        // In due order, 16 at a time: the earliest are stored first.
+        await Parallel.ForEachAsync(Enumerable.Range(0, callers.Count), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct },
+            async (i, c) =>
+            {
+                var now = TimeProvider.System.GetUtcNow();
+                var due = dueOf(i);
+                var callback = await service.CreateAsync(new CallbackRequest(callers[i], LocalStack.SupportNumber, queue, "CA" + Guid.NewGuid().ToString("N"),
+                    CallbackOrigin.IvrRequest, "callback requested in the IVR (benchmark)", due - now, now), c);
+                if (TimeProvider.System.GetUtcNow() > due) Interlocked.Increment(ref late);
+                ids[i] = callback.Id;
+            });
+        return new Creation(ids, clock.Elapsed, late);
+    }
+
+    /// <summary>Reads every callback through the app's <see cref="CallbackRepository"/> and finds its first agent call.</summary>
+    public async Task<IReadOnlyList<Placement>> ReadPlacementsAsync(IReadOnlyList<string> ids, CancellationToken ct)
+    {
+        var repository = stack.Service<CallbackRepository>();
+        var result = new ConcurrentBag<Placement>();
+        await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct }, async (id, c) =>
+        {
+            var stored = await repository.GetAsync(id, c) ?? throw new InvalidOperationException($"callback {id} is missing");
+            var callback = stored.Value;
+            var placed = callback.Timeline.FirstOrDefault(e => e.Reason.StartsWith(AgentCallPlaced, StringComparison.Ordinal));
+            var waited = callback.Timeline.Any(e => e.Reason.Contains("waiting for one", StringComparison.Ordinal));
+            // DueAt moves only when an attempt fails; these callbacks have one attempt, so it is still the first due moment.
+            result.Add(new Placement(id, callback.DueAt, placed?.At, callback.Status, waited, callback.Attempt));
+        });
+        return [.. result];
+    }
+
+    public Task<int> WaitForTerminalAsync(string queue, IReadOnlyList<string> ids, TimeSpan limit, CancellationToken ct) =>
+        storage.WaitForTerminalAsync(queue, ids, limit, ct);
+}

@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using Azure.Data.Tables;
+using CallbackFunctions.Domain.Callbacks;
+using CallbackFunctions.Storage;
+using CallbackFunctions.TwilioSimulator;
+
+namespace CallbackFunctions.LocalRun.Benchmarks;
+
+/// <summary>
+/// Storage requests the app makes per callback, counted by its <see cref="StorageOperationCounter"/> over K callbacks
+/// driven from a missed-call webhook (a simulated caller hangs up in the queue) to Completed; and Azurite's raw rate of
+/// single-entity operations with the same SDK, to turn that into callbacks per second.
+/// </summary>
+public sealed class StorageCostBench(LocalStack stack, BenchStorage storage)
+{
+    public const string Queue = "ops";
+
+    public sealed record Cost(int Callbacks, int Completed, int OneAttempt, long Tables, long Queues, TimeSpan Window, double IdleOpsPerSecond,
+        int QueueLeft, TimeSpan QuietAfterCompletion)
+    {
+        public long Total => Tables + Queues;
+        public double PerCallback => (double)Total / Callbacks;
+    }
+
+    public sealed record Raw(int Upserts, TimeSpan UpsertTime, int Reads, TimeSpan ReadTime, int Concurrency)
+    {
+        public double UpsertsPerSecond => Upserts / UpsertTime.TotalSeconds;
+        public double ReadsPerSecond => Reads / ReadTime.TotalSeconds;
+        public double OpsPerSecond => (Upserts + Reads) / (UpsertTime + ReadTime).TotalSeconds;
+    }
+
+    /// <summary>The app's request rate while nothing happens (poller polls, sweeper, agent snapshot), over <paramref name="window"/>.</summary>
+    public async Task<double> IdleRateAsync(TimeSpan window, CancellationToken ct)
+    {
+        var counter = stack.StorageCounter;
+        var before = counter.Total;
+        var clock = Stopwatch.StartNew();
+        await Task.Delay(window, ct);
+        return (counter.Total - before) / clock.Elapsed.TotalSeconds;
+    }
+
+    public async Task<Cost> MeasureAsync(IReadOnlyList<string> callers, double idleRate, CancellationToken ct)
+    {
+        var counter = stack.StorageCounter;
+        var sim = stack.Simulator;
+        var action = new Uri(stack.AppUrl, $"api/twilio/missed-call?queue={Queue}").AbsoluteUri;
+        var tables0 = counter.Tables.Count;
+        var queues0 = counter.Queues.Count;
+        var clock = Stopwatch.StartNew();
+
+        // K callers ring our number and hang up in the queue, 20 a second; the simulator posts the Enqueue action.
+        for (var i = 0; i < callers.Count; i++)
+        {
+            var wait = TimeSpan.FromMilliseconds(50 * i) - clock.Elapsed;
+            if (wait > TimeSpan.Zero) await Task.Delay(wait, ct);
+            await sim.PlaceInboundCallAsync(new InboundCallRequest
+            {
+                From = callers[i],
+                To = LocalStack.SupportNumber,
+                Twiml = $"<Response><Enqueue action=\"{action}\">{Queue}</Enqueue></Response>",
+                QueueOutcome = QueueOutcome.Hangup,
+                WaitSeconds = 0,
+            }, ct);
+        }
+
+        // Every one to Completed (polled with the benchmark's own client: not counted).
+        var deadline = Stopwatch.StartNew();
+        Dictionary<string, CallbackStatus> statuses;
+        while (true)
+        {
+            statuses = await storage.StatusesAsync(Queue, ct);
+            if (statuses.Count >= callers.Count && statuses.Values.All(s => s.IsTerminal())) break;
+            if (deadline.Elapsed > TimeSpan.FromSeconds(60)) break;
+            await Task.Delay(TimeSpan.FromMilliseconds(500), ct);
+        }
+        var completedAt = clock.Elapsed;
+
+        // Stale wake-ups (the ring watchdogs of each offer and customer leg) surface later and are read and deleted:
+        // they belong to these callbacks, so wait until the timer queue is empty and the counter stops moving.
+        var quiet = Stopwatch.StartNew();
+        var left = 0;
+        var lastTotal = counter.Total;
+        var stableSince = Stopwatch.StartNew();
+        while (quiet.Elapsed < TimeSpan.FromSeconds(40))
+        {
+            left = await storage.TimerMessagesAsync(ct);
+            var total = counter.Total;
+            if (total != lastTotal) { lastTotal = total; stableSince.Restart(); }
+            if (left == 0 && stableSince.Elapsed > TimeSpan.FromSeconds(1.5)) break;
+            await Task.Delay(TimeSpan.FromMilliseconds(250), ct);
+        }
+        var tables = counter.Tables.Count - tables0;
+        var queues = counter.Queues.Count - queues0;
+        var window = clock.Elapsed;
+
+        // Now (outside the counted window) check through the app's repository that each took exactly one attempt.
+        var repository = stack.Service<CallbackRepository>();
+        var oneAttempt = 0;
+        var completed = 0;
+        foreach (var id in statuses.Keys)
+        {
+            var callback = (await repository.GetAsync(id, ct))?.Value;
+            if (callback?.Status == CallbackStatus.Completed) completed++;
+            if (callback is { Status: CallbackStatus.Completed, Attempt: 1, Offer: 1 }) oneAttempt++;
+        }
+        return new Cost(callers.Count, completed, oneAttempt, tables, queues, window, idleRate, left, window - completedAt);
+    }
+
+    public static async Task<Raw> MeasureRawAsync(string connectionString, int operations, int concurrency, CancellationToken ct)
+    {
+        var table = new TableServiceClient(connectionString).GetTableClient("benchraw");
+        await table.CreateIfNotExistsAsync(ct);
+        static TableEntity Entity(int i) => new($"p{i % 16:D2}", $"r{i:D6}") { ["Caller"] = "+14155550100", ["Attempt"] = i % 5, ["Status"] = "Queued" };
+        // A short warm-up so that connection set-up and JIT are not in the figures.
+        for (var i = 0; i < concurrency; i++) await table.UpsertEntityAsync(Entity(operations + i), TableUpdateMode.Replace, ct);
+
+        var upsert = await RunAsync(operations, concurrency, (i, c) => table.UpsertEntityAsync(Entity(i), TableUpdateMode.Replace, c), ct);
+        var read = await RunAsync(operations, concurrency, (i, c) => table.GetEntityAsync<TableEntity>($"p{i % 16:D2}", $"r{i:D6}", cancellationToken: c), ct);
+        return new Raw(operations, upsert, operations, read, concurrency);
+    }
+
+    private static async Task<TimeSpan> RunAsync<T>(int count, int concurrency, Func<int, CancellationToken, Task<T>> op, CancellationToken ct)
+    {
+        var next = -1;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < count) await op(i, ct);
+        }));
+        return clock.Elapsed;
+    }
+}

@@ -1,0 +1,49 @@
+using CallbackFunctions.LocalRun;
+using Microsoft.Extensions.Logging;
+
+// ./run.sh [run|demo|bench]: everything local on embedded defaults (Azurite, the Twilio simulator, the app).
+var mode = args.FirstOrDefault() ?? "run";
+using var stop = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
+
+switch (mode)
+{
+    case "run":
+        return await RunAsync(stop.Token);
+    case "demo":
+        return await DemoAsync(stop.Token);
+    case "bench":
+        return await Bench.RunAsync(args.Skip(1).ToArray(), Console.Out, stop.Token);
+    default:
+        Console.Error.WriteLine($"unknown mode '{mode}': use run, demo or bench");
+        return 2;
+}
+
+static async Task<int> RunAsync(CancellationToken ct)
+{
+    Console.WriteLine("Starting Azurite, the Twilio simulator and the app on loopback...");
+    await using var stack = await LocalStack.StartAsync(new LocalStackOptions { MinimumLogLevel = LogLevel.Information });
+    Console.WriteLine($"App:        {stack.AppUrl}");
+    Console.WriteLine($"API docs:   {stack.AppUrl}scalar  (OpenAPI: {stack.AppUrl}openapi/v1.json)");
+    Console.WriteLine($"Simulator:  {stack.Simulator.BaseUrl}  (control API under /sim, e.g. {stack.Simulator.BaseUrl}sim/calls)");
+    Console.WriteLine($"Storage:    Azurite queue :{stack.Azurite?.QueuePort}, table :{stack.Azurite?.TablePort}");
+    Console.WriteLine($"Our Twilio number: {LocalStack.SupportNumber}. Intervals {stack.Options.Intervals}, expiry {stack.Options.Expiry}.");
+    Console.WriteLine("Callback events appear below as they happen. Ctrl+C stops everything.");
+    await new TimelinePrinter(stack.Api, Console.Out).RunAsync(ct);
+    return 0;
+}
+
+static async Task<int> DemoAsync(CancellationToken ct)
+{
+    Console.WriteLine("Starting Azurite, the Twilio simulator and the app on loopback for a scripted day...");
+    await using var stack = await LocalStack.StartAsync(new LocalStackOptions());
+    Console.WriteLine($"Intervals {stack.Options.Intervals}, expiry {stack.Options.Expiry} (seconds stand in for minutes).");
+    var outcomes = await new DemoDay(stack, Console.Out).RunAsync(TimeSpan.FromSeconds(90), ct);
+    Console.WriteLine();
+    foreach (var o in outcomes)
+        Console.WriteLine($"{CallbackFunctions.Domain.Telephony.PhoneMask.Mask(o.Caller)}: expected {o.Expected}, got {o.Actual?.ToString() ?? "(not finished)"}");
+    var ok = outcomes.All(o => o.Actual == o.Expected);
+    Console.WriteLine(ok ? "Demo finished as scripted." : "Demo did NOT finish as scripted.");
+    return ok ? 0 : 1;
+}

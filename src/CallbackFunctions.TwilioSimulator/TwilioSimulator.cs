@@ -1,0 +1,271 @@
+using System.Net;
+using CallbackFunctions.TwilioSimulator.Calls;
+using CallbackFunctions.TwilioSimulator.Control;
+using CallbackFunctions.TwilioSimulator.Rest;
+using CallbackFunctions.TwilioSimulator.Support;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace CallbackFunctions.TwilioSimulator;
+
+/// <summary>
+/// A strict, in-memory Twilio Voice on 127.0.0.1: the REST slice under <c>/2010-04-01</c>, signed webhooks, scripted
+/// people, and a control API under <c>/sim</c>. Start one per test (or per process with Program.cs).
+/// </summary>
+public sealed class TwilioSimulator : IAsyncDisposable
+{
+    private readonly WebApplication app;
+    private readonly CallEngine engine;
+    private int disposed;
+
+    private TwilioSimulator(SimulatorOptions options, WebApplication app, CallEngine engine, Uri baseUrl)
+    {
+        Options = options;
+        this.app = app;
+        this.engine = engine;
+        BaseUrl = baseUrl;
+    }
+
+    /// <summary>e.g. http://127.0.0.1:54321/ — the REST API lives under /2010-04-01/...</summary>
+    public Uri BaseUrl { get; }
+
+    public SimulatorOptions Options { get; }
+
+    /// <summary>Every call leg with its history, in creation order (a snapshot).</summary>
+    public IReadOnlyList<SimulatedCall> Calls => engine.Snapshot();
+
+    public SimulatorStats Stats => engine.Stats();
+
+    /// <summary>Every strictness violation and webhook failure, with Twilio's error code.</summary>
+    public IReadOnlyList<SimulatorError> Errors => engine.Errors();
+
+    public IReadOnlyList<SimulatedRecording> Recordings => engine.Recordings();
+
+    public FaultSettings Faults => engine.Faults;
+
+    public static async Task<TwilioSimulator> StartAsync(SimulatorOptions options, ILoggerFactory? loggerFactory = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Validate(options);
+        loggerFactory ??= NullLoggerFactory.Instance;
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = [],
+            ApplicationName = typeof(TwilioSimulator).Assembly.GetName().Name,
+            EnvironmentName = Environments.Production,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+
+        // Nothing from the host process (appsettings, ASPNETCORE_URLS, Kestrel sections) may move the simulator off loopback.
+        builder.Configuration.Sources.Clear();
+        builder.Logging.ClearProviders();
+        builder.Services.RemoveAll<ILoggerFactory>();
+        builder.Services.AddSingleton(loggerFactory);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(3));
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, options.Port));
+
+        var logger = loggerFactory.CreateLogger("CallbackFunctions.TwilioSimulator");
+        var engine = new CallEngine(options, logger);
+        var app = builder.Build();
+        TwilioSimulator? simulator = null;
+        app.MapTwilioRest(engine, logger);
+        app.MapSimulatorControl(new Lazy<TwilioSimulator>(() => simulator!));
+        app.MapFallback(RestApi.NotFound);
+
+        try
+        {
+            await app.StartAsync(ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            engine.Dispose();
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var baseUrl = new Uri(address.EndsWith('/') ? address : address + "/");
+        engine.BaseUrl = baseUrl;
+        simulator = new TwilioSimulator(options, app, engine, baseUrl);
+        logger.Started(baseUrl, options.AccountSid);
+        return simulator;
+    }
+
+    /// <summary>Scripts what happens when <paramref name="number"/> is called (see <see cref="PersonScript"/>).</summary>
+    public void SetPerson(string number, PersonScript script)
+    {
+        ArgumentNullException.ThrowIfNull(script);
+        if (!PhoneNumbers.IsE164(number))
+        {
+            throw new ArgumentException($"'{number}' is not an E.164 number", nameof(number));
+        }
+
+        foreach (var response in script.Responses)
+        {
+            if (response is null || response.RingSeconds < 0 || response.TalkSeconds < 0 || !double.IsFinite(response.RingSeconds) || !double.IsFinite(response.TalkSeconds))
+            {
+                throw new ArgumentException("ringSeconds and talkSeconds must be finite and not negative", nameof(script));
+            }
+
+            if (response.Digits is { } digits && digits.Any(c => !"0123456789*#,".Contains(c, StringComparison.Ordinal)))
+            {
+                throw new ArgumentException($"digits '{digits}' may contain only 0-9 * # and commas", nameof(script));
+            }
+        }
+
+        engine.SetPerson(number, script);
+    }
+
+    /// <summary>A customer calls one of our numbers. Returns the new inbound leg; its TwiML runs in the background.</summary>
+    public Task<SimulatedCall> PlaceInboundCallAsync(InboundCallRequest request, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ct.ThrowIfCancellationRequested();
+        if (!PhoneNumbers.IsE164(request.From))
+        {
+            throw new ArgumentException($"from '{request.From}' is not an E.164 number", nameof(request));
+        }
+
+        if (!PhoneNumbers.IsE164(request.To))
+        {
+            throw new ArgumentException($"to '{request.To}' is not an E.164 number", nameof(request));
+        }
+
+        if (Options.OwnedNumbers.Count > 0 && !Options.OwnedNumbers.Contains(request.To))
+        {
+            throw new ArgumentException($"to '{request.To}' is not one of the account's numbers", nameof(request));
+        }
+
+        if ((request.Url is null) == (request.Twiml is null))
+        {
+            throw new ArgumentException("give exactly one of url and twiml", nameof(request));
+        }
+
+        if (request.Method is not ("GET" or "POST"))
+        {
+            throw new ArgumentException("method must be GET or POST", nameof(request));
+        }
+
+        foreach (var (name, url) in new[] { ("url", request.Url), ("fallbackUrl", request.FallbackUrl), ("statusCallback", request.StatusCallback) })
+        {
+            if (url is not null && !(Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
+            {
+                throw new ArgumentException($"{name} '{url}' is not an absolute http(s) URL", nameof(request));
+            }
+        }
+
+        if (request.StatusCallbackEvents?.Any(e => e is not ("initiated" or "ringing" or "answered" or "completed")) == true)
+        {
+            throw new ArgumentException("statusCallbackEvents must be from: initiated ringing answered completed", nameof(request));
+        }
+
+        if (request.WaitSeconds < 0 || !double.IsFinite(request.WaitSeconds))
+        {
+            throw new ArgumentException("waitSeconds must be finite and not negative", nameof(request));
+        }
+
+        return Task.FromResult(engine.PlaceInbound(request));
+    }
+
+    public void SetFaults(FaultSettings faults)
+    {
+        ArgumentNullException.ThrowIfNull(faults);
+        if (faults.StatusCallbackDelayMs < 0 || faults.FailCreates.Any(f => f is null || f.Count < 0))
+        {
+            throw new ArgumentException("statusCallbackDelayMs and counts must not be negative", nameof(faults));
+        }
+
+        engine.SetFaults(faults);
+    }
+
+    /// <summary>Waits (real time) until some call leg matches; throws <see cref="TimeoutException"/> listing the calls otherwise.</summary>
+    public async Task<SimulatedCall> WaitForCallAsync(Func<SimulatedCall, bool> predicate, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(predicate);
+        var clock = TimeProvider.System;
+        var started = clock.GetTimestamp();
+        while (true)
+        {
+            var changed = engine.Changed;
+            var calls = engine.Snapshot();
+            if (calls.FirstOrDefault(predicate) is { } match)
+            {
+                return match;
+            }
+
+            var remaining = timeout - clock.GetElapsedTime(started);
+            if (remaining <= TimeSpan.Zero)
+            {
+                var seen = string.Join("; ", calls.Select(c => $"{c.Sid} {c.Direction} {PhoneNumbers.Mask(c.To)} {c.Status}"));
+                var errors = string.Join("; ", engine.Errors().Select(e => $"{e.Code} {e.Message}"));
+                throw new TimeoutException($"No call matched within {timeout}. Calls: [{seen}]. Errors: [{errors}]");
+            }
+
+            await Task.WhenAny(changed, Task.Delay(remaining < TimeSpan.FromMilliseconds(250) ? remaining : TimeSpan.FromMilliseconds(250), clock)).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Forgets every call, person, error, fault and counter; calls in flight are dropped without callbacks.</summary>
+    public void Reset() => engine.Reset();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return;
+        }
+
+        var stopping = engine.StopAsync();
+        using (var stopTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
+        {
+            await app.StopAsync(stopTimeout.Token).ConfigureAwait(false);
+        }
+
+        await stopping.ConfigureAwait(false);
+        await app.DisposeAsync().ConfigureAwait(false);
+        engine.Dispose();
+    }
+
+    private static void Validate(SimulatorOptions options)
+    {
+        if (!Sids.IsValid(options.AccountSid, "AC"))
+        {
+            throw new ArgumentException($"AccountSid '{options.AccountSid}' must be AC followed by 32 hex digits", nameof(options));
+        }
+
+        if (string.IsNullOrEmpty(options.AuthToken))
+        {
+            throw new ArgumentException("AuthToken is required", nameof(options));
+        }
+
+        if ((options.ApiKeySid is null) != (options.ApiKeySecret is null) || (options.ApiKeySid is not null && !Sids.IsValid(options.ApiKeySid, "SK")))
+        {
+            throw new ArgumentException("ApiKeySid (SK + 32 hex) and ApiKeySecret go together", nameof(options));
+        }
+
+        if (options.OwnedNumbers.FirstOrDefault(n => !PhoneNumbers.IsE164(n)) is { } bad)
+        {
+            throw new ArgumentException($"owned number '{bad}' is not E.164", nameof(options));
+        }
+
+        if (options.CallsPerSecond < 0 || !double.IsFinite(options.CallsPerSecond))
+        {
+            throw new ArgumentException("CallsPerSecond must be 0 (unbounded) or more", nameof(options));
+        }
+
+        if (options.TimeScale < 0 || !double.IsFinite(options.TimeScale))
+        {
+            throw new ArgumentException("TimeScale must be finite and not negative", nameof(options));
+        }
+
+        if (options.Port is < 0 or > 65535)
+        {
+            throw new ArgumentException("Port must be 0 to 65535", nameof(options));
+        }
+
+        ArgumentNullException.ThrowIfNull(options.TimeProvider);
+    }
+}
