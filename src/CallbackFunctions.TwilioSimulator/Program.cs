@@ -36,6 +36,7 @@ var options = new SimulatorOptions
 };
 
 using var loggerFactory = LoggerFactory.Create(logging => logging
+    .AddFilter("Microsoft", LogLevel.Warning)
     .AddConfiguration(configuration.GetSection("Logging"))
     .AddSimpleConsole(console => console.SingleLine = true));
 

@@ -65,6 +65,9 @@ public sealed class TwilioSimulator : IAsyncDisposable
         builder.Services.RemoveAll<ILoggerFactory>();
         builder.Services.AddSingleton(loggerFactory);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(3));
+
+        // A library inside a test process must not hook that process's Ctrl+C / SIGTERM.
+        builder.Services.AddSingleton<IHostLifetime, NoHostLifetime>();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, options.Port));
 
         var logger = loggerFactory.CreateLogger("CallbackFunctions.TwilioSimulator");
@@ -227,6 +230,13 @@ public sealed class TwilioSimulator : IAsyncDisposable
         await stopping.ConfigureAwait(false);
         await app.DisposeAsync().ConfigureAwait(false);
         engine.Dispose();
+    }
+
+    private sealed class NoHostLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     private static void Validate(SimulatorOptions options)

@@ -153,7 +153,7 @@ public sealed class FaultAndLoadTests
         var started = clock.GetTimestamp();
         await kit.DisposeAsync();
 
-        Assert.True(clock.GetElapsedTime(started) < TimeSpan.FromSeconds(5), $"dispose took {clock.GetElapsedTime(started)}");
+        Assert.True(clock.GetElapsedTime(started) < TimeSpan.FromSeconds(2), $"dispose took {clock.GetElapsedTime(started)}");
     }
 
     [Fact]

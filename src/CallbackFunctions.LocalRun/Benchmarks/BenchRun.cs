@@ -18,6 +18,8 @@ namespace CallbackFunctions.LocalRun.Benchmarks;
 public sealed class BenchRun(BenchSettings settings, TextWriter output)
 {
     private readonly Stopwatch _run = Stopwatch.StartNew();
+    private readonly CpuMeter _cpu = new();
+    private StorageCostBench.Raw? _freshRaw;
 
     public async Task<int> RunAsync(CancellationToken ct)
     {
@@ -35,6 +37,7 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
             MinimumLogLevel = LogLevel.Error,
         }, ct: ct);
         var storage = new BenchStorage(stack);
+        _freshRaw = await StorageCostBench.MeasureRawAsync(stack.StorageConnectionString, "benchrawfresh", settings.RawOperations, settings.RawConcurrency, ct);
         var numbers = stack.Service<PhoneNumberNormalizer>();
         var maxStep = settings.StepRates.Count == 0 ? 0 : settings.StepRates.Max();
         var callerCount = Math.Max(settings.TimerCallbacks + settings.BurstCallbacks + settings.StorageCostCallbacks,
@@ -74,6 +77,7 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
     private async Task TimerAsync(LocalStack stack, BenchStorage storage, IReadOnlyList<string> callers, CancellationToken ct)
     {
         var bench = new DueCallbacksBench(stack, storage);
+        var cpu = _cpu.Now();
         var n = callers.Count;
         var first = TimeProvider.System.GetUtcNow() + TimeSpan.FromSeconds(10);
         var step = settings.TimerSpread / n;
@@ -82,6 +86,7 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
         var last = first + step * (n - 1);
         var limit = last - TimeProvider.System.GetUtcNow() + TimeSpan.FromSeconds(60);
         var terminal = await bench.WaitForTerminalAsync("timer", created.Ids, limit, ct);
+        var cpuLine = _cpu.Since(cpu);
         var placements = await bench.ReadPlacementsAsync(created.Ids, ct);
         var lateness = placements.Where(p => p.LatenessMs is not null).Select(p => p.LatenessMs!.Value).Order().ToList();
         var p99 = Percentiles.Of(lateness, 0.99);
@@ -93,7 +98,14 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
              $"{Ms(step)} over {N(settings.TimerSpread.TotalSeconds)} s; lateness = \"{DueCallbacksBench.AgentCallPlaced}\" event - due moment;");
         Line($"  agent call placed for {lateness.Count}/{n}, min {Ms(lateness.Count == 0 ? double.NaN : lateness[0])}; " +
              $"{terminal}/{n} terminal ({placements.Count(p => p.Status == Domain.Callbacks.CallbackStatus.Completed)} Completed); " +
-             $"{placements.Count(p => p.WaitedForAgent)} waited for an agent");
+             $"{placements.Count(p => p.WaitedForAgent)} waited for an agent; {cpuLine}");
+        var late = placements.Where(p => p.LatenessMs is not null).OrderBy(p => p.DueAt).ToList();
+        if (late.Count >= 10)
+        {
+            var tenth = late.Count / 10;
+            Line("  lateness p50 by tenth of the spread (earliest due first): " +
+                 string.Join(", ", Enumerable.Range(0, 10).Select(k => Ms(Percentiles.Of(late.Skip(k * tenth).Take(tenth).Select(p => p.LatenessMs!.Value).Order().ToList(), 0.5)))));
+        }
     }
 
     private TimeSpan _timerCreation;
@@ -109,7 +121,11 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
         var lead = TimeSpan.FromSeconds(Math.Max(8, Math.Ceiling(_timerCreation.TotalSeconds * 2 * n / Math.Max(1, settings.TimerCallbacks)) + 3));
         var moment = TimeProvider.System.GetUtcNow() + lead;
         var created = await bench.CreateAsync("burst", callers, _ => moment, ct);
-        var terminal = await bench.WaitForTerminalAsync("burst", created.Ids, moment - TimeProvider.System.GetUtcNow() + TimeSpan.FromSeconds(120), ct);
+        var untilMoment = moment - TimeProvider.System.GetUtcNow();
+        if (untilMoment > TimeSpan.Zero) await Task.Delay(untilMoment, ct);
+        var cpu = _cpu.Now();
+        var terminal = await bench.WaitForTerminalAsync("burst", created.Ids, TimeSpan.FromSeconds(120), ct);
+        var cpuLine = _cpu.Since(cpu);
         var placements = await bench.ReadPlacementsAsync(created.Ids, ct);
         var placed = placements.Where(p => p.PlacedAt is not null).Select(p => (p.PlacedAt!.Value - moment).TotalMilliseconds).Order().ToList();
         var drain = placed.Count == n ? placed[^1] : double.NaN;
@@ -117,7 +133,8 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
         Line($"burst wake-ups per second: {(placed.Count == n ? N(n / (drain / 1000.0), "0") : "n/a")}");
         Line($"  {n} callbacks due at one moment (stored in {Ms(created.Took)}, {created.CreatedAfterDue} after the moment); " +
              $"agent call placed: first {Ms(placed.Count > 0 ? placed[0] : double.NaN)}, p50 {Ms(Percentiles.Of(placed, 0.5))} after the moment; " +
-             $"{terminal}/{n} terminal; {placements.Count(p => p.WaitedForAgent)} waited for an agent; {held} agents still held before the burst");
+             $"{terminal}/{n} terminal; {placements.Count(p => p.WaitedForAgent)} waited for an agent; {held} agents still held before the burst;");
+        Line($"  from the moment until all terminal: {cpuLine}");
     }
 
     // ---- 3. storage operations per callback ---------------------------------------------------------------------
@@ -128,22 +145,29 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
         await storage.WaitForAgentsFreeAsync(TimeSpan.FromSeconds(30), ct);
         var before = await storage.WaitForTimerQueueEmptyAsync(TimeSpan.FromSeconds(30), ct);
         var idle = await bench.IdleRateAsync(TimeSpan.FromSeconds(5), ct);
+        var cpu = _cpu.Now();
         var cost = await bench.MeasureAsync(callers, idle, ct);
+        var cpuLine = _cpu.Since(cpu);
         Line($"storage ops per completed one-attempt callback: {N(cost.PerCallback, "0.0")}  (tables {N((double)cost.Tables / cost.Callbacks, "0.0")}, queues {N((double)cost.Queues / cost.Callbacks, "0.0")})");
         Line($"  counted by the app's StorageOperationCounter: {cost.Total} requests over K = {cost.Callbacks} callbacks, each from a simulated caller " +
-             $"hanging up in the queue (missed-call webhook) to Completed ({cost.Completed} Completed, {cost.OneAttempt} with one attempt and one offer);");
-        Line($"  the count ran until the timer queue was empty ({cost.QueueLeft} left; {before} before the start) and the counter still, " +
-             $"{N(cost.QuietAfterCompletion.TotalSeconds, "0.0")} s after the last completion, so stale wake-ups (ring watchdogs) are in it;");
+             $"hanging up in the queue (missed-call webhook) to Completed ({cost.Found} made, {cost.Completed} Completed, {cost.OneAttempt} with one attempt and one offer);");
+        Line($"  the count ran on until the timer queue was empty ({cost.QueueLeft} messages left; {before} before the start), no agent held ({cost.AgentsHeld}) " +
+             $"and no call live, {N(cost.QuietAfterCompletion.TotalSeconds, "0.0")} s after the last completion: stale wake-ups (ring watchdogs) are in the count;");
+        if (cost.FirstOdd is not null) Line($"  not a one-attempt completion: {cost.FirstOdd}");
         Line($"  window {N(cost.Window.TotalSeconds, "0.0")} s; it includes background requests the idle app makes anyway " +
-             $"(queue polls, sweeper, agent list: {N(cost.IdleOpsPerSecond, "0.0")}/s when idle, at most ~{N(cost.IdleOpsPerSecond * cost.Window.TotalSeconds / cost.Callbacks, "0.0")} per callback here)");
+             $"(queue polls, sweeper, agent list: {N(cost.IdleOpsPerSecond, "0.0")}/s when idle, at most ~{N(cost.IdleOpsPerSecond * cost.Window.TotalSeconds / cost.Callbacks, "0.0")} per callback here); {cpuLine}");
         return cost.PerCallback;
     }
 
     private async Task RawAzuriteAsync(LocalStack stack, double perCallback, CancellationToken ct)
     {
-        var raw = await StorageCostBench.MeasureRawAsync(stack.StorageConnectionString, settings.RawOperations, settings.RawConcurrency, ct);
+        var cpu = _cpu.Now();
+        var raw = await StorageCostBench.MeasureRawAsync(stack.StorageConnectionString, "benchraw", settings.RawOperations, settings.RawConcurrency, ct);
         Line($"azurite raw single-entity ops/s: {N(raw.OpsPerSecond)}  (upserts {N(raw.UpsertsPerSecond)}/s, point reads {N(raw.ReadsPerSecond)}/s)");
-        Line($"  {raw.Upserts} upserts then {raw.Reads} point reads of small entities, {raw.Concurrency} concurrent, Azure.Data.Tables, a table of our own, same Azurite");
+        Line($"  {raw.Upserts} upserts then {raw.Reads} point reads of small entities, {raw.Concurrency} concurrent, Azure.Data.Tables, a table of our own, " +
+             $"same Azurite, measured here after the phases above; {_cpu.Since(cpu)}");
+        if (_freshRaw is { } fresh)
+            Line($"  the same on the fresh Azurite, before the app's load: {N(fresh.OpsPerSecond)} ops/s (upserts {N(fresh.UpsertsPerSecond)}/s, point reads {N(fresh.ReadsPerSecond)}/s)");
         Line($"storage-bound callbacks/s: {N(raw.OpsPerSecond / perCallback, "0.0")}  (= {N(raw.OpsPerSecond)} raw ops/s / {N(perCallback, "0.0")} ops per callback)");
     }
 
@@ -160,13 +184,15 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
 
         using var bench = new WebhookLoadBench(stack, storage);
         await bench.WarmUpAsync(callers.Take(20).ToList(), ct);
+        var cpu = _cpu.Now();
         var latency = await bench.OfferAsync("bench", settings.LatencyRate, settings.LatencyDuration, callers, settings.SettleLimit, ct);
+        var cpuLine = _cpu.Since(cpu);
         Line($"webhook p50: {Ms(latency.P50)}");
         Line($"webhook p99: {Ms(latency.P99)}  (target < 50 ms: {(latency.P99 < 50 && latency.Passed ? "target met" : "target missed")})");
         Line($"  {latency.Sent} signed POSTs /api/twilio/missed-call?queue=bench (QueueResult=hangup, distinct callers and CallSids), open-loop at " +
              $"{latency.Rate}/s for {N(settings.LatencyDuration.TotalSeconds)} s; latency from each request's scheduled moment to the end of its answer;");
         Line($"  max {Ms(latency.Max)}, errors {latency.Errors}, callbacks made {latency.Callbacks}/{latency.Sent}, sender lag max {Ms(latency.MaxSendLagMs)}; " +
-             $"first interval during this load: {intervals} (production default 1 min)");
+             $"first interval during this load: {intervals} (production default 1 min); {cpuLine}");
 
         var steps = new List<WebhookLoadBench.Step> { latency };
         if (latency.Passed)
@@ -190,7 +216,7 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
                 s.Missing > 0 ? $"{s.Missing} callbacks missing {N(s.Settle.TotalSeconds)} s after the last answer" : null,
             }.Where(x => x is not null));
             Line($"  step {s.Rate}/s x {N(s.Sent / (double)s.Rate, "0")} s: {s.Sent} sent, p50 {Ms(s.P50)}, p99 {Ms(s.P99)}, max {Ms(s.Max)}, " +
-                 $"callbacks {s.Callbacks}/{s.Sent} (all there {N(s.Settle.TotalSeconds, "0.0")} s after the last answer), sender lag max {Ms(s.MaxSendLagMs)}: {verdict}");
+                 $"answered at {N(s.AnsweredRate)}/s, callbacks {s.Callbacks}/{s.Sent} ({N(s.Settle.TotalSeconds, "0.0")} s after the last answer), sender lag max {Ms(s.MaxSendLagMs)}: {verdict}");
         }
     }
 

@@ -8,7 +8,7 @@ public static class MachineInfo
     public static IEnumerable<string> Describe()
     {
         yield return $"machine: {Environment.ProcessorCount} cores ({CpuModel()}), {Memory()}";
-        yield return $"os: {OsName()} ({RuntimeInformation.OSDescription.Trim()}), .NET {Environment.Version}, Azurite {AzuriteVersion()} (in memory)";
+        yield return $"os: {OsName()}, Linux {Kernel()}, .NET {Environment.Version}, Azurite {AzuriteVersion()} (in memory)";
     }
 
     private static string Memory()
@@ -28,6 +28,8 @@ public static class MachineInfo
         ReadLines("/etc/os-release").FirstOrDefault(l => l.StartsWith("PRETTY_NAME=", StringComparison.Ordinal)) is { } l
             ? l["PRETTY_NAME=".Length..].Trim('"')
             : RuntimeInformation.OSDescription;
+
+    private static string Kernel() => ReadLines("/proc/sys/kernel/osrelease").FirstOrDefault()?.Trim() ?? "?";
 
     private static string AzuriteVersion()
     {

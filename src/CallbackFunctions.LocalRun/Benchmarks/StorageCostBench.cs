@@ -15,8 +15,8 @@ public sealed class StorageCostBench(LocalStack stack, BenchStorage storage)
 {
     public const string Queue = "ops";
 
-    public sealed record Cost(int Callbacks, int Completed, int OneAttempt, long Tables, long Queues, TimeSpan Window, double IdleOpsPerSecond,
-        int QueueLeft, TimeSpan QuietAfterCompletion)
+    public sealed record Cost(int Callbacks, int Found, int Completed, int OneAttempt, long Tables, long Queues, TimeSpan Window, double IdleOpsPerSecond,
+        int QueueLeft, int AgentsHeld, TimeSpan QuietAfterCompletion, string? FirstOdd)
     {
         public long Total => Tables + Queues;
         public double PerCallback => (double)Total / Callbacks;
@@ -75,18 +75,17 @@ public sealed class StorageCostBench(LocalStack stack, BenchStorage storage)
         }
         var completedAt = clock.Elapsed;
 
-        // Stale wake-ups (the ring watchdogs of each offer and customer leg) surface later and are read and deleted:
-        // they belong to these callbacks, so wait until the timer queue is empty and the counter stops moving.
+        // Stale wake-ups (the ring watchdogs of each offer and customer leg) surface seconds later and are read and
+        // deleted: they belong to these callbacks. So the count runs on until the timer queue holds no message at all
+        // (Azurite counts invisible ones too), no agent is held and no simulated call is live.
         var quiet = Stopwatch.StartNew();
         var left = 0;
-        var lastTotal = counter.Total;
-        var stableSince = Stopwatch.StartNew();
+        var held = 0;
         while (quiet.Elapsed < TimeSpan.FromSeconds(40))
         {
             left = await storage.TimerMessagesAsync(ct);
-            var total = counter.Total;
-            if (total != lastTotal) { lastTotal = total; stableSince.Restart(); }
-            if (left == 0 && stableSince.Elapsed > TimeSpan.FromSeconds(1.5)) break;
+            held = await storage.HeldAgentsAsync(ct);
+            if (left == 0 && held == 0 && sim.Stats.CurrentCalls == 0) break;
             await Task.Delay(TimeSpan.FromMilliseconds(250), ct);
         }
         var tables = counter.Tables.Count - tables0;
@@ -97,18 +96,22 @@ public sealed class StorageCostBench(LocalStack stack, BenchStorage storage)
         var repository = stack.Service<CallbackRepository>();
         var oneAttempt = 0;
         var completed = 0;
+        string? odd = null;
         foreach (var id in statuses.Keys)
         {
             var callback = (await repository.GetAsync(id, ct))?.Value;
             if (callback?.Status == CallbackStatus.Completed) completed++;
             if (callback is { Status: CallbackStatus.Completed, Attempt: 1, Offer: 1 }) oneAttempt++;
+            else if (odd is null && callback is not null)
+                odd = $"{callback.Id} {callback.Status}, attempt {callback.Attempt}, offer {callback.Offer}: " +
+                      string.Join(" | ", callback.Timeline.Select(e => $"{e.At:HH:mm:ss.fff} {e.To} {e.Reason}"));
         }
-        return new Cost(callers.Count, completed, oneAttempt, tables, queues, window, idleRate, left, window - completedAt);
+        return new Cost(callers.Count, statuses.Count, completed, oneAttempt, tables, queues, window, idleRate, left, held, window - completedAt, odd);
     }
 
-    public static async Task<Raw> MeasureRawAsync(string connectionString, int operations, int concurrency, CancellationToken ct)
+    public static async Task<Raw> MeasureRawAsync(string connectionString, string tableName, int operations, int concurrency, CancellationToken ct)
     {
-        var table = new TableServiceClient(connectionString).GetTableClient("benchraw");
+        var table = new TableServiceClient(connectionString).GetTableClient(tableName);
         await table.CreateIfNotExistsAsync(ct);
         static TableEntity Entity(int i) => new($"p{i % 16:D2}", $"r{i:D6}") { ["Caller"] = "+14155550100", ["Attempt"] = i % 5, ["Status"] = "Queued" };
         // A short warm-up so that connection set-up and JIT are not in the figures.

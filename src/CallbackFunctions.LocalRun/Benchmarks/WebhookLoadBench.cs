@@ -43,8 +43,10 @@ public sealed class WebhookLoadBench : IDisposable
     public sealed record Outcome(double LatencyMs, bool Ok, string? Error);
 
     public sealed record Step(string Queue, int Rate, int Sent, IReadOnlyList<double> SortedLatencyMs, int Errors, string? FirstError,
-        int OverBudget, int Callbacks, TimeSpan Settle, double MaxSendLagMs)
+        int OverBudget, int Callbacks, TimeSpan Settle, double MaxSendLagMs, TimeSpan LastAnswer)
     {
+        /// <summary>Requests answered per second, from the first scheduled send to the last answer.</summary>
+        public double AnsweredRate => Sent / LastAnswer.TotalSeconds;
         public int Missing => Sent - Callbacks;
         public bool Passed => Errors == 0 && OverBudget == 0 && Missing == 0;
         public double P50 => Percentiles.Of(SortedLatencyMs, 0.50);
@@ -87,6 +89,7 @@ public sealed class WebhookLoadBench : IDisposable
             }, ct);
         }
         await Task.WhenAll(tasks);
+        var lastAnswer = clock.Elapsed;
         var answeredAt = Stopwatch.StartNew();
 
         // Every request must have made its callback: ids come from the CallSid (CallbackIds), so look for each one.
@@ -102,7 +105,7 @@ public sealed class WebhookLoadBench : IDisposable
         var latencies = outcomes.Select(o => o.LatencyMs).Order().ToList();
         var failed = outcomes.Where(o => !o.Ok).ToList();
         return new Step(queue, rate, count, latencies, failed.Count, failed.FirstOrDefault()?.Error,
-            outcomes.Count(o => o.LatencyMs > TwilioBudget.TotalMilliseconds), found, answeredAt.Elapsed, maxLag);
+            outcomes.Count(o => o.LatencyMs > TwilioBudget.TotalMilliseconds), found, answeredAt.Elapsed, maxLag, lastAnswer);
     }
 
     private string Url(string queue) => new Uri(_stack.AppUrl, $"api/twilio/missed-call?queue={queue}").AbsoluteUri;

@@ -169,17 +169,17 @@ internal sealed partial class CallEngine : IDisposable
 
     // ---- REST operations -----------------------------------------------------------------------------------------
 
-    /// <summary>Counts a Create Call request and hands out the next create fault, if any.</summary>
-    public CreateFaultKind? BeginCreate()
+    /// <summary>Counts a Create Call request (every POST to Calls.json).</summary>
+    public void CountCreate()
     {
         var s = State;
         lock (s.Sync)
         {
             s.CreateRequests++;
-            return s.PendingCreateFaults.TryDequeue(out var fault) ? fault : null;
         }
     }
 
+    /// <summary>Counts a Create Call request that created nothing.</summary>
     public void RejectCreate()
     {
         var s = State;
@@ -189,9 +189,20 @@ internal sealed partial class CallEngine : IDisposable
         }
     }
 
+    /// <summary>The next create fault, if any: consumed by valid Create Call requests only.</summary>
+    public CreateFaultKind? TakeCreateFault()
+    {
+        var s = State;
+        lock (s.Sync)
+        {
+            return s.PendingCreateFaults.TryDequeue(out var fault) ? fault : null;
+        }
+    }
+
     public CancellationToken RunToken => State.Token;
 
-    public CallLeg CreateOutbound(OutboundCallSpec spec)
+    /// <summary>Queues a REST-created call; <paramref name="describe"/> sees it as created (queued), before any release.</summary>
+    public T CreateOutbound<T>(OutboundCallSpec spec, Func<CallLeg, T> describe)
     {
         var s = State;
         var now = time.GetUtcNow();
@@ -212,6 +223,7 @@ internal sealed partial class CallEngine : IDisposable
             AsyncAmdStatusCallbackMethod = spec.AsyncAmdStatusCallbackMethod,
             Record = spec.Record,
         };
+        T created;
         lock (s.Sync)
         {
             Add(s, leg);
@@ -221,12 +233,13 @@ internal sealed partial class CallEngine : IDisposable
             var untilNext = s.NextRelease > now ? s.NextRelease - now : TimeSpan.Zero;
             leg.QueueTimeMs = (long)(untilNext + (interval * s.QueuedCount)).TotalMilliseconds;
             s.QueuedCount++;
+            created = describe(leg);
             s.CpsQueue.Writer.TryWrite(leg);
         }
 
         logger.CallCreated(leg.Sid, "outbound-api", leg.From, leg.To);
         Notify();
-        return leg;
+        return created;
     }
 
     public SimulatedCall PlaceInbound(InboundCallRequest request)

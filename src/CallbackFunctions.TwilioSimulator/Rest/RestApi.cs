@@ -53,7 +53,7 @@ internal static class RestApi
         {
             if (isCreate)
             {
-                engine.BeginCreate();
+                engine.CountCreate();
                 engine.RejectCreate();
             }
 
@@ -117,7 +117,7 @@ internal static class RestApi
 
     private static async Task<IResult> CreateAsync(HttpContext http, CallEngine engine, ILogger logger)
     {
-        var fault = engine.BeginCreate();
+        engine.CountCreate();
         var (form, formError) = await ReadFormAsync(http).ConfigureAwait(false);
         if (formError is not null)
         {
@@ -132,6 +132,7 @@ internal static class RestApi
             return new ErrorResult(error);
         }
 
+        var fault = engine.TakeCreateFault();
         if (fault is { } kind)
         {
             logger.CreateFaultApplied(kind);
@@ -146,8 +147,7 @@ internal static class RestApi
             }
         }
 
-        var leg = engine.CreateOutbound(spec!);
-        var body = engine.Read(leg, l => CallResource.Json(l, engine.Options.AccountSid));
+        var body = engine.CreateOutbound(spec!, l => CallResource.Json(l, engine.Options.AccountSid));
         if (fault == CreateFaultKind.CreatedThen500)
         {
             return new ErrorResult(new TwilioError(500, TwilioError.InternalError, "Internal server error (simulated, but the call was created)"));

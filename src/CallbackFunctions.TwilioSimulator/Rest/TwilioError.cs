@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace CallbackFunctions.TwilioSimulator.Rest;
@@ -38,5 +39,9 @@ internal sealed record TwilioError(int Status, int Code, string Message)
 internal static class RestJson
 {
     /// <summary>Keys are written exactly as given (snake_case dictionaries); nulls stay.</summary>
-    public static readonly JsonSerializerOptions Options = new() { PropertyNamingPolicy = null };
+    public static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = null,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 }

@@ -5,7 +5,6 @@ using CallbackFunctions.MissedCalls;
 using CallbackFunctions.Storage;
 using CallbackFunctions.Telephony;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 
 namespace CallbackFunctions.Agents;
 
@@ -34,7 +33,7 @@ public static class AgentEndpoints
     private static async Task<Ok<List<AgentView>>> List(AgentRepository repository, CancellationToken ct) =>
         TypedResults.Ok((await repository.ListAsync(ct)).Select(s => AgentView.From(s.Value)).OrderBy(a => a.Id, StringComparer.Ordinal).ToList());
 
-    private static async Task<Results<Ok<AgentView>, NotFound<ProblemDetails>>> Get(string id, AgentRepository repository, CancellationToken ct) =>
+    private static async Task<Results<Ok<AgentView>, ProblemHttpResult>> Get(string id, AgentRepository repository, CancellationToken ct) =>
         await repository.GetAsync(id, ct) is { } stored ? TypedResults.Ok(AgentView.From(stored.Value)) : NotFound(id);
 
     private static async Task<Results<Ok<AgentView>, ValidationProblem>> Put(string id, AgentBody body, AgentRepository repository,
@@ -66,7 +65,7 @@ public static class AgentEndpoints
         }
     }
 
-    private static async Task<Results<Ok<AgentView>, NotFound<ProblemDetails>, ValidationProblem>> SetAvailability(string id, AvailabilityBody body,
+    private static async Task<Results<Ok<AgentView>, ProblemHttpResult, ValidationProblem>> SetAvailability(string id, AvailabilityBody body,
         AgentRepository repository, AgentDirectory directory, CallbackEngine engine, CancellationToken ct)
     {
         if (body.Available is not { } available) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["available"] = ["true or false"] });
@@ -86,13 +85,13 @@ public static class AgentEndpoints
         }
     }
 
-    private static async Task<Results<NoContent, NotFound<ProblemDetails>>> Delete(string id, AgentRepository repository, AgentDirectory directory, CancellationToken ct)
+    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(string id, AgentRepository repository, AgentDirectory directory, CancellationToken ct)
     {
         if (!await repository.DeleteAsync(id, ct)) return NotFound(id);
         directory.Invalidate();
         return TypedResults.NoContent();
     }
 
-    private static NotFound<ProblemDetails> NotFound(string id) =>
-        TypedResults.NotFound(new ProblemDetails { Title = "Agent not found", Detail = $"There is no agent '{id}'.", Status = 404 });
+    private static ProblemHttpResult NotFound(string id) =>
+        TypedResults.Problem(title: "Agent not found", detail: $"There is no agent '{id}'.", statusCode: StatusCodes.Status404NotFound);
 }

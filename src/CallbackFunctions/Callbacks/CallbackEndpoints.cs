@@ -3,7 +3,6 @@ using CallbackFunctions.MissedCalls;
 using CallbackFunctions.Storage;
 using CallbackFunctions.Telephony;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 
 namespace CallbackFunctions.Callbacks;
 
@@ -72,13 +71,13 @@ public static class CallbackEndpoints
         }
     }
 
-    private static async Task<Results<Ok<CallbackDetail>, NotFound<ProblemDetails>>> Get(string id, CallbackRepository callbacks, CancellationToken ct) =>
+    private static async Task<Results<Ok<CallbackDetail>, ProblemHttpResult>> Get(string id, CallbackRepository callbacks, CancellationToken ct) =>
         await callbacks.GetAsync(id, ct) is { } stored ? TypedResults.Ok(CallbackDetail.From(stored.Value)) : NotFound(id);
 
-    private static Task<Results<Ok<CallbackDetail>, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> Cancel(string id, CallbackEngine engine, CancellationToken ct) =>
+    private static Task<Results<Ok<CallbackDetail>, ProblemHttpResult>> Cancel(string id, CallbackEngine engine, CancellationToken ct) =>
         Apply(id, engine, (c, now) => c.Cancel(CancelReason.Operator, now), ct);
 
-    private static Task<Results<Ok<CallbackDetail>, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> CallNow(string id, CallbackEngine engine, CancellationToken ct) =>
+    private static Task<Results<Ok<CallbackDetail>, ProblemHttpResult>> CallNow(string id, CallbackEngine engine, CancellationToken ct) =>
         Apply(id, engine, (c, now) => c.CallNow(now), ct);
 
     private static async Task<Results<Ok<ManualDialResult>, ValidationProblem>> ManualDial(ManualDialBody body, MissedCallService service,
@@ -90,16 +89,16 @@ public static class CallbackEndpoints
         return TypedResults.Ok(new ManualDialResult(n.E164!, cancelled));
     }
 
-    private static async Task<Results<Ok<CallbackDetail>, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> Apply(string id, CallbackEngine engine,
+    private static async Task<Results<Ok<CallbackDetail>, ProblemHttpResult>> Apply(string id, CallbackEngine engine,
         Func<Callback, DateTimeOffset, Decision> decide, CancellationToken ct)
     {
         var decision = await engine.ApplyAsync(id, decide, ct);
         if (decision is null) return NotFound(id);
         if (!decision.Changed)
-            return TypedResults.Conflict(new ProblemDetails { Title = "Not possible in the callback's current state", Detail = decision.IgnoredBecause, Status = 409 });
+            return TypedResults.Problem(title: "Not possible in the callback's current state", detail: decision.IgnoredBecause, statusCode: StatusCodes.Status409Conflict);
         return TypedResults.Ok(CallbackDetail.From(decision.Callback));
     }
 
-    private static NotFound<ProblemDetails> NotFound(string id) =>
-        TypedResults.NotFound(new ProblemDetails { Title = "Callback not found", Detail = $"There is no callback '{id}'.", Status = 404 });
+    private static ProblemHttpResult NotFound(string id) =>
+        TypedResults.Problem(title: "Callback not found", detail: $"There is no callback '{id}'.", statusCode: StatusCodes.Status404NotFound);
 }

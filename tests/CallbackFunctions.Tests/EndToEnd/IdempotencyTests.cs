@@ -48,7 +48,7 @@ public sealed class IdempotencyTests : StackTestBase
             ["CallSid"] = inbound.Sid, ["AccountSid"] = inbound.AccountSid, ["From"] = Caller, ["To"] = LocalStack.SupportNumber,
             ["CallStatus"] = "in-progress", ["ApiVersion"] = "2010-04-01", ["Direction"] = "inbound", ["QueueResult"] = "hangup",
         };
-        var response = await SignedPostAsync("api/twilio/missed-call?queue=support", form);
+        var response = await SignedWebhooks.PostAsync(Stack, "api/twilio/missed-call?queue=support", form);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
 
         var callbacks = await CallbacksAsync(Caller);
@@ -101,12 +101,5 @@ public sealed class IdempotencyTests : StackTestBase
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, response2.StatusCode);
         Assert.Empty(await CallbacksAsync(Caller));
-    }
-
-    private async Task<HttpResponseMessage> SignedPostAsync(string pathAndQuery, Dictionary<string, string> form)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, pathAndQuery) { Content = new FormUrlEncodedContent(form) };
-        request.Headers.Add("X-Twilio-Signature", CallbackFunctions.Twilio.TwilioSignature.Compute(Stack.Simulator.Options.AuthToken, Stack.AppUrl + pathAndQuery, form));
-        return await Stack.Api.SendAsync(request);
     }
 }

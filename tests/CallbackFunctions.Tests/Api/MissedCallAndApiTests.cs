@@ -1,0 +1,186 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Xml.Linq;
+using CallbackFunctions.Callbacks;
+using CallbackFunctions.Domain.Callbacks;
+using CallbackFunctions.LocalRun;
+using CallbackFunctions.Tests.Support;
+
+namespace CallbackFunctions.Tests.Api;
+
+/// <summary>The missed-call and IVR routes and the management API, through signed webhooks and HTTP.</summary>
+public sealed class MissedCallAndApiTests : StackTestBase
+{
+    private const string Caller = "+14155550911";
+
+    // Long first interval: nothing dials during these tests.
+    protected override LocalStackOptions Configure(LocalStackOptions o) => o with { Intervals = "00:05:00", Expiry = TimeSpan.FromMinutes(30) };
+
+    private Task<HttpResponseMessage> MissAsync(string from, string callSid, string queue = "support", string result = "hangup") =>
+        SignedWebhooks.PostAsync(Stack, $"api/twilio/missed-call?queue={queue}", SignedWebhooks.InboundCall(from, callSid, ("QueueResult", result)));
+
+    [Theory]
+    [InlineData("anonymous")]
+    [InlineData("+266696687")]
+    [InlineData("12")]
+    public async Task MissedCall_FromAWithheldOrInvalidNumber_MakesNoCallbackAndAnswersTwiml(string from)
+    {
+        var response = await MissAsync(from, SignedWebhooks.NewCallSid());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Response", XDocument.Parse(await response.Content.ReadAsStringAsync()).Root!.Name.LocalName);
+        Assert.Empty(await CallbacksAsync());
+    }
+
+    [Fact]
+    public async Task MissedCall_InNationalFormat_IsStoredAsE164()
+    {
+        await MissAsync("(415) 555-0911", SignedWebhooks.NewCallSid());
+        Assert.Equal(Caller, Assert.Single(await CallbacksAsync()).Caller);
+    }
+
+    [Fact]
+    public async Task MissedCall_Again_SupersedesTheOlderCallbackInTheSameQueueOnly()
+    {
+        await MissAsync(Caller, SignedWebhooks.NewCallSid());
+        await MissAsync(Caller, SignedWebhooks.NewCallSid(), queue: "sales");
+        var first = Assert.Single(await CallbacksAsync(Caller), c => c.Queue == "support");
+        await MissAsync(Caller, SignedWebhooks.NewCallSid());
+
+        var all = await CallbacksAsync(Caller);
+        Assert.Equal(3, all.Count);
+        var old = await DetailAsync(first.Id);
+        Assert.Equal(CallbackStatus.Cancelled, old.Callback.Status);
+        Assert.Contains("superseded", old.Timeline[^1].Reason, StringComparison.Ordinal);
+        Assert.Equal(2, all.Count(c => c.Status == CallbackStatus.Queued)); // the newest in support, and the one in sales
+    }
+
+    [Fact]
+    public async Task ServedCall_CancelsTheCallersCallbacksInEveryQueue()
+    {
+        await MissAsync(Caller, SignedWebhooks.NewCallSid());
+        await MissAsync(Caller, SignedWebhooks.NewCallSid(), queue: "sales");
+        await MissAsync("+14155550912", SignedWebhooks.NewCallSid());
+
+        await MissAsync(Caller, SignedWebhooks.NewCallSid(), result: "bridged");
+
+        Assert.All(await CallbacksAsync(Caller), c => Assert.Equal(CallbackStatus.Cancelled, c.Status));
+        Assert.Equal(CallbackStatus.Queued, Assert.Single(await CallbacksAsync("+14155550912")).Status);
+    }
+
+    [Fact]
+    public async Task DialActionNoAnswer_MakesACallback_AndDialActionCompleted_CancelsIt()
+    {
+        await SignedWebhooks.PostAsync(Stack, "api/twilio/missed-call?queue=support",
+            SignedWebhooks.InboundCall(Caller, SignedWebhooks.NewCallSid(), ("DialCallStatus", "no-answer"), ("DialCallSid", SignedWebhooks.NewCallSid())));
+        Assert.Equal(CallbackStatus.Queued, Assert.Single(await CallbacksAsync(Caller)).Status);
+
+        await SignedWebhooks.PostAsync(Stack, "api/twilio/missed-call?queue=support",
+            SignedWebhooks.InboundCall(Caller, SignedWebhooks.NewCallSid(), ("DialCallStatus", "completed"), ("DialCallSid", SignedWebhooks.NewCallSid())));
+        Assert.Equal(CallbackStatus.Cancelled, Assert.Single(await CallbacksAsync(Caller)).Status);
+    }
+
+    [Fact]
+    public async Task IvrCallback_SchedulesAtTheRequestedDelayAndConfirms()
+    {
+        var response = await SignedWebhooks.PostAsync(Stack, "api/twilio/ivr-callback?queue=support&delayMinutes=10",
+            SignedWebhooks.InboundCall(Caller, SignedWebhooks.NewCallSid()));
+
+        var twiml = XDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Contains("10 minutes", twiml.Root!.Element("Say")!.Value, StringComparison.Ordinal);
+        Assert.NotNull(twiml.Root.Element("Hangup"));
+        var callback = Assert.Single(await CallbacksAsync(Caller));
+        Assert.Equal(CallbackOrigin.IvrRequest, callback.Origin);
+        Assert.InRange((callback.DueAt!.Value - callback.CreatedAt).TotalMinutes, 9.99, 10.01);
+        Assert.InRange((callback.ExpiresAt - callback.DueAt.Value).TotalMinutes, 29.99, 30.01); // expiry counts from the requested time
+    }
+
+    [Theory]
+    [InlineData("api/twilio/ivr-callback?queue=support&delayMinutes=-1")]
+    [InlineData("api/twilio/ivr-callback?queue=support&delayMinutes=100000")]
+    [InlineData("api/twilio/missed-call?queue=bad/queue")]
+    public async Task TwilioRoutes_WithBadParameters_Answer400ProblemAndChangeNothing(string pathAndQuery)
+    {
+        var response = await SignedWebhooks.PostAsync(Stack, pathAndQuery, SignedWebhooks.InboundCall(Caller, SignedWebhooks.NewCallSid(), ("QueueResult", "hangup")));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Empty(await CallbacksAsync());
+    }
+
+    [Fact]
+    public async Task CancelAndCallNow_OnALiveCallback_Work_AndOnAFinishedOne_Answer409()
+    {
+        await MissAsync(Caller, SignedWebhooks.NewCallSid());
+        var id = Assert.Single(await CallbacksAsync(Caller)).Id;
+
+        var cancelled = await Stack.Api.PostAsync($"/api/callbacks/{id}/cancel", null);
+        Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
+        var detail = await cancelled.Content.ReadFromJsonAsync<CallbackDetail>(TimelinePrinter.Json);
+        Assert.Equal(CallbackStatus.Cancelled, detail!.Callback.Status);
+
+        var again = await Stack.Api.PostAsync($"/api/callbacks/{id}/call-now", null);
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Equal("application/problem+json", again.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.NotFound, (await Stack.Api.PostAsync("/api/callbacks/cb-nope/cancel", null)).StatusCode);
+    }
+
+    [Fact]
+    public async Task ManualDial_CancelsThatNumbersCallbacks()
+    {
+        await MissAsync(Caller, SignedWebhooks.NewCallSid());
+        var response = await Stack.Api.PostAsJsonAsync("/api/callbacks/manual-dial", new { number = Caller });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var cancelled = Assert.Single(await CallbacksAsync(Caller));
+        Assert.Equal(CallbackStatus.Cancelled, cancelled.Status);
+        Assert.Contains("by hand", (await DetailAsync(cancelled.Id)).Timeline[^1].Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ListCallbacks_FiltersAndPages()
+    {
+        for (var i = 0; i < 5; i++) await MissAsync($"+1415555092{i}", SignedWebhooks.NewCallSid());
+        await MissAsync("+14155550930", SignedWebhooks.NewCallSid(), queue: "sales");
+
+        var page1 = await Stack.Api.GetFromJsonAsync<CallbackPage>("/api/callbacks?queue=support&pageSize=3", TimelinePrinter.Json);
+        Assert.Equal(3, page1!.Items.Count);
+        Assert.NotNull(page1.ContinuationToken);
+        var page2 = await Stack.Api.GetFromJsonAsync<CallbackPage>($"/api/callbacks?queue=support&pageSize=3&continuationToken={Uri.EscapeDataString(page1.ContinuationToken!)}", TimelinePrinter.Json);
+        Assert.Equal(2, page2!.Items.Count);
+        Assert.Empty(page1.Items.Select(c => c.Id).Intersect(page2.Items.Select(c => c.Id)));
+        Assert.Single((await Stack.Api.GetFromJsonAsync<CallbackPage>("/api/callbacks?queue=sales", TimelinePrinter.Json))!.Items);
+        Assert.Equal(6, (await Stack.Api.GetFromJsonAsync<CallbackPage>("/api/callbacks?status=queued", TimelinePrinter.Json))!.Items.Count);
+        var bad = await Stack.Api.GetAsync("/api/callbacks?status=sleeping&pageSize=0");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal("application/problem+json", bad.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Agents_CrudAndValidation()
+    {
+        var bad = await Stack.Api.PutAsJsonAsync("/api/agents/x", new { name = "", phone = "12", queues = Array.Empty<string>() });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var problem = await bad.Content.ReadAsStringAsync();
+        Assert.Contains("phone", problem, StringComparison.Ordinal);
+        Assert.Contains("queues", problem, StringComparison.Ordinal);
+
+        await Stack.PutAgentAsync("alice", "Alice", "(415) 555-0901", "support", "sales");
+        var alice = await Stack.Api.GetFromJsonAsync<CallbackFunctions.Agents.AgentView>("/api/agents/alice");
+        Assert.Equal("+14155550901", alice!.Phone);
+        Assert.True(alice.Available);
+        (await Stack.Api.PutAsJsonAsync("/api/agents/alice/availability", new { available = false })).EnsureSuccessStatusCode();
+        Assert.False((await Stack.Api.GetFromJsonAsync<CallbackFunctions.Agents.AgentView>("/api/agents/alice"))!.Available);
+        Assert.Single((await Stack.Api.GetFromJsonAsync<List<CallbackFunctions.Agents.AgentView>>("/api/agents"))!);
+        Assert.Equal(HttpStatusCode.NoContent, (await Stack.Api.DeleteAsync("/api/agents/alice")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Stack.Api.GetAsync("/api/agents/alice")).StatusCode);
+    }
+
+    [Fact]
+    public async Task OpenApiDocument_DescribesTheManagementRoutes()
+    {
+        var doc = await Stack.Api.GetStringAsync("/openapi/v1.json");
+        Assert.Contains("/api/callbacks/{id}", doc, StringComparison.Ordinal);
+        Assert.Contains("/api/agents/{id}/availability", doc, StringComparison.Ordinal);
+    }
+}
