@@ -81,7 +81,9 @@ public sealed class LocalStack : IAsyncDisposable
             {
                 builder.Configuration.AddInMemoryCollection(stack.AppSettings);
                 builder.WebHost.UseUrls(stack.AppUrl.AbsoluteUri);
-                builder.Logging.SetMinimumLevel(options.MinimumLogLevel);
+                builder.Logging.SetMinimumLevel(options.MinimumLogLevel)
+                    .AddFilter("Microsoft", LogLevel.Warning).AddFilter("System", LogLevel.Warning)
+                    .AddSimpleConsole(c => { c.SingleLine = true; c.TimestampFormat = "HH:mm:ss.fff "; });
             });
             await stack.App.StartAsync(ct);
             return stack;

@@ -1,11 +1,13 @@
+using System.Runtime.InteropServices;
 using CallbackFunctions.LocalRun;
 using Microsoft.Extensions.Logging;
 
 // ./run.sh [run|demo|bench]: everything local on embedded defaults (Azurite, the Twilio simulator, the app).
 var mode = args.FirstOrDefault() ?? "run";
+// Ctrl+C and SIGTERM (run.sh forwards it) end the run gracefully, so Azurite and the app are stopped by PID on the way out.
 using var stop = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
-AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
+using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
+using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
 
 switch (mode)
 {

@@ -31,8 +31,10 @@ public sealed class TimelinePrinter(HttpClient api, TextWriter output)
         }
     }
 
+    /// <summary>Prints the events that appeared since the last call, across callbacks, in time order.</summary>
     public async Task PrintNewAsync(CancellationToken ct)
     {
+        var fresh = new List<(CallbackSummary Callback, TimelineEntry Entry)>();
         string? token = null;
         do
         {
@@ -44,13 +46,14 @@ public sealed class TimelinePrinter(HttpClient api, TextWriter output)
                 var detail = await api.GetFromJsonAsync<CallbackDetail>($"/api/callbacks/{summary.Id}", Json, ct);
                 if (detail is null) continue;
                 var done = _printed.GetValueOrDefault(summary.Id);
-                foreach (var e in detail.Timeline.Skip(done))
-                    await output.WriteLineAsync(Format(detail.Callback, e));
+                fresh.AddRange(detail.Timeline.Skip(done).Select(e => (detail.Callback, e)));
                 _printed[summary.Id] = detail.Timeline.Count;
                 if (detail.Callback.Status.IsTerminal()) _final[summary.Id] = detail.Callback.Status;
             }
             token = page.ContinuationToken;
         } while (token is not null);
+        foreach (var (callback, entry) in fresh.OrderBy(f => f.Entry.At))
+            await output.WriteLineAsync(Format(callback, entry));
     }
 
     public static string Format(CallbackSummary c, TimelineEntry e)

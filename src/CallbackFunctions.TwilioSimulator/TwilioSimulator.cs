@@ -208,6 +208,9 @@ public sealed class TwilioSimulator : IAsyncDisposable
             }
 
             await Task.WhenAny(changed, Task.Delay(remaining < TimeSpan.FromMilliseconds(250) ? remaining : TimeSpan.FromMilliseconds(250), clock)).ConfigureAwait(false);
+
+            // Coalesce bursts of changes: under load a snapshot per change would cost more than the calls themselves.
+            await Task.Delay(TimeSpan.FromMilliseconds(5), clock).ConfigureAwait(false);
         }
     }
 

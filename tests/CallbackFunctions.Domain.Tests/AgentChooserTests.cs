@@ -115,7 +115,7 @@ public class AgentChooserTests
     }
 
     [Fact]
-    public void Holder_NamesTheCallbackAndTheOffer()
+    public void Holder_ForACallbackOffer_IsIdSlashOffer()
     {
         Assert.Equal("cb-1/3", Agent.Holder("cb-1", 3));
     }

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using CallbackFunctions.Domain.Agents;
 using CallbackFunctions.Domain.Callbacks;
 using FsCheck;
@@ -183,6 +182,4 @@ public static class LifecycleDriver
     public static string Describe(Step step) =>
         $"{step.Event.Kind} at {step.Now:O} on {step.Before.Status} (attempt {step.Before.Attempt}, offer {step.Before.Offer}, gen {step.Before.Generation}) -> " +
         (step.Decision.Changed ? $"{step.After.Status} [{string.Join(", ", step.Decision.Commands)}]" : $"ignored: {step.Decision.IgnoredBecause}");
-
-    public static ImmutableArray<CallbackCommand> Commands(Step step) => step.Decision.Commands;
 }

@@ -14,7 +14,7 @@ public class PolicyTests
     }
 
     [Fact]
-    public void Defaults_MatchTheProductDocuments()
+    public void Policy_ByDefault_ExpiresAfterSixtyMinutesWithTheDocumentedTimeouts()
     {
         var policy = Build.Policy(1);
 
@@ -26,7 +26,7 @@ public class PolicyTests
     }
 
     [Fact]
-    public void MaxAttempts_IsOnePerInterval()
+    public void MaxAttempts_WithFourIntervals_IsFour()
     {
         Assert.Equal(4, Build.Policy(1, 2, 3, 4).MaxAttempts);
     }

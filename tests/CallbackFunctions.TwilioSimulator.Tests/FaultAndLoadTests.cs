@@ -9,6 +9,8 @@ public sealed class FaultAndLoadTests
     {
         await using var kit = await TestKit.StartAsync();
         kit.Simulator.SetFaults(new FaultSettings { FailCreates = [new CreateFault { Kind = CreateFaultKind.CreatedThen500 }] });
+        using var invalid = await kit.PostFormAsync(kit.CallsPath, ("To", "bad"), ("From", TestKit.Ours), ("Twiml", "<Response/>"));
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode); // an invalid request does not use up the fault
 
         using var response = await kit.PostFormAsync(kit.CallsPath, ("To", TestKit.Agent), ("From", TestKit.Ours), ("Twiml", "<Response/>"));
 
@@ -19,7 +21,7 @@ public sealed class FaultAndLoadTests
         Assert.Equal(1, calls.GetArrayLength());
         var sid = calls[0].GetProperty("sid").GetString()!;
         Assert.Equal("completed", (await kit.WaitForEndAsync(sid)).Status);
-        Assert.Equal(0, kit.Simulator.Stats.RejectedRequests);
+        Assert.Equal(1, kit.Simulator.Stats.RejectedRequests);
 
         // The fault was consumed: the next create succeeds.
         await kit.CreateCallAsync(("Twiml", "<Response/>"));

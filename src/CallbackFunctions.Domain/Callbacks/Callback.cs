@@ -75,10 +75,10 @@ public sealed record Callback
             ExpiresAt = expires,
             Policy = policy,
             Generation = 1,
-            WakeAt = due,
+            WakeAt = Min(due, expires),
             Timeline = [new TimelineEvent(now, null, CallbackStatus.Queued, request.Reason, TimelineEvent.Sids(("original", request.OriginalCallSid)))],
         };
-        return new Decision(callback, [new ScheduleWakeUp(due, callback.Generation)]);
+        return new Decision(callback, [new ScheduleWakeUp(callback.WakeAt!.Value, callback.Generation)]);
     }
 
     // ---- wake-ups -------------------------------------------------------------------------------------------------
@@ -169,6 +169,10 @@ public sealed record Callback
     public Decision AgentCallPlaced(int offer, string callSid, DateTimeOffset now)
     {
         if (AgentLeg is not { } leg || leg.Offer != offer) return Decision.Ignore(this, $"offer {offer} is not the current one");
+        // A CallSid that arrives after the offer moved on (declined, cancelled, finished) belongs to a call nobody
+        // wants any more: the caller hangs it up; the callback does not change.
+        if (Status is not (CallbackStatus.DialingAgent or CallbackStatus.DialingCustomer))
+            return Decision.Ignore(this, $"offer {offer} is over ({Status})");
         if (leg.CallSid == callSid) return Decision.Ignore(this, "CallSid already known");
         if (leg.CallSid is not null) return Decision.Ignore(this, $"offer {offer} already has call {leg.CallSid}");
         var placed = this with { AgentLeg = leg with { CallSid = callSid } };

@@ -7,6 +7,8 @@ public static class PhoneMask
     {
         if (string.IsNullOrEmpty(number)) return "(none)";
         if (number.Length <= 8) return new string('*', number.Length - Math.Min(2, number.Length)) + number[^Math.Min(2, number.Length)..];
-        return string.Concat(number.AsSpan(0, 5), "***", number.AsSpan(number.Length - 4));
+        // Keep the country and area prefix (up to 5 characters) and the last 4, hiding at least 2 in between.
+        var prefix = Math.Clamp(number.Length - 6, 2, 5);
+        return string.Concat(number.AsSpan(0, prefix), "***", number.AsSpan(number.Length - 4));
     }
 }

@@ -20,12 +20,14 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
     private readonly Stopwatch _run = Stopwatch.StartNew();
     private readonly CpuMeter _cpu = new();
     private StorageCostBench.Raw? _freshRaw;
+    private CpuMeter.Sample _start = null!;
 
     public async Task<int> RunAsync(CancellationToken ct)
     {
+        _start = _cpu.Now();
         Line("# CallbackFunctions benchmark" + (settings.Quick ? " (--quick: reduced sizes, not for comparison)" : ""));
         foreach (var line in MachineInfo.Describe()) Line(line);
-        Line($"date: {TimeProvider.System.GetUtcNow():yyyy-MM-dd HH:mm:ss} UTC");
+        Line($"date: {TimeProvider.System.GetUtcNow():yyyy-MM-dd HH:mm:ss} UTC; load average (1 min) at start: {CpuMeter.LoadAverage()}");
         Line($"command: ./run.sh bench{string.Concat(Environment.GetCommandLineArgs().Skip(2).Select(a => " " + a))}  (process: dotnet {string.Join(' ', Environment.GetCommandLineArgs())})");
 
         await using var stack = await LocalStack.StartAsync(new LocalStackOptions
@@ -68,7 +70,7 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
         Line($"simulator errors (strictness violations, failed webhooks): {simErrors.Count}" +
             (simErrors.Count > 0 ? $"  first: {simErrors[0].Code} {simErrors[0].Message}" : ""));
         Line($"poison wake-ups: {poison}");
-        Line($"run time: {N(_run.Elapsed.TotalSeconds, "0")} s");
+        Line($"run time: {N(_run.Elapsed.TotalSeconds, "0")} s; load average (1 min) at the end: {CpuMeter.LoadAverage()}; whole run {_cpu.Since(_start)}");
         return 0;
     }
 

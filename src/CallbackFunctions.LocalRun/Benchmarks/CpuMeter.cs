@@ -11,11 +11,18 @@ public sealed class CpuMeter
 {
     private const double TicksPerSecond = 100; // USER_HZ on Linux
 
-    public sealed record Sample(TimeSpan Wall, double SelfSeconds, double ChildSeconds);
+    public sealed record Sample(TimeSpan Wall, double SelfSeconds, double ChildSeconds, double MachineBusySeconds);
 
     private readonly Stopwatch _clock = Stopwatch.StartNew();
 
-    public Sample Now() => new(_clock.Elapsed, Ticks(Environment.ProcessId) / TicksPerSecond, Children().Sum(Ticks) / TicksPerSecond);
+    public Sample Now() => new(_clock.Elapsed, Ticks(Environment.ProcessId) / TicksPerSecond, Children().Sum(Ticks) / TicksPerSecond, MachineBusy() / TicksPerSecond);
+
+    /// <summary>The 1-minute load average (other work on a shared machine skews every figure).</summary>
+    public static string LoadAverage()
+    {
+        try { return File.ReadAllText("/proc/loadavg").Split(' ')[0]; }
+        catch (IOException) { return "?"; }
+    }
 
     /// <summary>e.g. "cpu: app+simulator+client 1.10 cores, Azurite 0.95 cores (of 2)".</summary>
     public string Since(Sample start)
@@ -23,8 +30,27 @@ public sealed class CpuMeter
         var now = Now();
         var wall = (now.Wall - start.Wall).TotalSeconds;
         if (wall <= 0) return "cpu: n/a";
+        var self = (now.SelfSeconds - start.SelfSeconds) / wall;
+        var child = (now.ChildSeconds - start.ChildSeconds) / wall;
+        var busy = (now.MachineBusySeconds - start.MachineBusySeconds) / wall;
         return string.Create(CultureInfo.InvariantCulture,
-            $"cpu: app+simulator+client {(now.SelfSeconds - start.SelfSeconds) / wall:0.00} cores, Azurite (node) {(now.ChildSeconds - start.ChildSeconds) / wall:0.00} cores (of {Environment.ProcessorCount})");
+            $"cpu: app+simulator+client {self:0.00} cores, Azurite (node) {child:0.00}, other processes {Math.Max(0, busy - self - child):0.00} (of {Environment.ProcessorCount})");
+    }
+
+    /// <summary>Busy ticks of the whole machine: the "cpu" line of /proc/stat minus idle and iowait.</summary>
+    private static long MachineBusy()
+    {
+        try
+        {
+            var cpu = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+                .Select(v => long.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+            // user nice system idle iowait irq softirq steal (guest time is already in user)
+            return cpu.Take(8).Sum() - cpu[3] - cpu[4];
+        }
+        catch (Exception e) when (e is IOException or FormatException or IndexOutOfRangeException)
+        {
+            return 0;
+        }
     }
 
     private static IEnumerable<int> Children()

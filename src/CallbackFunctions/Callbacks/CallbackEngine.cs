@@ -115,7 +115,10 @@ public sealed class CallbackEngine(
         {
             case CreateCallResult.Created created:
                 CallbackLog.AgentDialled(logger, callback.Id, leg.Offer, PhoneMask.Mask(leg.AgentPhone), created.CallSid);
-                await ApplyAsync(callback.Id, (c, now) => c.AgentCallPlaced(leg.Offer, created.CallSid, now), ct);
+                var placed = await ApplyAsync(callback.Id, (c, now) => c.AgentCallPlaced(leg.Offer, created.CallSid, now), ct);
+                // The offer moved on while Twilio answered (cancelled, declined): that agent's phone must not keep ringing.
+                if (placed is { Changed: false } && placed.Callback.AgentLeg?.CallSid != created.CallSid)
+                    await HangUpQuietlyAsync(created.CallSid, ct);
                 break;
             case CreateCallResult.Rejected rejected:
                 CallbackLog.AgentDialRejected(logger, callback.Id, leg.Offer, rejected.Code, rejected.Message);
