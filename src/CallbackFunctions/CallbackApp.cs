@@ -4,6 +4,7 @@ using CallbackFunctions.Callbacks;
 using CallbackFunctions.Health;
 using CallbackFunctions.Hosting;
 using CallbackFunctions.MissedCalls;
+using CallbackFunctions.Rules;
 using CallbackFunctions.Settings;
 using CallbackFunctions.Storage;
 using CallbackFunctions.Telephony;
@@ -45,7 +46,7 @@ public static class CallbackApp
         var api = app.MapGroup("/api");
         var twilio = api.MapGroup("/twilio").WithTags("Twilio webhooks").AddEndpointFilter<TwilioSignatureFilter>().DisableAntiforgery();
         twilio.MapMissedCalls().MapAgentCalls();
-        api.MapCallbacks().MapAgents().MapHealth();
+        api.MapCallbacks().MapAgents().MapRules().MapHealth();
         app.MapFunctionInvocations();
         return app;
     }
@@ -72,6 +73,7 @@ public static class CallbackApp
         services.AddSingleton<WaitingIndex>();
         services.AddSingleton<AgentRepository>();
         services.AddSingleton<TimerQueue>();
+        services.AddSingleton<RuleRepository>();
         services.AddHostedService<StorageInitializer>();
     }
 
@@ -80,6 +82,7 @@ public static class CallbackApp
         services.AddHttpClient<TwilioRestClient>(c => c.Timeout = Timeout.InfiniteTimeSpan); // per-request timeouts are ours
         services.AddSingleton<WebhookUrls>();
         services.AddSingleton<PhoneNumberNormalizer>();
+        services.AddSingleton<TimeZones>();
     }
 
     private static void AddCallbacks(IServiceCollection services)
@@ -88,6 +91,7 @@ public static class CallbackApp
         services.AddTransient<CallbackEngine>();
         services.AddTransient<WakeUpHandler>();
         services.AddTransient<MissedCallService>();
+        services.AddTransient<RuleBook>();
         services.AddTransient<Sweeper>();
         services.AddSingleton<WebhookSpool>();
         services.AddHostedService<SpoolDrainer>();

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using CallbackFunctions.Domain.Agents;
+using CallbackFunctions.Domain.Rules;
 
 namespace CallbackFunctions.Domain.Callbacks;
 
@@ -12,7 +13,10 @@ public sealed record NewCallback(
     CallbackOrigin Origin,
     string? OriginalCallSid,
     string Reason,
-    TimeSpan? FirstDelay = null);
+    TimeSpan? FirstDelay = null,
+    RuleKind? Rule = null,
+    int? RuleVersion = null,
+    string? TimeZone = null);
 
 /// <summary>
 /// A callback and its whole lifecycle. Immutable: every event returns a <see cref="Decision"/> with the new state and
@@ -51,6 +55,12 @@ public sealed record Callback
     /// <summary>The next wake-up (due attempt, ring watchdog, expiry); null once terminal.</summary>
     public DateTimeOffset? WakeAt { get; init; }
     public ImmutableArray<TimelineEvent> Timeline { get; init; } = [];
+    /// <summary>The rule that made this callback (null for IVR requests, which follow the request).</summary>
+    public RuleKind? Rule { get; init; }
+    /// <summary>The rule version the current (or next) attempt uses; each attempt's timeline entry names it.</summary>
+    public int? RuleVersion { get; init; }
+    /// <summary>The callback's IANA time zone: the customer's, else the rule's (seed 001).</summary>
+    public string? TimeZone { get; init; }
 
     public bool IsLive => !Status.IsTerminal();
 
@@ -74,6 +84,9 @@ public sealed record Callback
             DueAt = due,
             ExpiresAt = expires,
             Policy = policy,
+            Rule = request.Rule,
+            RuleVersion = request.RuleVersion,
+            TimeZone = request.TimeZone,
             Generation = 1,
             WakeAt = Min(due, expires),
             Timeline = [new TimelineEvent(now, null, CallbackStatus.Queued, request.Reason, TimelineEvent.Sids(("original", request.OriginalCallSid)))],
@@ -89,6 +102,36 @@ public sealed record Callback
         if (Status != CallbackStatus.Queued) return Decision.Ignore(this, $"only a queued callback expires; this one is {Status}");
         if (now < ExpiresAt) return Decision.Ignore(this, "not expired yet");
         return Finish(CallbackStatus.Expired, now, $"expired: no successful attempt by {ExpiresAt:u}", []);
+    }
+
+    /// <summary>seed 001: it cannot start at all (no time zone); recorded, and Failed at once.</summary>
+    public Decision Fail(string reason, DateTimeOffset now)
+    {
+        if (Status != CallbackStatus.Queued) return Decision.Ignore(this, $"only a queued callback fails this way; this one is {Status}");
+        return Finish(CallbackStatus.Failed, now, reason, []);
+    }
+
+    /// <summary>
+    /// seed 001 "schedule": the attempt is due outside opening hours; it waits for the next opening (the expiry still
+    /// applies: past it, the callback expires instead).
+    /// </summary>
+    public Decision WaitForOpening(DateTimeOffset opensAt, DateTimeOffset now)
+    {
+        if (Status != CallbackStatus.Queued) return Decision.Ignore(this, $"not queued ({Status})");
+        if (opensAt <= now) return Decision.Ignore(this, "already open");
+        var reason = opensAt < ExpiresAt ? $"outside opening hours; waiting until {opensAt:u}" : "outside opening hours until after the expiry";
+        return (this with { DueAt = opensAt, WaitingForAgent = false }).Record(now, CallbackStatus.Queued, reason).Reschedule(Min(opensAt, ExpiresAt));
+    }
+
+    /// <summary>
+    /// seed 001: new settings apply to attempts not yet started, while an attempt already under way keeps its own. Takes
+    /// the rule as it is when an attempt begins (its intervals only if they still cover the attempts already made).
+    /// </summary>
+    public Callback WithRule(CallbackRule rule)
+    {
+        if (AttemptOpen || rule.Kind != Rule) return this;
+        var intervals = rule.Intervals.Length > Attempt ? rule.Intervals : Policy.Intervals;
+        return this with { RuleVersion = rule.Version, Policy = Policy with { CustomerRingTimeout = rule.CustomerRingTimeout, Intervals = intervals } };
     }
 
     /// <summary>The attempt is due but no agent of the queue is free: wait, and look again soon or when one frees up.</summary>
@@ -121,7 +164,8 @@ public sealed record Callback
             WaitingForAgent = false,
             TriedAgents = TriedAgents.Add(agent.Id),
         };
-        return offered.MoveTo(CallbackStatus.DialingAgent, now, $"attempt {attempt}: offered to agent {agent.Name} (offer {leg.Offer})",
+        var version = RuleVersion is { } v && Rule is { } r ? $", {r} rule v{v}" : "";
+        return offered.MoveTo(CallbackStatus.DialingAgent, now, $"attempt {attempt}: offered to agent {agent.Name} (offer {leg.Offer}{version})",
                 now + Policy.AgentRingTimeout + Policy.WatchdogGrace, [new DialAgent(leg)]);
     }
 

@@ -11,6 +11,10 @@ public enum CancelReason
     ManualDial,
     /// <summary>An operator cancelled it through the API.</summary>
     Operator,
+    /// <summary>seed 001: disabling a rule cancels the callbacks it created.</summary>
+    RuleDisabled,
+    /// <summary>seed 001: freezing the account stops all dialing.</summary>
+    AccountFrozen,
 }
 
 public static class CancelReasonExtensions
@@ -21,6 +25,8 @@ public static class CancelReasonExtensions
         CancelReason.Superseded => "superseded by a newer missed call",
         CancelReason.ManualDial => "an agent dialled the customer by hand",
         CancelReason.Operator => "cancelled by an operator",
+        CancelReason.RuleDisabled => "its callback rule was disabled",
+        CancelReason.AccountFrozen => "the account was frozen",
         _ => reason.ToString(),
     };
 }

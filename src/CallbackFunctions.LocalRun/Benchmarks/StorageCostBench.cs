@@ -16,7 +16,7 @@ public sealed class StorageCostBench(LocalStack stack, BenchStorage storage)
     public const string Queue = "ops";
 
     public sealed record Cost(int Callbacks, int Found, int Completed, int OneAttempt, long Tables, long Queues, TimeSpan Window, double IdleOpsPerSecond,
-        int QueueLeft, int AgentsHeld, TimeSpan QuietAfterCompletion, string? FirstOdd)
+        int QueueLeft, int AgentsHeld, int AgentsHeldBefore, TimeSpan QuietAfterCompletion, string? FirstOdd)
     {
         public long Total => Tables + Queues;
         public double PerCallback => (double)Total / Callbacks;
@@ -43,6 +43,7 @@ public sealed class StorageCostBench(LocalStack stack, BenchStorage storage)
     {
         var counter = stack.StorageCounter;
         var sim = stack.Simulator;
+        var heldBefore = await storage.HeldAgentsAsync(ct);
         var action = new Uri(stack.AppUrl, $"api/twilio/missed-call?queue={Queue}").AbsoluteUri;
         var tables0 = counter.Tables.Count;
         var queues0 = counter.Queues.Count;
@@ -85,7 +86,7 @@ public sealed class StorageCostBench(LocalStack stack, BenchStorage storage)
         {
             left = await storage.TimerMessagesAsync(ct);
             held = await storage.HeldAgentsAsync(ct);
-            if (left == 0 && held == 0 && sim.Stats.CurrentCalls == 0) break;
+            if (left == 0 && held <= heldBefore && sim.Stats.CurrentCalls == 0) break;
             await Task.Delay(TimeSpan.FromMilliseconds(250), ct);
         }
         var tables = counter.Tables.Count - tables0;
@@ -106,7 +107,7 @@ public sealed class StorageCostBench(LocalStack stack, BenchStorage storage)
                 odd = $"{callback.Id} {callback.Status}, attempt {callback.Attempt}, offer {callback.Offer}: " +
                       string.Join(" | ", callback.Timeline.Select(e => $"{e.At:HH:mm:ss.fff} {e.To} {e.Reason}"));
         }
-        return new Cost(callers.Count, statuses.Count, completed, oneAttempt, tables, queues, window, idleRate, left, held, window - completedAt, odd);
+        return new Cost(callers.Count, statuses.Count, completed, oneAttempt, tables, queues, window, idleRate, left, held, heldBefore, window - completedAt, odd);
     }
 
     public static async Task<Raw> MeasureRawAsync(string connectionString, string tableName, int operations, int concurrency, CancellationToken ct)

@@ -2,7 +2,9 @@ using CallbackFunctions.AgentCalls;
 using CallbackFunctions.Agents;
 using CallbackFunctions.Domain.Agents;
 using CallbackFunctions.Domain.Callbacks;
+using CallbackFunctions.Rules;
 using CallbackFunctions.Storage;
+using CallbackFunctions.Telephony;
 using CallbackFunctions.Twilio;
 
 namespace CallbackFunctions.Callbacks;
@@ -18,6 +20,8 @@ public sealed class WakeUpHandler(
     AgentDirectory agents,
     CallbackEngine engine,
     TwilioRestClient twilio,
+    RuleBook rules,
+    TimeZones zones,
     TimeProvider time,
     ILogger<WakeUpHandler> logger)
 {
@@ -70,6 +74,24 @@ public sealed class WakeUpHandler(
             await engine.ApplyAsync(callback.Id, Guard(gen, (c, now) => c.Cancel(CancelReason.Superseded, now)), ct);
             return;
         }
+        // seed 001: the account switch and the rule as they are now; its schedule in the callback's time zone.
+        var set = await rules.CurrentAsync(ct);
+        if (set.Account.Frozen)
+        {
+            await engine.ApplyAsync(callback.Id, Guard(gen, (c, now) => c.Cancel(CancelReason.AccountFrozen, now)), ct);
+            return;
+        }
+        var rule = callback.Rule is { } kind ? set[kind] : null;
+        if (rule is { Enabled: false } && callback.Origin != CallbackOrigin.IvrRequest)
+        {
+            await engine.ApplyAsync(callback.Id, Guard(gen, (c, now) => c.Cancel(CancelReason.RuleDisabled, now)), ct);
+            return;
+        }
+        if (rule is not null && zones.Find(callback.TimeZone) is { } zone && rule.Schedule.NextOpening(engine.Now, zone) is var opens && opens > engine.Now)
+        {
+            await engine.ApplyAsync(callback.Id, Guard(gen, (c, now) => c.WaitForOpening(opens, now)), ct);
+            return;
+        }
         var holder = Agent.Holder(callback.Id, callback.Offer + 1);
         var agent = await agents.TryHoldFreeAgentAsync(callback.Queue, callback.TriedAgents, holder, ct);
         if (agent is null)
@@ -77,7 +99,7 @@ public sealed class WakeUpHandler(
             await engine.ApplyAsync(callback.Id, Guard(gen, (c, now) => c.NoAgentAvailable(now)), ct);
             return;
         }
-        var decision = await engine.ApplyAsync(callback.Id, Guard(gen, (c, now) => c.StartOffer(agent, now)), ct);
+        var decision = await engine.ApplyAsync(callback.Id, Guard(gen, (c, now) => (rule is null ? c : c.WithRule(rule)).StartOffer(agent, now)), ct);
         if (decision is not { Changed: true } || decision.Callback.AgentLeg?.Offer != callback.Offer + 1)
             await agents.ReleaseAsync(agent.Id, holder, ct);
     }

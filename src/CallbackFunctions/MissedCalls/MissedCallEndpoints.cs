@@ -1,5 +1,7 @@
 using System.Text.RegularExpressions;
 using CallbackFunctions.Domain.Callbacks;
+using CallbackFunctions.Domain.Rules;
+using CallbackFunctions.Rules;
 using CallbackFunctions.Domain.Telephony;
 using CallbackFunctions.Settings;
 using CallbackFunctions.Telephony;
@@ -29,12 +31,14 @@ public static partial class MissedCallEndpoints
 
     public static bool IsValidQueue(string? queue) => queue is not null && QueueName().IsMatch(queue);
 
-    private static async Task<IResult> MissedCall(HttpRequest request, string? queue, MissedCallService service, WebhookSpool spool,
+    private static async Task<IResult> MissedCall(HttpRequest request, string? queue, string? lostIn, MissedCallService service, WebhookSpool spool,
         PhoneNumberNormalizer numbers, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
     {
         var logger = loggers.CreateLogger("CallbackFunctions.MissedCalls");
         queue ??= DefaultQueue;
         if (!IsValidQueue(queue)) return Results.Problem($"queue '{queue}' is not a valid queue name", statusCode: 400);
+        var lostInOverride = lostIn is null ? null : RuleKindNames.Parse(lostIn);
+        if (lostIn is not null && lostInOverride is null) return Results.Problem("lostIn must be 'scenario' or 'contact-center'", statusCode: 400);
         var form = await request.ReadFormAsync(ct);
         var (outcome, reason, unknown) = InboundOutcomeReader.Read(form["QueueResult"], form["DialCallStatus"], form["CallStatus"]);
         if (unknown is not null) MissedCallLog.Unrecognised(logger, unknown);
@@ -46,15 +50,22 @@ public static partial class MissedCallEndpoints
                 return new Twiml().Say("Sorry, we could not take your call.").Hangup().ToResult();
             case InboundOutcome.Lost:
                 var calledNumber = numbers.Normalize(form["To"]);
+                // seed 001: where the call was lost picks the rule: at a queue or an agent (Enqueue/Dial results), or
+                // in the IVR (a call that just ended unanswered); the IVR designer may say so with ?lostIn=.
+                var kind = lostInOverride ?? (string.IsNullOrEmpty(form["QueueResult"]) && string.IsNullOrEmpty(form["DialCallStatus"])
+                    ? RuleKind.Scenario : RuleKind.ContactCenter);
                 var create = new CallbackRequest(caller.E164!, calledNumber.E164 ?? "", queue, form["CallSid"], CallbackOrigin.MissedCall,
-                    $"missed call: {reason}", null, time.GetUtcNow());
-                await WithSpoolAsync(spool, logger, new SpooledWebhook(create, null), c => service.CreateAsync(create, c), ct);
-                return new Twiml().Say("Sorry we missed your call. We will call you back shortly.").Hangup().ToResult();
+                    $"missed call: {reason}", null, time.GetUtcNow(), kind);
+                var made = await WithSpoolAsync(spool, logger, new SpooledWebhook(create, null), c => service.CreateAsync(create, c), ct);
+                return (made.Spooled || made.Result is not null
+                    ? new Twiml().Say("Sorry we missed your call. We will call you back shortly.")
+                    : new Twiml().Say("Sorry we missed your call. Goodbye.")).Hangup().ToResult();
             case InboundOutcome.Served when caller.IsValid:
                 await WithSpoolAsync(spool, logger, new SpooledWebhook(null, caller.E164), async c =>
                 {
                     var count = await service.CancelForCallerAsync(caller.E164!, CancelReason.Served, c);
                     MissedCallLog.Served(logger, PhoneMask.Mask(caller.E164), count);
+                    return count;
                 }, ct);
                 return new Twiml().Hangup().ToResult();
             default:
@@ -81,25 +92,29 @@ public static partial class MissedCallEndpoints
         }
         var create = new CallbackRequest(caller.E164!, numbers.Normalize(form["To"]).E164 ?? "", queue, form["CallSid"], CallbackOrigin.IvrRequest,
             delay == 0 ? "callback requested in the IVR" : $"callback requested in the IVR for {delay} minutes later",
-            TimeSpan.FromMinutes(delay), time.GetUtcNow());
-        await WithSpoolAsync(spool, logger, new SpooledWebhook(create, null), c => service.CreateAsync(create, c), ct);
+            TimeSpan.FromMinutes(delay), time.GetUtcNow(), RuleKind.Scenario);
+        var made = await WithSpoolAsync(spool, logger, new SpooledWebhook(create, null), c => service.CreateAsync(create, c), ct);
+        if (!made.Spooled && made.Result is null)
+            return new Twiml().Say("Sorry, we cannot arrange a callback right now. Goodbye.").Hangup().ToResult();
         var when = delay == 0 ? "shortly" : delay == 1 ? "in about a minute" : $"in about {delay} minutes";
         return new Twiml().Say($"Thank you. We will call you back {when}. Goodbye.").Hangup().ToResult();
     }
 
     /// <summary>Runs the storage work within Twilio's budget; if storage fails or is too slow, spools it instead.</summary>
-    private static async Task WithSpoolAsync(WebhookSpool spool, ILogger logger, SpooledWebhook item, Func<CancellationToken, Task> work, CancellationToken ct)
+    private static async Task<(T? Result, bool Spooled)> WithSpoolAsync<T>(WebhookSpool spool, ILogger logger, SpooledWebhook item,
+        Func<CancellationToken, Task<T>> work, CancellationToken ct)
     {
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(ct);
         budget.CancelAfter(StorageBudget);
         try
         {
-            await work(budget.Token);
+            return (await work(budget.Token), false);
         }
         catch (Exception e) when (!ct.IsCancellationRequested && e is Azure.RequestFailedException or HttpRequestException or OperationCanceledException or AggregateException or IOException)
         {
             await spool.SaveAsync(item, CancellationToken.None);
             MissedCallLog.Spooled(logger, e.GetType().Name, spool.Count);
+            return (default, true);
         }
     }
 }

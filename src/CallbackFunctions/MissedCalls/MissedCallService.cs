@@ -1,7 +1,11 @@
 using CallbackFunctions.Callbacks;
 using CallbackFunctions.Domain.Callbacks;
+using CallbackFunctions.Domain.Rules;
+using CallbackFunctions.Domain.Telephony;
+using CallbackFunctions.Rules;
 using CallbackFunctions.Settings;
 using CallbackFunctions.Storage;
+using CallbackFunctions.Telephony;
 using Microsoft.Extensions.Options;
 
 namespace CallbackFunctions.MissedCalls;
@@ -15,7 +19,8 @@ public sealed record CallbackRequest(
     CallbackOrigin Origin,
     string Reason,
     TimeSpan? FirstDelay,
-    DateTimeOffset ReceivedAt);
+    DateTimeOffset ReceivedAt,
+    RuleKind LostIn = RuleKind.ContactCenter);
 
 /// <summary>
 /// Turns lost calls into callbacks and served calls into cancellations, keeping one live callback per caller and
@@ -25,15 +30,44 @@ public sealed class MissedCallService(
     CallbackEngine engine,
     CallbackRepository callbacks,
     LiveCallbackIndex live,
-    IOptionsMonitor<CallbackOptions> options)
+    RuleBook rules,
+    TimeZones zones,
+    IOptionsMonitor<CallbackOptions> options,
+    IOptionsMonitor<TwilioOptions> twilio,
+    ILogger<MissedCallService> logger)
 {
-    public async Task<Callback> CreateAsync(CallbackRequest request, CancellationToken ct)
+    /// <summary>Makes the callback the rules call for; null when they call for none (the reason is logged).</summary>
+    public async Task<Callback?> CreateAsync(CallbackRequest request, CancellationToken ct)
     {
-        var kind = request.Origin == CallbackOrigin.IvrRequest ? "ivr" : "missed";
+        var set = await rules.CurrentAsync(ct);
+        var rule = set[request.LostIn];
+        var isRequest = request.Origin == CallbackOrigin.IvrRequest;
+        var decision = RuleDecision.For(rule, set.Account, request.Queue, request.CallerId, twilio.CurrentValue.Owns(request.CallerId),
+            zones.ForNumber(request.Caller), zones.Find, request.ReceivedAt, isRequest);
+        if (decision is RuleDecision.NoCallback none)
+        {
+            MissedCallLog.NoCallback(logger, PhoneMask.Mask(request.Caller), none.Reason);
+            return null;
+        }
+        var (queue, callerId, zone) = decision switch
+        {
+            RuleDecision.Make make => (make.Queue, make.CallerId, make.TimeZone),
+            RuleDecision.FailedAtOnce failed => (failed.Queue, failed.CallerId, (string?)null),
+            _ => throw new InvalidOperationException(decision.ToString()),
+        };
+        var kind = isRequest ? "ivr" : "missed";
         var id = CallbackIds.For(request.CallSid, request.Queue, kind);
+        var policy = options.CurrentValue.ToPolicy() with { Intervals = rule.Intervals, CustomerRingTimeout = rule.CustomerRingTimeout };
         var created = Callback.Create(
-            new NewCallback(id, request.Queue, request.Caller, request.CallerId, request.Origin, request.CallSid, request.Reason, request.FirstDelay),
-            options.CurrentValue.ToPolicy(), request.ReceivedAt);
+            new NewCallback(id, queue, request.Caller, callerId, request.Origin, request.CallSid, request.Reason, request.FirstDelay,
+                rule.Kind, rule.Version, zone),
+            policy, request.ReceivedAt);
+        if (decision is RuleDecision.FailedAtOnce failedAtOnce)
+        {
+            created = created.Callback.Fail(failedAtOnce.Reason, request.ReceivedAt);
+            await engine.AddAsync(created, ct);
+            return created.Callback;
+        }
         if (!await engine.AddAsync(created, ct))
         {
             // A repeated webhook: the callback exists. Finish whatever the first delivery may not have.

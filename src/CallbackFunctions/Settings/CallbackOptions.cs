@@ -22,6 +22,10 @@ public sealed class CallbackOptions
     public TimeSpan MaxInterval { get; set; } = TimeSpan.FromMinutes(60);
     /// <summary>Longest delay the IVR callback node may ask for.</summary>
     public int MaxIvrDelayMinutes { get; set; } = 24 * 60;
+    /// <summary>The rules' time zone until an operator sets one (IANA id; empty: none, so an undetectable zone fails).</summary>
+    public string? DefaultTimeZone { get; set; }
+    /// <summary>The most attempts (intervals) a rule may have.</summary>
+    public int MaxAttempts { get; set; } = 10;
     /// <summary>Region used to read national-format numbers (ISO 3166 code).</summary>
     public string DefaultRegion { get; set; } = "US";
     /// <summary>How often the sweeper re-arms overdue wake-ups in standalone mode.</summary>

@@ -68,6 +68,16 @@ public sealed class CallbackRepository(StorageAccount storage)
             yield return FromEntity(entity);
     }
 
+    /// <summary>Every live callback, or those a rule made: a rule switched off or a frozen account cancels them.</summary>
+    public async IAsyncEnumerable<Callback> QueryLiveAsync(Domain.Rules.RuleKind? rule, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        var filter = rule is { } r
+            ? TableClient.CreateQueryFilter($"IsLive eq {true} and Rule eq {r.ToString()}")
+            : TableClient.CreateQueryFilter($"IsLive eq {true}");
+        await foreach (var entity in Table.QueryAsync<TableEntity>(filter, cancellationToken: ct))
+            yield return FromEntity(entity);
+    }
+
     private static TableEntity ToEntity(Callback c)
     {
         var entity = new TableEntity(c.Id, Row)
@@ -80,6 +90,7 @@ public sealed class CallbackRepository(StorageAccount storage)
             ["WaitingForAgent"] = c.WaitingForAgent,
             ["Generation"] = c.Generation,
         };
+        if (c.Rule is { } rule) entity["Rule"] = rule.ToString();
         if (c.WakeAt is { } wake) entity["WakeAt"] = wake;
         StorageJson.Write(entity, "State", c);
         return entity;

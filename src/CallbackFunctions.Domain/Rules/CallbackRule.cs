@@ -1,0 +1,66 @@
+using System.Collections.Immutable;
+
+namespace CallbackFunctions.Domain.Rules;
+
+/// <summary>seed 001: a callback rule is chosen by where the call was lost.</summary>
+public enum RuleKind
+{
+    /// <summary>Lost in the IVR, before reaching a queue ("for calls missed in scenario").</summary>
+    Scenario,
+    /// <summary>Lost at an agent, a queue or a group ("for calls missed in contact center").</summary>
+    ContactCenter,
+}
+
+/// <summary>
+/// An automatic callback rule (seed 001). Edits make a new <see cref="Version"/>; new settings apply to new missed
+/// calls and to attempts not yet started, and each attempt records the version it started with.
+/// </summary>
+public sealed record CallbackRule
+{
+    public required RuleKind Kind { get; init; }
+    public bool Enabled { get; init; } = true;
+    public int Version { get; init; } = 1;
+    /// <summary>seed 001: one interval per attempt, each 1 to 60 minutes; the first from the missed call.</summary>
+    public required ImmutableArray<TimeSpan> Intervals { get; init; }
+    /// <summary>seed 001: the caller ID used when the number the customer called cannot be (an external number).</summary>
+    public string? CallerId { get; init; }
+    /// <summary>Scenario: the one queue callbacks go to. Contact center: the queue when <see cref="ForwardToQueue"/>.</summary>
+    public string? Queue { get; init; }
+    /// <summary>Contact center only: on, callbacks go to <see cref="Queue"/>; off, back where the call was lost.</summary>
+    public bool ForwardToQueue { get; init; }
+    /// <summary>seed 001 "wait for customer response": how long the customer leg rings before the attempt ends.</summary>
+    public TimeSpan CustomerRingTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>IANA zone used when the customer's number does not tell (seed 001: else no callback starts).</summary>
+    public string? TimeZone { get; init; }
+    /// <summary>When callbacks may ring, in the callback's time zone (seed 001 "schedule").</summary>
+    public OpeningHours Schedule { get; init; } = OpeningHours.Always;
+
+    /// <summary>The queue a callback of this rule goes to, given the queue the call was lost in.</summary>
+    public string RouteTo(string lostInQueue) => Kind switch
+    {
+        RuleKind.Scenario => Queue ?? lostInQueue,
+        _ => ForwardToQueue && Queue is not null ? Queue : lostInQueue,
+    };
+
+    public IReadOnlyList<string> Validate(RuleBounds bounds)
+    {
+        var problems = new List<string>();
+        if (Intervals.IsDefaultOrEmpty) problems.Add("intervals: at least one dialing interval is required");
+        else
+            for (var i = 0; i < Intervals.Length; i++)
+                if (Intervals[i] < bounds.MinInterval || Intervals[i] > bounds.MaxInterval)
+                    problems.Add($"intervals: interval {i + 1} is {Intervals[i]}; each must be between {bounds.MinInterval} and {bounds.MaxInterval}");
+        if (Intervals.Length > bounds.MaxAttempts) problems.Add($"intervals: at most {bounds.MaxAttempts} attempts");
+        if (Kind == RuleKind.Scenario && string.IsNullOrWhiteSpace(Queue)) problems.Add("queue: a scenario rule routes to one selected queue");
+        if (Kind == RuleKind.ContactCenter && ForwardToQueue && string.IsNullOrWhiteSpace(Queue)) problems.Add("queue: forward to queue needs the queue");
+        if (CustomerRingTimeout < TimeSpan.FromSeconds(5) || CustomerRingTimeout > TimeSpan.FromSeconds(600))
+            problems.Add("customerRingTimeout: between 5 and 600 seconds (Twilio's <Dial timeout>)");
+        return problems;
+    }
+}
+
+/// <summary>The bounds rule settings must respect; settings themselves, so the demo and tests can run in seconds.</summary>
+public sealed record RuleBounds(TimeSpan MinInterval, TimeSpan MaxInterval, int MaxAttempts = 10);
+
+/// <summary>The operator's account switch (seed 001): frozen, every rule is disabled and dialing stops.</summary>
+public sealed record AccountState(bool Frozen, DateTimeOffset? ChangedAt);

@@ -1,0 +1,34 @@
+namespace CallbackFunctions.Domain.Rules;
+
+/// <summary>What a lost call means under the rules: a callback with these settings, or none, and why.</summary>
+public abstract record RuleDecision
+{
+    public sealed record NoCallback(string Reason) : RuleDecision;
+
+    /// <summary>A callback that cannot start (seed 001: no time zone) is still recorded, and ends Failed at once.</summary>
+    public sealed record FailedAtOnce(string Queue, string CallerId, string Reason) : RuleDecision;
+
+    public sealed record Make(string Queue, string CallerId, string TimeZone) : RuleDecision;
+
+    /// <summary>
+    /// seed 000/001: the account switch, the rule switch, the time zone (the customer's number, else the rule's),
+    /// opening hours at the moment of the missed call, routing and caller ID.
+    /// </summary>
+    /// <param name="isRequest">An IVR callback request (seed 003) is the caller's explicit wish, not an automatic rule:
+    /// the rule's switch and the opening hours at request time do not stop it (its attempts still wait for opening hours).</param>
+    public static RuleDecision For(CallbackRule rule, AccountState account, string lostInQueue, string? dialledNumber, bool dialledNumberIsOurs,
+        string? customerTimeZone, Func<string, TimeZoneInfo?> findZone, DateTimeOffset missedAt, bool isRequest = false)
+    {
+        if (account.Frozen) return new NoCallback("the account is frozen");
+        if (!rule.Enabled && !isRequest) return new NoCallback($"the {rule.Kind} rule is disabled");
+        var queue = rule.RouteTo(lostInQueue);
+        var callerId = dialledNumberIsOurs && !string.IsNullOrEmpty(dialledNumber) ? dialledNumber : rule.CallerId;
+        if (string.IsNullOrEmpty(callerId)) return new NoCallback("no caller ID: the dialled number is not ours and the rule has none");
+        var zoneId = customerTimeZone ?? rule.TimeZone;
+        if (zoneId is null || findZone(zoneId) is not { } zone)
+            return new FailedAtOnce(queue, callerId, "no time zone: the customer's number does not tell and the rule sets none");
+        // seed 000: calls made outside of opening hours are not part of the dial-back logic.
+        if (!isRequest && !rule.Schedule.IsOpen(missedAt, zone)) return new NoCallback("missed outside opening hours");
+        return new Make(queue, callerId, zoneId);
+    }
+}

@@ -1,0 +1,129 @@
+using CallbackFunctions.Callbacks;
+using CallbackFunctions.Domain.Callbacks;
+using CallbackFunctions.Domain.Rules;
+using CallbackFunctions.Settings;
+using CallbackFunctions.Storage;
+using Microsoft.Extensions.Options;
+
+namespace CallbackFunctions.Rules;
+
+/// <summary>The rules as they stand now: stored ones, or the defaults from settings until an operator saves one.</summary>
+public sealed record RuleSet(CallbackRule Scenario, CallbackRule ContactCenter, AccountState Account)
+{
+    public CallbackRule this[RuleKind kind] => kind == RuleKind.Scenario ? Scenario : ContactCenter;
+}
+
+/// <summary>
+/// Reads and changes the callback rules and the account switch (seed 001): a saved rule gets a new version; switching a
+/// rule off cancels the callbacks it made; freezing the account switches every rule off and cancels every live
+/// callback; unfreezing leaves the rules off until each is switched on again by hand.
+/// </summary>
+public sealed class RuleBook(RuleRepository repository, CallbackRepository callbacks, IServiceProvider services,
+    IOptionsMonitor<CallbackOptions> options, TimeProvider time, ILogger<RuleBook> logger)
+{
+    public async Task<RuleSet> CurrentAsync(CancellationToken ct)
+    {
+        var snapshot = await repository.ReadAsync(ct);
+        return new RuleSet(
+            snapshot.Rules.TryGetValue(RuleKind.Scenario, out var s) ? s.Value : Default(RuleKind.Scenario),
+            snapshot.Rules.TryGetValue(RuleKind.ContactCenter, out var c) ? c.Value : Default(RuleKind.ContactCenter),
+            snapshot.Account?.Value ?? new AccountState(false, null));
+    }
+
+    /// <summary>The rule before anyone saved one: enabled, with the timing settings (version 0 = never saved).</summary>
+    public CallbackRule Default(RuleKind kind)
+    {
+        var o = options.CurrentValue;
+        return new CallbackRule
+        {
+            Kind = kind,
+            Enabled = true,
+            Version = 0,
+            Intervals = CallbackOptions.ParseIntervals(o.Intervals),
+            CustomerRingTimeout = o.CustomerRingTimeout,
+            TimeZone = string.IsNullOrWhiteSpace(o.DefaultTimeZone) ? null : o.DefaultTimeZone,
+        };
+    }
+
+    public RuleBounds Bounds => new(options.CurrentValue.MinInterval, options.CurrentValue.MaxInterval, options.CurrentValue.MaxAttempts);
+
+    /// <summary>Saves a rule as a new version. Returns the problems instead when it is not valid or not allowed now.</summary>
+    public async Task<(CallbackRule? Saved, IReadOnlyList<string> Problems)> SaveAsync(CallbackRule incoming, CancellationToken ct)
+    {
+        var problems = incoming.Validate(Bounds).ToList();
+        if (problems.Count > 0) return (null, problems);
+        for (var round = 0; round < 8; round++)
+        {
+            var snapshot = await repository.ReadAsync(ct);
+            if (incoming.Enabled && snapshot.Account?.Value.Frozen == true)
+                return (null, ["enabled: the account is frozen; unfreeze it first, then enable each rule"]);
+            snapshot.Rules.TryGetValue(incoming.Kind, out var existing);
+            var wasEnabled = existing?.Value.Enabled ?? true;
+            var saved = incoming with { Version = (existing?.Value.Version ?? 0) + 1 };
+            if (!await repository.TrySaveAsync(saved, existing?.ETag, ct)) continue;
+            RuleLog.Saved(logger, saved.Kind.ToString(), saved.Version, saved.Enabled);
+            if (wasEnabled && !saved.Enabled) await CancelLiveAsync(saved.Kind, CancelReason.RuleDisabled, ct);
+            return (saved, []);
+        }
+        throw new InvalidOperationException("too many concurrent rule edits");
+    }
+
+    public async Task<AccountState> FreezeAsync(CancellationToken ct)
+    {
+        var account = await SetFrozenAsync(true, ct);
+        foreach (var kind in Enum.GetValues<RuleKind>())
+        {
+            for (var round = 0; round < 8; round++)
+            {
+                var snapshot = await repository.ReadAsync(ct);
+                snapshot.Rules.TryGetValue(kind, out var existing);
+                var rule = existing?.Value ?? Default(kind);
+                if (existing is not null && !rule.Enabled) break;
+                if (await repository.TrySaveAsync(rule with { Enabled = false, Version = rule.Version + 1 }, existing?.ETag, ct)) break;
+            }
+        }
+        await CancelLiveAsync(null, CancelReason.AccountFrozen, ct);
+        RuleLog.Frozen(logger, true);
+        return account;
+    }
+
+    public async Task<AccountState> UnfreezeAsync(CancellationToken ct)
+    {
+        var account = await SetFrozenAsync(false, ct);
+        RuleLog.Frozen(logger, false);
+        return account;
+    }
+
+    private async Task<AccountState> SetFrozenAsync(bool frozen, CancellationToken ct)
+    {
+        for (var round = 0; round < 8; round++)
+        {
+            var snapshot = await repository.ReadAsync(ct);
+            var state = new AccountState(frozen, time.GetUtcNow());
+            if (snapshot.Account?.Value.Frozen == frozen) return snapshot.Account.Value;
+            if (await repository.TrySaveAsync(state, snapshot.Account?.ETag, ct)) return state;
+        }
+        throw new InvalidOperationException("too many concurrent account changes");
+    }
+
+    private async Task CancelLiveAsync(RuleKind? kind, CancelReason reason, CancellationToken ct)
+    {
+        var engine = services.GetRequiredService<CallbackEngine>();
+        var cancelled = 0;
+        await foreach (var callback in callbacks.QueryLiveAsync(kind, ct))
+            if (await engine.ApplyAsync(callback.Id, (c, now) => c.Cancel(reason, now), ct) is { Changed: true }) cancelled++;
+        RuleLog.Cancelled(logger, cancelled, reason.Describe());
+    }
+}
+
+internal static partial class RuleLog
+{
+    [LoggerMessage(EventId = 6000, Level = LogLevel.Information, Message = "{Kind} rule saved as version {Version} (enabled: {Enabled})")]
+    public static partial void Saved(ILogger logger, string kind, int version, bool enabled);
+
+    [LoggerMessage(EventId = 6001, Level = LogLevel.Warning, Message = "Account frozen: {Frozen}")]
+    public static partial void Frozen(ILogger logger, bool frozen);
+
+    [LoggerMessage(EventId = 6002, Level = LogLevel.Information, Message = "Cancelled {Count} live callback(s): {Reason}")]
+    public static partial void Cancelled(ILogger logger, int count, string reason);
+}

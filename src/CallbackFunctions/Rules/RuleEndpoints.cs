@@ -1,0 +1,128 @@
+using System.Globalization;
+using CallbackFunctions.Domain.Rules;
+using CallbackFunctions.MissedCalls;
+using CallbackFunctions.Telephony;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CallbackFunctions.Rules;
+
+public sealed record WindowBody(string? Open, string? Close);
+public sealed record ScheduleBody(WindowBody? Weekdays, WindowBody? Weekend);
+public sealed record RuleBody(bool? Enabled, List<string>? Intervals, string? CallerId, string? Queue, bool? ForwardToQueue,
+    string? CustomerRingTimeout, string? TimeZone, ScheduleBody? Schedule);
+
+public sealed record RuleView(string Kind, int Version, bool Enabled, IReadOnlyList<string> Intervals, string? CallerId, string? Queue,
+    bool ForwardToQueue, string CustomerRingTimeout, string? TimeZone, ScheduleBody Schedule)
+{
+    public static RuleView From(CallbackRule r) => new(RuleKindNames.Name(r.Kind), r.Version, r.Enabled, [.. r.Intervals.Select(Span)], r.CallerId, r.Queue,
+        r.ForwardToQueue, Span(r.CustomerRingTimeout), r.TimeZone, new ScheduleBody(Window(r.Schedule.Weekdays), Window(r.Schedule.Weekend)));
+
+    private static string Span(TimeSpan t) => t.ToString("c", CultureInfo.InvariantCulture);
+    private static WindowBody? Window(DailyWindow? w) => w is null ? null : new(w.Open.ToString("HH:mm", CultureInfo.InvariantCulture), w.Close.ToString("HH:mm", CultureInfo.InvariantCulture));
+}
+
+public sealed record AccountView(bool Frozen, DateTimeOffset? ChangedAt, string Note);
+
+/// <summary>The rule kinds as the API and the webhooks spell them.</summary>
+public static class RuleKindNames
+{
+    public static string Name(RuleKind kind) => kind == RuleKind.Scenario ? "scenario" : "contact-center";
+
+    public static RuleKind? Parse(string text) => text.ToLowerInvariant() switch
+    {
+        "scenario" => RuleKind.Scenario,
+        "contact-center" => RuleKind.ContactCenter,
+        _ => null,
+    };
+}
+
+/// <summary><c>/api/rules</c> (the two automatic callback rules) and <c>/api/account</c> (the freeze switch), seed 001.</summary>
+public static class RuleEndpoints
+{
+    public static RouteGroupBuilder MapRules(this RouteGroupBuilder api)
+    {
+        var rules = api.MapGroup("/rules").WithTags("Rules");
+        rules.MapGet("/", List).WithSummary("Both rules: missed in scenario, missed in contact center");
+        rules.MapGet("/{kind}", Get).WithSummary("One rule: 'scenario' or 'contact-center'");
+        rules.MapPut("/{kind}", Put).WithSummary("Replace a rule (a new version; switching it off cancels its pending callbacks)");
+        var account = api.MapGroup("/account").WithTags("Rules");
+        account.MapGet("/", GetAccount).WithSummary("Whether the account is frozen");
+        account.MapPost("/freeze", Freeze).WithSummary("Switch every rule off and stop all dialing");
+        account.MapPost("/unfreeze", Unfreeze).WithSummary("Allow dialing again; rules stay off until each is enabled by hand");
+        return api;
+    }
+
+    private static async Task<Ok<List<RuleView>>> List(RuleBook book, CancellationToken ct)
+    {
+        var set = await book.CurrentAsync(ct);
+        return TypedResults.Ok(new List<RuleView> { RuleView.From(set.Scenario), RuleView.From(set.ContactCenter) });
+    }
+
+    private static async Task<Results<Ok<RuleView>, ProblemHttpResult>> Get(string kind, RuleBook book, CancellationToken ct) =>
+        RuleKindNames.Parse(kind) is { } k ? TypedResults.Ok(RuleView.From((await book.CurrentAsync(ct))[k])) : UnknownKind(kind);
+
+    private static async Task<Results<Ok<RuleView>, ProblemHttpResult, ValidationProblem>> Put(string kind, RuleBody body, RuleBook book,
+        PhoneNumberNormalizer numbers, TimeZones zones, CancellationToken ct)
+    {
+        if (RuleKindNames.Parse(kind) is not { } k) return UnknownKind(kind);
+        var errors = new Dictionary<string, string[]>();
+        var intervals = new List<TimeSpan>();
+        foreach (var text in body.Intervals ?? [])
+            if (TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var t)) intervals.Add(t);
+            else errors["intervals"] = [$"'{text}' is not a duration like 00:05:00"];
+        var ring = TimeSpan.FromSeconds(30);
+        if (body.CustomerRingTimeout is not null && !TimeSpan.TryParse(body.CustomerRingTimeout, CultureInfo.InvariantCulture, out ring))
+            errors["customerRingTimeout"] = ["a duration like 00:00:30"];
+        string? callerId = null;
+        if (!string.IsNullOrWhiteSpace(body.CallerId))
+        {
+            var n = numbers.Normalize(body.CallerId);
+            if (n.IsValid) callerId = n.E164;
+            else errors["callerId"] = [$"not a valid phone number ({n.Problem})"];
+        }
+        if (body.Queue is not null && !MissedCallEndpoints.IsValidQueue(body.Queue)) errors["queue"] = ["not a valid queue name"];
+        if (body.TimeZone is not null && zones.Find(body.TimeZone) is null) errors["timeZone"] = [$"'{body.TimeZone}' is not an IANA time zone"];
+        var weekdays = ParseWindow(body.Schedule?.Weekdays, "schedule.weekdays", errors);
+        var weekend = ParseWindow(body.Schedule?.Weekend, "schedule.weekend", errors);
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
+
+        var rule = new CallbackRule
+        {
+            Kind = k,
+            Enabled = body.Enabled ?? true,
+            Intervals = [.. intervals],
+            CallerId = callerId,
+            Queue = body.Queue,
+            ForwardToQueue = body.ForwardToQueue ?? false,
+            CustomerRingTimeout = ring,
+            TimeZone = body.TimeZone,
+            Schedule = body.Schedule is null ? OpeningHours.Always : new OpeningHours(weekdays, weekend),
+        };
+        var (saved, problems) = await book.SaveAsync(rule, ct);
+        if (saved is null)
+            return TypedResults.ValidationProblem(problems.GroupBy(p => p.Split(':')[0]).ToDictionary(g => g.Key, g => g.Select(p => p[(p.IndexOf(':') + 1)..].Trim()).ToArray()));
+        return TypedResults.Ok(RuleView.From(saved));
+    }
+
+    private static DailyWindow? ParseWindow(WindowBody? body, string name, Dictionary<string, string[]> errors)
+    {
+        if (body is null) return null;
+        if (TimeOnly.TryParse(body.Open, CultureInfo.InvariantCulture, out var open) && TimeOnly.TryParse(body.Close, CultureInfo.InvariantCulture, out var close))
+            return new DailyWindow(open, close);
+        errors[name] = ["open and close as HH:mm (close at or before open runs past midnight; null = closed all day)"];
+        return null;
+    }
+
+    private static async Task<Ok<AccountView>> GetAccount(RuleBook book, CancellationToken ct) => TypedResults.Ok(View((await book.CurrentAsync(ct)).Account));
+
+    private static async Task<Ok<AccountView>> Freeze(RuleBook book, CancellationToken ct) => TypedResults.Ok(View(await book.FreezeAsync(ct)));
+
+    private static async Task<Ok<AccountView>> Unfreeze(RuleBook book, CancellationToken ct) => TypedResults.Ok(View(await book.UnfreezeAsync(ct)));
+
+    private static AccountView View(AccountState a) => new(a.Frozen, a.ChangedAt, a.Frozen
+        ? "Frozen: every rule is disabled and no callback dials."
+        : "Not frozen. Rules switched off by a freeze stay off: enable each one again (PUT /api/rules/{kind} with \"enabled\": true).");
+
+    private static ProblemHttpResult UnknownKind(string kind) =>
+        TypedResults.Problem(title: "Unknown rule", detail: $"'{kind}' is not a rule: use 'scenario' or 'contact-center'.", statusCode: 404);
+}

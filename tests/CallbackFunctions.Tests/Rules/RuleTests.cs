@@ -1,0 +1,217 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using CallbackFunctions.Domain.Callbacks;
+using CallbackFunctions.LocalRun;
+using CallbackFunctions.Rules;
+using CallbackFunctions.Tests.Support;
+using CallbackFunctions.TwilioSimulator;
+
+namespace CallbackFunctions.Tests.Rules;
+
+/// <summary>seed 001: the automatic callback rules through /api/rules and /api/account, and what they do to missed calls.</summary>
+public sealed class RuleTests : StackTestBase
+{
+    private const string Caller = "+14155551011";   // San Francisco: libphonenumber maps it to America/Los_Angeles only
+    private const string TollFree = "+18005550199"; // spans every US zone: no single time zone
+
+    protected override LocalStackOptions Configure(LocalStackOptions o) => o with
+    {
+        Intervals = "00:05:00",
+        Expiry = TimeSpan.FromMinutes(30),
+        OwnedNumbers = [LocalStack.SupportNumber, "+14155550999"],
+        ExtraSettings = new Dictionary<string, string?> { ["Twilio:OwnedNumbers"] = $"{LocalStack.SupportNumber},+14155550999" },
+    };
+
+    private Task<HttpResponseMessage> LoseInQueueAsync(string from, string queue = "support", string to = LocalStack.SupportNumber)
+    {
+        var form = SignedWebhooks.InboundCall(from, SignedWebhooks.NewCallSid(), ("QueueResult", "hangup"));
+        form["To"] = to;
+        return SignedWebhooks.PostAsync(Stack, $"api/twilio/missed-call?queue={queue}", form);
+    }
+
+    private Task<HttpResponseMessage> LoseInIvrAsync(string from, string queue = "support") =>
+        SignedWebhooks.PostAsync(Stack, $"api/twilio/missed-call?queue={queue}",
+            SignedWebhooks.InboundCall(from, SignedWebhooks.NewCallSid(), ("CallStatus", "no-answer")));
+
+    private async Task<RuleView> PutRuleAsync(string kind, object body)
+    {
+        var response = await Stack.Api.PutAsJsonAsync($"/api/rules/{kind}", body);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<RuleView>(TimelinePrinter.Json))!;
+    }
+
+    [Fact]
+    public async Task Rules_BeforeAnyIsSaved_AreTheEnabledDefaults()
+    {
+        var rules = await Stack.Api.GetFromJsonAsync<List<RuleView>>("/api/rules", TimelinePrinter.Json);
+        Assert.Equal(["scenario", "contact-center"], rules!.Select(r => r.Kind));
+        Assert.All(rules!, r => { Assert.True(r.Enabled); Assert.Equal(0, r.Version); Assert.Equal(["00:05:00"], r.Intervals); });
+        Assert.Equal(HttpStatusCode.NotFound, (await Stack.Api.GetAsync("/api/rules/elsewhere")).StatusCode);
+    }
+
+    [Fact]
+    public async Task PutRule_WithBadSettings_Answers400NamingEachField()
+    {
+        var response = await Stack.Api.PutAsJsonAsync("/api/rules/scenario", new
+        {
+            intervals = new[] { "00:00:00.5", "banana" },
+            callerId = "12",
+            timeZone = "Mars/Olympus",
+            customerRingTimeout = "00:00:02",
+            schedule = new { weekdays = new { open = "8 o'clock", close = "18:00" } },
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadAsStringAsync();
+        foreach (var field in new[] { "intervals", "callerId", "timeZone", "schedule.weekdays" }) Assert.Contains(field, problem, StringComparison.Ordinal);
+
+        var semantic = await Stack.Api.PutAsJsonAsync("/api/rules/scenario", new { intervals = new[] { "02:00:00" }, customerRingTimeout = "00:00:02" });
+        var text = await semantic.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.BadRequest, semantic.StatusCode);
+        Assert.Contains("queue", text, StringComparison.Ordinal);               // a scenario rule needs its queue
+        Assert.Contains("between", text, StringComparison.Ordinal);             // interval out of bounds
+        Assert.Contains("customerRingTimeout", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PutRule_SavesANewVersionEachTime()
+    {
+        var v1 = await PutRuleAsync("contact-center", new { intervals = new[] { "00:02:00", "00:10:00" } });
+        var v2 = await PutRuleAsync("contact-center", new { intervals = new[] { "00:03:00" }, customerRingTimeout = "00:00:20" });
+        Assert.Equal(1, v1.Version);
+        Assert.Equal(2, v2.Version);
+        Assert.Equal("00:00:20", (await Stack.Api.GetFromJsonAsync<RuleView>("/api/rules/contact-center", TimelinePrinter.Json))!.CustomerRingTimeout);
+    }
+
+    [Fact]
+    public async Task MissedInScenario_GoesToTheScenarioRulesQueue_WithItsIntervals()
+    {
+        await PutRuleAsync("scenario", new { intervals = new[] { "00:07:00" }, queue = "ivr-callbacks" });
+        await LoseInIvrAsync(Caller);
+
+        var callback = Assert.Single(await CallbacksAsync(Caller));
+        Assert.Equal("ivr-callbacks", callback.Queue);
+        Assert.InRange((callback.DueAt!.Value - callback.CreatedAt).TotalMinutes, 6.99, 7.01);
+    }
+
+    [Fact]
+    public async Task MissedInContactCenter_GoesBackToItsQueue_OrToTheForwardQueue()
+    {
+        await LoseInQueueAsync(Caller, queue: "sales");
+        Assert.Equal("sales", Assert.Single(await CallbacksAsync(Caller)).Queue);
+
+        await PutRuleAsync("contact-center", new { intervals = new[] { "00:05:00" }, forwardToQueue = true, queue = "callbacks" });
+        await LoseInQueueAsync("+14155551012", queue: "sales");
+        Assert.Equal("callbacks", Assert.Single(await CallbacksAsync("+14155551012")).Queue);
+    }
+
+    [Fact]
+    public async Task CallerId_IsTheDialledNumber_UnlessItIsNotOurs_ThenTheRules()
+    {
+        await PutRuleAsync("contact-center", new { intervals = new[] { "00:05:00" }, callerId = "+14155550999" });
+        await LoseInQueueAsync(Caller);
+        await LoseInQueueAsync("+14155551012", to: "+14155557777"); // reached us through a number that is not ours
+
+        Assert.Equal(LocalStack.SupportNumber, Assert.Single(await CallbacksAsync(Caller)).CallerId);
+        Assert.Equal("+14155550999", Assert.Single(await CallbacksAsync("+14155551012")).CallerId);
+    }
+
+    [Fact]
+    public async Task TimeZone_FromTheNumber_ElseTheRules_ElseTheCallbackFailsAtOnce()
+    {
+        await LoseInQueueAsync(TollFree);
+        var failed = Assert.Single(await CallbacksAsync(TollFree));
+        Assert.Equal(CallbackStatus.Failed, failed.Status);
+        Assert.Contains("no time zone", (await DetailAsync(failed.Id)).Timeline[^1].Reason, StringComparison.Ordinal);
+
+        await PutRuleAsync("contact-center", new { intervals = new[] { "00:05:00" }, timeZone = "America/Chicago" });
+        await LoseInQueueAsync(TollFree);
+        Assert.Single(await CallbacksAsync(TollFree), c => c.Status == CallbackStatus.Queued);
+    }
+
+    [Fact]
+    public async Task MissedOutsideOpeningHours_MakesNoCallback()
+    {
+        // Open for one hour starting two hours from now, in the caller's zone, every day: closed now.
+        var local = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("America/Los_Angeles"));
+        var window = new { open = local.AddHours(2).ToString("HH:mm", CultureInfo.InvariantCulture), close = local.AddHours(3).ToString("HH:mm", CultureInfo.InvariantCulture) };
+        await PutRuleAsync("contact-center", new { intervals = new[] { "00:05:00" }, schedule = new { weekdays = window, weekend = window } });
+
+        var response = await LoseInQueueAsync(Caller);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("Goodbye", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Empty(await CallbacksAsync(Caller));
+    }
+
+    [Fact]
+    public async Task DisablingARule_CancelsItsPendingCallbacks_AndStopsNewOnes()
+    {
+        await LoseInQueueAsync(Caller);
+        await LoseInIvrAsync("+14155551012");
+
+        await PutRuleAsync("contact-center", new { enabled = false, intervals = new[] { "00:05:00" } });
+
+        var cancelled = Assert.Single(await CallbacksAsync(Caller));
+        Assert.Equal(CallbackStatus.Cancelled, cancelled.Status);
+        Assert.Contains("rule was disabled", (await DetailAsync(cancelled.Id)).Timeline[^1].Reason, StringComparison.Ordinal);
+        Assert.Equal(CallbackStatus.Queued, Assert.Single(await CallbacksAsync("+14155551012")).Status); // the scenario rule's stays
+        await LoseInQueueAsync("+14155551013");
+        Assert.Empty(await CallbacksAsync("+14155551013"));
+    }
+
+    [Fact]
+    public async Task FreezingTheAccount_DisablesEveryRuleAndCancelsEverything_UnfreezingLeavesRulesOff()
+    {
+        await LoseInQueueAsync(Caller);
+        await LoseInIvrAsync("+14155551012");
+
+        var frozen = await (await Stack.Api.PostAsync("/api/account/freeze", null)).Content.ReadFromJsonAsync<AccountView>(TimelinePrinter.Json);
+        Assert.True(frozen!.Frozen);
+        Assert.All(await CallbacksAsync(), c => Assert.Equal(CallbackStatus.Cancelled, c.Status));
+        Assert.All((await Stack.Api.GetFromJsonAsync<List<RuleView>>("/api/rules", TimelinePrinter.Json))!, r => Assert.False(r.Enabled));
+        await LoseInQueueAsync("+14155551013");
+        var ivr = await SignedWebhooks.PostAsync(Stack, "api/twilio/ivr-callback?queue=support", SignedWebhooks.InboundCall("+14155551014", SignedWebhooks.NewCallSid()));
+        Assert.Contains("cannot arrange", await ivr.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Empty(await CallbacksAsync("+14155551013"));
+        var refused = await Stack.Api.PutAsJsonAsync("/api/rules/contact-center", new { enabled = true, intervals = new[] { "00:05:00" } });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+
+        var thawed = await (await Stack.Api.PostAsync("/api/account/unfreeze", null)).Content.ReadFromJsonAsync<AccountView>(TimelinePrinter.Json);
+        Assert.False(thawed!.Frozen);
+        Assert.Contains("enable each", thawed.Note, StringComparison.Ordinal);
+        Assert.All((await Stack.Api.GetFromJsonAsync<List<RuleView>>("/api/rules", TimelinePrinter.Json))!, r => Assert.False(r.Enabled));
+        await LoseInQueueAsync("+14155551015");
+        Assert.Empty(await CallbacksAsync("+14155551015"));
+        await PutRuleAsync("contact-center", new { enabled = true, intervals = new[] { "00:05:00" } });
+        await LoseInQueueAsync("+14155551015");
+        Assert.Single(await CallbacksAsync("+14155551015"));
+    }
+}
+
+/// <summary>seed 001: an attempt uses the rule as it is when the attempt starts, and says which version.</summary>
+public sealed class RuleEditTests : StackTestBase
+{
+    private const string AgentPhone = "+14155551101";
+    private const string Caller = "+14155551111";
+
+    protected override LocalStackOptions Configure(LocalStackOptions o) => o with { Intervals = "00:00:03", Expiry = TimeSpan.FromMinutes(5) };
+
+    [Fact]
+    public async Task RuleEditedBeforeTheAttempt_TheAttemptUsesTheNewVersion()
+    {
+        await Stack.PutAgentAsync("agent", "Agent", AgentPhone, "support");
+        Agent(AgentPhone, digits: "1");
+        Customer(Caller, new PersonResponse { Answer = PersonAnswer.Answer, RingSeconds = 0.3, TalkSeconds = 0.3 });
+        await CallInAsync(Caller);
+        var created = Assert.Single(await CallbacksAsync(Caller));
+
+        var response = await Stack.Api.PutAsJsonAsync("/api/rules/contact-center", new { intervals = new[] { "00:00:03", "00:00:03" }, customerRingTimeout = "00:00:09" });
+        response.EnsureSuccessStatusCode();
+        var done = await WaitForStatusAsync(Caller, CallbackStatus.Completed, TimeSpan.FromSeconds(30));
+
+        Assert.Contains(done.Timeline, e => e.Reason.Contains("ContactCenter rule v1", StringComparison.Ordinal));
+        Assert.Equal(1, created.Attempt + 1);
+        Assert.Equal(2, done.Callback.MaxAttempts); // the new intervals apply to the attempts not yet started
+    }
+}
