@@ -4,6 +4,7 @@ using CallbackFunctions.Callbacks;
 using CallbackFunctions.Health;
 using CallbackFunctions.Hosting;
 using CallbackFunctions.MissedCalls;
+using CallbackFunctions.Recordings;
 using CallbackFunctions.Rules;
 using CallbackFunctions.Settings;
 using CallbackFunctions.Storage;
@@ -45,8 +46,8 @@ public static class CallbackApp
         app.MapScalarApiReference();
         var api = app.MapGroup("/api");
         var twilio = api.MapGroup("/twilio").WithTags("Twilio webhooks").AddEndpointFilter<TwilioSignatureFilter>().DisableAntiforgery();
-        twilio.MapMissedCalls().MapAgentCalls();
-        api.MapCallbacks().MapAgents().MapRules().MapHealth();
+        twilio.MapMissedCalls().MapAgentCalls().MapCustomerNotice().MapRecordingWebhooks();
+        api.MapCallbacks().MapAgents().MapRules().MapRecordings().MapHealth();
         app.MapFunctionInvocations();
         return app;
     }
@@ -74,6 +75,8 @@ public static class CallbackApp
         services.AddSingleton<AgentRepository>();
         services.AddSingleton<TimerQueue>();
         services.AddSingleton<RuleRepository>();
+        services.AddSingleton<HoldRepository>();
+        services.AddSingleton<RecordingRepository>();
         services.AddHostedService<StorageInitializer>();
     }
 
@@ -88,11 +91,15 @@ public static class CallbackApp
     private static void AddCallbacks(IServiceCollection services)
     {
         services.AddSingleton<AgentDirectory>();
+        services.AddSingleton<CallLines>();
         services.AddTransient<CallbackEngine>();
         services.AddTransient<WakeUpHandler>();
         services.AddTransient<MissedCallService>();
         services.AddTransient<RuleBook>();
         services.AddTransient<Sweeper>();
+        services.AddSingleton<CallFeatureReader>();
+        services.AddSingleton<RecordingRetention>();
+        services.AddSingleton<RecordingJanitor>(); // one per instance: it remembers when it last looked
         services.AddSingleton<WebhookSpool>();
         services.AddHostedService<SpoolDrainer>();
     }

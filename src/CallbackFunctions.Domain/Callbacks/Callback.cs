@@ -48,6 +48,8 @@ public sealed record Callback
     public CustomerLeg? CustomerLeg { get; init; }
     /// <summary>Agents already offered in the current round, skipped until the round is over.</summary>
     public ImmutableArray<string> TriedAgents { get; init; } = [];
+    /// <summary>True while it waits for one of the account's lines; lines go to the longest-waiting first.</summary>
+    public bool WaitingForLine { get; init; }
     /// <summary>True while no agent is free; the callback is offered as soon as one frees up (seed 000).</summary>
     public bool WaitingForAgent { get; init; }
     /// <summary>Bumped whenever the wake-up moves; a wake-up message of another generation is stale.</summary>
@@ -124,6 +126,32 @@ public sealed record Callback
     }
 
     /// <summary>
+    /// The wake-up handler claims a due attempt before it takes any line, number or agent: the generation moves on, so
+    /// a second delivery of the same wake-up is stale and offers nothing. No message is sent for the new wake-up time:
+    /// it only matters if the handler dies mid-offer, and then the sweeper re-arms the overdue callback.
+    /// </summary>
+    public Decision ClaimOffer(DateTimeOffset now)
+    {
+        if (Status != CallbackStatus.Queued) return Decision.Ignore(this, $"not queued ({Status})");
+        if (now < DueAt) return Decision.Ignore(this, $"not due before {DueAt:O}");
+        return new Decision(this with { Generation = Generation + 1, WakeAt = Min(now + OfferClaim, ExpiresAt) }, []);
+    }
+
+    /// <summary>How long a claimed offer may take before the sweeper may wake the callback again.</summary>
+    public static readonly TimeSpan OfferClaim = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The attempt is due but must wait its turn (every line busy, or another call to this number is live): it looks
+    /// again at <paramref name="retryAt"/> or when a line frees up. The wait shows on the timeline once per reason.
+    /// </summary>
+    public Decision WaitForTurn(string reason, DateTimeOffset retryAt, DateTimeOffset now, bool forLine)
+    {
+        if (Status != CallbackStatus.Queued) return Decision.Ignore(this, $"not queued ({Status})");
+        var waiting = (Timeline[^1].Reason == reason ? this : Record(now, CallbackStatus.Queued, reason)) with { WaitingForLine = forLine };
+        return waiting.Reschedule(Min(retryAt, ExpiresAt));
+    }
+
+    /// <summary>
     /// seed 001: new settings apply to attempts not yet started, while an attempt already under way keeps its own. Takes
     /// the rule as it is when an attempt begins (its intervals only if they still cover the attempts already made).
     /// </summary>
@@ -147,14 +175,14 @@ public sealed record Callback
     }
 
     /// <summary>Offers the due callback to <paramref name="agent"/>: saves the intent and asks for the agent's call.</summary>
-    public Decision StartOffer(Agent agent, DateTimeOffset now)
+    public Decision StartOffer(Agent agent, DateTimeOffset now, string? line = null)
     {
         if (Status != CallbackStatus.Queued) return Decision.Ignore(this, $"not queued ({Status})");
         if (now < DueAt) return Decision.Ignore(this, $"not due before {DueAt:O}");
         if (now >= ExpiresAt) return Decision.Ignore(this, "expired: no attempt starts after the expiry");
         var attempt = AttemptOpen ? Attempt : Attempt + 1;
         if (attempt > Policy.MaxAttempts) return Decision.Ignore(this, "no attempts left");
-        var leg = new AgentLeg(Offer + 1, agent.Id, agent.Name, agent.Phone, now, null);
+        var leg = new AgentLeg(Offer + 1, agent.Id, agent.Name, agent.Phone, now, null, line);
         var offered = this with
         {
             Attempt = attempt,
@@ -162,6 +190,7 @@ public sealed record Callback
             Offer = leg.Offer,
             AgentLeg = leg,
             WaitingForAgent = false,
+            WaitingForLine = false,
             TriedAgents = TriedAgents.Add(agent.Id),
         };
         var version = RuleVersion is { } v && Rule is { } r ? $", {r} rule v{v}" : "";
@@ -314,7 +343,7 @@ public sealed record Callback
     private Decision Finish(CallbackStatus to, DateTimeOffset now, string reason, ImmutableArray<CallbackCommand> commands,
         params (string Role, string? Sid)[] sids)
     {
-        var done = Record(now, to, reason, sids) with { WakeAt = null, Generation = Generation + 1, WaitingForAgent = false };
+        var done = Record(now, to, reason, sids) with { WakeAt = null, Generation = Generation + 1, WaitingForAgent = false, WaitingForLine = false };
         return new Decision(done, commands);
     }
 
@@ -351,6 +380,22 @@ public sealed record Callback
         CustomerOutcome.Failed => "could not be called",
         CustomerOutcome.Canceled => "call was cancelled before answer",
         CustomerOutcome.NoResult => "leg ended with no result",
+        CustomerOutcome.Machine => "reached an answering machine",
         _ => outcome.ToString(),
     };
+
+    // ---- voicemail ------------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// An answering machine took the customer leg and the rule counts that as reached (seed 004: "if the callback
+    /// connects to voicemail or is answered, the task is considered complete"): as <see cref="CustomerAnswered"/>, saying so.
+    /// </summary>
+    public Decision VoicemailReached(int attempt, string? callSid, DateTimeOffset now)
+    {
+        var answered = CustomerAnswered(attempt, callSid, now);
+        if (!answered.Changed) return answered;
+        var done = answered.Callback;
+        var entry = done.Timeline[^1] with { Reason = $"voicemail reached (attempt {attempt})" };
+        return answered with { Callback = done with { Timeline = done.Timeline.SetItem(done.Timeline.Length - 1, entry) } };
+    }
 }

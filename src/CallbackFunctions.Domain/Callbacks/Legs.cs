@@ -10,7 +10,8 @@ public sealed record AgentLeg(
     string AgentName,
     string AgentPhone,
     DateTimeOffset RequestedAt,
-    string? CallSid);
+    string? CallSid,
+    string? Line = null);
 
 /// <summary>The customer leg of an attempt, dialled from the agent's call once the agent accepted.</summary>
 public sealed record CustomerLeg(int Attempt, DateTimeOffset StartedAt, string? CallSid);
@@ -34,4 +35,6 @@ public enum CustomerOutcome
     Failed,
     Canceled,
     NoResult,
+    /// <summary>An answering machine answered and the rule counts that as not answered (voicemail policy).</summary>
+    Machine,
 }

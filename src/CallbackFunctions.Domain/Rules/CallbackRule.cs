@@ -34,6 +34,12 @@ public sealed record CallbackRule
     public string? TimeZone { get; init; }
     /// <summary>When callbacks may ring, in the callback's time zone (seed 001 "schedule").</summary>
     public OpeningHours Schedule { get; init; } = OpeningHours.Always;
+    /// <summary>seed 001 "voice prompt for agent": played to the agent before the customer is dialled; null = none.</summary>
+    public Prompt? AgentPrompt { get; init; }
+    /// <summary>seed 001 "outbound call recording": off unless switched on.</summary>
+    public RecordingSettings Recording { get; init; } = RecordingSettings.Off;
+    /// <summary>seed 004: what an answering machine on the customer leg means; off = no detection.</summary>
+    public VoicemailPolicy Voicemail { get; init; } = VoicemailPolicy.Off;
 
     /// <summary>The queue a callback of this rule goes to, given the queue the call was lost in.</summary>
     public string RouteTo(string lostInQueue) => Kind switch
@@ -55,12 +61,33 @@ public sealed record CallbackRule
         if (Kind == RuleKind.ContactCenter && ForwardToQueue && string.IsNullOrWhiteSpace(Queue)) problems.Add("queue: forward to queue needs the queue");
         if (CustomerRingTimeout < TimeSpan.FromSeconds(5) || CustomerRingTimeout > TimeSpan.FromSeconds(600))
             problems.Add("customerRingTimeout: between 5 and 600 seconds (Twilio's <Dial timeout>)");
+        problems.AddRange(CallFeatureRules.Validate(this, bounds));
         return problems;
     }
 }
 
 /// <summary>The bounds rule settings must respect; settings themselves, so the demo and tests can run in seconds.</summary>
-public sealed record RuleBounds(TimeSpan MinInterval, TimeSpan MaxInterval, int MaxAttempts = 10);
+public sealed record RuleBounds(TimeSpan MinInterval, TimeSpan MaxInterval, int MaxAttempts = 10)
+{
+    /// <summary>seed 001 "storage period" of recordings: 1 to 365 days unless the settings say otherwise.</summary>
+    public TimeSpan MinRecordingStorage { get; init; } = RecordingSettings.MinStoragePeriod;
+    public TimeSpan MaxRecordingStorage { get; init; } = RecordingSettings.MaxStoragePeriod;
+}
 
-/// <summary>The operator's account switch (seed 001): frozen, every rule is disabled and dialing stops.</summary>
-public sealed record AccountState(bool Frozen, DateTimeOffset? ChangedAt);
+/// <summary>
+/// The operator's account: the freeze switch (seed 001: frozen, every rule is disabled and dialing stops) and the
+/// carrier limits: at most <see cref="MaxLines"/> automatic-callback calls at once (seed 001: at most 15 lines) and
+/// at most <see cref="CallsPerSecond"/> new calls a second (Twilio's CPS for REST-created calls, TWILIO.md §7).
+/// </summary>
+public sealed record AccountState(bool Frozen, DateTimeOffset? ChangedAt, int MaxLines = AccountState.LineLimit, double CallsPerSecond = 1)
+{
+    public const int LineLimit = 15;
+
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (MaxLines is < 1 or > LineLimit) problems.Add($"maxLines: between 1 and {LineLimit}");
+        if (CallsPerSecond is <= 0 or > 100) problems.Add("callsPerSecond: more than 0 and at most 100");
+        return problems;
+    }
+}

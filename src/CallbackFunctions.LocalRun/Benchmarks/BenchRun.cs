@@ -94,6 +94,7 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
         var bench = new DueCallbacksBench(stack, storage);
         var n = callers.Count;
         var cpu = _cpu.Now();
+        using var requests = Requests(stack);
         var first = TimeProvider.System.GetUtcNow() + TimeSpan.FromSeconds(10);
         var step = settings.TimerSpread / n;
         var created = await bench.CreateAsync("timer", callers, i => first + step * i, ct);
@@ -101,6 +102,7 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
         var last = first + step * (n - 1);
         var terminal = await bench.WaitForTerminalAsync("timer", created.Ids, callers, last - TimeProvider.System.GetUtcNow() + TimeSpan.FromSeconds(60), ct);
         var cpuLine = _cpu.Since(cpu);
+        var requestLine = requests.Summary();
         var placements = await bench.ReadPlacementsAsync(created.Ids, ct);
         var lateness = placements.Where(p => p.LatenessMs is not null).Select(p => p.LatenessMs!.Value).Order().ToList();
         var p99 = Percentiles.Of(lateness, 0.99);
@@ -111,7 +113,9 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
         Line($"  {n} IVR-style callbacks (MissedCallService, FirstDelay) made up front in {Ms(created.Took)}, {created.CreatedAfterDue} of them after their due moment; " +
              $"due one every {Ms(step)} over {N(settings.TimerSpread.TotalSeconds)} s; lateness = \"{DueCallbacksBench.AgentCallPlaced}\" timeline event - due moment");
         Line($"  agent call placed for {lateness.Count}/{n} (earliest {Ms(lateness.Count == 0 ? double.NaN : lateness[0])} after due); {terminal}/{n} terminal, " +
-             $"{placements.Count(p => p.Status == CallbackStatus.Completed)} Completed; {placements.Count(p => p.WaitedForAgent)} waited for an agent; {cpuLine}");
+             $"{placements.Count(p => p.Status == CallbackStatus.Completed)} Completed; {placements.Count(p => p.WaitedForAgent)} waited for an agent; " +
+             $"offer to agent call placed (Twilio create + save) p50 {Ms(Percentiles.Of(Dials(placements), 0.5))}, p99 {Ms(Percentiles.Of(Dials(placements), 0.99))}");
+        Line($"  meanwhile: {cpuLine}; app storage requests: {requestLine}");
         var byDue = placements.Where(p => p.LatenessMs is not null).OrderBy(p => p.DueAt).ToList();
         if (byDue.Count >= 10)
         {
@@ -136,8 +140,10 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
         var untilMoment = moment - TimeProvider.System.GetUtcNow();
         if (untilMoment > TimeSpan.Zero) await Task.Delay(untilMoment, ct);
         var cpu = _cpu.Now();
+        using var requests = Requests(stack);
         var terminal = await bench.WaitForTerminalAsync("burst", created.Ids, callers, TimeSpan.FromSeconds(150), ct);
         var cpuLine = _cpu.Since(cpu);
+        var requestLine = requests.Summary();
         var placements = await bench.ReadPlacementsAsync(created.Ids, ct);
         var placed = placements.Where(p => p.PlacedAt is not null).Select(p => (p.PlacedAt!.Value - moment).TotalMilliseconds).Order().ToList();
         var drained = placed.Count == n;
@@ -148,8 +154,9 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
              $"drain = last \"{DueCallbacksBench.AgentCallPlaced}\" - the moment; wake-ups/s = {n} / drain");
         Line($"  agent call placed: first {Ms(placed.Count > 0 ? placed[0] : double.NaN)}, p50 {Ms(Percentiles.Of(placed, 0.5))} after the moment; " +
              $"{terminal}/{n} terminal, {placements.Count(p => p.Status == CallbackStatus.Completed)} Completed; {placements.Count(p => p.WaitedForAgent)} waited for an agent; " +
-             $"{held} agents still held from the timer phase");
-        Line($"  from the moment until all terminal: {cpuLine}");
+             $"{held} agents still held from the timer phase; offer to agent call placed p50 {Ms(Percentiles.Of(Dials(placements), 0.5))}, " +
+             $"p99 {Ms(Percentiles.Of(Dials(placements), 0.99))}");
+        Line($"  from the moment until all terminal: {cpuLine}; app storage requests: {requestLine}");
         AppLog();
     }
 
@@ -175,6 +182,9 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
         Line($"  window {N(cost.Window.TotalSeconds, "0.0")} s; it includes what the idle app does anyway (queue polls, sweeper, agent list: " +
              $"{N(cost.IdleOpsPerSecond, "0.0")} requests/s measured idle just before, at most {N(cost.IdleOpsPerSecond * cost.Window.TotalSeconds / cost.Callbacks, "0.0")} per callback here); {cpuLine}");
         if (cost.FirstOdd is not null) Line($"  not a one-attempt completion: {cost.FirstOdd}");
+        if (cost.BreakdownTotal > 0)
+            Line($"  per callback by request (HttpClient activities to Azurite in the same window, {cost.BreakdownTotal} seen): " +
+                 string.Join(", ", cost.Breakdown.Select(k => $"{k.Kind} {N((double)k.Count / cost.Callbacks, "0.00")}")));
         AppLog();
         return cost.PerCallback;
     }
@@ -208,8 +218,13 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
         await bench.WarmUpAsync(callers.Take(20).ToList(), ct);
         _logs.TakePeriod();
         var cpu = _cpu.Now();
-        var latency = await bench.OfferAsync("bench", settings.LatencyRate, settings.LatencyDuration, callers, settings.SettleLimit, ct);
-        var cpuLine = _cpu.Since(cpu);
+        WebhookLoadBench.Step latency;
+        string cpuLine;
+        using (var requests = Requests(stack))
+        {
+            latency = await bench.OfferAsync("bench", settings.LatencyRate, settings.LatencyDuration, callers, settings.SettleLimit, ct);
+            cpuLine = $"{_cpu.Since(cpu)}; app storage requests: {requests.Summary()}";
+        }
         var spooled = new Dictionary<int, int> { [latency.Rate] = _logs.CountOf(2002) };
         var latencyLog = _logs.TakePeriod();
         Line($"webhook p50: {Ms(latency.P50)}");
@@ -222,13 +237,27 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
 
         var steps = new List<WebhookLoadBench.Step> { latency };
         var stepLogs = new Dictionary<int, IReadOnlyList<(string Kind, int Count, string Example)>>();
+        var stepNotes = new Dictionary<int, string>();
         if (latency.Passed)
         {
             foreach (var rate in settings.StepRates)
             {
                 if (_run.Elapsed > settings.StepCutoff) { Line($"  step {rate}/s not run: the benchmark is near its time limit"); break; }
-                var step = await bench.OfferAsync($"step{rate}", rate, settings.StepDuration, callers, settings.SettleLimit, ct);
+                var stepCpu = _cpu.Now();
+                WebhookLoadBench.Step step;
+                using (var requests = Requests(stack))
+                {
+                    step = await bench.OfferAsync($"step{rate}", rate, settings.StepDuration, callers, settings.SettleLimit, ct);
+                    stepNotes[rate] = $"{_cpu.Since(stepCpu)}; app storage requests: {requests.Summary()}";
+                }
                 spooled[rate] = _logs.CountOf(2002);
+                if (spooled[rate] > 0)
+                {
+                    var spool = stack.Service<MissedCalls.WebhookSpool>();
+                    var clock = Stopwatch.StartNew();
+                    var files = spool.Count;
+                    stepNotes[rate] += $"; WebhookSpool.Count (called once per spooled webhook) took {Ms(clock.Elapsed)} with {files} files waiting";
+                }
                 stepLogs[rate] = _logs.TakePeriod();
                 steps.Add(step);
                 if (!step.Passed) break;
@@ -250,12 +279,18 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
             }.Where(x => x is not null);
             Line($"  {s.Rate}/s: {s.Sent} sent, p50 {Ms(s.P50)}, p99 {Ms(s.P99)}, max {Ms(s.Max)}, answered {N(s.AnsweredRate)}/s, spooled {spooled.GetValueOrDefault(s.Rate)}, " +
                  $"callbacks {s.Callbacks}/{s.Sent}, sender lag max {Ms(s.MaxSendLagMs)}: {(s.Passed ? "passed" : "FAILED: " + string.Join(", ", problems))}");
+            if (stepNotes.TryGetValue(s.Rate, out var note)) Line($"    {note}");
             if (stepLogs.TryGetValue(s.Rate, out var log)) PrintLog(log, quietIfNone: true, indent: "    ");
         }
         if (keptUp != best)
             Line($"  highest step the app also kept up with (answered >= 95% of the offered rate, p99 < 1 s): {(keptUp == 0 ? "none" : $"{keptUp} req/s")}; " +
-                 "above it requests queued, and those held past the 8 s storage budget were answered from the local spool");
+                 "above it, requests queued inside the app" + (spooled.Values.Sum() > 0 ? "; those held past the 8 s storage budget were answered from the local spool" : ""));
     }
+
+    private static StorageRequestLog Requests(LocalStack stack) => new(stack.Azurite?.TablePort ?? -1, stack.Azurite?.QueuePort ?? -1);
+
+    private static List<double> Dials(IEnumerable<DueCallbacksBench.Placement> placements) =>
+        [.. placements.Where(p => p.DialMs is not null).Select(p => p.DialMs!.Value).Order()];
 
     private static async Task<int> PoisonCountAsync(LocalStack stack, CancellationToken ct) =>
         (await stack.Service<Storage.StorageAccount>().PoisonQueue.GetPropertiesAsync(ct)).Value.ApproximateMessagesCount;

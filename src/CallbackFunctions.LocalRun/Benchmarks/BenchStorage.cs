@@ -29,6 +29,7 @@ public sealed class BenchStorage
     /// <summary>Id and status of every callback of a queue.</summary>
     public async Task<Dictionary<string, CallbackStatus>> StatusesAsync(string queue, CancellationToken ct)
     {
+        StorageRequestLog.MarkOurs();
         var result = new Dictionary<string, CallbackStatus>(StringComparer.Ordinal);
         await foreach (var e in _callbacks.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"Queue eq {queue}"), 1000, ["PartitionKey", "Status"], ct))
             if (Enum.TryParse<CallbackStatus>(e.GetString("Status"), out var status)) result[e.PartitionKey] = status;
@@ -51,6 +52,7 @@ public sealed class BenchStorage
     /// <summary>Agents currently held by an offer.</summary>
     public async Task<int> HeldAgentsAsync(CancellationToken ct)
     {
+        StorageRequestLog.MarkOurs();
         var held = 0;
         await foreach (var e in _agents.QueryAsync<TableEntity>(maxPerPage: 1000, select: ["RowKey", "HeldBy"], cancellationToken: ct))
             if (!string.IsNullOrEmpty(e.GetString("HeldBy"))) held++;
@@ -70,8 +72,11 @@ public sealed class BenchStorage
     }
 
     /// <summary>Messages in the timer queue, visible or not (Azurite counts both).</summary>
-    public async Task<int> TimerMessagesAsync(CancellationToken ct) =>
-        (await _timers.GetPropertiesAsync(ct)).Value.ApproximateMessagesCount;
+    public async Task<int> TimerMessagesAsync(CancellationToken ct)
+    {
+        StorageRequestLog.MarkOurs();
+        return (await _timers.GetPropertiesAsync(ct)).Value.ApproximateMessagesCount;
+    }
 
     /// <summary>Waits until the timer queue holds no message at all (stale watchdogs included) or the limit passes.</summary>
     public async Task<int> WaitForTimerQueueEmptyAsync(TimeSpan limit, CancellationToken ct)

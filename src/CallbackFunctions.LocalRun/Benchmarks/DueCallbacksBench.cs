@@ -16,8 +16,12 @@ public sealed class DueCallbacksBench(LocalStack stack, BenchStorage storage)
 
     public sealed record Creation(IReadOnlyList<string> Ids, TimeSpan Took, int CreatedAfterDue);
 
-    public sealed record Placement(string Id, DateTimeOffset DueAt, DateTimeOffset? PlacedAt, CallbackStatus Status, bool WaitedForAgent, int Attempt)
+    public sealed record Placement(string Id, DateTimeOffset DueAt, DateTimeOffset? OfferedAt, DateTimeOffset? PlacedAt, CallbackStatus Status,
+        bool WaitedForAgent, int Attempt)
     {
+        /// <summary>From the offer (the intent saved, agent held) to Twilio's confirmation of the agent call.</summary>
+        public double? DialMs => PlacedAt is { } placed && OfferedAt is { } offered ? (placed - offered).TotalMilliseconds : null;
+
         public double? LatenessMs => PlacedAt is { } at ? (at - DueAt).TotalMilliseconds : null;
     }
 
@@ -53,7 +57,8 @@ public sealed class DueCallbacksBench(LocalStack stack, BenchStorage storage)
             var placed = callback.Timeline.FirstOrDefault(e => e.Reason.StartsWith(AgentCallPlaced, StringComparison.Ordinal));
             var waited = callback.Timeline.Any(e => e.Reason.Contains("waiting for one", StringComparison.Ordinal));
             // DueAt moves only when an attempt fails; these callbacks have one attempt, so it is still the first due moment.
-            result.Add(new Placement(id, callback.DueAt, placed?.At, callback.Status, waited, callback.Attempt));
+            var offered = callback.Timeline.FirstOrDefault(e => e.To == CallbackStatus.DialingAgent);
+            result.Add(new Placement(id, callback.DueAt, offered?.At, placed?.At, callback.Status, waited, callback.Attempt));
         });
         return [.. result];
     }

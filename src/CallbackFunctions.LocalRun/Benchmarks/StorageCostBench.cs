@@ -16,7 +16,8 @@ public sealed class StorageCostBench(LocalStack stack, BenchStorage storage)
     public const string Queue = "ops";
 
     public sealed record Cost(int Callbacks, int Found, int Completed, int OneAttempt, long Tables, long Queues, TimeSpan Window, double IdleOpsPerSecond,
-        int QueueLeft, int AgentsHeld, int AgentsHeldBefore, TimeSpan QuietAfterCompletion, string? FirstOdd)
+        int QueueLeft, int AgentsHeld, int AgentsHeldBefore, TimeSpan QuietAfterCompletion, string? FirstOdd,
+        IReadOnlyList<(string Kind, int Count)> Breakdown, int BreakdownTotal)
     {
         public long Total => Tables + Queues;
         public double PerCallback => (double)Total / Callbacks;
@@ -45,6 +46,7 @@ public sealed class StorageCostBench(LocalStack stack, BenchStorage storage)
         var sim = stack.Simulator;
         var heldBefore = await storage.HeldAgentsAsync(ct);
         var action = new Uri(stack.AppUrl, $"api/twilio/missed-call?queue={Queue}").AbsoluteUri;
+        using var requests = new StorageRequestLog(stack.Azurite?.TablePort ?? -1, stack.Azurite?.QueuePort ?? -1);
         var tables0 = counter.Tables.Count;
         var queues0 = counter.Queues.Count;
         var clock = Stopwatch.StartNew();
@@ -92,6 +94,8 @@ public sealed class StorageCostBench(LocalStack stack, BenchStorage storage)
         var tables = counter.Tables.Count - tables0;
         var queues = counter.Queues.Count - queues0;
         var window = clock.Elapsed;
+        var breakdown = requests.Kinds;
+        var breakdownTotal = requests.Total;
 
         // Now (outside the counted window) check through the app's repository that each took exactly one attempt.
         var repository = stack.Service<CallbackRepository>();
@@ -107,7 +111,8 @@ public sealed class StorageCostBench(LocalStack stack, BenchStorage storage)
                 odd = $"{callback.Id} {callback.Status}, attempt {callback.Attempt}, offer {callback.Offer}: " +
                       string.Join(" | ", callback.Timeline.Select(e => $"{e.At:HH:mm:ss.fff} {e.To} {e.Reason}"));
         }
-        return new Cost(callers.Count, statuses.Count, completed, oneAttempt, tables, queues, window, idleRate, left, held, heldBefore, window - completedAt, odd);
+        return new Cost(callers.Count, statuses.Count, completed, oneAttempt, tables, queues, window, idleRate, left, held, heldBefore, window - completedAt, odd,
+            breakdown, breakdownTotal);
     }
 
     public static async Task<Raw> MeasureRawAsync(string connectionString, string tableName, int operations, int concurrency, CancellationToken ct)

@@ -111,6 +111,11 @@ internal sealed partial class CallEngine
 
             logger.Bridged(parent.Sid, winner.Sid);
             Notify();
+            if (recordingUrl is not null)
+            {
+                SendRecordingStatus(parent, dial, "in-progress", null);
+            }
+
             bridged = true;
             dialStatus = "completed";
             using var bridge = CancellationTokenSource.CreateLinkedTokenSource(ct, winner.Life.Token, winnerStep);
@@ -145,6 +150,11 @@ internal sealed partial class CallEngine
                     parent.State.Recordings[index] = parent.State.Recordings[index] with { Duration = dialDuration ?? 0 };
                 }
             }
+
+            if (recordingUrl is not null)
+            {
+                SendRecordingStatus(parent, dial, "completed", dialDuration ?? 0);
+            }
         }
 
         if (dial.Action is not { } action)
@@ -169,6 +179,58 @@ internal sealed partial class CallEngine
         }
 
         return new DocRequest(action, dial.Method, null, extra);
+    }
+
+    /// <summary>
+    /// A &lt;Dial record&gt; recording's status callback, if subscribed: sent on its own, like Twilio's (the CallSid is the
+    /// parent leg's, which the recording belongs to), while the call carries on.
+    /// </summary>
+    private void SendRecordingStatus(CallLeg parent, DialVerb dial, string status, int? durationSeconds)
+    {
+        if (dial.RecordingStatusCallback is not { } url || !dial.RecordingStatusCallbackEvents.Contains(status))
+        {
+            return;
+        }
+
+        SimulatedRecording? recording;
+        lock (parent.State.Sync)
+        {
+            var sid = parent.RecordingSids.LastOrDefault();
+            recording = parent.State.Recordings.Find(r => r.Sid == sid);
+        }
+
+        if (recording is null)
+        {
+            return;
+        }
+
+        var p = new List<KeyValuePair<string, string>>
+        {
+            new("AccountSid", options.AccountSid),
+            new("CallSid", parent.Sid),
+            new("RecordingSid", recording.Sid),
+            new("RecordingUrl", recording.Url),
+            new("RecordingStatus", status),
+            new("RecordingChannels", dial.RecordsDual ? "2" : "1"),
+            new("RecordingStartTime", Rfc2822.Format(recording.DateCreated)),
+            new("RecordingSource", "DialVerb"),
+        };
+        if (durationSeconds is { } seconds)
+        {
+            p.Add(new("RecordingDuration", seconds.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        tasks.Run(async () =>
+        {
+            try
+            {
+                await SendWebhookAsync(parent, url, dial.RecordingStatusCallbackMethod, p, parent.State.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Reset or shutdown.
+            }
+        });
     }
 
     /// <summary>callerId must be ours (or, on an inbound call, the caller's own number passed through); default = the caller's number.</summary>

@@ -33,6 +33,16 @@ internal sealed record DialVerb(
     IReadOnlyList<DialNumber> Numbers) : TwimlVerb
 {
     public bool Records => Record is not ("do-not-record" or "false");
+
+    /// <summary>Each party on its own channel (the <c>-dual</c> modes).</summary>
+    public bool RecordsDual => Record.EndsWith("-dual", StringComparison.Ordinal);
+
+    public Uri? RecordingStatusCallback { get; init; }
+
+    public string RecordingStatusCallbackMethod { get; init; } = "POST";
+
+    /// <summary>Subscribed recording events (in-progress completed absent); default completed.</summary>
+    public IReadOnlySet<string> RecordingStatusCallbackEvents { get; init; } = new HashSet<string>(StringComparer.Ordinal) { "completed" };
 }
 
 internal sealed record DialNumber(

@@ -315,13 +315,10 @@ internal static partial class TwimlParser
             Enum(e, a, "ringTone", "us", RingTones);
             Enum(e, a, "recordingTrack", "both", "inbound", "outbound", "both");
             Enum(e, a, "trim", "do-not-trim", "trim-silence", "do-not-trim");
-            Method(e, a, "recordingStatusCallbackMethod");
+            var recordingMethod = Method(e, a, "recordingStatusCallbackMethod");
             Method(e, a, "referMethod");
-            SpaceList(e, a, "recordingStatusCallbackEvent", "in-progress", "completed", "absent");
-            if (a.TryGetValue("recordingStatusCallback", out var rsc))
-            {
-                ResolveUrl(e, rsc, "<Dial recordingStatusCallback>");
-            }
+            var recordingEvents = SpaceList(e, a, "recordingStatusCallbackEvent", "in-progress", "completed", "absent") ?? ["completed"];
+            Uri? recordingCallback = a.TryGetValue("recordingStatusCallback", out var rsc) ? ResolveUrl(e, rsc, "<Dial recordingStatusCallback>") : null;
 
             if (a.TryGetValue("referUrl", out var referUrl))
             {
@@ -369,7 +366,12 @@ internal static partial class TwimlParser
                 throw Fail(e, "<Dial> may contain at most 10 <Number> nouns");
             }
 
-            return new DialVerb(action, method, timeout, callerId, record, answerOnBridge, timeLimit, numbers);
+            return new DialVerb(action, method, timeout, callerId, record, answerOnBridge, timeLimit, numbers)
+            {
+                RecordingStatusCallback = recordingCallback,
+                RecordingStatusCallbackMethod = recordingMethod,
+                RecordingStatusCallbackEvents = recordingEvents,
+            };
         }
 
         private DialNumber Number(XElement e)

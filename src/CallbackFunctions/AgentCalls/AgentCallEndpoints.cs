@@ -28,7 +28,7 @@ public static class AgentCallEndpoints
     }
 
     private static async Task<IResult> AgentAnswer(HttpRequest request, string callbackId, int offer, CallbackEngine engine,
-        CallbackRepository callbacks, WebhookUrls urls, CancellationToken ct)
+        CallbackRepository callbacks, WebhookUrls urls, CallFeatureReader features, CancellationToken ct)
     {
         var form = await request.ReadFormAsync(ct);
         string? callSid = form["CallSid"];
@@ -46,17 +46,20 @@ public static class AgentCallEndpoints
         if (callback.Status == CallbackStatus.DialingCustomer)
         {
             // Accepted (now, or on a delivery Twilio retried): connect the customer, from the number they called.
-            var attempt = callback.CustomerLeg!.Attempt;
+            // The rule's recording, recording notice and answering-machine detection apply to this leg (seed 001, 004).
+            var dial = CustomerDial.For(callback, await features.ForAsync(callback, ct), urls);
             return new Twiml()
                 .Say("Connecting you to the customer.")
                 .DialNumber(callback.Caller, callback.CallerId, (int)callback.Policy.CustomerRingTimeout.TotalSeconds,
-                    urls.DialResult(callback.Id, attempt), urls.DialResult(callback.Id, attempt))
+                    dial.Results, dial.Results, dial.Extras)
                 .ToResult();
         }
         if (callback.Status != CallbackStatus.DialingAgent)
             return new Twiml().Say("You passed this callback. Thank you.").Hangup().ToResult();
         return new Twiml()
-            .GatherDigit(urls.AgentAnswer(callback.Id, offer), Whisper(callback, engine.Now), ChoiceTimeoutSeconds)
+            // seed 001 "voice prompt for agent": the rule's prompt plays first, so the agent knows it is an automatic callback.
+            .GatherDigit(urls.AgentAnswer(callback.Id, offer), ChoiceTimeoutSeconds,
+                new Twiml().Prompt((await features.ForAsync(callback, ct)).AgentPrompt).Say(Whisper(callback, engine.Now)))
             .Say("No choice received. Goodbye.")
             .Hangup()
             .ToResult();
@@ -97,11 +100,11 @@ public static class AgentCallEndpoints
     {
         // Only the current offer's agent is known here; older offers were released when the callback moved on.
         if (callback.AgentLeg?.Offer == offer)
-            await engine.ReleaseAgentAsync(callback.AgentLeg.AgentId, Agent.Holder(callback.Id, offer), ct);
+            await engine.ReleaseOfferAsync(callback, callback.AgentLeg.AgentId, Agent.Holder(callback.Id, offer), ct);
     }
 
-    private static async Task<IResult> DialResult(HttpRequest request, string callbackId, int attempt, CallbackEngine engine,
-        ILoggerFactory loggers, CancellationToken ct)
+    private static async Task<IResult> DialResult(HttpRequest request, string callbackId, int attempt, bool? detection, CallbackEngine engine,
+        CallbackRepository callbacks, ILoggerFactory loggers, CancellationToken ct)
     {
         var form = await request.ReadFormAsync(ct);
         var isDialAction = form.ContainsKey("DialCallStatus");
@@ -113,10 +116,17 @@ public static class AgentCallEndpoints
                 isDialAction ? form["DialCallStatus"] : form["CallStatus"]);
             return isDialAction ? new Twiml().Hangup().ToResult() : Results.Problem("unknown CallStatus", statusCode: 400);
         }
-        if (LegStatus.ForCustomerLeg(attempt, status.Value, customerSid) is { } decide)
+        // With answering-machine detection the verdict (customer-notice) says whether the customer was reached, and a
+        // machine may count as not answered: the leg's own answered/completed must not overrule it ("answered" even
+        // arrives before the verdict). Busy, no-answer and failed still count as usual.
+        var verdictDecides = detection == true && status is TwilioCallStatus.InProgress or TwilioCallStatus.Completed;
+        if (!verdictDecides && LegStatus.ForCustomerLeg(attempt, status.Value, customerSid) is { } decide)
             await engine.ApplyAsync(callbackId, decide, ct);
         if (!isDialAction) return Results.NoContent();
-        return status == TwilioCallStatus.Completed
+        var reached = verdictDecides
+            ? (await callbacks.GetAsync(callbackId, ct))?.Value.Status == CallbackStatus.Completed
+            : status == TwilioCallStatus.Completed;
+        return reached
             ? new Twiml().Hangup().ToResult()
             : new Twiml().Say("The customer could not be reached. We will try again later. Goodbye.").Hangup().ToResult();
     }

@@ -17,6 +17,7 @@ public sealed class CallbackEngine(
     WaitingIndex waiting,
     TimerQueue timers,
     AgentDirectory agents,
+    CallLines lines,
     TwilioRestClient twilio,
     WebhookUrls urls,
     TimeProvider time,
@@ -71,6 +72,8 @@ public sealed class CallbackEngine(
             CallbackLog.StatusChanged(logger, callback.Id, before?.Status.ToString() ?? "new", callback.Status.ToString(), callback.Timeline[^1].Reason);
         if (!callback.IsLive)
             await live.RemoveAsync(callback.Caller, callback.Queue, callback.Id, ct);
+        if (!callback.IsLive && before?.WaitingForLine == true)
+            await lines.LeaveLineQueueAsync(callback, ct);
         if (callback.WaitingForAgent && before?.WaitingForAgent != true)
             await waiting.AddAsync(callback.Queue, callback.Id, ct);
         else if (!callback.WaitingForAgent && before?.WaitingForAgent == true)
@@ -83,7 +86,7 @@ public sealed class CallbackEngine(
                     await timers.ScheduleAsync(wake, callback.Id, ct);
                     break;
                 case ReleaseAgent release:
-                    await ReleaseAgentAsync(release.AgentId, release.Holder, ct);
+                    await ReleaseOfferAsync(callback, release.AgentId, release.Holder, ct);
                     break;
                 case HangUpCall hangUp:
                     await HangUpQuietlyAsync(hangUp.CallSid, ct);
@@ -144,9 +147,15 @@ public sealed class CallbackEngine(
         return calls.FirstOrDefault(c => c.CreatedAt is { } at && at >= leg.RequestedAt.AddSeconds(-5))?.Sid;
     }
 
-    /// <summary>Frees an agent and, if that makes them free, offers them the callbacks waiting in their queues.</summary>
-    public async Task ReleaseAgentAsync(string agentId, string holder, CancellationToken ct)
+    /// <summary>
+    /// Frees what an offer held: its line, the customer's number and the agent; if that makes the agent free, offers
+    /// them the callbacks waiting in their queues.
+    /// </summary>
+    public async Task ReleaseOfferAsync(Callback callback, string agentId, string holder, CancellationToken ct)
     {
+        if (callback.AgentLeg is { Line: { } line } leg && Domain.Agents.Agent.Holder(callback.Id, leg.Offer) == holder)
+            await lines.ReleaseLineAsync(line, holder, ct);
+        await lines.ReleaseNumberAsync(callback.Caller, holder, ct);
         if (await agents.ReleaseAsync(agentId, holder, ct) is { IsFree: true } agent)
             await OfferWaitingCallbacksAsync(agent, ct);
     }

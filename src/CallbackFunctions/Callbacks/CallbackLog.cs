@@ -36,6 +36,6 @@ internal static partial class CallbackLog
     [LoggerMessage(EventId = 1011, Level = LogLevel.Warning, Message = "Sweeper re-armed callback {CallbackId}: its wake-up at {WakeAt:O} was overdue")]
     public static partial void Rearmed(ILogger logger, string callbackId, DateTimeOffset wakeAt);
 
-    [LoggerMessage(EventId = 1012, Level = LogLevel.Warning, Message = "Sweeper released agent {AgentId} held by {Holder}, which no longer dials")]
-    public static partial void StaleHoldReleased(ILogger logger, string agentId, string holder);
+    [LoggerMessage(EventId = 1012, Level = LogLevel.Warning, Message = "Sweeper released {What} held by {Holder}, which no longer dials")]
+    public static partial void StaleHoldReleased(ILogger logger, string what, string holder);
 }

@@ -18,6 +18,8 @@ public sealed class WakeUpHandler(
     LiveCallbackIndex live,
     TimerQueue timers,
     AgentDirectory agents,
+    CallLines lines,
+    HoldRepository holds,
     CallbackEngine engine,
     TwilioRestClient twilio,
     RuleBook rules,
@@ -92,16 +94,49 @@ public sealed class WakeUpHandler(
             await engine.ApplyAsync(callback.Id, Guard(gen, (c, now) => c.WaitForOpening(opens, now)), ct);
             return;
         }
+        // Claim the attempt first, so that a wake-up delivered twice makes one offer and never gives back holds the
+        // other delivery took (they share the offer's name).
+        var claim = await engine.ApplyAsync(callback.Id, Guard(gen, (c, now) => c.ClaimOffer(now)), ct);
+        if (claim is not { Changed: true }) return;
+        callback = claim.Callback;
+        gen = callback.Generation;
+        // An offer holds, in this order: the customer's number (never two live calls to it), one of the account's
+        // lines, and an agent. Whatever it could not get, it gives back what it took and waits its turn.
         var holder = Agent.Holder(callback.Id, callback.Offer + 1);
+        if (!await lines.TryHoldNumberAsync(callback.Caller, holder, ct))
+        {
+            await engine.ApplyAsync(callback.Id, Guard(gen, (c, now) => c.WaitForTurn("another call to this number is live; waiting", now + NumberRetry, now, forLine: false)), ct);
+            return;
+        }
+        var line = await lines.TryTakeLineAsync(callback, set.Account.MaxLines, holder, ct);
+        if (line is null)
+        {
+            await lines.ReleaseNumberAsync(callback.Caller, holder, ct);
+            await engine.ApplyAsync(callback.Id, Guard(gen, (c, now) => c.WaitForTurn($"all {set.Account.MaxLines} lines busy; waiting for a line", now + LineRetry, now, forLine: true)), ct);
+            return;
+        }
         var agent = await agents.TryHoldFreeAgentAsync(callback.Queue, callback.TriedAgents, holder, ct);
         if (agent is null)
         {
+            await ReleaseAsync(callback, line, null, holder, ct);
             await engine.ApplyAsync(callback.Id, Guard(gen, (c, now) => c.NoAgentAvailable(now)), ct);
             return;
         }
-        var decision = await engine.ApplyAsync(callback.Id, Guard(gen, (c, now) => (rule is null ? c : c.WithRule(rule)).StartOffer(agent, now)), ct);
-        if (decision is not { Changed: true } || decision.Callback.AgentLeg?.Offer != callback.Offer + 1)
-            await agents.ReleaseAsync(agent.Id, holder, ct);
+        // Carrier pacing (TWILIO.md §7: calls per second), shared by every instance: wait for this call's slot.
+        var slot = await holds.ReserveSlotAsync("twilio-calls", set.Account.CallsPerSecond, engine.Now, ct);
+        if (slot > TimeSpan.Zero) await Task.Delay(slot, time, ct);
+        var decision = await engine.ApplyAsync(callback.Id, Guard(gen, (c, now) => (rule is null ? c : c.WithRule(rule)).StartOffer(agent, now, line)), ct);
+        if (decision is not { Changed: true }) await ReleaseAsync(callback, line, agent.Id, holder, ct);
+    }
+
+    private static readonly TimeSpan LineRetry = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan NumberRetry = TimeSpan.FromSeconds(2);
+
+    private async Task ReleaseAsync(Callback callback, string line, string? agentId, string holder, CancellationToken ct)
+    {
+        await lines.ReleaseLineAsync(line, holder, ct);
+        await lines.ReleaseNumberAsync(callback.Caller, holder, ct);
+        if (agentId is not null) await agents.ReleaseAsync(agentId, holder, ct);
     }
 
     private async Task WatchAgentLegAsync(Callback callback, CancellationToken ct)

@@ -1,5 +1,8 @@
+using CallbackFunctions.Agents;
 using CallbackFunctions.Callbacks;
+using CallbackFunctions.Domain.Telephony;
 using CallbackFunctions.Domain.Callbacks;
+using CallbackFunctions.Recordings;
 using CallbackFunctions.Settings;
 using CallbackFunctions.Storage;
 using Microsoft.Extensions.Options;
@@ -11,9 +14,27 @@ namespace CallbackFunctions.Hosting;
 /// between saving and enqueueing) gets a fresh one at its current generation; an agent held by an offer that no
 /// longer dials is freed. Runs as the <c>Sweeper</c> timer function under the host, periodically standalone.
 /// </summary>
-public sealed class Sweeper(CallbackRepository callbacks, AgentRepository agents, TimerQueue timers, CallbackEngine engine,
+public sealed class Sweeper(CallbackRepository callbacks, AgentRepository agents, AgentDirectory directory, CallLines lines, HoldRepository holds,
+    TimerQueue timers, CallbackEngine engine,
+    RecordingJanitor janitor,
     IOptionsMonitor<CallbackOptions> options, TimeProvider time, ILogger<Sweeper> logger)
 {
+    /// <summary>
+    /// A hold ("{callbackId}/{offer}") is stale when its offer no longer dials. A hold just taken gets a minute (the
+    /// offer may be being saved); an offer that completed keeps its agent and line while they talk (up to Twilio's
+    /// 4 h call limit), released by the agent leg's status callback normally.
+    /// </summary>
+    private async Task<bool> IsStaleAsync(string holder, DateTimeOffset now, CancellationToken ct)
+    {
+        var slash = holder.LastIndexOf('/');
+        if (slash < 0 || !int.TryParse(holder[(slash + 1)..], System.Globalization.CultureInfo.InvariantCulture, out var offer)) return true;
+        var callback = (await callbacks.GetAsync(holder[..slash], ct))?.Value;
+        if (callback?.AgentLeg is not { } leg || leg.Offer != offer) return true;
+        if (callback.Status is CallbackStatus.DialingAgent or CallbackStatus.DialingCustomer) return false;
+        if (now - leg.RequestedAt < TimeSpan.FromMinutes(1)) return false;
+        return !(callback.Status == CallbackStatus.Completed && leg.CallSid is not null && now - leg.RequestedAt < TimeSpan.FromHours(4));
+    }
+
     public async Task<(int Rearmed, int Released)> SweepAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow();
@@ -27,19 +48,20 @@ public sealed class Sweeper(CallbackRepository callbacks, AgentRepository agents
         var released = 0;
         foreach (var stored in await agents.ListAsync(ct))
         {
-            if (stored.Value.HeldBy is not { } holder) continue;
-            var callbackId = holder[..holder.LastIndexOf('/')];
-            var offer = int.Parse(holder[(holder.LastIndexOf('/') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
-            var callback = (await callbacks.GetAsync(callbackId, ct))?.Value;
-            if (callback is { Status: CallbackStatus.DialingAgent or CallbackStatus.DialingCustomer } && callback.AgentLeg?.Offer == offer) continue;
-            // Held for an offer that is not dialling: give the hold a minute (the offer may be being saved) before freeing.
-            if (callback is not null && callback.AgentLeg?.Offer == offer && now - callback.AgentLeg.RequestedAt < TimeSpan.FromMinutes(1)) continue;
-            if (callback is { Status: CallbackStatus.Completed } && callback.AgentLeg?.Offer == offer && callback.AgentLeg.CallSid is not null
-                && now - callback.AgentLeg.RequestedAt < TimeSpan.FromHours(4)) continue; // still talking to the customer, most likely
-            await engine.ReleaseAgentAsync(stored.Value.Id, holder, ct);
-            CallbackLog.StaleHoldReleased(logger, stored.Value.Id, holder);
+            if (stored.Value.HeldBy is not { } holder || !await IsStaleAsync(holder, now, ct)) continue;
+            if (await directory.ReleaseAsync(stored.Value.Id, holder, ct) is { IsFree: true } agent) await engine.OfferWaitingCallbacksAsync(agent, ct);
+            CallbackLog.StaleHoldReleased(logger, "agent " + stored.Value.Id, holder);
             released++;
         }
+        foreach (var (kind, key, holder) in await lines.AllHoldsAsync(ct))
+        {
+            if (!await IsStaleAsync(holder, now, ct)) continue;
+            await holds.ReleaseAsync(kind, key, holder, ct);
+            CallbackLog.StaleHoldReleased(logger, $"{kind} {PhoneMask.Mask(key)}", holder);
+            released++;
+        }
+        // seed 001: recordings past their storage period are deleted at Twilio (at the janitor's own pace).
+        await janitor.SweepAsync(ct);
         if (rearmed + released > 0) HostingLog.Swept(logger, rearmed, released);
         return (rearmed, released);
     }

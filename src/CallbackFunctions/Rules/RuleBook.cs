@@ -45,7 +45,11 @@ public sealed class RuleBook(RuleRepository repository, CallbackRepository callb
         };
     }
 
-    public RuleBounds Bounds => new(options.CurrentValue.MinInterval, options.CurrentValue.MaxInterval, options.CurrentValue.MaxAttempts);
+    public RuleBounds Bounds => new(options.CurrentValue.MinInterval, options.CurrentValue.MaxInterval, options.CurrentValue.MaxAttempts)
+    {
+        MinRecordingStorage = options.CurrentValue.MinRecordingStorage,
+        MaxRecordingStorage = options.CurrentValue.MaxRecordingStorage,
+    };
 
     /// <summary>Saves a rule as a new version. Returns the problems instead when it is not valid or not allowed now.</summary>
     public async Task<(CallbackRule? Saved, IReadOnlyList<string> Problems)> SaveAsync(CallbackRule incoming, CancellationToken ct)
@@ -94,13 +98,27 @@ public sealed class RuleBook(RuleRepository repository, CallbackRepository callb
         return account;
     }
 
+    /// <summary>Sets the line limit and the calls-per-second pacing; returns the problems instead when out of bounds.</summary>
+    public async Task<(AccountState? Saved, IReadOnlyList<string> Problems)> SetLinesAsync(int maxLines, double callsPerSecond, CancellationToken ct)
+    {
+        for (var round = 0; round < 8; round++)
+        {
+            var snapshot = await repository.ReadAsync(ct);
+            var state = (snapshot.Account?.Value ?? new AccountState(false, null)) with { MaxLines = maxLines, CallsPerSecond = callsPerSecond };
+            if (state.Validate() is { Count: > 0 } problems) return (null, problems);
+            if (await repository.TrySaveAsync(state, snapshot.Account?.ETag, ct)) return (state, []);
+        }
+        throw new InvalidOperationException("too many concurrent account changes");
+    }
+
     private async Task<AccountState> SetFrozenAsync(bool frozen, CancellationToken ct)
     {
         for (var round = 0; round < 8; round++)
         {
             var snapshot = await repository.ReadAsync(ct);
-            var state = new AccountState(frozen, time.GetUtcNow());
-            if (snapshot.Account?.Value.Frozen == frozen) return snapshot.Account.Value;
+            var current = snapshot.Account?.Value ?? new AccountState(false, null);
+            if (current.Frozen == frozen) return current;
+            var state = current with { Frozen = frozen, ChangedAt = time.GetUtcNow() };
             if (await repository.TrySaveAsync(state, snapshot.Account?.ETag, ct)) return state;
         }
         throw new InvalidOperationException("too many concurrent account changes");

@@ -9,19 +9,23 @@ namespace CallbackFunctions.Rules;
 public sealed record WindowBody(string? Open, string? Close);
 public sealed record ScheduleBody(WindowBody? Weekdays, WindowBody? Weekend);
 public sealed record RuleBody(bool? Enabled, List<string>? Intervals, string? CallerId, string? Queue, bool? ForwardToQueue,
-    string? CustomerRingTimeout, string? TimeZone, ScheduleBody? Schedule);
+    string? CustomerRingTimeout, string? TimeZone, ScheduleBody? Schedule, PromptBody? AgentPrompt = null, RecordingBody? Recording = null,
+    string? Voicemail = null);
 
 public sealed record RuleView(string Kind, int Version, bool Enabled, IReadOnlyList<string> Intervals, string? CallerId, string? Queue,
-    bool ForwardToQueue, string CustomerRingTimeout, string? TimeZone, ScheduleBody Schedule)
+    bool ForwardToQueue, string CustomerRingTimeout, string? TimeZone, ScheduleBody Schedule, PromptBody? AgentPrompt, RecordingView Recording,
+    string Voicemail)
 {
     public static RuleView From(CallbackRule r) => new(RuleKindNames.Name(r.Kind), r.Version, r.Enabled, [.. r.Intervals.Select(Span)], r.CallerId, r.Queue,
-        r.ForwardToQueue, Span(r.CustomerRingTimeout), r.TimeZone, new ScheduleBody(Window(r.Schedule.Weekdays), Window(r.Schedule.Weekend)));
+        r.ForwardToQueue, Span(r.CustomerRingTimeout), r.TimeZone, new ScheduleBody(Window(r.Schedule.Weekdays), Window(r.Schedule.Weekend)),
+        CallFeatureBodies.View(r.AgentPrompt), CallFeatureBodies.View(r.Recording), VoicemailNames.Name(r.Voicemail));
 
     private static string Span(TimeSpan t) => t.ToString("c", CultureInfo.InvariantCulture);
     private static WindowBody? Window(DailyWindow? w) => w is null ? null : new(w.Open.ToString("HH:mm", CultureInfo.InvariantCulture), w.Close.ToString("HH:mm", CultureInfo.InvariantCulture));
 }
 
-public sealed record AccountView(bool Frozen, DateTimeOffset? ChangedAt, string Note);
+public sealed record AccountView(bool Frozen, DateTimeOffset? ChangedAt, int MaxLines, double CallsPerSecond, string Note);
+public sealed record LinesBody(int? MaxLines, double? CallsPerSecond);
 
 /// <summary>The rule kinds as the API and the webhooks spell them.</summary>
 public static class RuleKindNames
@@ -49,6 +53,7 @@ public static class RuleEndpoints
         account.MapGet("/", GetAccount).WithSummary("Whether the account is frozen");
         account.MapPost("/freeze", Freeze).WithSummary("Switch every rule off and stop all dialing");
         account.MapPost("/unfreeze", Unfreeze).WithSummary("Allow dialing again; rules stay off until each is enabled by hand");
+        account.MapPut("/lines", PutLines).WithSummary("At most maxLines callback calls at once (1-15) and callsPerSecond new calls a second");
         return api;
     }
 
@@ -84,6 +89,7 @@ public static class RuleEndpoints
         if (body.TimeZone is not null && zones.Find(body.TimeZone) is null) errors["timeZone"] = [$"'{body.TimeZone}' is not an IANA time zone"];
         var weekdays = ParseWindow(body.Schedule?.Weekdays, "schedule.weekdays", errors);
         var weekend = ParseWindow(body.Schedule?.Weekend, "schedule.weekend", errors);
+        var features = CallFeatureBodies.Parse(body.AgentPrompt, body.Recording, body.Voicemail, errors);
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
         var rule = new CallbackRule
@@ -97,6 +103,9 @@ public static class RuleEndpoints
             CustomerRingTimeout = ring,
             TimeZone = body.TimeZone,
             Schedule = body.Schedule is null ? OpeningHours.Always : new OpeningHours(weekdays, weekend),
+            AgentPrompt = features.AgentPrompt,
+            Recording = features.Recording,
+            Voicemail = features.Voicemail,
         };
         var (saved, problems) = await book.SaveAsync(rule, ct);
         if (saved is null)
@@ -119,7 +128,16 @@ public static class RuleEndpoints
 
     private static async Task<Ok<AccountView>> Unfreeze(RuleBook book, CancellationToken ct) => TypedResults.Ok(View(await book.UnfreezeAsync(ct)));
 
-    private static AccountView View(AccountState a) => new(a.Frozen, a.ChangedAt, a.Frozen
+    private static async Task<Results<Ok<AccountView>, ValidationProblem>> PutLines(LinesBody body, RuleBook book, CancellationToken ct)
+    {
+        var current = (await book.CurrentAsync(ct)).Account;
+        var (saved, problems) = await book.SetLinesAsync(body.MaxLines ?? current.MaxLines, body.CallsPerSecond ?? current.CallsPerSecond, ct);
+        return saved is null
+            ? TypedResults.ValidationProblem(problems.ToDictionary(p => p.Split(':')[0], p => new[] { p[(p.IndexOf(':') + 1)..].Trim() }))
+            : TypedResults.Ok(View(saved));
+    }
+
+    private static AccountView View(AccountState a) => new(a.Frozen, a.ChangedAt, a.MaxLines, a.CallsPerSecond, a.Frozen
         ? "Frozen: every rule is disabled and no callback dials."
         : "Not frozen. Rules switched off by a freeze stay off: enable each one again (PUT /api/rules/{kind} with \"enabled\": true).");
 

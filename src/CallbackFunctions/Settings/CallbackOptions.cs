@@ -32,6 +32,11 @@ public sealed class CallbackOptions
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(30);
     /// <summary>How late a wake-up must be before the sweeper re-arms it.</summary>
     public TimeSpan SweepLateness { get; set; } = TimeSpan.FromSeconds(20);
+    /// <summary>seed 001: bounds of a rule's recording storage period (1 to 365 days); settings so tests can use seconds.</summary>
+    public TimeSpan MinRecordingStorage { get; set; } = TimeSpan.FromDays(1);
+    public TimeSpan MaxRecordingStorage { get; set; } = TimeSpan.FromDays(365);
+    /// <summary>How often the sweeper looks for recordings past their storage period (each look scans the recordings table).</summary>
+    public TimeSpan RecordingSweepInterval { get; set; } = TimeSpan.FromMinutes(10);
 
     public CallbackPolicy ToPolicy() => new()
     {
@@ -52,6 +57,8 @@ public sealed class CallbackOptions
             CustomerRingTimeout = CustomerRingTimeout, NoAgentRetry = NoAgentRetry, WatchdogGrace = WatchdogGrace })
             .Validate(MinInterval, MaxInterval).Select(p => "Callbacks: " + p).ToList();
         if (MinInterval <= TimeSpan.Zero || MaxInterval < MinInterval) problems.Add("Callbacks: MinInterval must be positive and not above MaxInterval");
+        if (MinRecordingStorage <= TimeSpan.Zero || MaxRecordingStorage < MinRecordingStorage)
+            problems.Add("Callbacks: MinRecordingStorage must be positive and not above MaxRecordingStorage");
         if (MaxIvrDelayMinutes < 0) problems.Add("Callbacks: MaxIvrDelayMinutes must not be negative");
         return problems;
     }

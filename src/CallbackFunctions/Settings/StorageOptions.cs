@@ -12,6 +12,8 @@ public sealed class StorageOptions
     public string AgentsTable => TablePrefix + "agents";
     public string WaitingTable => TablePrefix + "waiting";
     public string RulesTable => TablePrefix + "rules";
+    public string HoldsTable => TablePrefix + "holds";
+    public string RecordingsTable => TablePrefix + "recordings";
     /// <summary>How long one storage request may take on a webhook path before we give up and spool (Twilio allows 15 s).</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(3);
 }

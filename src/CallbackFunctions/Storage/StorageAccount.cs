@@ -65,12 +65,14 @@ public sealed class StorageAccount
     public TableClient Agents => Tables.GetTableClient(Options.AgentsTable);
     public TableClient Waiting => Tables.GetTableClient(Options.WaitingTable);
     public TableClient Rules => Tables.GetTableClient(Options.RulesTable);
+    public TableClient Holds => Tables.GetTableClient(Options.HoldsTable);
+    public TableClient Recordings => Tables.GetTableClient(Options.RecordingsTable);
     public QueueClient TimerQueue => Queues.GetQueueClient(Options.TimerQueue);
     public QueueClient PoisonQueue => Queues.GetQueueClient(Options.PoisonQueue);
 
     public async Task EnsureCreatedAsync(CancellationToken ct)
     {
-        foreach (var table in new[] { Callbacks, Live, Agents, Waiting, Rules }) await table.CreateIfNotExistsAsync(ct);
+        foreach (var table in new[] { Callbacks, Live, Agents, Waiting, Rules, Holds, Recordings }) await table.CreateIfNotExistsAsync(ct);
         await TimerQueue.CreateIfNotExistsAsync(cancellationToken: ct);
         await PoisonQueue.CreateIfNotExistsAsync(cancellationToken: ct);
     }

@@ -35,7 +35,8 @@ public abstract record CreateCallResult
 }
 
 /// <summary>
-/// Our Twilio adapter over HttpClient (the SDK is not available here, DESIGN §1): create, fetch, list and hang up calls.
+/// Our Twilio adapter over HttpClient (the SDK is not available here, DESIGN §1): create, fetch, list and hang up calls;
+/// delete recordings.
 /// 429 is retried with backoff (Twilio did not process it); a timeout or 5xx is ambiguous and left to the caller to
 /// reconcile by listing calls before any retry.
 /// </summary>
@@ -117,6 +118,15 @@ public sealed class TwilioRestClient(HttpClient http, IOptionsMonitor<TwilioOpti
         var error = await ReadErrorAsync(response, ct);
         if (error.Code == 21220) return;
         throw new HttpRequestException($"Twilio hang-up failed: {error.Code} {error.Message}", null, response.StatusCode);
+    }
+
+    /// <summary>Deletes a recording (TWILIO.md §1.6, 204). False when Twilio no longer has it (404): gone either way.</summary>
+    public async Task<bool> DeleteRecordingAsync(string recordingSid, CancellationToken ct)
+    {
+        using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Delete, AccountUri($"Recordings/{Uri.EscapeDataString(recordingSid)}.json")), ct);
+        if (response.StatusCode == HttpStatusCode.NotFound) return false;
+        await EnsureSuccessAsync(response, ct);
+        return true;
     }
 
     private async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> make, CancellationToken ct)

@@ -14,6 +14,13 @@ public sealed class Twiml
         return this;
     }
 
+    /// <summary>Plays the audio file at <paramref name="media"/> (TWILIO.md §4 <c>&lt;Play&gt;</c>).</summary>
+    public Twiml Play(Uri media)
+    {
+        _verbs.Add(w => { w.WriteStartElement("Play"); w.WriteString(media.AbsoluteUri); w.WriteEndElement(); });
+        return this;
+    }
+
     public Twiml Hangup()
     {
         _verbs.Add(w => { w.WriteStartElement("Hangup"); w.WriteEndElement(); });
@@ -21,7 +28,10 @@ public sealed class Twiml
     }
 
     /// <summary>Gathers one digit; <paramref name="prompt"/> is said inside the Gather so a key press interrupts it.</summary>
-    public Twiml GatherDigit(Uri action, string prompt, int timeoutSeconds)
+    public Twiml GatherDigit(Uri action, string prompt, int timeoutSeconds) => GatherDigit(action, timeoutSeconds, new Twiml().Say(prompt));
+
+    /// <summary>Gathers one digit while <paramref name="prompts"/> play inside the Gather (only Say, Play and Pause may, TWILIO.md §4).</summary>
+    public Twiml GatherDigit(Uri action, int timeoutSeconds, Twiml prompts)
     {
         _verbs.Add(w =>
         {
@@ -31,16 +41,14 @@ public sealed class Twiml
             w.WriteAttributeString("timeout", timeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
             w.WriteAttributeString("action", action.AbsoluteUri);
             w.WriteAttributeString("method", "POST");
-            w.WriteStartElement("Say");
-            w.WriteString(prompt);
-            w.WriteEndElement();
+            foreach (var verb in prompts._verbs) verb(w);
             w.WriteEndElement();
         });
         return this;
     }
 
     /// <summary>Dials one number from the current call; results go to <paramref name="action"/> and the number's status callback.</summary>
-    public Twiml DialNumber(string number, string callerId, int timeoutSeconds, Uri action, Uri statusCallback)
+    public Twiml DialNumber(string number, string callerId, int timeoutSeconds, Uri action, Uri statusCallback, DialExtras? extras = null)
     {
         _verbs.Add(w =>
         {
@@ -49,7 +57,21 @@ public sealed class Twiml
             w.WriteAttributeString("method", "POST");
             w.WriteAttributeString("timeout", Math.Clamp(timeoutSeconds, 5, 600).ToString(System.Globalization.CultureInfo.InvariantCulture));
             w.WriteAttributeString("callerId", callerId);
+            if (extras?.RecordingStatusCallback is { } recording)
+            {
+                // Both parties, each on its own channel, from the moment the customer answers (TWILIO.md §4 <Dial record>).
+                w.WriteAttributeString("record", "record-from-answer-dual");
+                w.WriteAttributeString("recordingStatusCallback", recording.AbsoluteUri);
+                w.WriteAttributeString("recordingStatusCallbackMethod", "POST");
+                w.WriteAttributeString("recordingStatusCallbackEvent", "completed");
+            }
             w.WriteStartElement("Number");
+            if (extras?.CalleeUrl is { } calleeUrl)
+            {
+                w.WriteAttributeString("url", calleeUrl.AbsoluteUri);
+                w.WriteAttributeString("method", "POST");
+            }
+            Attr(w, "machineDetection", extras?.MachineDetection);
             w.WriteAttributeString("statusCallback", statusCallback.AbsoluteUri);
             w.WriteAttributeString("statusCallbackMethod", "POST");
             w.WriteAttributeString("statusCallbackEvent", "answered completed");
@@ -82,3 +104,11 @@ public sealed class Twiml
         if (!string.IsNullOrEmpty(value)) w.WriteAttributeString(name, value);
     }
 }
+
+/// <summary>
+/// Optional parts of a <c>&lt;Dial&gt;&lt;Number&gt;</c>: record the call (results to <see cref="RecordingStatusCallback"/>);
+/// TwiML the callee hears after answering, before being connected (<see cref="CalleeUrl"/>, the <c>&lt;Number url&gt;</c>);
+/// answering-machine detection on the callee (<c>Enable</c> or <c>DetectMessageEnd</c>; the verdict arrives as
+/// <c>AnsweredBy</c> in the request to <see cref="CalleeUrl"/>, TWILIO.md §5).
+/// </summary>
+public sealed record DialExtras(Uri? RecordingStatusCallback = null, Uri? CalleeUrl = null, string? MachineDetection = null);

@@ -13,6 +13,15 @@ public sealed class WebhookUrls(IOptionsMonitor<TwilioOptions> options)
     public Uri AgentStatus(string callbackId, int offer) => Make("agent-status", $"callbackId={Esc(callbackId)}&offer={offer}");
     public Uri DialResult(string callbackId, int attempt) => Make("dial-result", $"callbackId={Esc(callbackId)}&attempt={attempt}");
 
+    /// <summary>The customer leg's results when answering-machine detection decides whether the customer was reached.</summary>
+    public Uri DialResultAfterDetection(string callbackId, int attempt) => Make("dial-result", $"callbackId={Esc(callbackId)}&attempt={attempt}&detection=true");
+
+    /// <summary>What the customer hears on answering, before being connected; <paramref name="voicemail"/> names the machine policy in force.</summary>
+    public Uri CustomerNotice(string callbackId, int attempt, bool recorded, string voicemail) =>
+        Make("customer-notice", $"callbackId={Esc(callbackId)}&attempt={attempt}&recorded={(recorded ? "true" : "false")}&voicemail={Esc(voicemail)}");
+
+    public Uri RecordingStatus(string callbackId, int attempt) => Make("recording-status", $"callbackId={Esc(callbackId)}&attempt={attempt}");
+
     private Uri Make(string route, string query) => new($"{Base.AbsoluteUri.TrimEnd('/')}/api/twilio/{route}?{query}");
 
     private static string Esc(string s) => Uri.EscapeDataString(s);

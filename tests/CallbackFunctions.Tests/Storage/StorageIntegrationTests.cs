@@ -33,12 +33,12 @@ public sealed class StorageIntegrationTests : StackTestBase
         Assert.NotNull(await repository.TryReplaceAsync(stored.Value with { Attempt = 1 }, stored.ETag, default));
         Assert.Null(await repository.TryReplaceAsync(stored.Value with { Attempt = 2 }, stored.ETag, default));
 
-        // 16 writers each apply a CallNow through the engine; every one lands (reload and re-decide on 412).
+        // 8 writers each apply a CallNow through the engine; every one lands (reload and re-decide on 412).
         var before = (await repository.GetAsync(id, default))!.Value.Generation;
-        await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => engine.ApplyAsync(id, (c, now) => c.CallNow(now), default)));
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => engine.ApplyAsync(id, (c, now) => c.CallNow(now), default)));
         var after = (await repository.GetAsync(id, default))!.Value;
-        Assert.Equal(before + 16, after.Generation);
-        Assert.Equal(1 + 16, after.Timeline.Length);
+        Assert.Equal(before + 8, after.Generation);
+        Assert.Equal(1 + 8, after.Timeline.Length);
     }
 
     [Fact]

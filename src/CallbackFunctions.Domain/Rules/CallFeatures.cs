@@ -1,0 +1,106 @@
+using System.Text.RegularExpressions;
+
+namespace CallbackFunctions.Domain.Rules;
+
+/// <summary>
+/// A message played on a call (seed 001): an audio file, or text-to-speech with its synth language and voice. Exactly
+/// one of <see cref="AudioUrl"/> and <see cref="Text"/>; language and voice belong to text-to-speech only.
+/// </summary>
+public sealed partial record Prompt(string? AudioUrl, string? Text, string? Language = null, string? Voice = null)
+{
+    /// <summary>A prompt is a sentence or two, not a speech: the callee waits while it plays.</summary>
+    public const int MaxTextLength = 1000;
+
+    public static Prompt Audio(string url) => new(url, null);
+
+    public static Prompt Speech(string text, string? language = null, string? voice = null) => new(null, text, language, voice);
+
+    public bool IsAudio => !string.IsNullOrWhiteSpace(AudioUrl);
+
+    /// <summary>The problems with this prompt, each prefixed with <paramref name="field"/> (the API's name for it).</summary>
+    public IEnumerable<string> Validate(string field)
+    {
+        var hasAudio = !string.IsNullOrWhiteSpace(AudioUrl);
+        var hasText = !string.IsNullOrWhiteSpace(Text);
+        if (hasAudio == hasText)
+        {
+            yield return $"{field}: exactly one of audioUrl (an audio file) or text (text-to-speech)";
+            yield break;
+        }
+        if (hasAudio)
+        {
+            // TWILIO.md §4: <Play> takes a media URL Twilio fetches; it must be absolute http(s).
+            if (!Uri.TryCreate(AudioUrl, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https") || url.Host.Contains('_'))
+                yield return $"{field}: audioUrl must be an absolute http(s) URL Twilio can fetch";
+            if (Language is not null || Voice is not null)
+                yield return $"{field}: language and voice apply to text-to-speech only, not to audioUrl";
+            yield break;
+        }
+        if (Text!.Length > MaxTextLength) yield return $"{field}: text is at most {MaxTextLength} characters";
+        // TWILIO.md §4 <Say>: language xx-YY; voice man, woman, Polly.* or Google.*.
+        if (Language is not null && !LanguageTag().IsMatch(Language)) yield return $"{field}: language '{Language}' is not a tag like en-US";
+        if (Voice is not null && !IsVoice(Voice)) yield return $"{field}: voice '{Voice}' must be man, woman, Polly.<name> or Google.<name>";
+    }
+
+    private static bool IsVoice(string voice) =>
+        voice is "man" or "woman"
+        || (voice.StartsWith("Polly.", StringComparison.Ordinal) && voice.Length > "Polly.".Length)
+        || (voice.StartsWith("Google.", StringComparison.Ordinal) && voice.Length > "Google.".Length);
+
+    [GeneratedRegex(@"^[a-z]{2,3}(-[A-Za-z0-9]{2,4})?$", RegexOptions.CultureInvariant)]
+    private static partial Regex LanguageTag();
+}
+
+/// <summary>
+/// seed 001 "outbound call recording": whether callbacks of the rule are recorded, how long a recording stays available
+/// (older ones are no longer listed and are deleted at Twilio), and what the customer hears about it before they are
+/// connected (an audio file, text-to-speech, or nothing).
+/// </summary>
+public sealed record RecordingSettings(bool Enabled, TimeSpan StoragePeriod, Prompt? CustomerNotification = null)
+{
+    public static readonly TimeSpan DefaultStoragePeriod = TimeSpan.FromDays(30);
+    public static readonly TimeSpan MinStoragePeriod = TimeSpan.FromDays(1);
+    public static readonly TimeSpan MaxStoragePeriod = TimeSpan.FromDays(365);
+
+    /// <summary>Today's behaviour: nothing is recorded.</summary>
+    public static readonly RecordingSettings Off = new(false, DefaultStoragePeriod);
+
+    public IEnumerable<string> Validate(RuleBounds bounds)
+    {
+        if (StoragePeriod < bounds.MinRecordingStorage || StoragePeriod > bounds.MaxRecordingStorage)
+            yield return $"recording.storagePeriod: between {bounds.MinRecordingStorage} and {bounds.MaxRecordingStorage}";
+        if (CustomerNotification is { } notice)
+            foreach (var problem in notice.Validate("recording.customerNotification")) yield return problem;
+    }
+}
+
+/// <summary>
+/// What a customer leg answered by a machine means (seed 004: "if the callback connects to voicemail or is answered, the
+/// task is considered complete"; some contact centers rather try again). Needs Twilio's answering-machine detection.
+/// </summary>
+public enum VoicemailPolicy
+{
+    /// <summary>No answering-machine detection: any answer completes the callback (today's behaviour).</summary>
+    Off,
+    /// <summary>A machine answer completes the callback (seed 004), after a short message is left.</summary>
+    CountsAsReached,
+    /// <summary>A machine answer is hung up and counts as not answered: the next interval's attempt follows.</summary>
+    CountsAsNotAnswered,
+}
+
+/// <summary>Checks of the call features of a <see cref="CallbackRule"/>, named by their API fields.</summary>
+public static class CallFeatureRules
+{
+    public static IEnumerable<string> Validate(CallbackRule rule, RuleBounds bounds)
+    {
+        if (rule.AgentPrompt is { } prompt)
+            foreach (var problem in prompt.Validate("agentPrompt")) yield return problem;
+        if (rule.Recording is null)
+        {
+            yield return "recording: required (use enabled: false to record nothing)";
+            yield break;
+        }
+        foreach (var problem in rule.Recording.Validate(bounds)) yield return problem;
+        if (!Enum.IsDefined(rule.Voicemail)) yield return "voicemail: one of off, counts-as-reached, counts-as-not-answered";
+    }
+}

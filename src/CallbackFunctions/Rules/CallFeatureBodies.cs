@@ -1,0 +1,66 @@
+using System.Globalization;
+using CallbackFunctions.Domain.Rules;
+
+namespace CallbackFunctions.Rules;
+
+/// <summary>A prompt as the API spells it: <c>audioUrl</c>, or <c>text</c> with an optional <c>language</c> and <c>voice</c>.</summary>
+public sealed record PromptBody(string? AudioUrl, string? Text, string? Language, string? Voice);
+
+/// <summary><c>storagePeriod</c> is a duration (<c>d.hh:mm:ss</c>); a bare number is days ("30" = 30 days).</summary>
+public sealed record RecordingBody(bool? Enabled, string? StoragePeriod, PromptBody? CustomerNotification);
+
+public sealed record RecordingView(bool Enabled, string StoragePeriod, PromptBody? CustomerNotification);
+
+/// <summary>The call features of a rule body, read into the domain's types.</summary>
+public sealed record CallFeatureSettings(Prompt? AgentPrompt, RecordingSettings Recording, VoicemailPolicy Voicemail);
+
+/// <summary>Reads and shows the call features of a rule (seed 001 voice prompt and recording, seed 004 voicemail).</summary>
+public static class CallFeatureBodies
+{
+    /// <summary>Parses what the domain cannot check (formats, names); the domain then checks bounds and combinations.</summary>
+    public static CallFeatureSettings Parse(PromptBody? agentPrompt, RecordingBody? recording, string? voicemail, Dictionary<string, string[]> errors)
+    {
+        var storage = RecordingSettings.DefaultStoragePeriod;
+        if (recording?.StoragePeriod is { } text && !TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out storage))
+            errors["recording.storagePeriod"] = [$"'{text}' is not a duration like 30.00:00:00 (or a number of days like 30)"];
+        var policy = VoicemailPolicy.Off;
+        if (voicemail is not null)
+        {
+            if (VoicemailNames.Parse(voicemail) is { } parsed) policy = parsed;
+            else errors["voicemail"] = [$"'{voicemail}' is not one of {string.Join(", ", Enum.GetValues<VoicemailPolicy>().Select(VoicemailNames.Name))}"];
+        }
+        var settings = recording is null
+            ? RecordingSettings.Off
+            : new RecordingSettings(recording.Enabled ?? true, storage, ToPrompt(recording.CustomerNotification));
+        return new CallFeatureSettings(ToPrompt(agentPrompt), settings, policy);
+    }
+
+    public static PromptBody? View(Prompt? prompt) => prompt is null ? null : new(prompt.AudioUrl, prompt.Text, prompt.Language, prompt.Voice);
+
+    public static RecordingView View(RecordingSettings recording) =>
+        new(recording.Enabled, recording.StoragePeriod.ToString("c", CultureInfo.InvariantCulture), View(recording.CustomerNotification));
+
+    private static Prompt? ToPrompt(PromptBody? body) =>
+        body is null ? null : new Prompt(Blank(body.AudioUrl), Blank(body.Text), Blank(body.Language), Blank(body.Voice));
+
+    private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
+}
+
+/// <summary>The voicemail policies as the API spells them.</summary>
+public static class VoicemailNames
+{
+    public static string Name(VoicemailPolicy policy) => policy switch
+    {
+        VoicemailPolicy.CountsAsReached => "counts-as-reached",
+        VoicemailPolicy.CountsAsNotAnswered => "counts-as-not-answered",
+        _ => "off",
+    };
+
+    public static VoicemailPolicy? Parse(string text) => text.ToLowerInvariant() switch
+    {
+        "off" => VoicemailPolicy.Off,
+        "counts-as-reached" => VoicemailPolicy.CountsAsReached,
+        "counts-as-not-answered" => VoicemailPolicy.CountsAsNotAnswered,
+        _ => null,
+    };
+}

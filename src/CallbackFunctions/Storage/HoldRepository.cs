@@ -1,0 +1,83 @@
+using Azure;
+using Azure.Data.Tables;
+
+namespace CallbackFunctions.Storage;
+
+/// <summary>
+/// Exclusive holds shared by every instance (partition = what is held: "line", "number"; row = which one): taken and
+/// freed with If-Match, so two instances can never both hold the same line or the same customer number.
+/// </summary>
+public sealed class HoldRepository(StorageAccount storage)
+{
+    private TableClient Table => storage.Holds;
+
+    public async Task<bool> TryHoldAsync(string kind, string key, string holder, CancellationToken ct)
+    {
+        var current = await Table.GetEntityIfExistsAsync<TableEntity>(kind, key, cancellationToken: ct);
+        var held = current.HasValue ? current.Value!.GetString("HeldBy") : null;
+        if (held == holder) return true;
+        if (!string.IsNullOrEmpty(held)) return false;
+        var entity = new TableEntity(kind, key) { ["HeldBy"] = holder };
+        try
+        {
+            if (current.HasValue) await Table.UpdateEntityAsync(entity, current.Value!.ETag, TableUpdateMode.Replace, ct);
+            else await Table.AddEntityAsync(entity, ct);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412)
+        {
+            return false; // someone else took it first
+        }
+    }
+
+    /// <summary>Frees the hold if <paramref name="holder"/> still has it; idempotent.</summary>
+    public async Task ReleaseAsync(string kind, string key, string holder, CancellationToken ct)
+    {
+        var current = await Table.GetEntityIfExistsAsync<TableEntity>(kind, key, cancellationToken: ct);
+        if (!current.HasValue || current.Value!.GetString("HeldBy") != holder) return;
+        try
+        {
+            await Table.UpdateEntityAsync(new TableEntity(kind, key) { ["HeldBy"] = "" }, current.Value.ETag, TableUpdateMode.Replace, ct);
+        }
+        catch (RequestFailedException e) when (e.Status is 404 or 412)
+        {
+            // taken over already
+        }
+    }
+
+    /// <summary>Every current hold of a kind (key, holder).</summary>
+    public async Task<IReadOnlyList<(string Key, string Holder)>> ListAsync(string kind, CancellationToken ct)
+    {
+        var result = new List<(string, string)>();
+        await foreach (var e in Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {kind}"), cancellationToken: ct))
+            if (e.GetString("HeldBy") is { Length: > 0 } holder) result.Add((e.RowKey, holder));
+        return result;
+    }
+
+    /// <summary>
+    /// Reserves the next send slot of a shared pacer (calls per second across instances): returns how long to wait
+    /// before sending. Each reservation moves the pacer's next free slot on by 1/<paramref name="perSecond"/>.
+    /// </summary>
+    public async Task<TimeSpan> ReserveSlotAsync(string pacer, double perSecond, DateTimeOffset now, CancellationToken ct)
+    {
+        var spacing = TimeSpan.FromSeconds(1 / perSecond);
+        for (var round = 0; round < 16; round++)
+        {
+            var current = await Table.GetEntityIfExistsAsync<TableEntity>("pacer", pacer, cancellationToken: ct);
+            var next = current.HasValue ? current.Value!.GetDateTimeOffset("NextSlot") ?? now : now;
+            var slot = next > now ? next : now;
+            var entity = new TableEntity("pacer", pacer) { ["NextSlot"] = slot + spacing };
+            try
+            {
+                if (current.HasValue) await Table.UpdateEntityAsync(entity, current.Value!.ETag, TableUpdateMode.Replace, ct);
+                else await Table.AddEntityAsync(entity, ct);
+                return slot - now;
+            }
+            catch (RequestFailedException e) when (e.Status is 409 or 412)
+            {
+                // another dial took that slot; take the next
+            }
+        }
+        return spacing;
+    }
+}
