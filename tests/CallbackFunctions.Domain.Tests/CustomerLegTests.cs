@@ -118,7 +118,8 @@ public class CustomerLegTests
     [Fact]
     public void CustomerAnswered_LateWhileTheNextOfferAwaitsItsCallSid_CompletesAndReleasesTheAgentOnly()
     {
-        var story = Story.Queued().Offered(Build.Agent("a1")).Placed("CA-agent-1").Accepted().NotReached();
+        // The watchdog gave up on attempt 1 for want of any result; then its answer turns up after all.
+        var story = Story.Queued().Offered(Build.Agent("a1")).Placed("CA-agent-1").Accepted().NotReached(CustomerOutcome.NoResult);
         story.Offered(Build.Agent("a2"));
         var before = story.Callback;
 
@@ -127,6 +128,16 @@ public class CustomerLegTests
         Assert.Equal(CallbackStatus.Completed, decision.Callback.Status);
         Expect.Commands(decision, new ReleaseAgent("a2", "cb-1/2"));
         Expect.Entry(Expect.NewEntry(before, decision), story.Now, CallbackStatus.DialingAgent, CallbackStatus.Completed, ("customer", "CA-customer-1"));
+    }
+
+    [Fact]
+    public void CustomerAnswered_AfterTheLegItselfSaidNotReached_IsIgnored()
+    {
+        // e.g. a too-short leg (minimum connection time) or a busy line, followed by the Dial action's "completed".
+        var story = Story.Queued().Offered().Placed().Accepted().NotReached(CustomerOutcome.Busy);
+
+        Expect.Ignored(story.Callback, story.Try((c, now) => c.CustomerAnswered(1, Build.CustomerSid(1), now)));
+        Expect.Ignored(story.Callback, story.Try((c, now) => c.CustomerLegEnded(1, TimeSpan.FromSeconds(30), Build.CustomerSid(1), now)));
     }
 
     [Fact]

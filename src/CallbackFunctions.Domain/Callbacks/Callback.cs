@@ -48,6 +48,8 @@ public sealed record Callback
     public CustomerLeg? CustomerLeg { get; init; }
     /// <summary>Agents already offered in the current round, skipped until the round is over.</summary>
     public ImmutableArray<string> TriedAgents { get; init; } = [];
+    /// <summary>Every failed attempt's outcome (and every round no agent took), in order: the per-outcome counters.</summary>
+    public ImmutableArray<RetryOutcome> Failures { get; init; } = [];
     /// <summary>True while it waits for one of the account's lines; lines go to the longest-waiting first.</summary>
     public bool WaitingForLine { get; init; }
     /// <summary>True while no agent is free; the callback is offered as soon as one frees up (seed 000).</summary>
@@ -158,14 +160,27 @@ public sealed record Callback
     public Callback WithRule(CallbackRule rule)
     {
         if (AttemptOpen || rule.Kind != Rule) return this;
-        var intervals = rule.Intervals.Length > Attempt ? rule.Intervals : Policy.Intervals;
-        return this with { RuleVersion = rule.Version, Policy = Policy with { CustomerRingTimeout = rule.CustomerRingTimeout, Intervals = intervals } };
+        var taken = rule.ApplyTo(Policy);
+        // Intervals only if they still cover the attempts already made; otherwise the callback would have none left.
+        if (rule.Intervals.Length <= Attempt) taken = taken with { Intervals = Policy.Intervals };
+        return this with { RuleVersion = rule.Version, Policy = taken };
     }
 
     /// <summary>The attempt is due but no agent of the queue is free: wait, and look again soon or when one frees up.</summary>
     public Decision NoAgentAvailable(DateTimeOffset now)
     {
         if (Status != CallbackStatus.Queued) return Decision.Ignore(this, $"not queued ({Status})");
+        // A round in which agents were offered it and none took it, under an "agent not reached" retry list (issue 4).
+        if (!TriedAgents.IsEmpty && Policy.Retries.TryGetValue(RetryOutcome.AgentNotReached, out var rounds) && !rounds.IsDefaultOrEmpty)
+        {
+            var failures = Failures.Add(RetryOutcome.AgentNotReached);
+            var round = failures.Count(f => f == RetryOutcome.AgentNotReached);
+            var after = this with { Failures = failures, TriedAgents = [], WaitingForAgent = true };
+            if (round > rounds.Length) return after.Finish(CallbackStatus.Failed, now, $"no agent took it in {rounds.Length} rounds", []);
+            var at = now + rounds[round - 1];
+            return after.Record(now, CallbackStatus.Queued, $"no agent took it (round {round} of {rounds.Length}); next round at {at:HH:mm:ss}")
+                .Reschedule(Min(at, ExpiresAt));
+        }
         var next = Min(now + Policy.NoAgentRetry, ExpiresAt);
         var waiting = this with { WaitingForAgent = true, TriedAgents = [] };
         var reason = TriedAgents.IsEmpty ? "no agent available; waiting for one" : "every available agent was offered it; waiting for one";
@@ -288,12 +303,31 @@ public sealed record Callback
 
     // ---- the customer leg -----------------------------------------------------------------------------------------
 
-    /// <summary>The customer answered: the callback is done (seed 004: answered or voicemail completes it).</summary>
+    /// <summary>
+    /// The customer answered: the callback is done (seed 004: answered or voicemail completes it). With a minimum
+    /// connection time, answering only starts the clock: the callback completes once the leg has stayed connected that
+    /// long (this is called again then, by the wake-up), and a shorter leg is not reached.
+    /// </summary>
     public Decision CustomerAnswered(int attempt, string? callSid, DateTimeOffset now)
     {
         if (!IsLive) return Decision.Ignore(this, $"already {Status}");
         if (CustomerLeg?.Attempt != attempt) return Decision.Ignore(this, $"attempt {attempt} never dialled the customer");
+        // The leg itself said it did not reach the customer (busy, too short, a machine that does not count): a
+        // repeated or late "answered"/"completed" for it changes nothing. Only the watchdog's "no result" is overturned.
+        if (CustomerLeg.Outcome is { } judged && judged != CustomerOutcome.NoResult)
+            return Decision.Ignore(this, $"attempt {attempt} already ended: {Describe(judged)}");
         var answered = this with { CustomerLeg = CustomerLeg with { CallSid = callSid ?? CustomerLeg.CallSid } };
+        var minimum = Policy.MinimumConnection;
+        if (minimum > TimeSpan.Zero && Status == CallbackStatus.DialingCustomer)
+        {
+            if (CustomerLeg.AnsweredAt is not { } since)
+                return (answered with { CustomerLeg = answered.CustomerLeg! with { AnsweredAt = now } })
+                    .Record(now, Status, $"customer answered (attempt {attempt}); counts once connected {minimum.TotalSeconds:0} s", ("customer", answered.CustomerLeg!.CallSid))
+                    .Reschedule(now + minimum);
+            if (now < since + minimum) return Decision.Ignore(this, "connected, but not for the minimum connection time yet");
+            return answered.Finish(CallbackStatus.Completed, now, $"customer connected for {minimum.TotalSeconds:0} s (attempt {attempt})", [],
+                ("customer", answered.CustomerLeg!.CallSid), ("agent", AgentLeg?.CallSid));
+        }
         // A late answer for an attempt the watchdog already gave up on still means the customer was reached.
         var commands = ImmutableArray<CallbackCommand>.Empty;
         if (Status == CallbackStatus.DialingAgent && AgentLeg is { } newer)
@@ -304,18 +338,54 @@ public sealed record Callback
         return answered.Finish(CallbackStatus.Completed, now, $"customer answered (attempt {attempt})", commands, ("customer", answered.CustomerLeg!.CallSid), ("agent", AgentLeg?.CallSid));
     }
 
-    /// <summary>The customer was not reached in this attempt: the next interval, or Failed when none is left.</summary>
+    /// <summary>
+    /// The customer leg ended after being answered, connected for <paramref name="connected"/> (null: unknown). Without
+    /// a minimum connection time that is an answer; with one, a shorter leg is not reached.
+    /// </summary>
+    public Decision CustomerLegEnded(int attempt, TimeSpan? connected, string? callSid, DateTimeOffset now)
+    {
+        var minimum = Policy.MinimumConnection;
+        if (minimum <= TimeSpan.Zero || Status != CallbackStatus.DialingCustomer || CustomerLeg?.Attempt != attempt)
+            return CustomerAnswered(attempt, callSid, now);
+        var lasted = connected ?? (CustomerLeg.AnsweredAt is { } since ? now - since : TimeSpan.Zero);
+        return lasted >= minimum
+            ? (this with { CustomerLeg = CustomerLeg with { AnsweredAt = now - minimum } }).CustomerAnswered(attempt, callSid, now)
+            : CustomerNotReached(attempt, CustomerOutcome.TooShort, callSid, now);
+    }
+
+    /// <summary>
+    /// The customer was not reached in this attempt: retry after the next interval of that outcome's own list (issue 4)
+    /// or, for an outcome without one, the next dialing interval (seed 001); Failed when none is left.
+    /// </summary>
     public Decision CustomerNotReached(int attempt, CustomerOutcome outcome, string? callSid, DateTimeOffset now)
     {
         if (Status != CallbackStatus.DialingCustomer || CustomerLeg?.Attempt != attempt)
             return Decision.Ignore(this, $"attempt {attempt} is not dialling the customer ({Status})");
-        var failed = this with { AttemptOpen = false, TriedAgents = [], CustomerLeg = CustomerLeg with { CallSid = callSid ?? CustomerLeg.CallSid } };
+        var retry = RetryOutcomes.For(outcome);
+        var failed = this with
+        {
+            AttemptOpen = false,
+            TriedAgents = [],
+            Failures = Failures.Add(retry),
+            CustomerLeg = CustomerLeg with { CallSid = callSid ?? CustomerLeg.CallSid, Outcome = outcome },
+        };
         var sids = new[] { ("customer", failed.CustomerLeg!.CallSid), ("agent", AgentLeg?.CallSid) };
         var what = $"customer {Describe(outcome)} (attempt {attempt} of {Policy.MaxAttempts})";
-        if (Attempt >= Policy.MaxAttempts)
-            return failed.Finish(CallbackStatus.Failed, now, $"{what}; no attempts left", [], sids);
-        // seed 001: each next interval runs from the previous unsuccessful attempt.
-        var due = now + Policy.Intervals[Attempt];
+        TimeSpan wait;
+        if (Policy.Retries.TryGetValue(retry, out var own) && !own.IsDefaultOrEmpty)
+        {
+            var times = failed.Failures.Count(f => f == retry);
+            if (times > own.Length) return failed.Finish(CallbackStatus.Failed, now, $"{what}; no {retry} retries left ({own.Length})", [], sids);
+            wait = own[times - 1];
+        }
+        else
+        {
+            // seed 001: each next interval runs from the previous unsuccessful attempt.
+            var shared = failed.Failures.Count(f => f != RetryOutcome.AgentNotReached && !Policy.Retries.ContainsKey(f));
+            if (shared >= Policy.Intervals.Length) return failed.Finish(CallbackStatus.Failed, now, $"{what}; no attempts left", [], sids);
+            wait = Policy.Intervals[shared];
+        }
+        var due = now + wait;
         var next = due < ExpiresAt ? $"next attempt at {due:HH:mm:ss}" : "the next attempt would fall after the expiry";
         return (failed with { DueAt = due }).MoveTo(CallbackStatus.Queued, now, $"{what}; {next}", Min(due, ExpiresAt), [], sids);
     }
@@ -373,7 +443,7 @@ public sealed record Callback
         _ => outcome.ToString(),
     };
 
-    private static string Describe(CustomerOutcome outcome) => outcome switch
+    private string Describe(CustomerOutcome outcome) => outcome switch
     {
         CustomerOutcome.Busy => "was busy",
         CustomerOutcome.NoAnswer => "did not answer",
@@ -381,6 +451,7 @@ public sealed record Callback
         CustomerOutcome.Canceled => "call was cancelled before answer",
         CustomerOutcome.NoResult => "leg ended with no result",
         CustomerOutcome.Machine => "reached an answering machine",
+        CustomerOutcome.TooShort => $"hung up before the minimum connection time ({Policy.MinimumConnection.TotalSeconds:0} s)",
         _ => outcome.ToString(),
     };
 

@@ -27,7 +27,17 @@ public sealed record CallbackPolicy
     /// <summary>Slack after a ring timeout before the watchdog asks Twilio what happened to a leg we heard nothing of.</summary>
     public TimeSpan WatchdogGrace { get; init; } = TimeSpan.FromSeconds(15);
 
-    public int MaxAttempts => Intervals.Length;
+    /// <summary>
+    /// Outcomes with their own retry counter and interval list; an outcome not listed shares the dialing intervals'
+    /// counter (so with none listed, attempts are exactly the dialing intervals, seed 001).
+    /// </summary>
+    public ImmutableDictionary<RetryOutcome, ImmutableArray<TimeSpan>> Retries { get; init; } = ImmutableDictionary<RetryOutcome, ImmutableArray<TimeSpan>>.Empty;
+
+    /// <summary>A customer leg connected for less than this counts as not reached; zero turns it off.</summary>
+    public TimeSpan MinimumConnection { get; init; } = TimeSpan.Zero;
+
+    /// <summary>The most attempts the policy can ever make: the dialing intervals plus every outcome's own retries.</summary>
+    public int MaxAttempts => Intervals.Length + Retries.Where(r => r.Key != RetryOutcome.AgentNotReached).Sum(r => r.Value.Length);
 
     /// <summary>Returns the problems with this policy; empty when it is usable.</summary>
     public IReadOnlyList<string> Validate(TimeSpan minInterval, TimeSpan maxInterval)
@@ -44,6 +54,11 @@ public sealed record CallbackPolicy
         if (CustomerRingTimeout <= TimeSpan.Zero) problems.Add("customer ring timeout must be positive");
         if (NoAgentRetry <= TimeSpan.Zero) problems.Add("no-agent retry must be positive");
         if (WatchdogGrace <= TimeSpan.Zero) problems.Add("watchdog grace must be positive");
+        foreach (var (outcome, list) in Retries)
+            foreach (var interval in list)
+                if (interval < minInterval || interval > maxInterval)
+                    problems.Add($"{outcome} retry interval {interval}: it must be between {minInterval} and {maxInterval}");
+        if (MinimumConnection < TimeSpan.Zero) problems.Add("minimum connection time must not be negative");
         return problems;
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using CallbackFunctions.Domain.Callbacks;
 
 namespace CallbackFunctions.Domain.Rules;
 
@@ -40,6 +41,14 @@ public sealed record CallbackRule
     public RecordingSettings Recording { get; init; } = RecordingSettings.Off;
     /// <summary>seed 004: what an answering machine on the customer leg means; off = no detection.</summary>
     public VoicemailPolicy Voicemail { get; init; } = VoicemailPolicy.Off;
+    /// <summary>Outcomes with their own retry counter and intervals (issue 4); the others share <see cref="Intervals"/>.</summary>
+    public ImmutableDictionary<RetryOutcome, ImmutableArray<TimeSpan>> Retries { get; init; } = ImmutableDictionary<RetryOutcome, ImmutableArray<TimeSpan>>.Empty;
+    /// <summary>A customer leg connected for less than this counts as not reached (zero = off).</summary>
+    public TimeSpan MinimumConnection { get; init; } = TimeSpan.Zero;
+
+    /// <summary>The timing part of this rule, as a callback (or its next attempt) takes it on.</summary>
+    public CallbackPolicy ApplyTo(CallbackPolicy policy) =>
+        policy with { Intervals = Intervals, CustomerRingTimeout = CustomerRingTimeout, Retries = Retries, MinimumConnection = MinimumConnection };
 
     /// <summary>The queue a callback of this rule goes to, given the queue the call was lost in.</summary>
     public string RouteTo(string lostInQueue) => Kind switch
@@ -57,6 +66,13 @@ public sealed record CallbackRule
                 if (Intervals[i] < bounds.MinInterval || Intervals[i] > bounds.MaxInterval)
                     problems.Add($"intervals: interval {i + 1} is {Intervals[i]}; each must be between {bounds.MinInterval} and {bounds.MaxInterval}");
         if (Intervals.Length > bounds.MaxAttempts) problems.Add($"intervals: at most {bounds.MaxAttempts} attempts");
+        foreach (var (outcome, list) in Retries)
+        {
+            if (list.IsDefaultOrEmpty || list.Length > bounds.MaxAttempts) problems.Add($"retries: {outcome} needs 1 to {bounds.MaxAttempts} intervals");
+            else if (list.Any(i => i < bounds.MinInterval || i > bounds.MaxInterval))
+                problems.Add($"retries: every {outcome} interval must be between {bounds.MinInterval} and {bounds.MaxInterval}");
+        }
+        if (MinimumConnection < TimeSpan.Zero || MinimumConnection > TimeSpan.FromMinutes(10)) problems.Add("minimumConnection: between 0 (off) and 10 minutes");
         if (Kind == RuleKind.Scenario && string.IsNullOrWhiteSpace(Queue)) problems.Add("queue: a scenario rule routes to one selected queue");
         if (Kind == RuleKind.ContactCenter && ForwardToQueue && string.IsNullOrWhiteSpace(Queue)) problems.Add("queue: forward to queue needs the queue");
         if (CustomerRingTimeout < TimeSpan.FromSeconds(5) || CustomerRingTimeout > TimeSpan.FromSeconds(600))

@@ -120,7 +120,8 @@ public static class AgentCallEndpoints
         // machine may count as not answered: the leg's own answered/completed must not overrule it ("answered" even
         // arrives before the verdict). Busy, no-answer and failed still count as usual.
         var verdictDecides = detection == true && status is TwilioCallStatus.InProgress or TwilioCallStatus.Completed;
-        if (!verdictDecides && LegStatus.ForCustomerLeg(attempt, status.Value, customerSid) is { } decide)
+        var connected = LegStatus.Seconds(isDialAction ? form["DialCallDuration"] : form["CallDuration"]);
+        if (!verdictDecides && LegStatus.ForCustomerLeg(attempt, status.Value, customerSid, connected) is { } decide)
             await engine.ApplyAsync(callbackId, decide, ct);
         if (!isDialAction) return Results.NoContent();
         var reached = verdictDecides

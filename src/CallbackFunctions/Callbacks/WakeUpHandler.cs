@@ -168,7 +168,7 @@ public sealed class WakeUpHandler(
         if (agentSid is not null)
         {
             var child = (await twilio.ListChildCallsAsync(agentSid, ct)).FirstOrDefault();
-            if (child?.CallStatus is { } childStatus) decide = LegStatus.ForCustomerLeg(attempt, childStatus, child.Sid);
+            if (child?.CallStatus is { } childStatus) decide = LegStatus.ForCustomerLeg(attempt, childStatus, child.Sid, LegStatus.Seconds(child.Duration));
             if (decide is null)
             {
                 var agentCall = await twilio.FetchCallAsync(agentSid, ct);

@@ -57,7 +57,7 @@ public sealed class MissedCallService(
         };
         var kind = isRequest ? "ivr" : "missed";
         var id = CallbackIds.For(request.CallSid, request.Queue, kind);
-        var policy = options.CurrentValue.ToPolicy() with { Intervals = rule.Intervals, CustomerRingTimeout = rule.CustomerRingTimeout };
+        var policy = rule.ApplyTo(options.CurrentValue.ToPolicy());
         var created = Callback.Create(
             new NewCallback(id, queue, request.Caller, callerId, request.Origin, request.CallSid, request.Reason, request.FirstDelay,
                 rule.Kind, rule.Version, zone),

@@ -10,15 +10,16 @@ public sealed record WindowBody(string? Open, string? Close);
 public sealed record ScheduleBody(WindowBody? Weekdays, WindowBody? Weekend);
 public sealed record RuleBody(bool? Enabled, List<string>? Intervals, string? CallerId, string? Queue, bool? ForwardToQueue,
     string? CustomerRingTimeout, string? TimeZone, ScheduleBody? Schedule, PromptBody? AgentPrompt = null, RecordingBody? Recording = null,
-    string? Voicemail = null);
+    string? Voicemail = null, Dictionary<string, List<string>>? Retries = null, string? MinimumConnection = null);
 
 public sealed record RuleView(string Kind, int Version, bool Enabled, IReadOnlyList<string> Intervals, string? CallerId, string? Queue,
     bool ForwardToQueue, string CustomerRingTimeout, string? TimeZone, ScheduleBody Schedule, PromptBody? AgentPrompt, RecordingView Recording,
-    string Voicemail)
+    string Voicemail, Dictionary<string, List<string>> Retries, string MinimumConnection)
 {
     public static RuleView From(CallbackRule r) => new(RuleKindNames.Name(r.Kind), r.Version, r.Enabled, [.. r.Intervals.Select(Span)], r.CallerId, r.Queue,
         r.ForwardToQueue, Span(r.CustomerRingTimeout), r.TimeZone, new ScheduleBody(Window(r.Schedule.Weekdays), Window(r.Schedule.Weekend)),
-        CallFeatureBodies.View(r.AgentPrompt), CallFeatureBodies.View(r.Recording), VoicemailNames.Name(r.Voicemail));
+        CallFeatureBodies.View(r.AgentPrompt), CallFeatureBodies.View(r.Recording), VoicemailNames.Name(r.Voicemail),
+        RetryBodies.View(r.Retries), Span(r.MinimumConnection));
 
     private static string Span(TimeSpan t) => t.ToString("c", CultureInfo.InvariantCulture);
     private static WindowBody? Window(DailyWindow? w) => w is null ? null : new(w.Open.ToString("HH:mm", CultureInfo.InvariantCulture), w.Close.ToString("HH:mm", CultureInfo.InvariantCulture));
@@ -90,6 +91,8 @@ public static class RuleEndpoints
         var weekdays = ParseWindow(body.Schedule?.Weekdays, "schedule.weekdays", errors);
         var weekend = ParseWindow(body.Schedule?.Weekend, "schedule.weekend", errors);
         var features = CallFeatureBodies.Parse(body.AgentPrompt, body.Recording, body.Voicemail, errors);
+        var retries = RetryBodies.Parse(body.Retries, errors);
+        var minimumConnection = RetryBodies.ParseDuration(body.MinimumConnection, "minimumConnection", errors) ?? TimeSpan.Zero;
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
         var rule = new CallbackRule
@@ -106,6 +109,8 @@ public static class RuleEndpoints
             AgentPrompt = features.AgentPrompt,
             Recording = features.Recording,
             Voicemail = features.Voicemail,
+            Retries = retries,
+            MinimumConnection = minimumConnection,
         };
         var (saved, problems) = await book.SaveAsync(rule, ct);
         if (saved is null)

@@ -15,7 +15,8 @@ public sealed record TwilioCall(
     [property: JsonPropertyName("to")] string? To,
     [property: JsonPropertyName("from")] string? From,
     [property: JsonPropertyName("status")] string? Status,
-    [property: JsonPropertyName("date_created")] string? DateCreated)
+    [property: JsonPropertyName("date_created")] string? DateCreated,
+    [property: JsonPropertyName("duration")] string? Duration = null)
 {
     public TwilioCallStatus? CallStatus => TwilioCallStatusParser.Parse(Status);
 
