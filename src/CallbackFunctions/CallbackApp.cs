@@ -4,6 +4,7 @@ using CallbackFunctions.Callbacks;
 using CallbackFunctions.Health;
 using CallbackFunctions.Hosting;
 using CallbackFunctions.MissedCalls;
+using CallbackFunctions.Queues;
 using CallbackFunctions.Recordings;
 using CallbackFunctions.Rules;
 using CallbackFunctions.Settings;
@@ -47,7 +48,7 @@ public static class CallbackApp
         var api = app.MapGroup("/api");
         var twilio = api.MapGroup("/twilio").WithTags("Twilio webhooks").AddEndpointFilter<TwilioSignatureFilter>().DisableAntiforgery();
         twilio.MapMissedCalls().MapAgentCalls().MapCustomerNotice().MapRecordingWebhooks();
-        api.MapCallbacks().MapAgents().MapRules().MapRecordings().MapHealth();
+        api.MapCallbacks().MapAgents().MapQueues().MapRules().MapRecordings().MapHealth();
         app.MapFunctionInvocations();
         return app;
     }

@@ -295,6 +295,28 @@ public sealed class TwimlTests
     }
 
     [Fact]
+    public async Task DialRecord_SendsTheRecordingStatusCallback_SignedAndNamingTheParentCall()
+    {
+        await using var kit = await TestKit.StartAsync();
+        kit.Simulator.SetPerson(TestKit.Customer, PersonScript.Answers(talkSeconds: 1));
+
+        var sid = await kit.CreateCallAsync(("Twiml", $"""
+            <Response><Dial record="record-from-answer-dual" recordingStatusCallback="{kit.App.Url("/recording?attempt=1")}" recordingStatusCallbackEvent="in-progress completed"><Number>{TestKit.Customer}</Number></Dial></Response>
+            """));
+
+        var completed = await kit.App.WaitForAsync("/recording", r => r.Get("RecordingStatus") == "completed");
+        var started = Assert.Single(kit.App.To("/recording"), r => r["RecordingStatus"] == "in-progress");
+        var recording = Assert.Single(kit.Simulator.Recordings);
+        Assert.Equal((sid, recording.Sid, recording.Url, "2", "DialVerb"),
+            (completed["CallSid"], completed["RecordingSid"], completed["RecordingUrl"], completed["RecordingChannels"], completed["RecordingSource"]));
+        Assert.Equal(recording.Duration?.ToString(System.Globalization.CultureInfo.InvariantCulture), completed["RecordingDuration"]);
+        Assert.Null(started.Get("RecordingDuration"));
+        Assert.Equal(TestKit.Sign(kit.Simulator.Options.AuthToken, completed.Url, completed.Form), completed.Signature);
+        await kit.WaitForEndAsync(sid);
+        Assert.Empty(kit.Simulator.Errors);
+    }
+
+    [Fact]
     public async Task Dial_SeveralNumbers_FirstToAnswerWins_OthersAreCanceled()
     {
         await using var kit = await TestKit.StartAsync();

@@ -6,8 +6,9 @@ namespace CallbackFunctions.Domain.Agents;
 /// </summary>
 public static class AgentChooser
 {
-    public static Agent? Choose(IEnumerable<Agent> agents, string queue, IReadOnlyCollection<string> alreadyTried) =>
-        agents.Where(a => a.IsFree && a.Serves(queue) && !alreadyTried.Contains(a.Id))
+    /// <param name="boundTo">An agent the callback is bound to (seed 001: back to the agent who missed it): only them.</param>
+    public static Agent? Choose(IEnumerable<Agent> agents, string queue, IReadOnlyCollection<string> alreadyTried, string? boundTo = null) =>
+        agents.Where(a => a.IsFree && (boundTo is null ? a.Serves(queue) : a.Id == boundTo) && !alreadyTried.Contains(a.Id))
               .OrderBy(a => a.IdleSince)
               .ThenBy(a => a.Id, StringComparer.Ordinal)
               .FirstOrDefault();

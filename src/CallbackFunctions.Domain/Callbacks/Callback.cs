@@ -16,7 +16,8 @@ public sealed record NewCallback(
     TimeSpan? FirstDelay = null,
     RuleKind? Rule = null,
     int? RuleVersion = null,
-    string? TimeZone = null);
+    string? TimeZone = null,
+    string? BoundAgent = null);
 
 /// <summary>
 /// A callback and its whole lifecycle. Immutable: every event returns a <see cref="Decision"/> with the new state and
@@ -65,6 +66,8 @@ public sealed record Callback
     public int? RuleVersion { get; init; }
     /// <summary>The callback's IANA time zone: the customer's, else the rule's (seed 001).</summary>
     public string? TimeZone { get; init; }
+    /// <summary>seed 001: a contact-center callback goes back to the agent who missed the call, when it was an agent.</summary>
+    public string? BoundAgent { get; init; }
 
     public bool IsLive => !Status.IsTerminal();
 
@@ -91,6 +94,7 @@ public sealed record Callback
             Rule = request.Rule,
             RuleVersion = request.RuleVersion,
             TimeZone = request.TimeZone,
+            BoundAgent = request.BoundAgent,
             Generation = 1,
             WakeAt = Min(due, expires),
             Timeline = [new TimelineEvent(now, null, CallbackStatus.Queued, request.Reason, TimelineEvent.Sids(("original", request.OriginalCallSid)))],
@@ -459,14 +463,15 @@ public sealed record Callback
 
     /// <summary>
     /// An answering machine took the customer leg and the rule counts that as reached (seed 004: "if the callback
-    /// connects to voicemail or is answered, the task is considered complete"): as <see cref="CustomerAnswered"/>, saying so.
+    /// connects to voicemail or is answered, the task is considered complete").
     /// </summary>
     public Decision VoicemailReached(int attempt, string? callSid, DateTimeOffset now)
     {
-        var answered = CustomerAnswered(attempt, callSid, now);
-        if (!answered.Changed) return answered;
-        var done = answered.Callback;
-        var entry = done.Timeline[^1] with { Reason = $"voicemail reached (attempt {attempt})" };
-        return answered with { Callback = done with { Timeline = done.Timeline.SetItem(done.Timeline.Length - 1, entry) } };
+        // The verdict comes while the leg is up. No minimum connection time: the message is left and the call ends.
+        if (Status != CallbackStatus.DialingCustomer || CustomerLeg?.Attempt != attempt)
+            return Decision.Ignore(this, $"attempt {attempt} is not dialling the customer ({Status})");
+        var reached = this with { CustomerLeg = CustomerLeg with { CallSid = callSid ?? CustomerLeg.CallSid } };
+        return reached.Finish(CallbackStatus.Completed, now, $"voicemail reached (attempt {attempt})", [],
+            ("customer", reached.CustomerLeg!.CallSid), ("agent", AgentLeg?.CallSid));
     }
 }

@@ -15,6 +15,8 @@ public enum CancelReason
     RuleDisabled,
     /// <summary>seed 001: freezing the account stops all dialing.</summary>
     AccountFrozen,
+    /// <summary>seed 001: the agent or queue the callback was bound to was deleted, so it does not start.</summary>
+    TargetDeleted,
 }
 
 public static class CancelReasonExtensions
@@ -27,6 +29,7 @@ public static class CancelReasonExtensions
         CancelReason.Operator => "cancelled by an operator",
         CancelReason.RuleDisabled => "its callback rule was disabled",
         CancelReason.AccountFrozen => "the account was frozen",
+        CancelReason.TargetDeleted => "the agent or queue it was bound to was deleted",
         _ => reason.ToString(),
     };
 }

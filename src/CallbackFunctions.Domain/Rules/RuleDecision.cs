@@ -8,7 +8,7 @@ public abstract record RuleDecision
     /// <summary>A callback that cannot start (seed 001: no time zone) is still recorded, and ends Failed at once.</summary>
     public sealed record FailedAtOnce(string Queue, string CallerId, string Reason) : RuleDecision;
 
-    public sealed record Make(string Queue, string CallerId, string TimeZone) : RuleDecision;
+    public sealed record Make(string Queue, string CallerId, string TimeZone, string? BoundAgent = null) : RuleDecision;
 
     /// <summary>
     /// seed 000/001: the account switch, the rule switch, the time zone (the customer's number, else the rule's),
@@ -17,7 +17,7 @@ public abstract record RuleDecision
     /// <param name="isRequest">An IVR callback request (seed 003) is the caller's explicit wish, not an automatic rule:
     /// the rule's switch and the opening hours at request time do not stop it (its attempts still wait for opening hours).</param>
     public static RuleDecision For(CallbackRule rule, AccountState account, string lostInQueue, string? dialledNumber, bool dialledNumberIsOurs,
-        string? customerTimeZone, Func<string, TimeZoneInfo?> findZone, DateTimeOffset missedAt, bool isRequest = false)
+        string? customerTimeZone, Func<string, TimeZoneInfo?> findZone, DateTimeOffset missedAt, bool isRequest = false, string? lostAtAgent = null)
     {
         if (account.Frozen) return new NoCallback("the account is frozen");
         if (!rule.Enabled && !isRequest) return new NoCallback($"the {rule.Kind} rule is disabled");
@@ -29,6 +29,8 @@ public abstract record RuleDecision
             return new FailedAtOnce(queue, callerId, "no time zone: the customer's number does not tell and the rule sets none");
         // seed 000: calls made outside of opening hours are not part of the dial-back logic.
         if (!isRequest && !rule.Schedule.IsOpen(missedAt, zone)) return new NoCallback("missed outside opening hours");
-        return new Make(queue, callerId, zoneId);
+        // Contact center without forwarding: back to the agent who missed it, when the call was lost at an agent.
+        var bound = rule.Kind == RuleKind.ContactCenter && !rule.ForwardToQueue ? lostAtAgent : null;
+        return new Make(queue, callerId, zoneId, bound);
     }
 }

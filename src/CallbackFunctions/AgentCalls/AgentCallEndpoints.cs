@@ -117,14 +117,14 @@ public static class AgentCallEndpoints
             return isDialAction ? new Twiml().Hangup().ToResult() : Results.Problem("unknown CallStatus", statusCode: 400);
         }
         // With answering-machine detection the verdict (customer-notice) says whether the customer was reached, and a
-        // machine may count as not answered: the leg's own answered/completed must not overrule it ("answered" even
-        // arrives before the verdict). Busy, no-answer and failed still count as usual.
-        var verdictDecides = detection == true && status is TwilioCallStatus.InProgress or TwilioCallStatus.Completed;
+        // machine may count as not answered: the leg's own "answered" arrives before the verdict and must not pre-empt
+        // it. Its end is judged as usual: a leg the verdict judged not reached stays so (the domain keeps the outcome).
+        var verdictDecides = detection == true && status == TwilioCallStatus.InProgress;
         var connected = LegStatus.Seconds(isDialAction ? form["DialCallDuration"] : form["CallDuration"]);
         if (!verdictDecides && LegStatus.ForCustomerLeg(attempt, status.Value, customerSid, connected) is { } decide)
             await engine.ApplyAsync(callbackId, decide, ct);
         if (!isDialAction) return Results.NoContent();
-        var reached = verdictDecides
+        var reached = detection == true
             ? (await callbacks.GetAsync(callbackId, ct))?.Value.Status == CallbackStatus.Completed
             : status == TwilioCallStatus.Completed;
         return reached

@@ -22,13 +22,14 @@ public sealed class AgentDirectory(AgentRepository repository, TimeProvider time
         [.. (await GetSnapshotAsync(ct)).Agents.Values.Select(s => s.Value).OrderBy(a => a.Id, StringComparer.Ordinal)];
 
     /// <summary>Holds the free agent of <paramref name="queue"/> who waited longest, or returns null if none is free.</summary>
-    public async Task<Agent?> TryHoldFreeAgentAsync(string queue, IReadOnlyCollection<string> alreadyTried, string holder, CancellationToken ct)
+    public async Task<Agent?> TryHoldFreeAgentAsync(string queue, IReadOnlyCollection<string> alreadyTried, string holder, CancellationToken ct,
+        string? boundTo = null)
     {
         for (var round = 0; round < 16; round++)
         {
             var snapshot = await GetSnapshotAsync(ct);
             var candidates = snapshot.Agents.Values.Select(s => s.Value).Where(a => !_holdingHere.ContainsKey(a.Id));
-            var agent = AgentChooser.Choose(candidates, queue, alreadyTried);
+            var agent = AgentChooser.Choose(candidates, queue, alreadyTried, boundTo);
             if (agent is null) return null;
             if (!_holdingHere.TryAdd(agent.Id, 0)) continue;
             try
@@ -67,6 +68,9 @@ public sealed class AgentDirectory(AgentRepository repository, TimeProvider time
         }
         return null;
     }
+
+    /// <summary>Whether the agent exists (as of the snapshot).</summary>
+    public async Task<bool> ExistsAsync(string agentId, CancellationToken ct) => (await GetSnapshotAsync(ct)).Agents.ContainsKey(agentId);
 
     /// <summary>Forget the snapshot (after an agent is created, changed or deleted through the API).</summary>
     public void Invalidate() => _snapshot = null;

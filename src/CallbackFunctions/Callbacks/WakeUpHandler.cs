@@ -94,6 +94,12 @@ public sealed class WakeUpHandler(
             await engine.ApplyAsync(callback.Id, Guard(gen, (c, now) => c.WaitForOpening(opens, now)), ct);
             return;
         }
+        // seed 001: deleting the agent a callback is bound to means it does not start.
+        if (callback.BoundAgent is { } bound && !await agents.ExistsAsync(bound, ct))
+        {
+            await engine.ApplyAsync(callback.Id, Guard(gen, (c, now) => c.Cancel(CancelReason.TargetDeleted, now)), ct);
+            return;
+        }
         // Claim the attempt first, so that a wake-up delivered twice makes one offer and never gives back holds the
         // other delivery took (they share the offer's name).
         var claim = await engine.ApplyAsync(callback.Id, Guard(gen, (c, now) => c.ClaimOffer(now)), ct);
@@ -115,7 +121,7 @@ public sealed class WakeUpHandler(
             await engine.ApplyAsync(callback.Id, Guard(gen, (c, now) => c.WaitForTurn($"all {set.Account.MaxLines} lines busy; waiting for a line", now + LineRetry, now, forLine: true)), ct);
             return;
         }
-        var agent = await agents.TryHoldFreeAgentAsync(callback.Queue, callback.TriedAgents, holder, ct);
+        var agent = await agents.TryHoldFreeAgentAsync(callback.Queue, callback.TriedAgents, holder, ct, callback.BoundAgent);
         if (agent is null)
         {
             await ReleaseAsync(callback, line, null, holder, ct);

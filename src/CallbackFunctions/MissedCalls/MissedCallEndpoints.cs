@@ -31,7 +31,7 @@ public static partial class MissedCallEndpoints
 
     public static bool IsValidQueue(string? queue) => queue is not null && QueueName().IsMatch(queue);
 
-    private static async Task<IResult> MissedCall(HttpRequest request, string? queue, string? lostIn, MissedCallService service, WebhookSpool spool,
+    private static async Task<IResult> MissedCall(HttpRequest request, string? queue, string? lostIn, string? agent, MissedCallService service, WebhookSpool spool,
         PhoneNumberNormalizer numbers, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
     {
         var logger = loggers.CreateLogger("CallbackFunctions.MissedCalls");
@@ -39,6 +39,7 @@ public static partial class MissedCallEndpoints
         if (!IsValidQueue(queue)) return Results.Problem($"queue '{queue}' is not a valid queue name", statusCode: 400);
         var lostInOverride = lostIn is null ? null : RuleKindNames.Parse(lostIn);
         if (lostIn is not null && lostInOverride is null) return Results.Problem("lostIn must be 'scenario' or 'contact-center'", statusCode: 400);
+        if (agent is not null && !IsValidQueue(agent)) return Results.Problem($"agent '{agent}' is not a valid agent id", statusCode: 400);
         var form = await request.ReadFormAsync(ct);
         var (outcome, reason, unknown) = InboundOutcomeReader.Read(form["QueueResult"], form["DialCallStatus"], form["CallStatus"]);
         if (unknown is not null) MissedCallLog.Unrecognised(logger, unknown);
@@ -55,7 +56,7 @@ public static partial class MissedCallEndpoints
                 var kind = lostInOverride ?? (string.IsNullOrEmpty(form["QueueResult"]) && string.IsNullOrEmpty(form["DialCallStatus"])
                     ? RuleKind.Scenario : RuleKind.ContactCenter);
                 var create = new CallbackRequest(caller.E164!, calledNumber.E164 ?? "", queue, form["CallSid"], CallbackOrigin.MissedCall,
-                    $"missed call: {reason}", null, time.GetUtcNow(), kind);
+                    $"missed call: {reason}", null, time.GetUtcNow(), kind, agent);
                 var made = await WithSpoolAsync(spool, logger, new SpooledWebhook(create, null), c => service.CreateAsync(create, c), ct);
                 return (made.Spooled || made.Result is not null
                     ? new Twiml().Say("Sorry we missed your call. We will call you back shortly.")

@@ -20,7 +20,8 @@ public sealed record CallbackRequest(
     string Reason,
     TimeSpan? FirstDelay,
     DateTimeOffset ReceivedAt,
-    RuleKind LostIn = RuleKind.ContactCenter);
+    RuleKind LostIn = RuleKind.ContactCenter,
+    string? LostAtAgent = null);
 
 /// <summary>
 /// Turns lost calls into callbacks and served calls into cancellations, keeping one live callback per caller and
@@ -43,16 +44,16 @@ public sealed class MissedCallService(
         var rule = set[request.LostIn];
         var isRequest = request.Origin == CallbackOrigin.IvrRequest;
         var decision = RuleDecision.For(rule, set.Account, request.Queue, request.CallerId, twilio.CurrentValue.Owns(request.CallerId),
-            zones.ForNumber(request.Caller), zones.Find, request.ReceivedAt, isRequest);
+            zones.ForNumber(request.Caller), zones.Find, request.ReceivedAt, isRequest, request.LostAtAgent);
         if (decision is RuleDecision.NoCallback none)
         {
             MissedCallLog.NoCallback(logger, PhoneMask.Mask(request.Caller), none.Reason);
             return null;
         }
-        var (queue, callerId, zone) = decision switch
+        var (queue, callerId, zone, boundAgent) = decision switch
         {
-            RuleDecision.Make make => (make.Queue, make.CallerId, make.TimeZone),
-            RuleDecision.FailedAtOnce failed => (failed.Queue, failed.CallerId, (string?)null),
+            RuleDecision.Make make => (make.Queue, make.CallerId, make.TimeZone, make.BoundAgent),
+            RuleDecision.FailedAtOnce failed => (failed.Queue, failed.CallerId, (string?)null, (string?)null),
             _ => throw new InvalidOperationException(decision.ToString()),
         };
         var kind = isRequest ? "ivr" : "missed";
@@ -60,7 +61,7 @@ public sealed class MissedCallService(
         var policy = rule.ApplyTo(options.CurrentValue.ToPolicy());
         var created = Callback.Create(
             new NewCallback(id, queue, request.Caller, callerId, request.Origin, request.CallSid, request.Reason, request.FirstDelay,
-                rule.Kind, rule.Version, zone),
+                rule.Kind, rule.Version, zone, boundAgent),
             policy, request.ReceivedAt);
         if (decision is RuleDecision.FailedAtOnce failedAtOnce)
         {

@@ -78,6 +78,13 @@ public sealed class CallbackRepository(StorageAccount storage)
             yield return FromEntity(entity);
     }
 
+    /// <summary>Live callbacks of one queue (deleting the queue ends them).</summary>
+    public async IAsyncEnumerable<Callback> QueryLiveInQueueAsync(string queue, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        await foreach (var entity in Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"IsLive eq {true} and Queue eq {queue}"), cancellationToken: ct))
+            yield return FromEntity(entity);
+    }
+
     private static TableEntity ToEntity(Callback c)
     {
         var entity = new TableEntity(c.Id, Row)

@@ -208,6 +208,29 @@ public sealed class VoicemailLifecycleTests
     }
 
     [Fact]
+    public void VoicemailReached_WithAMinimumConnectionTime_StillCompletesAtOnce()
+    {
+        var story = Story.Queued(Build.ThreeAttempts() with { MinimumConnection = TimeSpan.FromSeconds(20) }).Offered().Placed().Accepted();
+
+        var decision = story.Try((c, now) => c.VoicemailReached(1, "CA-customer-1", now));
+
+        Assert.Equal(CallbackStatus.Completed, decision.Callback.Status);
+        Assert.Equal("voicemail reached (attempt 1)", decision.Callback.Timeline[^1].Reason);
+    }
+
+    [Fact]
+    public void MachineCountedAsNotAnswered_ThenTheLegsOwnAnsweredOrCompleted_ChangesNothing()
+    {
+        // The verdict comes first (TWILIO.md §5, sync mode); the leg's "answered"/"completed" may follow in any order.
+        var story = Story.Queued().Offered().Placed().Accepted()
+            .Apply((c, now) => c.CustomerNotReached(1, CustomerOutcome.Machine, "CA-customer-1", now)).Advance(TimeSpan.FromSeconds(2));
+
+        Expect.Ignored(story.Callback, story.Try((c, now) => c.CustomerAnswered(1, "CA-customer-1", now)));
+        Expect.Ignored(story.Callback, story.Try((c, now) => c.CustomerLegEnded(1, TimeSpan.FromSeconds(3), "CA-customer-1", now)));
+        Expect.Ignored(story.Callback, story.Try((c, now) => c.VoicemailReached(1, "CA-customer-1", now)));
+    }
+
+    [Fact]
     public void MachineCountedAsNotAnswered_WithAttemptsLeft_QueuesTheNextAttempt_NamingTheMachine()
     {
         var story = Story.Queued().Offered().Placed().Accepted();

@@ -1,0 +1,52 @@
+using CallbackFunctions.Agents;
+using CallbackFunctions.Callbacks;
+using CallbackFunctions.Domain.Callbacks;
+using CallbackFunctions.MissedCalls;
+using CallbackFunctions.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CallbackFunctions.Queues;
+
+public sealed record QueueView(string Name, IReadOnlyList<string> Agents);
+public sealed record QueueDeleted(string Name, int AgentsUpdated, int CallbacksCancelled);
+
+/// <summary>
+/// <c>/api/queues</c>: queues are the names agents serve (a group is a queue here). Deleting one takes it off every
+/// agent and, seed 001, the callbacks bound to it do not start: they end Cancelled with the reason.
+/// </summary>
+public static class QueueEndpoints
+{
+    public static RouteGroupBuilder MapQueues(this RouteGroupBuilder api)
+    {
+        var queues = api.MapGroup("/queues").WithTags("Agents");
+        queues.MapGet("/", List).WithSummary("Queues and the agents serving each");
+        queues.MapDelete("/{name}", Delete).WithSummary("Delete a queue: off every agent; its pending callbacks end");
+        return api;
+    }
+
+    private static async Task<Ok<List<QueueView>>> List(AgentRepository agents, CancellationToken ct) =>
+        TypedResults.Ok((await agents.ListAsync(ct))
+            .SelectMany(a => a.Value.Queues.Select(q => (Queue: q.ToLowerInvariant(), Agent: a.Value.Id)))
+            .GroupBy(x => x.Queue)
+            .Select(g => new QueueView(g.Key, [.. g.Select(x => x.Agent).Order(StringComparer.Ordinal)]))
+            .OrderBy(q => q.Name, StringComparer.Ordinal).ToList());
+
+    private static async Task<Results<Ok<QueueDeleted>, ProblemHttpResult>> Delete(string name, AgentRepository agents, AgentDirectory directory,
+        CallbackRepository callbacks, CallbackEngine engine, CancellationToken ct)
+    {
+        if (!MissedCallEndpoints.IsValidQueue(name)) return TypedResults.Problem(title: "Not a queue name", detail: $"'{name}' is not a valid queue name.", statusCode: 400);
+        var updated = 0;
+        foreach (var stored in await agents.ListAsync(ct))
+        {
+            if (!stored.Value.Serves(name)) continue;
+            var agent = stored.Value with { Queues = [.. stored.Value.Queues.Where(q => !string.Equals(q, name, StringComparison.OrdinalIgnoreCase))] };
+            // A concurrent edit of this agent wins; the queue deletion can simply be repeated.
+            if (await agents.TryReplaceAsync(agent, stored.ETag, ct) is not null) updated++;
+        }
+        directory.Invalidate();
+        var cancelled = 0;
+        await foreach (var callback in callbacks.QueryLiveInQueueAsync(name, ct))
+            if (await engine.ApplyAsync(callback.Id, (c, now) => c.Cancel(CancelReason.TargetDeleted, now), ct) is { Changed: true }) cancelled++;
+        return TypedResults.Ok(new QueueDeleted(name, updated, cancelled));
+    }
+}
