@@ -63,12 +63,14 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
             stack.Simulator.SetPerson(agent, new PersonScript(new PersonResponse { Answer = PersonAnswer.Answer, RingSeconds = 0, Digits = "1", TalkSeconds = 0.2 }));
         foreach (var caller in callers.Take(dialled))
             stack.Simulator.SetPerson(caller, new PersonScript(new PersonResponse { Answer = PersonAnswer.Answer, RingSeconds = 0, TalkSeconds = 0.2 }));
+        var account = await SetLinesAsync(stack, ct);
         var agentClock = Stopwatch.StartNew();
         await Parallel.ForEachAsync(Enumerable.Range(0, settings.Agents), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct },
             async (i, _) => await stack.PutAgentAsync($"agent{i:D4}", $"Agent {i}", agentNumbers[i], "timer", "burst", StorageCostBench.Queue));
         Line($"setup: {settings.Agents} simulated agents (answer after 0 s and press 1; each serves the queues {AgentQueues}); customers answer at once and talk 0.2 s;");
         Line($"  one LocalStack: Azurite in memory, Twilio simulator with unbounded call rate, the app in-process; app settings: first interval 1 s, " +
              $"expiry 10 min, wake-up concurrency 16 (default); {settings.Agents} agents created through the API in {Ms(agentClock.Elapsed)}");
+        Line($"  account lines and pacing: {account}");
         AppLog();
 
         await TimerAsync(stack, storage, callers.Take(settings.TimerCallbacks).ToList(), ct);
@@ -103,7 +105,7 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
         var terminal = await bench.WaitForTerminalAsync("timer", created.Ids, callers, last - TimeProvider.System.GetUtcNow() + TimeSpan.FromSeconds(60), ct);
         var cpuLine = _cpu.Since(cpu);
         var requestLine = requests.Summary();
-        var placements = await bench.ReadPlacementsAsync(created.Ids, ct);
+        var placements = await bench.ReadPlacementsAsync(created, ct);
         var lateness = placements.Where(p => p.LatenessMs is not null).Select(p => p.LatenessMs!.Value).Order().ToList();
         var p99 = Percentiles.Of(lateness, 0.99);
         var met = lateness.Count == n && p99 < 1000;
@@ -113,7 +115,7 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
         Line($"  {n} IVR-style callbacks (MissedCallService, FirstDelay) made up front in {Ms(created.Took)}, {created.CreatedAfterDue} of them after their due moment; " +
              $"due one every {Ms(step)} over {N(settings.TimerSpread.TotalSeconds)} s; lateness = \"{DueCallbacksBench.AgentCallPlaced}\" timeline event - due moment");
         Line($"  agent call placed for {lateness.Count}/{n} (earliest {Ms(lateness.Count == 0 ? double.NaN : lateness[0])} after due); {terminal}/{n} terminal, " +
-             $"{placements.Count(p => p.Status == CallbackStatus.Completed)} Completed; {placements.Count(p => p.WaitedForAgent)} waited for an agent; " +
+             $"{placements.Count(p => p.Status == CallbackStatus.Completed)} Completed; {placements.Count(p => p.WaitedForAgent)} waited for an agent, {placements.Count(p => p.WaitedForLine)} for a line; " +
              $"offer to agent call placed (Twilio create + save) p50 {Ms(Percentiles.Of(Dials(placements), 0.5))}, p99 {Ms(Percentiles.Of(Dials(placements), 0.99))}");
         Line($"  meanwhile: {cpuLine}; app storage requests: {requestLine}");
         var byDue = placements.Where(p => p.LatenessMs is not null).OrderBy(p => p.DueAt).ToList();
@@ -144,7 +146,7 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
         var terminal = await bench.WaitForTerminalAsync("burst", created.Ids, callers, TimeSpan.FromSeconds(150), ct);
         var cpuLine = _cpu.Since(cpu);
         var requestLine = requests.Summary();
-        var placements = await bench.ReadPlacementsAsync(created.Ids, ct);
+        var placements = await bench.ReadPlacementsAsync(created, ct);
         var placed = placements.Where(p => p.PlacedAt is not null).Select(p => (p.PlacedAt!.Value - moment).TotalMilliseconds).Order().ToList();
         var drained = placed.Count == n;
         var drain = drained ? placed[^1] : double.NaN;
@@ -153,7 +155,7 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
         Line($"  {n} callbacks due at one moment, made {N(lead.TotalSeconds)} s ahead in {Ms(created.Took)} ({created.CreatedAfterDue} after the moment); " +
              $"drain = last \"{DueCallbacksBench.AgentCallPlaced}\" - the moment; wake-ups/s = {n} / drain");
         Line($"  agent call placed: first {Ms(placed.Count > 0 ? placed[0] : double.NaN)}, p50 {Ms(Percentiles.Of(placed, 0.5))} after the moment; " +
-             $"{terminal}/{n} terminal, {placements.Count(p => p.Status == CallbackStatus.Completed)} Completed; {placements.Count(p => p.WaitedForAgent)} waited for an agent; " +
+             $"{terminal}/{n} terminal, {placements.Count(p => p.Status == CallbackStatus.Completed)} Completed; {placements.Count(p => p.WaitedForAgent)} waited for an agent, {placements.Count(p => p.WaitedForLine)} for a line; " +
              $"{held} agents still held from the timer phase; offer to agent call placed p50 {Ms(Percentiles.Of(Dials(placements), 0.5))}, " +
              $"p99 {Ms(Percentiles.Of(Dials(placements), 0.99))}");
         Line($"  from the moment until all terminal: {cpuLine}; app storage requests: {requestLine}");
@@ -285,6 +287,22 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
         if (keptUp != best)
             Line($"  highest step the app also kept up with (answered >= 95% of the offered rate, p99 < 1 s): {(keptUp == 0 ? "none" : $"{keptUp} req/s")}; " +
                  "above it, requests queued inside the app" + (spooled.Values.Sum() > 0 ? "; those held past the 8 s storage budget were answered from the local spool" : ""));
+    }
+
+    /// <summary>
+    /// The account's line limit and carrier pacing (seed 001: at most 15 lines; Twilio's CPS, 1 by default) are product
+    /// limits, not timer costs: set both to the most the API allows, so the simulator's unbounded rate is not paced away.
+    /// </summary>
+    private static async Task<string> SetLinesAsync(LocalStack stack, CancellationToken ct)
+    {
+        using var response = await stack.Api.PutAsync("/api/account/lines",
+            new StringContent("{\"maxLines\":15,\"callsPerSecond\":100}", System.Text.Encoding.UTF8, "application/json"), ct);
+        var body = await response.Content.ReadAsStringAsync(ct);
+        if (!response.IsSuccessStatusCode) return $"PUT /api/account/lines answered {(int)response.StatusCode}: {body[..Math.Min(200, body.Length)]} (app defaults kept)";
+        using var json = System.Text.Json.JsonDocument.Parse(body);
+        var root = json.RootElement;
+        return $"PUT /api/account/lines -> maxLines {root.GetProperty("maxLines")}, callsPerSecond {root.GetProperty("callsPerSecond")} " +
+               "(the most the API allows; a line is held from the offer until the agent's call ends)";
     }
 
     private static StorageRequestLog Requests(LocalStack stack) => new(stack.Azurite?.TablePort ?? -1, stack.Azurite?.QueuePort ?? -1);

@@ -14,10 +14,10 @@ public sealed class DueCallbacksBench(LocalStack stack, BenchStorage storage)
 {
     public const string AgentCallPlaced = "agent call placed";
 
-    public sealed record Creation(IReadOnlyList<string> Ids, TimeSpan Took, int CreatedAfterDue);
+    public sealed record Creation(IReadOnlyList<string> Ids, IReadOnlyList<DateTimeOffset> Dues, TimeSpan Took, int CreatedAfterDue);
 
     public sealed record Placement(string Id, DateTimeOffset DueAt, DateTimeOffset? OfferedAt, DateTimeOffset? PlacedAt, CallbackStatus Status,
-        bool WaitedForAgent, int Attempt)
+        bool WaitedForAgent, bool WaitedForLine, int Attempt)
     {
         /// <summary>From the offer (the intent saved, agent held) to Twilio's confirmation of the agent call.</summary>
         public double? DialMs => PlacedAt is { } placed && OfferedAt is { } offered ? (placed - offered).TotalMilliseconds : null;
@@ -29,6 +29,7 @@ public sealed class DueCallbacksBench(LocalStack stack, BenchStorage storage)
     {
         var service = stack.Service<MissedCallService>();
         var ids = new string[callers.Count];
+        var dues = new DateTimeOffset[callers.Count];
         var late = 0;
         var clock = Stopwatch.StartNew();
         // In due order, 16 at a time: the earliest are stored first.
@@ -37,17 +38,20 @@ public sealed class DueCallbacksBench(LocalStack stack, BenchStorage storage)
             {
                 var now = TimeProvider.System.GetUtcNow();
                 var due = dueOf(i);
+                dues[i] = due;
                 var callback = await service.CreateAsync(new CallbackRequest(callers[i], LocalStack.SupportNumber, queue, "CA" + Guid.NewGuid().ToString("N"),
                     CallbackOrigin.IvrRequest, "callback requested in the IVR (benchmark)", due - now, now), c);
                 if (TimeProvider.System.GetUtcNow() > due) Interlocked.Increment(ref late);
                 ids[i] = callback?.Id ?? throw new InvalidOperationException($"the app made no callback for caller {i} in queue {queue}");
             });
-        return new Creation(ids, clock.Elapsed, late);
+        return new Creation(ids, dues, clock.Elapsed, late);
     }
 
     /// <summary>Reads every callback through the app's <see cref="CallbackRepository"/> and finds its first agent call.</summary>
-    public async Task<IReadOnlyList<Placement>> ReadPlacementsAsync(IReadOnlyList<string> ids, CancellationToken ct)
+    public async Task<IReadOnlyList<Placement>> ReadPlacementsAsync(Creation created, CancellationToken ct)
     {
+        var dueById = created.Ids.Zip(created.Dues).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal);
+        var ids = created.Ids;
         var repository = stack.Service<CallbackRepository>();
         var result = new ConcurrentBag<Placement>();
         await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct }, async (id, c) =>
@@ -56,9 +60,10 @@ public sealed class DueCallbacksBench(LocalStack stack, BenchStorage storage)
             var callback = stored.Value;
             var placed = callback.Timeline.FirstOrDefault(e => e.Reason.StartsWith(AgentCallPlaced, StringComparison.Ordinal));
             var waited = callback.Timeline.Any(e => e.Reason.Contains("waiting for one", StringComparison.Ordinal));
-            // DueAt moves only when an attempt fails; these callbacks have one attempt, so it is still the first due moment.
+            var waitedForLine = callback.Timeline.Any(e => e.Reason.Contains("lines busy", StringComparison.Ordinal));
+            // The due moment asked for (FirstDelay from the moment of creation); the stored DueAt may move while it waits its turn.
             var offered = callback.Timeline.FirstOrDefault(e => e.To == CallbackStatus.DialingAgent);
-            result.Add(new Placement(id, callback.DueAt, offered?.At, placed?.At, callback.Status, waited, callback.Attempt));
+            result.Add(new Placement(id, dueById[id], offered?.At, placed?.At, callback.Status, waited, waitedForLine, callback.Attempt));
         });
         return [.. result];
     }

@@ -14,8 +14,7 @@ public sealed class StorageRequestLog : IDisposable
     private readonly ConcurrentDictionary<string, int> _kinds = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<double> _durationsMs = new();
     private readonly ConcurrentDictionary<string, int> _failures = new(StringComparer.Ordinal);
-    private int _inFlight;
-    private int _maxInFlight;
+
     private readonly ActivityListener _listener;
     private readonly int _tablePort;
     private readonly int _queuePort;
@@ -28,7 +27,6 @@ public sealed class StorageRequestLog : IDisposable
         {
             ShouldListenTo = source => source.Name == "System.Net.Http",
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
-            ActivityStarted = Started,
             ActivityStopped = Record,
         };
         ActivitySource.AddActivityListener(_listener);
@@ -48,7 +46,7 @@ public sealed class StorageRequestLog : IDisposable
         if (sorted.Count == 0) return "no storage requests seen";
         var failures = _failures.IsEmpty ? "none failed" : "failed: " + string.Join(", ", _failures.OrderByDescending(f => f.Value).Select(f => $"{f.Key} x{f.Value}"));
         return $"{sorted.Count} requests, p50 {BenchSettings.Ms(Percentiles.Of(sorted, 0.5))}, p99 {BenchSettings.Ms(Percentiles.Of(sorted, 0.99))}, " +
-               $"max {BenchSettings.Ms(sorted[^1])} ({sorted.Count(d => d > 1000)} over 1 s), at most {Volatile.Read(ref _maxInFlight)} in flight; {failures}";
+               $"max {BenchSettings.Ms(sorted[^1])} ({sorted.Count(d => d > 1000)} over 1 s); {failures}";
     }
 
     private bool IsAppStorage(Activity activity)
@@ -58,20 +56,9 @@ public sealed class StorageRequestLog : IDisposable
         return port == _tablePort || port == _queuePort;
     }
 
-    private void Started(Activity activity)
-    {
-        if (!IsAppStorage(activity)) return;
-        var now = Interlocked.Increment(ref _inFlight);
-        int max;
-        while (now > (max = Volatile.Read(ref _maxInFlight)) && Interlocked.CompareExchange(ref _maxInFlight, now, max) != max)
-        {
-        }
-    }
-
     private void Record(Activity activity)
     {
         if (!IsAppStorage(activity)) return;
-        Interlocked.Decrement(ref _inFlight);
         _durationsMs.Enqueue(activity.Duration.TotalMilliseconds);
         var status = activity.GetTagItem("http.response.status_code") is int code ? code : 0;
         if (status == 0 || status >= 500 || status == 400 || status == 403)

@@ -175,6 +175,10 @@ public sealed class WakeUpHandler(
         {
             var child = (await twilio.ListChildCallsAsync(agentSid, ct)).FirstOrDefault();
             if (child?.CallStatus is { } childStatus) decide = LegStatus.ForCustomerLeg(attempt, childStatus, child.Sid, LegStatus.Seconds(child.Duration));
+            // A live leg whose answer we never heard (answering-machine detection may still be deciding, or the
+            // webhook was lost) is not taken as reached: look again; its end (or its verdict) decides.
+            if (child?.CallStatus == TwilioCallStatus.InProgress && callback.CustomerLeg.AnsweredAt is null)
+                decide = (c, now) => c.ExtendWatchdog(now);
             if (decide is null)
             {
                 var agentCall = await twilio.FetchCallAsync(agentSid, ct);

@@ -175,7 +175,7 @@ public sealed class CallFeatureTests : StackTestBase
         var notAnswered = Assert.Single(done.Timeline, e => e.Reason.Contains("answering machine", StringComparison.Ordinal));
         Assert.Equal((CallbackStatus.DialingCustomer, CallbackStatus.Queued), (notAnswered.From, notAnswered.To));
         Assert.Equal("customer answered (attempt 2)", done.Timeline[^1].Reason);
-        // The machine's own "answered" and "completed" (and the Dial action) came after the verdict, and did not complete attempt 1.
+        // The machine leg's own "answered" (before the verdict), "completed" and Dial action (after it) did not complete attempt 1.
         Assert.DoesNotContain(done.Timeline, e => e.Reason.Contains("(attempt 1)", StringComparison.Ordinal) && e.To == CallbackStatus.Completed);
         var legs = CustomerLegs();
         Assert.Equal(2, legs.Count);
