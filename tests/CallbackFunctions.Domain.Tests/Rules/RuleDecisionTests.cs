@@ -104,6 +104,36 @@ public sealed class RuleLifecycleTests
     }
 
     [Fact]
+    public void WaitForTurn_RecordsTheReasonOnce_AndRetriesWithoutPassingTheExpiry()
+    {
+        var story = Story.Queued().Advance(TimeSpan.FromMinutes(2));
+        story.Apply((c, now) => c.WaitForTurn("all 5 lines busy; waiting for a line", now.AddSeconds(1), now, forLine: true));
+        Assert.True(story.Callback.WaitingForLine);
+        Assert.Equal(story.Now.AddSeconds(1), story.Callback.WakeAt);
+        var entries = story.Callback.Timeline.Length;
+
+        story.Advance(TimeSpan.FromSeconds(1)).Apply((c, now) => c.WaitForTurn("all 5 lines busy; waiting for a line", now.AddSeconds(1), now, forLine: true));
+        Assert.Equal(entries, story.Callback.Timeline.Length);   // the same wait is not written twice
+
+        var late = story.Try((c, now) => c.WaitForTurn("another call to this number is live; waiting", c.ExpiresAt.AddMinutes(5), now, forLine: false));
+        Assert.Equal(story.Callback.ExpiresAt, late.Callback.WakeAt);
+        Assert.False(late.Callback.WaitingForLine);
+        Assert.Equal(entries + 1, late.Callback.Timeline.Length);
+    }
+
+    [Fact]
+    public void ClaimOffer_MovesTheGenerationOn_SoASecondDeliveryIsStale()
+    {
+        var story = Story.Queued().At(Build.T0.AddMinutes(2));
+        var claimed = story.Try((c, now) => c.ClaimOffer(now));
+
+        Assert.Equal(story.Callback.Generation + 1, claimed.Callback.Generation);
+        Assert.Empty(claimed.Commands);                       // no message: the sweeper re-arms it if the handler dies
+        Assert.Equal(story.Now + Callback.OfferClaim, claimed.Callback.WakeAt);
+        Assert.False(Story.Queued().Try((c, now) => c.ClaimOffer(now)).Changed); // not due yet
+    }
+
+    [Fact]
     public void WaitForOpening_WhenAlreadyOpen_IsIgnored()
     {
         var story = Story.Queued();
