@@ -17,17 +17,8 @@ public sealed class HoldRepository(StorageAccount storage)
         var held = current.HasValue ? current.Value!.GetString("HeldBy") : null;
         if (held == holder) return true;
         if (!string.IsNullOrEmpty(held)) return false;
-        var entity = new TableEntity(kind, key) { ["HeldBy"] = holder };
-        try
-        {
-            if (current.HasValue) await Table.UpdateEntityAsync(entity, current.Value!.ETag, TableUpdateMode.Replace, ct);
-            else await Table.AddEntityAsync(entity, ct);
-            return true;
-        }
-        catch (RequestFailedException e) when (e.Status is 409 or 412)
-        {
-            return false; // someone else took it first
-        }
+        // Someone else taking it first is a plain false.
+        return await Table.TryPutAsync(new TableEntity(kind, key) { ["HeldBy"] = holder }, current.HasValue ? current.Value!.ETag : null, ct);
     }
 
     /// <summary>Frees the hold if <paramref name="holder"/> still has it; idempotent.</summary>
@@ -67,16 +58,8 @@ public sealed class HoldRepository(StorageAccount storage)
             var next = current.HasValue ? current.Value!.GetDateTimeOffset("NextSlot") ?? now : now;
             var slot = next > now ? next : now;
             var entity = new TableEntity("pacer", pacer) { ["NextSlot"] = slot + spacing };
-            try
-            {
-                if (current.HasValue) await Table.UpdateEntityAsync(entity, current.Value!.ETag, TableUpdateMode.Replace, ct);
-                else await Table.AddEntityAsync(entity, ct);
-                return slot - now;
-            }
-            catch (RequestFailedException e) when (e.Status is 409 or 412)
-            {
-                // another dial took that slot; take the next
-            }
+            if (await Table.TryPutAsync(entity, current.HasValue ? current.Value!.ETag : null, ct)) return slot - now;
+            // another dial took that slot; take the next
         }
         return spacing;
     }

@@ -22,16 +22,7 @@ public sealed class LiveCallbackIndex(StorageAccount storage)
     public async Task<bool> TrySetAsync(string caller, string queue, string callbackId, ETag? expected, CancellationToken ct)
     {
         var entity = new TableEntity(caller, Key(queue)) { ["CallbackId"] = callbackId, ["Queue"] = queue };
-        try
-        {
-            if (expected is { } etag) await Table.UpdateEntityAsync(entity, etag, TableUpdateMode.Replace, ct);
-            else await Table.AddEntityAsync(entity, ct);
-            return true;
-        }
-        catch (RequestFailedException e) when (e.Status is 409 or 412 or 404)
-        {
-            return false;
-        }
+        return await Table.TryPutAsync(entity, expected, ct);
     }
 
     /// <summary>Every live callback of a caller, across queues (a served call cancels them all: seed 002).</summary>

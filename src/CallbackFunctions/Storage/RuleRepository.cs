@@ -34,15 +34,6 @@ public sealed class RuleRepository(StorageAccount storage)
     {
         var entity = new TableEntity(Partition, row);
         StorageJson.Write(entity, "State", value);
-        try
-        {
-            if (expected is { } etag) await Table.UpdateEntityAsync(entity, etag, TableUpdateMode.Replace, ct);
-            else await Table.AddEntityAsync(entity, ct);
-            return true;
-        }
-        catch (RequestFailedException e) when (e.Status is 409 or 412 or 404)
-        {
-            return false;
-        }
+        return await Table.TryPutAsync(entity, expected, ct);
     }
 }

@@ -1,0 +1,26 @@
+using Azure;
+using Azure.Data.Tables;
+
+namespace CallbackFunctions.Storage;
+
+/// <summary>Optimistic writes: a 409 or 412 is a normal answer ("someone moved first"), not an exception.</summary>
+internal static class TableWrites
+{
+    /// <summary>
+    /// Writes the row if it is still as last read: If-Match on <paramref name="expected"/>, or an insert when it was
+    /// absent (null). False when someone else wrote it first.
+    /// </summary>
+    public static async Task<bool> TryPutAsync(this TableClient table, TableEntity entity, ETag? expected, CancellationToken ct)
+    {
+        try
+        {
+            if (expected is { } etag) await table.UpdateEntityAsync(entity, etag, TableUpdateMode.Replace, ct);
+            else await table.AddEntityAsync(entity, ct);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412 or 404)
+        {
+            return false;
+        }
+    }
+}
