@@ -17,11 +17,11 @@ public sealed record BenchSettings
     public IReadOnlyList<int> StepRates { get; init; } = [200, 400, 800, 1600];
     public TimeSpan StepDuration { get; init; } = TimeSpan.FromSeconds(5);
     /// <summary>How long after its last answer a step may take to show every callback (spooled webhooks replay late).</summary>
-    public TimeSpan SettleLimit { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan SettleLimit { get; init; } = TimeSpan.FromSeconds(20);
     /// <summary>The whole run stops by itself after this.</summary>
     public TimeSpan TimeLimit { get; init; } = TimeSpan.FromMinutes(9);
     /// <summary>No new load step starts after this much of the run.</summary>
-    public TimeSpan StepCutoff { get; init; } = TimeSpan.FromMinutes(7.5);
+    public TimeSpan StepCutoff { get; init; } = TimeSpan.FromMinutes(7.25);
     public bool Quick { get; init; }
 
     public static BenchSettings Parse(IReadOnlyList<string> args)

@@ -14,6 +14,7 @@ public sealed class BenchStorage
 {
     private readonly TableClient _callbacks;
     private readonly TableClient _agents;
+    private readonly TableClient _holds;
     private readonly QueueClient _timers;
 
     public BenchStorage(LocalStack stack)
@@ -22,6 +23,7 @@ public sealed class BenchStorage
         var tables = new TableServiceClient(stack.StorageConnectionString);
         _callbacks = tables.GetTableClient(account.Options.CallbacksTable);
         _agents = tables.GetTableClient(account.Options.AgentsTable);
+        _holds = tables.GetTableClient(account.Holds.Name);
         _timers = new QueueClient(stack.StorageConnectionString, account.Options.TimerQueue,
             new QueueClientOptions(QueueClientOptions.ServiceVersion.V2025_11_05));
     }
@@ -40,10 +42,18 @@ public sealed class BenchStorage
     public async Task<int> WaitForTerminalAsync(string queue, IReadOnlyCollection<string> ids, TimeSpan limit, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
+        var done = 0;
         while (true)
         {
-            var statuses = await StatusesAsync(queue, ct);
-            var done = ids.Count(id => statuses.TryGetValue(id, out var s) && s.IsTerminal());
+            try
+            {
+                var statuses = await StatusesAsync(queue, ct);
+                done = ids.Count(id => statuses.TryGetValue(id, out var s) && s.IsTerminal());
+            }
+            catch (Exception e) when (IsStorageTrouble(e, ct))
+            {
+                // Azurite overloaded by the app: look again.
+            }
             if (done == ids.Count || clock.Elapsed > limit) return done;
             await Task.Delay(TimeSpan.FromSeconds(1), ct);
         }
@@ -63,9 +73,35 @@ public sealed class BenchStorage
     public async Task<int> WaitForAgentsFreeAsync(TimeSpan limit, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
+        var held = -1;
         while (true)
         {
-            var held = await HeldAgentsAsync(ct);
+            try { held = await HeldAgentsAsync(ct); }
+            catch (Exception e) when (IsStorageTrouble(e, ct)) { }
+            if (held == 0 || clock.Elapsed > limit) return held;
+            await Task.Delay(TimeSpan.FromMilliseconds(500), ct);
+        }
+    }
+
+    /// <summary>The account's lines (seed 001: at most 15 calls at once) held right now.</summary>
+    public async Task<int> HeldLinesAsync(CancellationToken ct)
+    {
+        StorageRequestLog.MarkOurs();
+        var held = 0;
+        await foreach (var e in _holds.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {"line"}"), cancellationToken: ct))
+            if (!string.IsNullOrEmpty(e.GetString("HeldBy"))) held++;
+        return held;
+    }
+
+    /// <summary>Waits until no line is held or the limit passes; returns how many still are.</summary>
+    public async Task<int> WaitForLinesFreeAsync(TimeSpan limit, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        var held = -1;
+        while (true)
+        {
+            try { held = await HeldLinesAsync(ct); }
+            catch (Exception e) when (IsStorageTrouble(e, ct)) { }
             if (held == 0 || clock.Elapsed > limit) return held;
             await Task.Delay(TimeSpan.FromMilliseconds(500), ct);
         }
@@ -82,11 +118,16 @@ public sealed class BenchStorage
     public async Task<int> WaitForTimerQueueEmptyAsync(TimeSpan limit, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
+        var count = -1;
         while (true)
         {
-            var count = await TimerMessagesAsync(ct);
+            try { count = await TimerMessagesAsync(ct); }
+            catch (Exception e) when (IsStorageTrouble(e, ct)) { }
             if (count == 0 || clock.Elapsed > limit) return count;
             await Task.Delay(TimeSpan.FromMilliseconds(500), ct);
         }
     }
+
+    public static bool IsStorageTrouble(Exception e, CancellationToken ct) =>
+        !ct.IsCancellationRequested && e is Azure.RequestFailedException or AggregateException or HttpRequestException or TaskCanceledException;
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using CallbackFunctions.Domain.Callbacks;
+using Callback = CallbackFunctions.Domain.Callbacks.Callback;
 using CallbackFunctions.MissedCalls;
 using CallbackFunctions.Storage;
 
@@ -16,13 +17,19 @@ public sealed class DueCallbacksBench(LocalStack stack, BenchStorage storage)
 
     public sealed record Creation(IReadOnlyList<string> Ids, IReadOnlyList<DateTimeOffset> Dues, TimeSpan Took, int CreatedAfterDue);
 
-    public sealed record Placement(string Id, DateTimeOffset DueAt, DateTimeOffset? OfferedAt, DateTimeOffset? PlacedAt, CallbackStatus Status,
+    /// <summary>Callbacks the last <see cref="ReadPlacementsAsync"/> could not read (storage kept failing).</summary>
+    public int Unread { get; private set; }
+
+    public sealed record Placement(string Id, DateTimeOffset DueAt, DateTimeOffset? FirstWakeAt, DateTimeOffset? OfferedAt, DateTimeOffset? PlacedAt, CallbackStatus Status,
         bool WaitedForAgent, bool WaitedForLine, int Attempt)
     {
         /// <summary>From the offer (the intent saved, agent held) to Twilio's confirmation of the agent call.</summary>
         public double? DialMs => PlacedAt is { } placed && OfferedAt is { } offered ? (placed - offered).TotalMilliseconds : null;
 
         public double? LatenessMs => PlacedAt is { } at ? (at - DueAt).TotalMilliseconds : null;
+
+        /// <summary>Due moment to the first wake-up's timeline event (the timer alone, before any wait for a line).</summary>
+        public double? FirstWakeMs => FirstWakeAt is { } at ? (at - DueAt).TotalMilliseconds : null;
     }
 
     public async Task<Creation> CreateAsync(string queue, IReadOnlyList<string> callers, Func<int, DateTimeOffset> dueOf, CancellationToken ct)
@@ -54,18 +61,66 @@ public sealed class DueCallbacksBench(LocalStack stack, BenchStorage storage)
         var ids = created.Ids;
         var repository = stack.Service<CallbackRepository>();
         var result = new ConcurrentBag<Placement>();
-        await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct }, async (id, c) =>
+        var unread = 0;
+        await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (id, c) =>
         {
-            var stored = await repository.GetAsync(id, c) ?? throw new InvalidOperationException($"callback {id} is missing");
-            var callback = stored.Value;
+            // Storage may still be overloaded by the app: a few tries, then the callback counts as unread.
+            Callback? callback = null;
+            for (var attempt = 0; attempt < 3 && callback is null; attempt++)
+            {
+                try { callback = (await repository.GetAsync(id, c))?.Value; }
+                catch (Exception e) when (e is Azure.RequestFailedException or AggregateException or HttpRequestException or TaskCanceledException && !c.IsCancellationRequested)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(500), c);
+                }
+            }
+            if (callback is null) { Interlocked.Increment(ref unread); return; }
             var placed = callback.Timeline.FirstOrDefault(e => e.Reason.StartsWith(AgentCallPlaced, StringComparison.Ordinal));
             var waited = callback.Timeline.Any(e => e.Reason.Contains("waiting for one", StringComparison.Ordinal));
             var waitedForLine = callback.Timeline.Any(e => e.Reason.Contains("lines busy", StringComparison.Ordinal));
-            // The due moment asked for (FirstDelay from the moment of creation); the stored DueAt may move while it waits its turn.
             var offered = callback.Timeline.FirstOrDefault(e => e.To == CallbackStatus.DialingAgent);
-            result.Add(new Placement(id, dueById[id], offered?.At, placed?.At, callback.Status, waited, waitedForLine, callback.Attempt));
+            // The first thing that happened after creation: the first wake-up's doing, whatever it decided (timer alone).
+            var firstWake = callback.Timeline.Length > 1 ? callback.Timeline[1].At : (DateTimeOffset?)null;
+            // The due moment asked for (FirstDelay from the moment of creation); the stored DueAt may move while it waits its turn.
+            result.Add(new Placement(id, dueById[id], firstWake, offered?.At, placed?.At, callback.Status, waited, waitedForLine, callback.Attempt));
         });
+        Unread = unread;
         return [.. result];
+    }
+
+    /// <summary>
+    /// Cancels, through the API, whatever a phase left live when its time ran out, so that the next phase starts clean;
+    /// bounded in time. Returns how many were cancelled.
+    /// </summary>
+    public async Task<int> CancelLeftoversAsync(string queue, BenchStorage storage, TimeSpan limit, CancellationToken ct)
+    {
+        Dictionary<string, CallbackStatus> statuses;
+        try { statuses = await storage.StatusesAsync(queue, ct); }
+        catch (Exception e) when (BenchStorage.IsStorageTrouble(e, ct)) { return 0; }
+        var live = statuses.Where(s => !s.Value.IsTerminal()).Select(s => s.Key).ToList();
+        var cancelled = 0;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(limit);
+        try
+        {
+            await Parallel.ForEachAsync(live, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = timeout.Token }, async (id, c) =>
+            {
+                try
+                {
+                    using var response = await stack.Api.PostAsync($"/api/callbacks/{id}/cancel", null, c);
+                    if (response.IsSuccessStatusCode) Interlocked.Increment(ref cancelled);
+                }
+                catch (HttpRequestException)
+                {
+                    // counted as not cancelled
+                }
+            });
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            // out of time: report what was done
+        }
+        return cancelled;
     }
 
     /// <summary>

@@ -97,8 +97,15 @@ public sealed class WebhookLoadBench : IDisposable
         var found = 0;
         while (true)
         {
-            var statuses = await _storage.StatusesAsync(queue, ct);
-            found = expected.Count(statuses.ContainsKey);
+            try
+            {
+                var statuses = await _storage.StatusesAsync(queue, ct);
+                found = expected.Count(statuses.ContainsKey);
+            }
+            catch (Exception e) when (BenchStorage.IsStorageTrouble(e, ct))
+            {
+                // overloaded: look again
+            }
             if (found == count || answeredAt.Elapsed > settleLimit) break;
             await Task.Delay(TimeSpan.FromSeconds(1), ct);
         }
