@@ -115,8 +115,8 @@ public sealed class LocalStack : IAsyncDisposable
             ["Callbacks:NoAgentRetry"] = o.NoAgentRetry.ToString(),
             ["Callbacks:WatchdogGrace"] = o.WatchdogGrace.ToString(),
             ["Callbacks:MinInterval"] = "00:00:01",
-            ["Callbacks:SweepInterval"] = "00:00:05",
-            ["Callbacks:SweepLateness"] = "00:00:05",
+            ["Callbacks:SweepInterval"] = "00:00:10",
+            ["Callbacks:SweepLateness"] = "00:00:20",
             ["Hosting:Lease"] = "00:00:10",
             ["Spool:Path"] = Path.Combine(Path.GetTempPath(), "callbackfunctions-spool-" + o.Prefix + "-" + Guid.NewGuid().ToString("N")[..8]),
         };

@@ -96,7 +96,7 @@ public static class CallbackApp
         services.AddTransient<CallbackEngine>();
         services.AddTransient<WakeUpHandler>();
         services.AddTransient<MissedCallService>();
-        services.AddTransient<RuleBook>();
+        services.AddSingleton<RuleBook>();
         services.AddTransient<Sweeper>();
         services.AddSingleton<CallFeatureReader>();
         services.AddSingleton<RecordingRetention>();

@@ -224,6 +224,13 @@ public sealed record Callback
         return (this with { WaitingForAgent = false }).Reschedule(now);
     }
 
+    /// <summary>A line was released and this callback is next in line for one: it tries again at once.</summary>
+    public Decision LineFreed(DateTimeOffset now)
+    {
+        if (Status != CallbackStatus.Queued || !WaitingForLine) return Decision.Ignore(this, "not waiting for a line");
+        return Reschedule(now);
+    }
+
     /// <summary>An operator asks to call now: the attempt becomes due at once.</summary>
     public Decision CallNow(DateTimeOffset now)
     {

@@ -45,6 +45,10 @@ public sealed class CallLines(HoldRepository holds)
 
     public Task ReleaseLineAsync(string line, string holder, CancellationToken ct) => holds.ReleaseAsync(Lines, line, holder, ct);
 
+    /// <summary>The callbacks waiting longest for a line, first first (to wake when one is released).</summary>
+    public async Task<IReadOnlyList<string>> NextInLineAsync(int count, CancellationToken ct) =>
+        [.. (await holds.ListAsync(LineQueue, ct)).OrderBy(w => w.Holder, StringComparer.Ordinal).Take(count).Select(w => w.Key)];
+
     /// <summary>A callback that ends while in line for a line leaves the line.</summary>
     public async Task LeaveLineQueueAsync(Callback callback, CancellationToken ct)
     {

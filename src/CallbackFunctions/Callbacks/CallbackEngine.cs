@@ -154,7 +154,12 @@ public sealed class CallbackEngine(
     public async Task ReleaseOfferAsync(Callback callback, string agentId, string holder, CancellationToken ct)
     {
         if (callback.AgentLeg is { Line: { } line } leg && Domain.Agents.Agent.Holder(callback.Id, leg.Offer) == holder)
+        {
             await lines.ReleaseLineAsync(line, holder, ct);
+            // The line goes to whoever has waited longest for one: wake them now rather than at their next retry.
+            foreach (var next in await lines.NextInLineAsync(1, ct))
+                await ApplyAsync(next, (c, now) => c.LineFreed(now), ct);
+        }
         await lines.ReleaseNumberAsync(callback.Caller, holder, ct);
         if (await agents.ReleaseAsync(agentId, holder, ct) is { IsFree: true } agent)
             await OfferWaitingCallbacksAsync(agent, ct);

@@ -135,7 +135,8 @@ public sealed class WakeUpHandler(
         if (decision is not { Changed: true }) await ReleaseAsync(callback, line, agent.Id, holder, ct);
     }
 
-    private static readonly TimeSpan LineRetry = TimeSpan.FromSeconds(1);
+    /// <summary>A released line wakes the next in line at once; this retry is only the safety net.</summary>
+    private static readonly TimeSpan LineRetry = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan NumberRetry = TimeSpan.FromSeconds(2);
 
     private async Task ReleaseAsync(Callback callback, string line, string? agentId, string holder, CancellationToken ct)

@@ -11,7 +11,7 @@ namespace CallbackFunctions.Hosting;
 /// keeps failing to the poison queue, as the host would.
 /// </summary>
 public sealed class TimerQueuePoller(StorageAccount storage, TimerQueue timers, IServiceProvider services, IOptions<HostingOptions> options,
-    TimeProvider time, ILogger<TimerQueuePoller> logger) : BackgroundService
+    ILogger<TimerQueuePoller> logger) : BackgroundService
 {
     private readonly SemaphoreSlim _nudge = new(0, 1);
 
@@ -104,13 +104,19 @@ public sealed class TimerQueuePoller(StorageAccount storage, TimerQueue timers, 
         try
         {
             await services.GetRequiredService<WakeUpHandler>().HandleAsync(wakeUp, ct);
-            await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct);
+            try
+            {
+                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct);
+            }
+            catch (Azure.RequestFailedException e) when (e.Status == 404)
+            {
+                // The step is committed; the lease ran out first and the message may run again, harmlessly (stale or idempotent).
+            }
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {
             // Left in place: it becomes visible again when the lease ends and is tried again.
             HostingLog.WakeUpFailed(logger, e, message.MessageId, message.DequeueCount);
         }
-        _ = time;
     }
 }

@@ -21,7 +21,23 @@ public sealed record RuleSet(CallbackRule Scenario, CallbackRule ContactCenter, 
 public sealed class RuleBook(RuleRepository repository, CallbackRepository callbacks, IServiceProvider services,
     IOptionsMonitor<CallbackOptions> options, TimeProvider time, ILogger<RuleBook> logger)
 {
+    /// <summary>
+    /// The rules as they stand, read at most once a second per instance (every webhook and wake-up asks; an edit made
+    /// through another instance reaches this one within that second, before any attempt it could matter to).
+    /// </summary>
     public async Task<RuleSet> CurrentAsync(CancellationToken ct)
+    {
+        if (_cached is { } cached && time.GetUtcNow() - cached.At < CacheFor) return cached.Rules;
+        var rules = await ReadAsync(ct);
+        _cached = new Cached(time.GetUtcNow(), rules);
+        return rules;
+    }
+
+    private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(1);
+    private sealed record Cached(DateTimeOffset At, RuleSet Rules);
+    private volatile Cached? _cached; // dropped after every change made here
+
+    private async Task<RuleSet> ReadAsync(CancellationToken ct)
     {
         var snapshot = await repository.ReadAsync(ct);
         return new RuleSet(
@@ -65,6 +81,7 @@ public sealed class RuleBook(RuleRepository repository, CallbackRepository callb
             var wasEnabled = existing?.Value.Enabled ?? true;
             var saved = incoming with { Version = (existing?.Value.Version ?? 0) + 1 };
             if (!await repository.TrySaveAsync(saved, existing?.ETag, ct)) continue;
+            _cached = null;
             RuleLog.Saved(logger, saved.Kind.ToString(), saved.Version, saved.Enabled);
             if (wasEnabled && !saved.Enabled) await CancelLiveAsync(saved.Kind, CancelReason.RuleDisabled, ct);
             return (saved, []);
@@ -83,7 +100,7 @@ public sealed class RuleBook(RuleRepository repository, CallbackRepository callb
                 snapshot.Rules.TryGetValue(kind, out var existing);
                 var rule = existing?.Value ?? Default(kind);
                 if (existing is not null && !rule.Enabled) break;
-                if (await repository.TrySaveAsync(rule with { Enabled = false, Version = rule.Version + 1 }, existing?.ETag, ct)) break;
+                if (await repository.TrySaveAsync(rule with { Enabled = false, Version = rule.Version + 1 }, existing?.ETag, ct)) { _cached = null; break; }
             }
         }
         await CancelLiveAsync(null, CancelReason.AccountFrozen, ct);
@@ -106,7 +123,7 @@ public sealed class RuleBook(RuleRepository repository, CallbackRepository callb
             var snapshot = await repository.ReadAsync(ct);
             var state = (snapshot.Account?.Value ?? new AccountState(false, null)) with { MaxLines = maxLines, CallsPerSecond = callsPerSecond };
             if (state.Validate() is { Count: > 0 } problems) return (null, problems);
-            if (await repository.TrySaveAsync(state, snapshot.Account?.ETag, ct)) return (state, []);
+            if (await repository.TrySaveAsync(state, snapshot.Account?.ETag, ct)) { _cached = null; return (state, []); }
         }
         throw new InvalidOperationException("too many concurrent account changes");
     }
@@ -119,7 +136,7 @@ public sealed class RuleBook(RuleRepository repository, CallbackRepository callb
             var current = snapshot.Account?.Value ?? new AccountState(false, null);
             if (current.Frozen == frozen) return current;
             var state = current with { Frozen = frozen, ChangedAt = time.GetUtcNow() };
-            if (await repository.TrySaveAsync(state, snapshot.Account?.ETag, ct)) return state;
+            if (await repository.TrySaveAsync(state, snapshot.Account?.ETag, ct)) { _cached = null; return state; }
         }
         throw new InvalidOperationException("too many concurrent account changes");
     }
