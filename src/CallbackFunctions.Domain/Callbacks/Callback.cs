@@ -143,6 +143,16 @@ public sealed record Callback
         return new Decision(this with { Generation = Generation + 1, WakeAt = Min(now + OfferClaim, ExpiresAt) }, []);
     }
 
+    /// <summary>A claimed offer failed on the way (storage or Twilio trouble): wake again shortly and try again.</summary>
+    public Decision RetryAfterFault(DateTimeOffset now)
+    {
+        if (Status != CallbackStatus.Queued) return Decision.Ignore(this, $"not queued ({Status})");
+        return Reschedule(Min(now + FaultRetry, ExpiresAt));
+    }
+
+    /// <summary>How soon an offer that failed on the way is tried again.</summary>
+    public static readonly TimeSpan FaultRetry = TimeSpan.FromSeconds(2);
+
     /// <summary>How long a claimed offer may take before the sweeper may wake the callback again.</summary>
     public static readonly TimeSpan OfferClaim = TimeSpan.FromSeconds(30);
 

@@ -28,19 +28,27 @@ public sealed class CallbackEngine(
     public DateTimeOffset Now => time.GetUtcNow();
 
     /// <summary>Decides on the current state and saves; null when the callback does not exist.</summary>
-    public async Task<Decision?> ApplyAsync(string callbackId, Func<Callback, DateTimeOffset, Decision> decide, CancellationToken ct)
+    public async Task<Decision?> ApplyAsync(string callbackId, Func<Callback, DateTimeOffset, Decision> decide, CancellationToken ct) =>
+        (await ApplyAsync(callbackId, null, decide, ct)).Decision;
+
+    /// <summary>
+    /// As above, starting from a copy just read (saving a read when the caller has one); returns the stored state after
+    /// the decision too, for a caller that decides again right away.
+    /// </summary>
+    public async Task<(Decision? Decision, Stored<Callback>? After)> ApplyAsync(string callbackId, Stored<Callback>? known,
+        Func<Callback, DateTimeOffset, Decision> decide, CancellationToken ct)
     {
         for (var round = 0; round < MaxConflicts; round++)
         {
-            var stored = await callbacks.GetAsync(callbackId, ct);
-            if (stored is null) return null;
+            var stored = round == 0 && known is not null ? known : await callbacks.GetAsync(callbackId, ct);
+            if (stored is null) return (null, null);
             var decision = decide(stored.Value, Now);
             if (!decision.Changed)
             {
                 CallbackLog.Ignored(logger, callbackId, decision.IgnoredBecause!);
-                return decision;
+                return (decision, stored);
             }
-            if (await callbacks.TryReplaceAsync(decision.Callback, stored.ETag, ct) is null)
+            if (await callbacks.TryReplaceAsync(decision.Callback, stored.ETag, ct) is not { } etag)
             {
                 CallbackLog.Conflict(logger, callbackId);
                 // Someone moved first: back off a little (jittered) so a crowd of writers spreads out, then re-decide.
@@ -48,7 +56,7 @@ public sealed class CallbackEngine(
                 continue;
             }
             await AfterSaveAsync(stored.Value, decision, ct);
-            return decision;
+            return (decision, new Stored<Callback>(decision.Callback, etag));
         }
         throw new InvalidOperationException($"callback {callbackId}: gave up after {MaxConflicts} concurrent updates");
     }

@@ -50,7 +50,7 @@ public sealed class WakeUpHandler(
         switch (callback.Status)
         {
             case CallbackStatus.Queued:
-                await OfferAsync(callback, ct);
+                await OfferAsync(stored, ct);
                 break;
             case CallbackStatus.DialingAgent:
                 await WatchAgentLegAsync(callback, ct);
@@ -61,19 +61,20 @@ public sealed class WakeUpHandler(
         }
     }
 
-    private async Task OfferAsync(Callback callback, CancellationToken ct)
+    private async Task OfferAsync(Stored<Callback> stored, CancellationToken ct)
     {
+        var callback = stored.Value;
         var gen = callback.Generation;
         if (engine.Now >= callback.ExpiresAt)
         {
-            await engine.ApplyAsync(callback.Id, Guard(gen, (c, now) => c.Expire(now)), ct);
+            await engine.ApplyAsync(callback.Id, stored, Guard(gen, (c, now) => c.Expire(now)), ct);
             return;
         }
         // A crash between creating a newer callback and cancelling this one leaves this one live but unindexed.
         var current = await live.GetAsync(callback.Caller, callback.Queue, ct);
         if (current?.Value != callback.Id)
         {
-            await engine.ApplyAsync(callback.Id, Guard(gen, (c, now) => c.Cancel(CancelReason.Superseded, now)), ct);
+            await engine.ApplyAsync(callback.Id, stored, Guard(gen, (c, now) => c.Cancel(CancelReason.Superseded, now)), ct);
             return;
         }
         // seed 001: the account switch and the rule as they are now; its schedule in the callback's time zone.
@@ -102,37 +103,47 @@ public sealed class WakeUpHandler(
         }
         // Claim the attempt first, so that a wake-up delivered twice makes one offer and never gives back holds the
         // other delivery took (they share the offer's name).
-        var claim = await engine.ApplyAsync(callback.Id, Guard(gen, (c, now) => c.ClaimOffer(now)), ct);
+        var (claim, claimed) = await engine.ApplyAsync(callback.Id, stored, Guard(gen, (c, now) => c.ClaimOffer(now)), ct);
         if (claim is not { Changed: true }) return;
         callback = claim.Callback;
         gen = callback.Generation;
-        // An offer holds, in this order: the customer's number (never two live calls to it), one of the account's
-        // lines, and an agent. Whatever it could not get, it gives back what it took and waits its turn.
-        var holder = Agent.Holder(callback.Id, callback.Offer + 1);
-        if (!await lines.TryHoldNumberAsync(callback.Caller, holder, ct))
+        try
         {
-            await engine.ApplyAsync(callback.Id, Guard(gen, (c, now) => c.WaitForTurn("another call to this number is live; waiting", now + NumberRetry, now, forLine: false)), ct);
-            return;
+            // An offer holds, in this order: the customer's number (never two live calls to it), one of the account's
+            // lines, and an agent. Whatever it could not get, it gives back what it took and waits its turn.
+            var holder = Agent.Holder(callback.Id, callback.Offer + 1);
+            if (!await lines.TryHoldNumberAsync(callback.Caller, holder, ct))
+            {
+                await engine.ApplyAsync(callback.Id, claimed, Guard(gen, (c, now) => c.WaitForTurn("another call to this number is live; waiting", now + NumberRetry, now, forLine: false)), ct);
+                return;
+            }
+            var line = await lines.TryTakeLineAsync(callback, set.Account.MaxLines, holder, ct);
+            if (line is null)
+            {
+                await lines.ReleaseNumberAsync(callback.Caller, holder, ct);
+                await engine.ApplyAsync(callback.Id, claimed, Guard(gen, (c, now) => c.WaitForTurn($"all {set.Account.MaxLines} lines busy; waiting for a line", now + LineRetry, now, forLine: true)), ct);
+                return;
+            }
+            var agent = await agents.TryHoldFreeAgentAsync(callback.Queue, callback.TriedAgents, holder, ct, callback.BoundAgent);
+            if (agent is null)
+            {
+                await ReleaseAsync(callback, line, null, holder, ct);
+                await engine.ApplyAsync(callback.Id, claimed, Guard(gen, (c, now) => c.NoAgentAvailable(now)), ct);
+                return;
+            }
+            // Carrier pacing (TWILIO.md §7: calls per second), shared by every instance: wait for this call's slot.
+            var slot = await holds.ReserveSlotAsync("twilio-calls", set.Account.CallsPerSecond, engine.Now, ct);
+            if (slot > TimeSpan.Zero) await Task.Delay(slot, time, ct);
+            var (decision, _) = await engine.ApplyAsync(callback.Id, claimed, Guard(gen, (c, now) => (rule is null ? c : c.WithRule(rule)).StartOffer(agent, now, line)), ct);
+            if (decision is not { Changed: true }) await ReleaseAsync(callback, line, agent.Id, holder, ct);
         }
-        var line = await lines.TryTakeLineAsync(callback, set.Account.MaxLines, holder, ct);
-        if (line is null)
+        catch (Exception) when (!ct.IsCancellationRequested)
         {
-            await lines.ReleaseNumberAsync(callback.Caller, holder, ct);
-            await engine.ApplyAsync(callback.Id, Guard(gen, (c, now) => c.WaitForTurn($"all {set.Account.MaxLines} lines busy; waiting for a line", now + LineRetry, now, forLine: true)), ct);
-            return;
+            // The claim moved the generation on, so this message's retry would be stale: wake again shortly instead
+            // (holds already taken are re-entrant for this offer, or freed by the sweeper). Then report the fault.
+            await engine.ApplyAsync(callback.Id, Guard(gen, (c, now) => c.RetryAfterFault(now)), CancellationToken.None);
+            throw;
         }
-        var agent = await agents.TryHoldFreeAgentAsync(callback.Queue, callback.TriedAgents, holder, ct, callback.BoundAgent);
-        if (agent is null)
-        {
-            await ReleaseAsync(callback, line, null, holder, ct);
-            await engine.ApplyAsync(callback.Id, Guard(gen, (c, now) => c.NoAgentAvailable(now)), ct);
-            return;
-        }
-        // Carrier pacing (TWILIO.md §7: calls per second), shared by every instance: wait for this call's slot.
-        var slot = await holds.ReserveSlotAsync("twilio-calls", set.Account.CallsPerSecond, engine.Now, ct);
-        if (slot > TimeSpan.Zero) await Task.Delay(slot, time, ct);
-        var decision = await engine.ApplyAsync(callback.Id, Guard(gen, (c, now) => (rule is null ? c : c.WithRule(rule)).StartOffer(agent, now, line)), ct);
-        if (decision is not { Changed: true }) await ReleaseAsync(callback, line, agent.Id, holder, ct);
     }
 
     /// <summary>A released line wakes the next in line at once; this retry is only the safety net.</summary>

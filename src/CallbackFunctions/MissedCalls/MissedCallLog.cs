@@ -9,7 +9,7 @@ internal static partial class MissedCallLog
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Caller {Caller} was served; cancelled {Count} pending callback(s)")]
     public static partial void Served(ILogger logger, string caller, int count);
 
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "Storage unreachable while handling a webhook ({Error}); spooled it locally, {Pending} waiting")]
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "Storage unreachable or too slow for Twilio's budget while handling a webhook ({Error}); spooled it locally, {Pending} waiting")]
     public static partial void Spooled(ILogger logger, string error, int pending);
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Replayed spooled webhook {File}")]

@@ -122,7 +122,7 @@ public sealed class RuleBook(RuleRepository repository, CallbackRepository callb
         {
             var snapshot = await repository.ReadAsync(ct);
             var state = (snapshot.Account?.Value ?? new AccountState(false, null)) with { MaxLines = maxLines, CallsPerSecond = callsPerSecond };
-            if (state.Validate() is { Count: > 0 } problems) return (null, problems);
+            if (state.Validate(options.CurrentValue.LineLimit) is { Count: > 0 } problems) return (null, problems);
             if (await repository.TrySaveAsync(state, snapshot.Account?.ETag, ct)) { _cached = null; return (state, []); }
         }
         throw new InvalidOperationException("too many concurrent account changes");

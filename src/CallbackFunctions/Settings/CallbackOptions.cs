@@ -24,6 +24,11 @@ public sealed class CallbackOptions
     public int MaxIvrDelayMinutes { get; set; } = 24 * 60;
     /// <summary>The rules' time zone until an operator sets one (IANA id; empty: none, so an undetectable zone fails).</summary>
     public string? DefaultTimeZone { get; set; }
+    /// <summary>
+    /// The most lines an operator may set (seed 001: 15). A bound, so a setting like the others: only the benchmark
+    /// raises it, to measure the engine rather than the product's line cap.
+    /// </summary>
+    public int LineLimit { get; set; } = Domain.Rules.AccountState.LineLimit;
     /// <summary>The most attempts (intervals) a rule may have.</summary>
     public int MaxAttempts { get; set; } = 10;
     /// <summary>Region used to read national-format numbers (ISO 3166 code).</summary>
