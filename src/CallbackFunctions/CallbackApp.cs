@@ -46,7 +46,7 @@ public static class CallbackApp
         app.MapOpenApi();
         app.MapScalarApiReference();
         var api = app.MapGroup("/api");
-        var twilio = api.MapGroup("/twilio").WithTags("Twilio webhooks").AddEndpointFilter<TwilioSignatureFilter>().DisableAntiforgery();
+        var twilio = api.MapGroup("/twilio").WithTags("Twilio webhooks").AddEndpointFilter<TwilioSignatureFilter>().AddEndpointFilter<TwilioFaultFilter>().DisableAntiforgery();
         twilio.MapMissedCalls().MapAgentCalls().MapCustomerNotice().MapRecordingWebhooks();
         api.MapCallbacks().MapAgents().MapQueues().MapRules().MapRecordings().MapHealth();
         app.MapFunctionInvocations();

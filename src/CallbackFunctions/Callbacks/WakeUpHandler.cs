@@ -27,6 +27,8 @@ public sealed class WakeUpHandler(
     TimeProvider time,
     ILogger<WakeUpHandler> logger)
 {
+    private static readonly TimeSpan TimerSlack = TimeSpan.FromMilliseconds(10);
+
     /// <summary>Queue delays are whole seconds (DESIGN §2): a message up to this early is held here, not sent again.</summary>
     private static readonly TimeSpan HoldLimit = TimeSpan.FromSeconds(1.5);
 
@@ -45,7 +47,8 @@ public sealed class WakeUpHandler(
             await timers.ScheduleAsync(new WakeUpMessage(callback.Id, callback.Generation, wakeAt), ct);
             return;
         }
-        if (early > TimeSpan.Zero) await Task.Delay(early, time, ct);
+        // A timer may fire a hair early; never act before the due time.
+        if (early > TimeSpan.Zero) await Task.Delay(early + TimerSlack, time, ct);
 
         switch (callback.Status)
         {
@@ -103,8 +106,26 @@ public sealed class WakeUpHandler(
         }
         // Claim the attempt first, so that a wake-up delivered twice makes one offer and never gives back holds the
         // other delivery took (they share the offer's name).
-        var (claim, claimed) = await engine.ApplyAsync(callback.Id, stored, Guard(gen, (c, now) => c.ClaimOffer(now)), ct);
-        if (claim is not { Changed: true }) return;
+        Decision? claim;
+        Stored<Callback>? claimed;
+        try
+        {
+            (claim, claimed) = await engine.ApplyAsync(callback.Id, stored, Guard(gen, (c, now) => c.ClaimOffer(now)), ct);
+        }
+        catch (Exception) when (!ct.IsCancellationRequested)
+        {
+            // The claim may have been written even though the answer never came (a storage timeout). If it was, this
+            // message is stale for its retry and nothing would wake the callback until the sweeper: wake it shortly.
+            await engine.ApplyAsync(callback.Id, Guard(gen + 1, (c, now) => c.RetryAfterFault(now)), CancellationToken.None);
+            throw;
+        }
+        if (claim is not { Changed: true })
+        {
+            // Not claimable: moved on (its new wake-up is someone else's), or not quite due: then come back when it is.
+            if (claim?.Callback is { Status: CallbackStatus.Queued } c && c.Generation == gen && c.DueAt > engine.Now)
+                await timers.ScheduleAsync(new WakeUpMessage(c.Id, c.Generation, c.DueAt), ct);
+            return;
+        }
         callback = claim.Callback;
         gen = callback.Generation;
         try
@@ -135,7 +156,12 @@ public sealed class WakeUpHandler(
             var slot = await holds.ReserveSlotAsync("twilio-calls", set.Account.CallsPerSecond, engine.Now, ct);
             if (slot > TimeSpan.Zero) await Task.Delay(slot, time, ct);
             var (decision, _) = await engine.ApplyAsync(callback.Id, claimed, Guard(gen, (c, now) => (rule is null ? c : c.WithRule(rule)).StartOffer(agent, now, line)), ct);
-            if (decision is not { Changed: true }) await ReleaseAsync(callback, line, agent.Id, holder, ct);
+            if (decision is not { Changed: true })
+            {
+                await ReleaseAsync(callback, line, agent.Id, holder, ct);
+                // The claim left no message behind: unless someone else moved it on, make sure it wakes again.
+                await engine.ApplyAsync(callback.Id, Guard(gen, (c, now) => c.RetryAfterFault(now)), ct);
+            }
         }
         catch (Exception) when (!ct.IsCancellationRequested)
         {

@@ -59,4 +59,16 @@ public sealed class StorageOutageTests : IAsyncLifetime
         }, body => body.Contains(call.Sid, StringComparison.Ordinal), TimeSpan.FromSeconds(30), "the spooled callback to be created");
         Assert.Contains(nameof(CallbackStatus.Queued), created, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task AgentAnswer_WhileStorageIsDown_AnswersValidTwimlThatHangsUp()
+    {
+        var response = await SignedWebhooks.PostAsync(_stack, "api/twilio/agent-answer?callbackId=cb-x&offer=1",
+            SignedWebhooks.InboundCall("+14155550821", SignedWebhooks.NewCallSid()));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var twiml = System.Xml.Linq.XDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("Response", twiml.Root!.Name.LocalName);
+        Assert.NotNull(twiml.Root.Element("Hangup"));
+    }
 }
