@@ -18,9 +18,6 @@ public sealed class AgentDirectory(AgentRepository repository, TimeProvider time
 
     private sealed record Snapshot(DateTimeOffset ReadAt, ConcurrentDictionary<string, Stored<Agent>> Agents);
 
-    public async Task<IReadOnlyList<Agent>> ListAsync(CancellationToken ct) =>
-        [.. (await GetSnapshotAsync(ct)).Agents.Values.Select(s => s.Value).OrderBy(a => a.Id, StringComparer.Ordinal)];
-
     /// <summary>Holds the free agent of <paramref name="queue"/> who waited longest, or returns null if none is free.</summary>
     public async Task<Agent?> TryHoldFreeAgentAsync(string queue, IReadOnlyCollection<string> alreadyTried, string holder, CancellationToken ct,
         string? boundTo = null)

@@ -61,9 +61,6 @@ public sealed class CallLines(HoldRepository holds)
         [.. (await holds.ListAsync(Lines, ct)).Select(h => (Lines, h.Key, h.Holder)),
          .. (await holds.ListAsync(Numbers, ct)).Select(h => (Numbers, h.Key, h.Holder))];
 
-    /// <summary>How many lines are in use now (for /api/account).</summary>
-    public async Task<int> BusyLinesAsync(CancellationToken ct) => (await holds.ListAsync(Lines, ct)).Count;
-
     // Orders the waiting callbacks: by the time they were first due, then id. Fixed once the callback is in line.
     private static string Ticket(Callback c) => $"{c.DueAt.UtcTicks:D19}|{c.Id}";
 }
