@@ -89,8 +89,9 @@ public static class AgentCallEndpoints
         if (LegStatus.ForAgentLeg(offer, status.Value) is { } decide)
         {
             var decision = await engine.ApplyAsync(callbackId, decide, ct);
-            // The agent's call is over whatever the callback did: free the agent for the next offer.
-            if (status.Value.IsTerminal() && decision is not null)
+            // The agent's call is over whatever the callback did: free the agent for the next offer (unless the
+            // decision already did, as a decline does).
+            if (status.Value.IsTerminal() && decision is not null && !decision.Commands.OfType<ReleaseAgent>().Any())
                 await ReleaseAgentOfOfferAsync(decision.Callback, offer, engine, ct);
         }
         return Results.NoContent();
