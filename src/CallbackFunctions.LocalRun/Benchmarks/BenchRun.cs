@@ -73,13 +73,13 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
         Line($"  account lines and pacing: {account}");
         AppLog();
 
-        await PhaseAsync("timer lateness", () => TimerAsync(stack, storage, callers.Take(settings.TimerCallbacks).ToList(), ct), ct);
-        await PhaseAsync("burst", () => BurstAsync(stack, storage, callers.Skip(settings.TimerCallbacks).Take(settings.BurstCallbacks).ToList(), ct), ct);
+        if (settings.Runs("timer")) await PhaseAsync("timer lateness", () => TimerAsync(stack, storage, callers.Take(settings.TimerCallbacks).ToList(), ct), ct);
+        if (settings.Runs("burst")) await PhaseAsync("burst", () => BurstAsync(stack, storage, callers.Skip(settings.TimerCallbacks).Take(settings.BurstCallbacks).ToList(), ct), ct);
         var perCallback = double.NaN;
-        await PhaseAsync("storage ops per callback", async () => perCallback = await StorageCostAsync(stack, storage,
+        if (settings.Runs("ops")) await PhaseAsync("storage ops per callback", async () => perCallback = await StorageCostAsync(stack, storage,
             callers.Skip(settings.TimerCallbacks + settings.BurstCallbacks).Take(settings.StorageCostCallbacks).ToList(), ct), ct);
-        await PhaseAsync("azurite raw", () => RawAzuriteAsync(stack, perCallback, fresh, freshCpu, ct), ct);
-        await PhaseAsync("webhook", () => WebhooksAsync(stack, storage, callers, ct), ct);
+        if (settings.Runs("ops")) await PhaseAsync("azurite raw", () => RawAzuriteAsync(stack, perCallback, fresh, freshCpu, ct), ct);
+        if (settings.Runs("webhook")) await PhaseAsync("webhook", () => WebhooksAsync(stack, storage, callers, ct), ct);
 
         var poison = -1;
         try { poison = await PoisonCountAsync(stack, ct); }
@@ -100,6 +100,8 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
         var n = callers.Count;
         var cpu = _cpu.Now();
         using var requests = Requests(stack);
+        using var stalls = new StallMeter(stack.Azurite?.TablePort ?? -1, stack.Azurite?.QueuePort ?? -1);
+        var meterStart = TimeProvider.System.GetUtcNow();
         var first = TimeProvider.System.GetUtcNow() + TimeSpan.FromSeconds(10);
         var step = settings.TimerSpread / n;
         var created = await bench.CreateAsync("timer", callers, i => first + step * i, ct);
@@ -108,6 +110,8 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
         var terminal = await bench.WaitForTerminalAsync("timer", created.Ids, callers, last - TimeProvider.System.GetUtcNow() + TimeSpan.FromSeconds(40), ct);
         var cpuLine = _cpu.Since(cpu);
         var requestLine = requests.Summary();
+        var stallLine = stalls.Summary(0);
+        var stallList = stalls.Stalls(0, 200).ToList();
         var placements = await bench.ReadPlacementsAsync(created, ct);
         var lateness = placements.Where(p => p.LatenessMs is not null).Select(p => p.LatenessMs!.Value).Order().ToList();
         var firstWake = placements.Where(p => p.FirstWakeMs is not null).Select(p => p.FirstWakeMs!.Value).Order().ToList();
@@ -125,6 +129,16 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
         Line($"  the timer alone (due moment -> first timeline event of the wake-up, whatever it decided): p50 {Ms(Percentiles.Of(firstWake, 0.5))}, " +
              $"p99 {Ms(Percentiles.Of(firstWake, 0.99))}, max {Ms(firstWake.Count == 0 ? double.NaN : firstWake[^1])} ({firstWake.Count} woken){Unread(bench)}");
         Line($"  meanwhile: {cpuLine}; app storage requests: {requestLine}");
+        Line($"  {stallLine}");
+        if (settings.Detail)
+        {
+            foreach (var s in stallList.Take(40)) Line("    " + s);
+            var slow = requests.Slow;
+            foreach (var g in slow.GroupBy(r => (int)((r.Start - meterStart).TotalSeconds)).Take(30))
+                Line($"    slow requests starting at +{g.Key} s: " + string.Join(", ", g.GroupBy(r => (r.Kind, r.Outcome)).Select(k => $"{k.Key.Kind} {k.Key.Outcome} x{k.Count()} (max {Ms(k.Max(r => r.Ms))})")));
+            foreach (var p in placements.Where(p => p.LatenessMs is not null).OrderByDescending(p => p.LatenessMs).Take(15))
+                Line($"    late {Ms(p.LatenessMs!.Value)}: due +{N((p.DueAt - meterStart).TotalSeconds, "0.00")} s, first wake +{N(((p.FirstWakeAt ?? p.DueAt) - meterStart).TotalSeconds, "0.00")} s, offered +{N(((p.OfferedAt ?? p.DueAt) - meterStart).TotalSeconds, "0.00")} s");
+        }
         var byDue = placements.Where(p => p.LatenessMs is not null).OrderBy(p => p.DueAt).ToList();
         if (byDue.Count >= 10)
         {

@@ -23,6 +23,13 @@ public sealed record BenchSettings
     /// <summary>No new load step starts after this much of the run.</summary>
     public TimeSpan StepCutoff { get; init; } = TimeSpan.FromMinutes(7.25);
     public bool Quick { get; init; }
+    /// <summary><c>--only timer,burst,ops,webhook</c>: run only these phases (to look into one figure; not for the README).</summary>
+    public IReadOnlySet<string>? Only { get; init; }
+
+    /// <summary><c>--detail</c>: also list every stall, the slow storage requests and the latest wake-ups.</summary>
+    public bool Detail { get; init; }
+
+    public bool Runs(string phase) => Only is null || Only.Contains(phase);
 
     public static BenchSettings Parse(IReadOnlyList<string> args)
     {
@@ -43,6 +50,10 @@ public sealed record BenchSettings
                 StepDuration = TimeSpan.FromSeconds(2),
             };
         }
+        if (args.Contains("--detail")) settings = settings with { Detail = true };
+        var only = args.ToList().IndexOf("--only");
+        if (only >= 0 && only + 1 < args.Count)
+            settings = settings with { Only = args[only + 1].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.OrdinalIgnoreCase) };
         return settings;
     }
 

@@ -14,6 +14,7 @@ public sealed class StorageRequestLog : IDisposable
     private readonly ConcurrentDictionary<string, int> _kinds = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<double> _durationsMs = new();
     private readonly ConcurrentDictionary<string, int> _failures = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<(DateTimeOffset Start, string Kind, double Ms, string Outcome)> _slow = new();
 
     private readonly ActivityListener _listener;
     private readonly int _tablePort;
@@ -48,6 +49,9 @@ public sealed class StorageRequestLog : IDisposable
         return $"{sorted.Count} requests, p50 {BenchSettings.Ms(Percentiles.Of(sorted, 0.5))}, p99 {BenchSettings.Ms(Percentiles.Of(sorted, 0.99))}, " +
                $"max {BenchSettings.Ms(sorted[^1])} ({sorted.Count(d => d > 1000)} over 1 s); {failures}";
     }
+
+    /// <summary>Requests that took over a second: when they started, what they were, how long, how they ended.</summary>
+    public IReadOnlyList<(DateTimeOffset Start, string Kind, double Ms, string Outcome)> Slow => [.. _slow.OrderBy(s => s.Start)];
 
     private bool IsAppStorage(Activity activity)
     {
@@ -104,6 +108,9 @@ public sealed class StorageRequestLog : IDisposable
             kind = $"queue {queue}: {op}";
         }
         _kinds.AddOrUpdate(kind, 1, (_, n) => n + 1);
+        if (activity.Duration > TimeSpan.FromSeconds(1))
+            _slow.Enqueue((new DateTimeOffset(activity.StartTimeUtc, TimeSpan.Zero), kind, activity.Duration.TotalMilliseconds,
+                status == 0 ? activity.GetTagItem("error.type") as string ?? "no answer" : $"HTTP {status}"));
     }
 
     public void Dispose() => _listener.Dispose();

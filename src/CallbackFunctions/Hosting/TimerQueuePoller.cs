@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Azure.Storage.Queues.Models;
 using CallbackFunctions.Callbacks;
 using CallbackFunctions.Storage;
@@ -8,12 +9,19 @@ namespace CallbackFunctions.Hosting;
 /// <summary>
 /// Standalone mode's stand-in for the Functions queue trigger: polls the timer queue with a short lease, hands each
 /// message to the same <see cref="WakeUpHandler"/>, deletes it once the step is committed, and moves a message that
-/// keeps failing to the poison queue, as the host would.
+/// keeps failing to the poison queue, as the host would. Messages surface <see cref="HostingOptions.EffectiveLead"/>
+/// before they are due and wait here, in memory and without a slot, until they are: a poll that storage answers slowly
+/// does not make them late. Deleting a handled message does not hold a slot either.
 /// </summary>
 public sealed class TimerQueuePoller(StorageAccount storage, TimerQueue timers, IServiceProvider services, IOptions<HostingOptions> options,
-    ILogger<TimerQueuePoller> logger) : BackgroundService
+    TimeProvider time, ILogger<TimerQueuePoller> logger) : BackgroundService
 {
+    /// <summary>Messages kept in memory at most (waiting for their due moment, for a slot, or being handled).</summary>
+    private const int MaxInMemory = 4096;
+
     private readonly SemaphoreSlim _nudge = new(0, 1);
+    private readonly ConcurrentDictionary<Task, byte> _running = new();
+    private int _inMemory;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -21,18 +29,17 @@ public sealed class TimerQueuePoller(StorageAccount storage, TimerQueue timers, 
         HostingLog.Standalone(logger, storage.Options.TimerQueue, o.IdlePoll, o.Lease);
         timers.MessageDueNow += Nudge;
         using var slots = new SemaphoreSlim(o.Concurrency, o.Concurrency);
-        var running = new List<Task>();
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                var free = slots.CurrentCount;
                 QueueMessage[] messages = [];
-                if (free > 0)
+                var room = MaxInMemory - Volatile.Read(ref _inMemory);
+                if (room > 0)
                 {
                     try
                     {
-                        messages = (await storage.TimerQueue.ReceiveMessagesAsync(Math.Min(32, free), o.Lease, stoppingToken)).Value;
+                        messages = (await storage.TimerQueueReceiver.ReceiveMessagesAsync(Math.Min(32, room), o.Lease, stoppingToken)).Value;
                     }
                     catch (Exception e) when (e is not OperationCanceledException)
                     {
@@ -41,16 +48,10 @@ public sealed class TimerQueuePoller(StorageAccount storage, TimerQueue timers, 
                 }
                 foreach (var message in messages)
                 {
-                    await slots.WaitAsync(stoppingToken);
-                    running.Add(Task.Run(async () =>
-                    {
-                        try { await HandleAsync(message, stoppingToken); }
-                        finally { slots.Release(); }
-                    }, CancellationToken.None));
+                    Interlocked.Increment(ref _inMemory);
+                    Track(RunAsync(message, slots, stoppingToken));
                 }
-                running.RemoveAll(t => t.IsCompleted);
-                if (messages.Length == 0 || free == 0)
-                    await WaitForWorkAsync(o.IdlePoll, stoppingToken);
+                if (messages.Length < 32) await WaitForWorkAsync(o.IdlePoll, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -59,8 +60,47 @@ public sealed class TimerQueuePoller(StorageAccount storage, TimerQueue timers, 
         finally
         {
             timers.MessageDueNow -= Nudge;
-            await Task.WhenAll(running).ContinueWith(_ => { }, TaskScheduler.Default);
+            await Task.WhenAll(_running.Keys).ContinueWith(_ => { }, TaskScheduler.Default);
         }
+    }
+
+    private void Track(Task task)
+    {
+        _running.TryAdd(task, 0);
+        task.ContinueWith(t => _running.TryRemove(t, out _), TaskScheduler.Default);
+    }
+
+    /// <summary>Waits for the message's due moment, then for a slot; handles it, and deletes it once committed.</summary>
+    private async Task RunAsync(QueueMessage message, SemaphoreSlim slots, CancellationToken ct)
+    {
+        var committed = false;
+        try
+        {
+            await Task.Yield();
+            // Held only as long as the lead explains (plus the whole-second rounding); a message that surfaced earlier
+            // still (a wait longer than a message can be delayed) goes to the handler, which sends it on.
+            if (DueIn(message) is { } wait && wait > TimeSpan.Zero && wait <= options.Value.EffectiveLead + TimeSpan.FromSeconds(2))
+                await Task.Delay(wait, time, ct);
+            await slots.WaitAsync(ct);
+            try { committed = await HandleAsync(message, ct); }
+            finally { slots.Release(); }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Stopping: the message becomes visible again when its lease ends.
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inMemory);
+        }
+        if (committed) await DeleteAsync(message, ct);
+    }
+
+    /// <summary>How long until the wake-up is due, if the message can be read (an unreadable one is handled at once).</summary>
+    private TimeSpan? DueIn(QueueMessage message)
+    {
+        try { return WakeUpMessage.Parse(message.Body.ToString()).DueAt - time.GetUtcNow(); }
+        catch (Exception e) when (e is FormatException or System.Text.Json.JsonException) { return null; }
     }
 
     private void Nudge()
@@ -79,15 +119,14 @@ public sealed class TimerQueuePoller(StorageAccount storage, TimerQueue timers, 
         catch (OperationCanceledException) when (!ct.IsCancellationRequested) { }
     }
 
-    private async Task HandleAsync(QueueMessage message, CancellationToken ct)
+    /// <summary>True once the message's work is committed and it can be deleted; false leaves it for another try.</summary>
+    private async Task<bool> HandleAsync(QueueMessage message, CancellationToken ct)
     {
-        var queue = storage.TimerQueue;
         if (message.DequeueCount > options.Value.MaxDequeueCount)
         {
             await storage.PoisonQueue.SendMessageAsync(message.Body.ToString(), TimeSpan.Zero, TimeSpan.FromSeconds(-1), ct);
-            await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct);
             HostingLog.MovedToPoison(logger, message.MessageId, message.DequeueCount, storage.Options.PoisonQueue);
-            return;
+            return true;
         }
         WakeUpMessage wakeUp;
         try
@@ -97,26 +136,36 @@ public sealed class TimerQueuePoller(StorageAccount storage, TimerQueue timers, 
         catch (Exception e) when (e is FormatException or System.Text.Json.JsonException)
         {
             await storage.PoisonQueue.SendMessageAsync(message.Body.ToString(), TimeSpan.Zero, TimeSpan.FromSeconds(-1), ct);
-            await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct);
             HostingLog.Unreadable(logger, message.MessageId);
-            return;
+            return true;
         }
         try
         {
             await services.GetRequiredService<WakeUpHandler>().HandleAsync(wakeUp, ct);
-            try
-            {
-                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct);
-            }
-            catch (Azure.RequestFailedException e) when (e.Status == 404)
-            {
-                // The step is committed; the lease ran out first and the message may run again, harmlessly (stale or idempotent).
-            }
+            return true;
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {
             // Left in place: it becomes visible again when the lease ends and is tried again.
             HostingLog.WakeUpFailed(logger, e, message.MessageId, message.DequeueCount);
+            return false;
+        }
+    }
+
+    private async Task DeleteAsync(QueueMessage message, CancellationToken ct)
+    {
+        try
+        {
+            await storage.TimerQueue.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct);
+        }
+        catch (Azure.RequestFailedException e) when (e.Status == 404)
+        {
+            // The step is committed; the lease ran out first and the message may run again, harmlessly (stale or idempotent).
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            // Committed but not deleted: it comes back after its lease and is dropped as stale or handled idempotently.
+            HostingLog.PollFailed(logger, "delete: " + e.Message);
         }
     }
 }

@@ -16,4 +16,10 @@ public sealed class StorageOptions
     public string RecordingsTable => TablePrefix + "recordings";
     /// <summary>How long one storage request may take on a webhook path before we give up and spool (Twilio allows 15 s).</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(3);
+    /// <summary>
+    /// How long one queue request may take. Longer than a table request's: a queue request that timed out on our side
+    /// has usually been carried out on the service's (a send made, messages taken for a lease), so asking again costs
+    /// more than waiting. A webhook still answers within its own budget (it spools past it).
+    /// </summary>
+    public TimeSpan QueueRequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }

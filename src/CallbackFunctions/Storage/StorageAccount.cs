@@ -16,6 +16,12 @@ public sealed class StorageAccount
 {
     public TableServiceClient Tables { get; }
     public QueueServiceClient Queues { get; }
+
+    /// <summary>
+    /// The timer queue for receiving only, without retries: a receive that times out on our side may still have taken
+    /// messages on the service's, and those stay invisible for a whole lease. The next poll asks afresh.
+    /// </summary>
+    public QueueClient TimerQueueReceiver { get; }
     public StorageOptions Options { get; }
 
     public StorageAccount(IConfiguration configuration, IOptions<StorageOptions> options, StorageOperationCounter counter)
@@ -34,8 +40,15 @@ public sealed class StorageAccount
             o.Retry.MaxDelay = TimeSpan.FromSeconds(1);
             o.Retry.NetworkTimeout = Options.RequestTimeout;
         }
+        queueOptions.Retry.MaxRetries = 1;
+        queueOptions.Retry.NetworkTimeout = Options.QueueRequestTimeout;
+        var receiveOptions = new QueueClientOptions(QueueClientOptions.ServiceVersion.V2025_11_05) { MessageEncoding = QueueMessageEncoding.Base64 };
+        receiveOptions.Retry.MaxRetries = 0;
+        receiveOptions.Retry.NetworkTimeout = Options.QueueRequestTimeout;
         tableOptions.AddPolicy(counter.Tables, HttpPipelinePosition.PerRetry);
         queueOptions.AddPolicy(counter.Queues, HttpPipelinePosition.PerRetry);
+        receiveOptions.AddPolicy(counter.Queues, HttpPipelinePosition.PerRetry);
+        QueueServiceClient receiver;
 
         var connection = configuration["AzureWebJobsStorage"];
         var accountName = configuration["AzureWebJobsStorage:accountName"];
@@ -43,6 +56,7 @@ public sealed class StorageAccount
         {
             Tables = new TableServiceClient(connection, tableOptions);
             Queues = new QueueServiceClient(connection, queueOptions);
+            receiver = new QueueServiceClient(connection, receiveOptions);
         }
         else if (!string.IsNullOrWhiteSpace(accountName))
         {
@@ -52,12 +66,14 @@ public sealed class StorageAccount
                 : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId));
             Tables = new TableServiceClient(new Uri($"https://{accountName}.table.core.windows.net"), credential, tableOptions);
             Queues = new QueueServiceClient(new Uri($"https://{accountName}.queue.core.windows.net"), credential, queueOptions);
+            receiver = new QueueServiceClient(new Uri($"https://{accountName}.queue.core.windows.net"), credential, receiveOptions);
         }
         else
         {
             throw new InvalidOperationException(
                 "Storage is not configured: set AzureWebJobsStorage (a connection string or UseDevelopmentStorage=true) or AzureWebJobsStorage__accountName.");
         }
+        TimerQueueReceiver = receiver.GetQueueClient(Options.TimerQueue);
     }
 
     public TableClient Callbacks => Tables.GetTableClient(Options.CallbacksTable);

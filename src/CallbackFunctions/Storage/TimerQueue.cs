@@ -1,5 +1,7 @@
 using System.Text.Json;
 using CallbackFunctions.Domain.Callbacks;
+using CallbackFunctions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace CallbackFunctions.Storage;
 
@@ -25,9 +27,10 @@ public sealed record WakeUpMessage(string CallbackId, long Generation, DateTimeO
 /// <summary>
 /// Every wait is a queue message with a visibility delay (DESIGN §2): at most 7 days, never expiring; a longer wait is
 /// chained (the handler sees it is early and sends it on). Delays are whole seconds, so a message may surface up to a
-/// second early: the handler never acts before the due time.
+/// second early: the handler never acts before the due time. The standalone poller asks for messages a little earlier
+/// still (<see cref="HostingOptions.EffectiveLead"/>) and holds them until due.
 /// </summary>
-public sealed class TimerQueue(StorageAccount storage, TimeProvider time)
+public sealed class TimerQueue(StorageAccount storage, TimeProvider time, IOptions<HostingOptions> hosting)
 {
     private static readonly TimeSpan MaxDelay = TimeSpan.FromDays(7) - TimeSpan.FromMinutes(1);
 
@@ -38,7 +41,7 @@ public sealed class TimerQueue(StorageAccount storage, TimeProvider time)
 
     public async Task ScheduleAsync(WakeUpMessage message, CancellationToken ct)
     {
-        var delay = message.DueAt - time.GetUtcNow();
+        var delay = message.DueAt - time.GetUtcNow() - hosting.Value.EffectiveLead;
         if (delay < TimeSpan.Zero) delay = TimeSpan.Zero;
         if (delay > MaxDelay) delay = MaxDelay;
         // Round down: surfacing early is handled, surfacing late is lateness.

@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using CallbackFunctions.Domain.Agents;
 using CallbackFunctions.Domain.Callbacks;
 using CallbackFunctions.Health;
+using CallbackFunctions.Hosting;
 using CallbackFunctions.LocalRun;
 using CallbackFunctions.Storage;
 using CallbackFunctions.Tests.Support;
@@ -68,7 +69,7 @@ public sealed class StorageIntegrationTests : StackTestBase
             new CallbackFunctions.Settings.StorageOptions { TimerQueue = "visibility" + Guid.NewGuid().ToString("N")[..8] }), new StorageOperationCounter());
         var queue = storage.TimerQueue;
         await queue.CreateAsync();
-        var timers = new TimerQueue(storage, TimeProvider.System);
+        var timers = new TimerQueue(storage, TimeProvider.System, Microsoft.Extensions.Options.Options.Create(new HostingOptions { Standalone = false }));
         var due = DateTimeOffset.UtcNow.AddSeconds(3);
 
         await timers.ScheduleAsync(new WakeUpMessage("cb-x", 1, due), default);

@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text;
+
+namespace CallbackFunctions.LocalRun.Benchmarks;
+
+/// <summary>
+/// Tells where a stall came from, from a dedicated thread (not the thread pool it watches): every 50 ms it measures how
+/// long a work item waits for the .NET thread pool (the app, the simulator and the client share this process), and how
+/// long each Azurite service (tables, queues) takes to answer a tiny request on its own connection. A phase prints the
+/// worst of each, and when.
+/// </summary>
+public sealed class StallMeter : IDisposable
+{
+    private readonly int _tablePort;
+    private readonly int _queuePort;
+    private readonly Thread _thread;
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly object _gate = new();
+    private readonly List<(double At, double PoolMs, double StorageMs, double QueueMs, int Threads, long Pending)> _samples = [];
+    private readonly ManualResetEventSlim _stop = new();
+
+    public StallMeter(int tablePort, int queuePort)
+    {
+        _tablePort = tablePort;
+        _queuePort = queuePort;
+        _thread = new Thread(Run) { IsBackground = true, Name = "stall-meter" };
+        _thread.Start();
+    }
+
+    public double ElapsedSeconds => _clock.Elapsed.TotalSeconds;
+
+    private void Run()
+    {
+        Socket? tables = null, queues = null;
+        while (!_stop.IsSet)
+        {
+            var at = _clock.Elapsed.TotalSeconds;
+            var pool = PoolLatency();
+            var table = Probe(ref tables, _tablePort, "/devstoreaccount1/Tables");
+            var queue = Probe(ref queues, _queuePort, "/devstoreaccount1?comp=list");
+            lock (_gate) _samples.Add((at, pool, table, queue, ThreadPool.ThreadCount, ThreadPool.PendingWorkItemCount));
+            _stop.Wait(50);
+        }
+        tables?.Dispose();
+        queues?.Dispose();
+    }
+
+    private double Probe(ref Socket? socket, int port, string path)
+    {
+        try
+        {
+            socket ??= Connect(port);
+            return StorageLatency(socket, path);
+        }
+        catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException)
+        {
+            socket?.Dispose();
+            socket = null;
+            return double.NaN;
+        }
+    }
+
+    private static double PoolLatency()
+    {
+        using var done = new ManualResetEventSlim();
+        var clock = Stopwatch.StartNew();
+        ThreadPool.UnsafeQueueUserWorkItem(static d => d.Set(), done, preferLocal: false);
+        return done.Wait(TimeSpan.FromSeconds(30)) ? clock.Elapsed.TotalMilliseconds : 30_000;
+    }
+
+    private static Socket Connect(int port)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 30_000, NoDelay = true };
+        socket.Connect("127.0.0.1", port);
+        return socket;
+    }
+
+    private readonly byte[] _buffer = new byte[8192];
+
+    // An unauthenticated GET: Azurite answers it with an error at once, which is all a responsiveness probe needs.
+    private double StorageLatency(Socket socket, string path)
+    {
+        var request = Encoding.ASCII.GetBytes($"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json\r\n\r\n");
+        var clock = Stopwatch.StartNew();
+        socket.Send(request);
+        var text = new StringBuilder();
+        while (true)
+        {
+            var n = socket.Receive(_buffer);
+            if (n == 0) throw new IOException("closed");
+            text.Append(Encoding.ASCII.GetString(_buffer, 0, n));
+            var s = text.ToString();
+            var headerEnd = s.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+            if (headerEnd < 0) continue;
+            var length = 0;
+            foreach (var line in s[..headerEnd].Split("\r\n"))
+                if (line.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase)) length = int.Parse(line[15..].Trim(), CultureInfo.InvariantCulture);
+            if (s.Length >= headerEnd + 4 + length) return clock.Elapsed.TotalMilliseconds;
+        }
+    }
+
+    /// <summary>The worst thread-pool wait and Azurite answer since <paramref name="fromSeconds"/>, and when (s into the meter).</summary>
+    public string Summary(double fromSeconds)
+    {
+        List<(double At, double PoolMs, double StorageMs, double QueueMs, int Threads, long Pending)> window;
+        lock (_gate) window = [.. _samples.Where(s => s.At >= fromSeconds)];
+        if (window.Count == 0) return "stalls: no samples";
+        var pool = window.MaxBy(s => s.PoolMs);
+        var storage = window.Where(s => !double.IsNaN(s.StorageMs)).DefaultIfEmpty().MaxBy(s => s.StorageMs);
+        var poolOver = window.Count(s => s.PoolMs > 100);
+        var storageOver = window.Count(s => s.StorageMs > 100);
+        var queue = window.Where(s => !double.IsNaN(s.QueueMs)).DefaultIfEmpty().MaxBy(s => s.QueueMs);
+        var queueOver = window.Count(s => s.QueueMs > 100);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"stalls (probed every 50 ms, {window.Count} probes): thread-pool wait max {pool.PoolMs:0} ms at +{pool.At - fromSeconds:0.0} s " +
+            $"({poolOver} probes over 100 ms; threads up to {window.Max(s => s.Threads)}, queued work items up to {window.Max(s => s.Pending)}); " +
+            $"Azurite tables answer max {storage.StorageMs:0} ms at +{storage.At - fromSeconds:0.0} s ({storageOver} probes over 100 ms), " +
+            $"queues max {queue.QueueMs:0} ms at +{queue.At - fromSeconds:0.0} s ({queueOver} probes over 100 ms)");
+    }
+
+    /// <summary>Every probe over <paramref name="thresholdMs"/> since <paramref name="fromSeconds"/>, for a close look.</summary>
+    public IEnumerable<string> Stalls(double fromSeconds, double thresholdMs)
+    {
+        lock (_gate)
+            return [.. _samples.Where(s => s.At >= fromSeconds && (s.PoolMs > thresholdMs || s.StorageMs > thresholdMs || s.QueueMs > thresholdMs))
+                .Select(s => string.Create(CultureInfo.InvariantCulture,
+                    $"+{s.At - fromSeconds:0.00} s: pool {s.PoolMs:0} ms, tables {s.StorageMs:0} ms, queues {s.QueueMs:0} ms, threads {s.Threads}, queued {s.Pending}"))];
+    }
+
+    public void Dispose()
+    {
+        _stop.Set();
+        _thread.Join(TimeSpan.FromSeconds(35));
+        _stop.Dispose();
+    }
+}
