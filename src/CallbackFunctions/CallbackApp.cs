@@ -75,6 +75,8 @@ public static class CallbackApp
         services.AddSingleton<WaitingIndex>();
         services.AddSingleton<AgentRepository>();
         services.AddSingleton<TimerQueue>();
+        services.AddSingleton<WakeUpOutbox>();
+        services.AddHostedService(sp => sp.GetRequiredService<WakeUpOutbox>());
         services.AddSingleton<RuleRepository>();
         services.AddSingleton<HoldRepository>();
         services.AddSingleton<RecordingRepository>();

@@ -15,7 +15,7 @@ public sealed class CallbackEngine(
     CallbackRepository callbacks,
     LiveCallbackIndex live,
     WaitingIndex waiting,
-    TimerQueue timers,
+    WakeUpOutbox wakeUps,
     AgentDirectory agents,
     CallLines lines,
     TwilioRestClient twilio,
@@ -91,7 +91,7 @@ public sealed class CallbackEngine(
             switch (command)
             {
                 case ScheduleWakeUp wake:
-                    await timers.ScheduleAsync(wake, callback.Id, ct);
+                    await wakeUps.ScheduleAsync(new WakeUpMessage(callback.Id, wake.Generation, wake.At), ct);
                     break;
                 case ReleaseAgent release:
                     await ReleaseOfferAsync(callback, release.AgentId, release.Holder, ct);

@@ -4,7 +4,10 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CallbackFunctions.Health;
 
-public sealed record HealthReport(string Status, bool Tables, bool Queue, int? PendingWakeUps, int? PoisonMessages, int SpooledWebhooks, string? Error);
+/// <param name="WakeUpsToSend">Wake-ups this instance has still to send (<see cref="WakeUpOutbox"/>).</param>
+/// <param name="WakeUpsNotSent">Wake-ups this instance gave up sending since it started; the sweeper re-arms each.</param>
+public sealed record HealthReport(string Status, bool Tables, bool Queue, int? PendingWakeUps, int? PoisonMessages, int SpooledWebhooks, string? Error,
+    int WakeUpsToSend, long WakeUpsNotSent);
 public sealed record PoisonMessage(string MessageId, string Text, long DequeueCount, DateTimeOffset? InsertedOn);
 public sealed record PoisonReport(int ApproximateCount, IReadOnlyList<PoisonMessage> Messages);
 
@@ -18,7 +21,8 @@ public static class HealthEndpoints
         return api;
     }
 
-    private static async Task<Results<Ok<HealthReport>, JsonHttpResult<HealthReport>>> Health(StorageAccount storage, WebhookSpool spool, CancellationToken ct)
+    private static async Task<Results<Ok<HealthReport>, JsonHttpResult<HealthReport>>> Health(StorageAccount storage, WebhookSpool spool, WakeUpOutbox outbox,
+        CancellationToken ct)
     {
         bool tables = false, queue = false;
         int? pending = null, poison = null;
@@ -35,7 +39,7 @@ public static class HealthEndpoints
         {
             error = e.GetType().Name + ": " + e.Message.Split('\n')[0];
         }
-        var report = new HealthReport(tables && queue ? "Healthy" : "Unhealthy", tables, queue, pending, poison, spool.Count, error);
+        var report = new HealthReport(tables && queue ? "Healthy" : "Unhealthy", tables, queue, pending, poison, spool.Count, error, outbox.Pending, outbox.Dropped);
         return tables && queue ? TypedResults.Ok(report) : TypedResults.Json(report, statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 

@@ -36,9 +36,6 @@ public sealed class TimerQueue(StorageAccount storage, TimeProvider time, IOptio
 
     public event Action? MessageDueNow;
 
-    public Task ScheduleAsync(ScheduleWakeUp wakeUp, string callbackId, CancellationToken ct) =>
-        ScheduleAsync(new WakeUpMessage(callbackId, wakeUp.Generation, wakeUp.At), ct);
-
     public async Task ScheduleAsync(WakeUpMessage message, CancellationToken ct)
     {
         var delay = message.DueAt - time.GetUtcNow() - hosting.Value.EffectiveLead;
