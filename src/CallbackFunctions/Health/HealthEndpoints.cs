@@ -6,8 +6,9 @@ namespace CallbackFunctions.Health;
 
 /// <param name="WakeUpsToSend">Wake-ups this instance has still to send (<see cref="WakeUpOutbox"/>).</param>
 /// <param name="WakeUpsNotSent">Wake-ups this instance gave up sending since it started; the sweeper re-arms each.</param>
+/// <param name="ShedWebhooks">Webhooks this instance spooled since it started because too many were at work at once.</param>
 public sealed record HealthReport(string Status, bool Tables, bool Queue, int? PendingWakeUps, int? PoisonMessages, int SpooledWebhooks, string? Error,
-    int WakeUpsToSend, long WakeUpsNotSent);
+    int WakeUpsToSend, long WakeUpsNotSent, long ShedWebhooks);
 public sealed record PoisonMessage(string MessageId, string Text, long DequeueCount, DateTimeOffset? InsertedOn);
 public sealed record PoisonReport(int ApproximateCount, IReadOnlyList<PoisonMessage> Messages);
 
@@ -39,7 +40,7 @@ public static class HealthEndpoints
         {
             error = e.GetType().Name + ": " + e.Message.Split('\n')[0];
         }
-        var report = new HealthReport(tables && queue ? "Healthy" : "Unhealthy", tables, queue, pending, poison, spool.Count, error, outbox.Pending, outbox.Dropped);
+        var report = new HealthReport(tables && queue ? "Healthy" : "Unhealthy", tables, queue, pending, poison, spool.Count, error, outbox.Pending, outbox.Dropped, spool.Shed);
         return tables && queue ? TypedResults.Ok(report) : TypedResults.Json(report, statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 

@@ -105,6 +105,12 @@ public static partial class MissedCallEndpoints
     private static async Task<(T? Result, bool Spooled)> WithSpoolAsync<T>(WebhookSpool spool, ILogger logger, SpooledWebhook item,
         Func<CancellationToken, Task<T>> work, CancellationToken ct)
     {
+        if (!spool.TryAdmit())
+        {
+            await spool.SaveAsync(item, CancellationToken.None);
+            MissedCallLog.Shed(logger, spool.Count);
+            return (default, true);
+        }
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(ct);
         budget.CancelAfter(StorageBudget);
         try
@@ -116,6 +122,10 @@ public static partial class MissedCallEndpoints
             await spool.SaveAsync(item, CancellationToken.None);
             MissedCallLog.Spooled(logger, e.GetType().Name, spool.Count);
             return (default, true);
+        }
+        finally
+        {
+            spool.Leave();
         }
     }
 }

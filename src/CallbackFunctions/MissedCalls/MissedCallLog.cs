@@ -20,4 +20,7 @@ internal static partial class MissedCallLog
 
     [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Missed-call webhook ignored: {What}")]
     public static partial void Unrecognised(ILogger logger, string what);
+
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Warning, Message = "Too many webhooks at once for storage: spooled one locally to replay shortly, {Pending} waiting")]
+    public static partial void Shed(ILogger logger, int pending);
 }

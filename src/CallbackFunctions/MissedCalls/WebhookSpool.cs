@@ -13,6 +13,14 @@ public sealed class SpoolOptions
     /// <summary>Where webhooks wait while storage is unreachable (a local, writable folder).</summary>
     public string Path { get; set; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "callbackfunctions-spool");
     public TimeSpan RetryEvery { get; set; } = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// Missed-call webhooks doing their storage work at once, at most; one more is spooled at once (and answered in
+    /// milliseconds) rather than queued behind them: an instance that cannot keep up sheds load into the spool instead
+    /// of keeping ever more requests open.
+    /// </summary>
+    public int MaxInFlight { get; set; } = 64;
+    /// <summary>Spooled webhooks replayed at once (one caller's webhooks always in their order).</summary>
+    public int ReplayLanes { get; set; } = 8;
 }
 
 /// <summary>
@@ -23,6 +31,23 @@ public sealed class SpoolOptions
 public sealed class WebhookSpool(Microsoft.Extensions.Options.IOptions<SpoolOptions> options, TimeProvider time)
 {
     private string Folder => options.Value.Path;
+    private int _inFlight;
+    private long _shed;
+    private int _count = CountFiles(options.Value.Path); // what an earlier run left, then kept up to date
+
+    /// <summary>Admits one more webhook to do its storage work now, unless <see cref="SpoolOptions.MaxInFlight"/> already do.</summary>
+    public bool TryAdmit()
+    {
+        if (Interlocked.Increment(ref _inFlight) <= options.Value.MaxInFlight) return true;
+        Interlocked.Decrement(ref _inFlight);
+        Interlocked.Increment(ref _shed);
+        return false;
+    }
+
+    /// <summary>Webhooks not admitted (spooled because too many were at work) since this instance started.</summary>
+    public long Shed => Interlocked.Read(ref _shed);
+
+    public void Leave() => Interlocked.Decrement(ref _inFlight);
 
     public async Task SaveAsync(SpooledWebhook item, CancellationToken ct)
     {
@@ -31,6 +56,7 @@ public sealed class WebhookSpool(Microsoft.Extensions.Options.IOptions<SpoolOpti
         var temp = Path.Combine(Folder, name + ".tmp");
         await File.WriteAllTextAsync(temp, JsonSerializer.Serialize(item, StorageJson.Options), ct);
         File.Move(temp, Path.Combine(Folder, name + ".json"));
+        Interlocked.Increment(ref _count);
     }
 
     public IEnumerable<(string File, SpooledWebhook Item)> Pending()
@@ -45,9 +71,17 @@ public sealed class WebhookSpool(Microsoft.Extensions.Options.IOptions<SpoolOpti
         }
     }
 
-    public int Count => Directory.Exists(Folder) ? Directory.EnumerateFiles(Folder, "*.json").Count() : 0;
+    /// <summary>Webhooks waiting in the spool.</summary>
+    public int Count => Math.Max(0, Volatile.Read(ref _count));
 
-    public static void Remove(string file) => File.Delete(file);
+    public void Remove(string file)
+    {
+        if (!File.Exists(file)) return;
+        File.Delete(file);
+        Interlocked.Decrement(ref _count);
+    }
+
+    private static int CountFiles(string folder) => Directory.Exists(folder) ? Directory.EnumerateFiles(folder, "*.json").Count() : 0;
 }
 
 /// <summary>Replays spooled webhooks, oldest first, as soon as storage answers again.</summary>
@@ -65,22 +99,35 @@ public sealed class SpoolDrainer(WebhookSpool spool, IServiceProvider services, 
         }
     }
 
+    /// <summary>
+    /// Replays what is spooled, oldest first, in lanes by caller: one caller's webhooks (a missed call, then being
+    /// served) keep their order, different callers' go in parallel.
+    /// </summary>
     public async Task DrainOnceAsync(CancellationToken ct)
     {
         var service = services.GetRequiredService<MissedCallService>();
-        foreach (var (file, item) in spool.Pending())
+        var lanes = Math.Max(1, options.Value.ReplayLanes);
+        var byLane = spool.Pending().GroupBy(p => (uint)StringComparer.Ordinal.GetHashCode(Caller(p.Item)) % (uint)lanes);
+        await Task.WhenAll(byLane.Select(lane => Task.Run(() => ReplayAsync(service, lane, ct), CancellationToken.None)));
+    }
+
+    private static string Caller(SpooledWebhook item) => item.Create?.Caller ?? item.ServedCaller ?? "";
+
+    private async Task ReplayAsync(MissedCallService service, IEnumerable<(string File, SpooledWebhook Item)> lane, CancellationToken ct)
+    {
+        foreach (var (file, item) in lane)
         {
             try
             {
                 if (item.Create is { } create) await service.CreateAsync(create, ct);
                 if (item.ServedCaller is { } caller) await service.CancelForCallerAsync(caller, CancelReason.Served, ct);
-                WebhookSpool.Remove(file);
+                spool.Remove(file);
                 MissedCallLog.Replayed(logger, Path.GetFileName(file));
             }
             catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
             {
                 MissedCallLog.ReplayWaiting(logger, spool.Count, e.GetType().Name);
-                return; // storage still away: keep the order, try again later
+                return; // storage still away: keep this lane's order, try again later
             }
         }
     }
