@@ -80,27 +80,36 @@ public sealed class Azurite : IAsyncDisposable
         process.BeginErrorReadLine();
     }
 
+    /// <summary>Stops both services together (TERM to each, one grace period for all, then KILL), within about 3 s.</summary>
     public async ValueTask DisposeAsync()
     {
-        foreach (var process in _processes)
+        var running = _processes.Where(IsRunning).ToList();
+        foreach (var process in running)
+        {
+            using var term = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            await term!.WaitForExitAsync();
+        }
+        using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+        foreach (var process in running)
         {
             try
             {
-                if (!process.HasExited)
-                {
-                    using (var term = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await term!.WaitForExitAsync();
-                    using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(3));
-                    try { await process.WaitForExitAsync(grace.Token); }
-                    catch (OperationCanceledException) { process.Kill(entireProcessTree: true); await process.WaitForExitAsync(); }
-                }
+                await process.WaitForExitAsync(grace.Token);
             }
-            catch (InvalidOperationException)
+            catch (OperationCanceledException)
             {
-                // already gone
+                try { process.Kill(entireProcessTree: true); await process.WaitForExitAsync(); }
+                catch (InvalidOperationException) { } // gone meanwhile
             }
-            process.Dispose();
         }
+        foreach (var process in _processes) process.Dispose();
         _processes.Clear();
+    }
+
+    private static bool IsRunning(Process process)
+    {
+        try { return !process.HasExited; }
+        catch (InvalidOperationException) { return false; }
     }
 
     public static int FreePort()

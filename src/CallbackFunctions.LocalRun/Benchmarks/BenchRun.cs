@@ -69,7 +69,7 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
             async (i, _) => await stack.PutAgentAsync($"agent{i:D4}", $"Agent {i}", agentNumbers[i], "timer", "burst", StorageCostBench.Queue));
         Line($"setup: {settings.Agents} simulated agents (answer after 0 s and press 1; each serves the queues {AgentQueues}); customers answer at once and talk 0.2 s;");
         Line($"  one LocalStack: Azurite in memory, Twilio simulator with unbounded call rate, the app in-process; app settings: first interval 1 s, " +
-             $"expiry 10 min, wake-up concurrency 16 (default); {settings.Agents} agents created through the API in {Ms(agentClock.Elapsed)}");
+             $"expiry 10 min, {Hosting(stack)}; {settings.Agents} agents created through the API in {Ms(agentClock.Elapsed)}");
         Line($"  account lines and pacing: {account}");
         AppLog();
 
@@ -356,6 +356,12 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
         var cancelled = await bench.CancelLeftoversAsync(queue, storage, TimeSpan.FromSeconds(30), ct);
         Line($"  {cancelled} callbacks of this phase still live at its time limit were cancelled through the API (POST /api/callbacks/{{id}}/cancel) in {Ms(clock.Elapsed)}, so the next phase starts clean");
         _logs.TakePeriod();
+    }
+
+    private static string Hosting(LocalStack stack)
+    {
+        var o = stack.Service<IOptions<CallbackFunctions.Hosting.HostingOptions>>().Value;
+        return $"wake-up concurrency {o.Concurrency}, poller lease {N(o.Lease.TotalSeconds)} s and lead {N(o.EffectiveLead.TotalSeconds)} s (defaults: lease 15 s, lead 5 s; the local stack leases for 10 s)";
     }
 
     private static StorageRequestLog Requests(LocalStack stack) => new(stack.Azurite?.TablePort ?? -1, stack.Azurite?.QueuePort ?? -1);

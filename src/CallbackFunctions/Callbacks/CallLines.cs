@@ -22,17 +22,20 @@ public sealed class CallLines(HoldRepository holds)
     /// <summary>A free line for <paramref name="callback"/> if it is its turn, else null (and it is in line for one).</summary>
     public async Task<string?> TryTakeLineAsync(Callback callback, int maxLines, string holder, CancellationToken ct)
     {
-        var busy = await holds.ListAsync(Lines, ct);
-        if (busy.FirstOrDefault(b => b.Holder == holder) is { Key: not null } mine) return mine.Key;
+        var rows = await holds.ListRowsAsync(Lines, ct);
+        if (rows.FirstOrDefault(r => r.Holder == holder) is { Key: not null } mine) return mine.Key;
+        var busy = rows.Where(r => r.Holder.Length > 0).Select(r => r.Key).ToHashSet(StringComparer.Ordinal);
         var free = maxLines - busy.Count;
         if (free > 0)
         {
             var ahead = (await holds.ListAsync(LineQueue, ct)).Count(w => w.Key != callback.Id && string.CompareOrdinal(w.Holder, Ticket(callback)) < 0);
             if (ahead < free)
             {
-                var taken = busy.Select(b => b.Key).ToHashSet(StringComparer.Ordinal);
-                foreach (var key in Enumerable.Range(0, maxLines).Select(i => $"line-{i:D2}").Where(k => !taken.Contains(k)))
-                    if (await holds.TryHoldAsync(Lines, key, holder, ct))
+                // Taken with the ETag just listed (or inserted if never used): one request; a line someone took
+                // meanwhile is a plain miss, and the next free one is tried.
+                var known = rows.ToDictionary(r => r.Key, r => r.ETag, StringComparer.Ordinal);
+                foreach (var key in Enumerable.Range(0, maxLines).Select(i => $"line-{i:D2}").Where(k => !busy.Contains(k)))
+                    if (await holds.TryHoldListedAsync(Lines, key, known.TryGetValue(key, out var etag) ? etag : null, holder, ct))
                     {
                         if (callback.WaitingForLine) await holds.ReleaseAsync(LineQueue, callback.Id, Ticket(callback), ct);
                         return key;

@@ -176,9 +176,8 @@ public sealed class CallbackEngine(
     /// <summary>seed 000: when an agent becomes available, waiting dial-backs are offered before anything else.</summary>
     public async Task OfferWaitingCallbacksAsync(Domain.Agents.Agent agent, CancellationToken ct)
     {
-        foreach (var queue in agent.Queues)
-            foreach (var callbackId in await waiting.ListAsync(queue, ct))
-                await ApplyAsync(callbackId, (c, now) => c.OfferNow(now), ct);
+        foreach (var callbackId in await waiting.ListAsync([.. agent.Queues], ct))
+            await ApplyAsync(callbackId, (c, now) => c.OfferNow(now), ct);
     }
 
     public async Task HangUpQuietlyAsync(string callSid, CancellationToken ct)

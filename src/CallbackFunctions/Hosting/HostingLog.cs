@@ -23,4 +23,7 @@ internal static partial class HostingLog
 
     [LoggerMessage(EventId = 4006, Level = LogLevel.Information, Message = "Running standalone: polling {Queue} every {IdlePoll} when idle, lease {Lease}")]
     public static partial void Standalone(ILogger logger, string queue, TimeSpan idlePoll, TimeSpan lease);
+
+    [LoggerMessage(EventId = 4007, Level = LogLevel.Warning, Message = "Wake-up message {MessageId} waited for a slot past its lease and could not be renewed; it is delivered again")]
+    public static partial void LeaseLost(ILogger logger, string messageId);
 }

@@ -11,13 +11,15 @@ namespace CallbackFunctions.Hosting;
 /// message to the same <see cref="WakeUpHandler"/>, deletes it once the step is committed, and moves a message that
 /// keeps failing to the poison queue, as the host would. Messages surface <see cref="HostingOptions.EffectiveLead"/>
 /// before they are due and wait here, in memory and without a slot, until they are: a poll that storage answers slowly
-/// does not make them late. Deleting a handled message does not hold a slot either.
+/// does not make them late. Deleting a handled message does not hold a slot either. At most
+/// <see cref="InMemoryPerSlot"/> messages per slot are kept; one that waits for a slot so long that its lease would run
+/// out has its lease renewed, so a burst is worked off once, not delivered again and again.
 /// </summary>
 public sealed class TimerQueuePoller(StorageAccount storage, TimerQueue timers, IServiceProvider services, IOptions<HostingOptions> options,
     TimeProvider time, ILogger<TimerQueuePoller> logger) : BackgroundService
 {
-    /// <summary>Messages kept in memory at most (waiting for their due moment, for a slot, or being handled).</summary>
-    private const int MaxInMemory = 4096;
+    /// <summary>Messages kept in memory (waiting for their due moment, for a slot, or being handled) per slot, at most.</summary>
+    private const int InMemoryPerSlot = 8;
 
     private readonly SemaphoreSlim _nudge = new(0, 1);
     private readonly ConcurrentDictionary<Task, byte> _running = new();
@@ -34,7 +36,7 @@ public sealed class TimerQueuePoller(StorageAccount storage, TimerQueue timers, 
             while (!stoppingToken.IsCancellationRequested)
             {
                 QueueMessage[] messages = [];
-                var room = MaxInMemory - Volatile.Read(ref _inMemory);
+                var room = o.Concurrency * InMemoryPerSlot - Volatile.Read(ref _inMemory);
                 if (room > 0)
                 {
                     try
@@ -73,6 +75,7 @@ public sealed class TimerQueuePoller(StorageAccount storage, TimerQueue timers, 
     /// <summary>Waits for the message's due moment, then for a slot; handles it, and deletes it once committed.</summary>
     private async Task RunAsync(QueueMessage message, SemaphoreSlim slots, CancellationToken ct)
     {
+        var lease = new Lease(message.PopReceipt, time.GetUtcNow() + options.Value.Lease);
         var committed = false;
         try
         {
@@ -81,7 +84,8 @@ public sealed class TimerQueuePoller(StorageAccount storage, TimerQueue timers, 
             // still (a wait longer than a message can be delayed) goes to the handler, which sends it on.
             if (DueIn(message) is { } wait && wait > TimeSpan.Zero && wait <= options.Value.EffectiveLead + TimeSpan.FromSeconds(2))
                 await Task.Delay(wait, time, ct);
-            await slots.WaitAsync(ct);
+            if (await TakeSlotAsync(message, slots, lease, ct) is not { } held) return; // lost the message to its lease
+            lease = held;
             try { committed = await HandleAsync(message, ct); }
             finally { slots.Release(); }
         }
@@ -93,7 +97,34 @@ public sealed class TimerQueuePoller(StorageAccount storage, TimerQueue timers, 
         {
             Interlocked.Decrement(ref _inMemory);
         }
-        if (committed) await DeleteAsync(message, ct);
+        if (committed) await DeleteAsync(message.MessageId, lease.PopReceipt, ct);
+    }
+
+    private sealed record Lease(string PopReceipt, DateTimeOffset Until);
+
+    /// <summary>
+    /// Waits for a slot, renewing the message's lease whenever less than a third of it is left, so the handler always
+    /// starts with time to finish; null if the message could not be renewed (it is someone else's now).
+    /// </summary>
+    private async Task<Lease?> TakeSlotAsync(QueueMessage message, SemaphoreSlim slots, Lease lease, CancellationToken ct)
+    {
+        var length = options.Value.Lease;
+        while (true)
+        {
+            var renewAt = lease.Until - length / 3;
+            var patience = renewAt - time.GetUtcNow();
+            if (patience > TimeSpan.Zero && await slots.WaitAsync(patience, ct)) return lease;
+            try
+            {
+                var renewed = await storage.TimerQueue.UpdateMessageAsync(message.MessageId, lease.PopReceipt, visibilityTimeout: length, cancellationToken: ct);
+                lease = new Lease(renewed.Value.PopReceipt, time.GetUtcNow() + length);
+            }
+            catch (Azure.RequestFailedException e) when (e.Status is 404 or 400)
+            {
+                HostingLog.LeaseLost(logger, message.MessageId);
+                return null;
+            }
+        }
     }
 
     /// <summary>How long until the wake-up is due, if the message can be read (an unreadable one is handled at once).</summary>
@@ -152,11 +183,11 @@ public sealed class TimerQueuePoller(StorageAccount storage, TimerQueue timers, 
         }
     }
 
-    private async Task DeleteAsync(QueueMessage message, CancellationToken ct)
+    private async Task DeleteAsync(string messageId, string popReceipt, CancellationToken ct)
     {
         try
         {
-            await storage.TimerQueue.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct);
+            await storage.TimerQueue.DeleteMessageAsync(messageId, popReceipt, ct);
         }
         catch (Azure.RequestFailedException e) when (e.Status == 404)
         {

@@ -11,8 +11,13 @@ public sealed class HoldRepository(StorageAccount storage)
 {
     private TableClient Table => storage.Holds;
 
+    /// <summary>
+    /// Takes the hold unless someone else has it; true if <paramref name="holder"/> has it now. Tries an insert first
+    /// (one request for a key never held before), and reads only when the row exists.
+    /// </summary>
     public async Task<bool> TryHoldAsync(string kind, string key, string holder, CancellationToken ct)
     {
+        if (await Table.TryPutAsync(new TableEntity(kind, key) { ["HeldBy"] = holder }, null, ct)) return true;
         var current = await Table.GetEntityIfExistsAsync<TableEntity>(kind, key, cancellationToken: ct);
         var held = current.HasValue ? current.Value!.GetString("HeldBy") : null;
         if (held == holder) return true;
@@ -20,6 +25,10 @@ public sealed class HoldRepository(StorageAccount storage)
         // Someone else taking it first is a plain false.
         return await Table.TryPutAsync(new TableEntity(kind, key) { ["HeldBy"] = holder }, current.HasValue ? current.Value!.ETag : null, ct);
     }
+
+    /// <summary>Takes a hold whose row was just listed free (<paramref name="etag"/>), or never existed (null): one request.</summary>
+    public Task<bool> TryHoldListedAsync(string kind, string key, ETag? etag, string holder, CancellationToken ct) =>
+        Table.TryPutAsync(new TableEntity(kind, key) { ["HeldBy"] = holder }, etag, ct);
 
     /// <summary>Frees the hold if <paramref name="holder"/> still has it; idempotent.</summary>
     public async Task ReleaseAsync(string kind, string key, string holder, CancellationToken ct)
@@ -37,11 +46,15 @@ public sealed class HoldRepository(StorageAccount storage)
     }
 
     /// <summary>Every current hold of a kind (key, holder).</summary>
-    public async Task<IReadOnlyList<(string Key, string Holder)>> ListAsync(string kind, CancellationToken ct)
+    public async Task<IReadOnlyList<(string Key, string Holder)>> ListAsync(string kind, CancellationToken ct) =>
+        [.. (await ListRowsAsync(kind, ct)).Where(r => r.Holder.Length > 0).Select(r => (r.Key, r.Holder))];
+
+    /// <summary>Every row of a kind, held or free (holder ""), with its ETag.</summary>
+    public async Task<IReadOnlyList<(string Key, string Holder, ETag ETag)>> ListRowsAsync(string kind, CancellationToken ct)
     {
-        var result = new List<(string, string)>();
+        var result = new List<(string, string, ETag)>();
         await foreach (var e in Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {kind}"), cancellationToken: ct))
-            if (e.GetString("HeldBy") is { Length: > 0 } holder) result.Add((e.RowKey, holder));
+            result.Add((e.RowKey, e.GetString("HeldBy") ?? "", e.ETag));
         return result;
     }
 

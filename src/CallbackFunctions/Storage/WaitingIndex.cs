@@ -20,12 +20,16 @@ public sealed class WaitingIndex(StorageAccount storage)
         catch (RequestFailedException e) when (e.Status == 404) { }
     }
 
-    public async Task<IReadOnlyList<string>> ListAsync(string queue, CancellationToken ct)
+    /// <summary>The callbacks waiting in any of <paramref name="queues"/>, queue by queue in the order given: one query for all.</summary>
+    public async Task<IReadOnlyList<string>> ListAsync(IReadOnlyList<string> queues, CancellationToken ct)
     {
-        var ids = new List<string>();
-        await foreach (var e in Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Key(queue)}"), select: ["RowKey"], cancellationToken: ct))
-            ids.Add(e.RowKey);
-        return ids;
+        if (queues.Count == 0) return [];
+        var keys = queues.Select(Key).Distinct().ToList();
+        var filter = string.Join(" or ", keys.Select(k => TableClient.CreateQueryFilter($"PartitionKey eq {k}")));
+        var found = new List<(string Queue, string Id)>();
+        await foreach (var e in Table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: ct))
+            found.Add((e.PartitionKey, e.RowKey));
+        return [.. found.OrderBy(f => keys.IndexOf(f.Queue)).Select(f => f.Id).Distinct()];
     }
 
     private static string Key(string queue) => queue.ToLowerInvariant();

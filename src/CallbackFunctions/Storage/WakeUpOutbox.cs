@@ -3,22 +3,18 @@ using System.Threading.Channels;
 namespace CallbackFunctions.Storage;
 
 /// <summary>
-/// Sends wake-ups that are not due soon after the step that made them has answered, so a webhook never waits on the
-/// queue for a wake-up a minute away. Safe because the callback's <c>WakeAt</c> is saved first: a wake-up this outbox
-/// could not send (a crash, storage down past every try) is re-armed by the sweeper, exactly as after a crash between
-/// saving and enqueueing (DESIGN §3). A wake-up due within <see cref="InlineWithin"/> is sent inline, as is any wake-up
-/// when the outbox is full.
+/// Sends wake-ups right after the step that made them has answered, so neither a webhook nor a wake-up handler waits on
+/// the queue (measured: Azurite's queue freezes for seconds once a minute, and handlers waiting on it held every slot).
+/// Safe because the callback's <c>WakeAt</c> is saved first: a wake-up this outbox could not send (a crash, storage
+/// down past every try) is re-armed by the sweeper, exactly as after a crash between saving and enqueueing (DESIGN §3).
+/// When the outbox is full, a wake-up is sent inline.
 /// </summary>
-public sealed class WakeUpOutbox(TimerQueue timers, TimeProvider time, ILogger<WakeUpOutbox> logger) : BackgroundService
+public sealed class WakeUpOutbox(TimerQueue timers, TimeProvider time, ILogger<WakeUpOutbox> logger, int capacity = 10_000) : BackgroundService
 {
-    /// <summary>Wake-ups due sooner than this are sent before the step returns: the sweeper would re-arm them late.</summary>
-    public static readonly TimeSpan InlineWithin = TimeSpan.FromSeconds(15);
-
-    private const int Capacity = 10_000;
     private const int Senders = 8;
     private static readonly TimeSpan[] Backoff = [TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5)];
 
-    private readonly Channel<WakeUpMessage> _pending = Channel.CreateBounded<WakeUpMessage>(new BoundedChannelOptions(Capacity)
+    private readonly Channel<WakeUpMessage> _pending = Channel.CreateBounded<WakeUpMessage>(new BoundedChannelOptions(capacity)
     {
         FullMode = BoundedChannelFullMode.Wait,
         SingleReader = false,
@@ -35,12 +31,9 @@ public sealed class WakeUpOutbox(TimerQueue timers, TimeProvider time, ILogger<W
 
     public long Sent => Interlocked.Read(ref _sent);
 
-    /// <summary>Sends the wake-up now if it is due soon (or the outbox is full), else leaves it to the outbox.</summary>
-    public Task ScheduleAsync(WakeUpMessage message, CancellationToken ct)
-    {
-        if (message.DueAt - time.GetUtcNow() >= InlineWithin && _pending.Writer.TryWrite(message)) return Task.CompletedTask;
-        return timers.ScheduleAsync(message, ct);
-    }
+    /// <summary>Leaves the wake-up to the outbox, or sends it now if the outbox is full.</summary>
+    public Task ScheduleAsync(WakeUpMessage message, CancellationToken ct) =>
+        _pending.Writer.TryWrite(message) ? Task.CompletedTask : timers.ScheduleAsync(message, ct);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

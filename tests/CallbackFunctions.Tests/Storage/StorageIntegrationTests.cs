@@ -60,6 +60,32 @@ public sealed class StorageIntegrationTests : StackTestBase
     }
 
     [Fact]
+    public async Task HoldRepository_ConcurrentHoldersOfOneKey_ExactlyOneWinsEachRound_AndAHoldIsReentrant()
+    {
+        var holds = Stack.Service<HoldRepository>();
+        var key = "+1415555" + Random.Shared.Next(1000, 9999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        // Never held before: the insert-first path.
+        var first = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => holds.TryHoldAsync("number", key, $"cb{i}/1", default)));
+        Assert.Single(first, won => won);
+        var winner = $"cb{Array.IndexOf(first, true)}/1";
+        Assert.True(await holds.TryHoldAsync("number", key, winner, default)); // re-entrant for the same offer
+        Assert.False(await holds.TryHoldAsync("number", key, "someone-else/1", default));
+
+        // Released: the row exists and is free, so the read-then-If-Match path.
+        await holds.ReleaseAsync("number", key, winner, default);
+        var second = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => holds.TryHoldAsync("number", key, $"cb{i}/2", default)));
+        Assert.Single(second, won => won);
+
+        // A row listed free is taken with its ETag in one request; whoever listed it too, and comes second, loses.
+        await holds.ReleaseAsync("number", key, $"cb{Array.IndexOf(second, true)}/2", default);
+        var free = (await holds.ListRowsAsync("number", default)).Single(r => r.Key == key);
+        Assert.Equal("", free.Holder);
+        Assert.True(await holds.TryHoldListedAsync("number", key, free.ETag, "listed/1", default));
+        Assert.False(await holds.TryHoldListedAsync("number", key, free.ETag, "stale/1", default));
+    }
+
+    [Fact]
     public async Task TimerQueue_MessageScheduledForLater_IsInvisibleUntilItsDueSecond()
     {
         // A timer queue of its own, so the app's poller does not take the message.

@@ -12,8 +12,8 @@ using Microsoft.Extensions.Options;
 namespace CallbackFunctions.Tests.Storage;
 
 /// <summary>
-/// When wake-ups reach the queue and surface: the outbox sends a far wake-up after the step, a near one before it
-/// returns; the standalone poller's lead makes a message surface early, and it still never acts before the due time.
+/// When wake-ups reach the queue and surface: the outbox sends them after the step (inline only when it is full); the
+/// standalone poller's lead makes a message surface early, and it still never acts before the due time.
 /// </summary>
 public sealed class WakeUpTimingTests : StackTestBase
 {
@@ -30,19 +30,20 @@ public sealed class WakeUpTimingTests : StackTestBase
     private static async Task<int> CountAsync(StorageAccount storage) => (await storage.TimerQueue.GetPropertiesAsync()).Value.ApproximateMessagesCount;
 
     [Fact]
-    public async Task Outbox_WakeUpDueSoon_IsInTheQueueWhenScheduleReturns()
+    public async Task Outbox_Full_SendsInline()
     {
         var (storage, timers) = await OwnQueueAsync(new HostingOptions { Standalone = false });
-        var outbox = new WakeUpOutbox(timers, TimeProvider.System, NullLogger<WakeUpOutbox>.Instance); // not started: nothing sends in the background
+        var outbox = new WakeUpOutbox(timers, TimeProvider.System, NullLogger<WakeUpOutbox>.Instance, capacity: 1); // not started: nothing sends in the background
 
-        await outbox.ScheduleAsync(new WakeUpMessage("cb-soon", 1, DateTimeOffset.UtcNow.AddSeconds(5)), default);
+        await outbox.ScheduleAsync(new WakeUpMessage("cb-first", 1, DateTimeOffset.UtcNow.AddMinutes(5)), default);
+        await outbox.ScheduleAsync(new WakeUpMessage("cb-second", 1, DateTimeOffset.UtcNow.AddMinutes(5)), default);
 
-        Assert.Equal(0, outbox.Pending);
+        Assert.Equal(1, outbox.Pending);
         Assert.Equal(1, await CountAsync(storage));
     }
 
     [Fact]
-    public async Task Outbox_WakeUpDueLater_IsSentAfterTheStepInTheBackground()
+    public async Task Outbox_WakeUp_IsSentAfterTheStepInTheBackground()
     {
         var (storage, timers) = await OwnQueueAsync(new HostingOptions { Standalone = false });
         var outbox = new WakeUpOutbox(timers, TimeProvider.System, NullLogger<WakeUpOutbox>.Instance);
