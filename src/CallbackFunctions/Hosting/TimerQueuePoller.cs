@@ -43,9 +43,11 @@ public sealed class TimerQueuePoller(StorageAccount storage, TimerQueue timers, 
                     {
                         messages = (await storage.TimerQueueReceiver.ReceiveMessagesAsync(Math.Min(32, room), o.Lease, stoppingToken)).Value;
                     }
-                    catch (Exception e) when (e is not OperationCanceledException)
+                    catch (Exception e) when (!stoppingToken.IsCancellationRequested)
                     {
-                        HostingLog.PollFailed(logger, e.Message);
+                        // Including our own time-out of a receive (a TaskCanceledException): poll again. The poller
+                        // must outlive any one failed request.
+                        HostingLog.PollFailed(logger, e.GetType().Name + ": " + e.Message);
                     }
                 }
                 foreach (var message in messages)
@@ -93,6 +95,11 @@ public sealed class TimerQueuePoller(StorageAccount storage, TimerQueue timers, 
         {
             // Stopping: the message becomes visible again when its lease ends.
         }
+        catch (Exception e)
+        {
+            // e.g. the poison queue unreachable: the message stays, and comes back when its lease ends.
+            HostingLog.PollFailed(logger, $"message {message.MessageId}: {e.Message}");
+        }
         finally
         {
             Interlocked.Decrement(ref _inMemory);
@@ -123,6 +130,13 @@ public sealed class TimerQueuePoller(StorageAccount storage, TimerQueue timers, 
             {
                 HostingLog.LeaseLost(logger, message.MessageId);
                 return null;
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                // Not renewed this time: wait a little for a slot and try again. Handled on a lapsed lease, a message
+                // may also be delivered again: a stale copy is dropped, a repeated step is idempotent.
+                HostingLog.PollFailed(logger, "lease renewal: " + e.Message);
+                if (await slots.WaitAsync(TimeSpan.FromSeconds(1), ct)) return lease;
             }
         }
     }

@@ -22,4 +22,6 @@ public sealed class StorageOptions
     /// more than waiting. A webhook still answers within its own budget (it spools past it).
     /// </summary>
     public TimeSpan QueueRequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>Connections to each storage service (tables, queues), at most; more requests wait for one.</summary>
+    public int MaxConnections { get; set; } = 64;
 }

@@ -48,6 +48,12 @@ public sealed class StorageAccount
         tableOptions.AddPolicy(counter.Tables, HttpPipelinePosition.PerRetry);
         queueOptions.AddPolicy(counter.Queues, HttpPipelinePosition.PerRetry);
         receiveOptions.AddPolicy(counter.Queues, HttpPipelinePosition.PerRetry);
+        // Bounded connection pools: a storage service that stalls would otherwise get a new connection for every request
+        // made meanwhile, past its listen backlog (SYNs dropped, seconds lost to retransmission for everyone). The
+        // receiver has a pool of its own, so a poll never waits behind sends and deletes.
+        tableOptions.Transport = Transport(Options.MaxConnections);
+        queueOptions.Transport = Transport(Options.MaxConnections);
+        receiveOptions.Transport = Transport(2);
         QueueServiceClient receiver;
 
         var connection = configuration["AzureWebJobsStorage"];
@@ -75,6 +81,9 @@ public sealed class StorageAccount
         }
         TimerQueueReceiver = receiver.GetQueueClient(Options.TimerQueue);
     }
+
+    private static HttpClientTransport Transport(int maxConnections) =>
+        new(new SocketsHttpHandler { MaxConnectionsPerServer = maxConnections, UseCookies = false, AllowAutoRedirect = false });
 
     public TableClient Callbacks => Tables.GetTableClient(Options.CallbacksTable);
     public TableClient Live => Tables.GetTableClient(Options.LiveTable);

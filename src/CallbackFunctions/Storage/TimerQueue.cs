@@ -1,5 +1,4 @@
 using System.Text.Json;
-using CallbackFunctions.Domain.Callbacks;
 using CallbackFunctions.Hosting;
 using Microsoft.Extensions.Options;
 
