@@ -120,6 +120,9 @@ public sealed record FaultSettings
 
     public int StatusCallbackDelayMs { get; init; }
 
+    /// <summary>Answer every Create Call this much later (a slow Twilio): the call is made, the answer is late.</summary>
+    public int CreateDelayMs { get; init; }
+
     public IReadOnlyList<CreateFault> FailCreates { get; init; } = [];
 }
 

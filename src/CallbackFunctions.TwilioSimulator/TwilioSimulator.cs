@@ -176,9 +176,9 @@ public sealed class TwilioSimulator : IAsyncDisposable
     public void SetFaults(FaultSettings faults)
     {
         ArgumentNullException.ThrowIfNull(faults);
-        if (faults.StatusCallbackDelayMs < 0 || faults.FailCreates.Any(f => f is null || f.Count < 0))
+        if (faults.StatusCallbackDelayMs < 0 || faults.CreateDelayMs < 0 || faults.FailCreates.Any(f => f is null || f.Count < 0))
         {
-            throw new ArgumentException("statusCallbackDelayMs and counts must not be negative", nameof(faults));
+            throw new ArgumentException("statusCallbackDelayMs, createDelayMs and counts must not be negative", nameof(faults));
         }
 
         engine.SetFaults(faults);

@@ -148,6 +148,18 @@ internal static class RestApi
         }
 
         var body = engine.CreateOutbound(spec!, l => CallResource.Json(l, engine.Options.AccountSid));
+        if (engine.Faults.CreateDelayMs > 0)
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(engine.Faults.CreateDelayMs), engine.Options.TimeProvider, http.RequestAborted).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return Results.Empty;
+            }
+        }
+
         if (fault == CreateFaultKind.CreatedThen500)
         {
             return new ErrorResult(new TwilioError(500, TwilioError.InternalError, "Internal server error (simulated, but the call was created)"));
