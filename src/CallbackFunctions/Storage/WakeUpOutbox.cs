@@ -57,7 +57,7 @@ public sealed class WakeUpOutbox(TimerQueue timers, TimeProvider time, ILogger<W
     {
         await base.StopAsync(cancellationToken);
         // Stopping: what is left goes out now, as far as the host's shutdown allows; the sweeper has the rest.
-        while (_pending.Reader.TryRead(out var message) && !cancellationToken.IsCancellationRequested)
+        while (!cancellationToken.IsCancellationRequested && _pending.Reader.TryRead(out var message))
             await SendAsync(message, cancellationToken);
         var left = _pending.Reader.Count;
         if (left > 0)
@@ -77,8 +77,9 @@ public sealed class WakeUpOutbox(TimerQueue timers, TimeProvider time, ILogger<W
                 Interlocked.Increment(ref _sent);
                 return;
             }
-            catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or TaskCanceledException or AggregateException)
+            catch (Exception e)
             {
+                // Whatever went wrong, this sender carries on with the next wake-up (a sender that died would strand the rest).
                 if (attempt >= Backoff.Length)
                 {
                     Interlocked.Increment(ref _dropped);
