@@ -23,7 +23,7 @@ public sealed class Azurite : IAsyncDisposable
         $"QueueEndpoint=http://127.0.0.1:{QueuePort}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{TablePort}/devstoreaccount1;";
 
     /// <summary>The queue service's process id (a test freezes it, as Azurite's own clean-up does, with SIGSTOP).</summary>
-    public int QueueProcessId => _processes[0].Id;
+    public int QueueProcessId { get; private set; }
 
     private Azurite(int queuePort, int tablePort)
     {
@@ -41,7 +41,7 @@ public sealed class Azurite : IAsyncDisposable
         var azurite = new Azurite(queuePort ?? FreePort(), tablePort ?? FreePort());
         try
         {
-            azurite.Start(Path.Combine(dist, "queue", "main.js"), "queue", azurite.QueuePort);
+            azurite.QueueProcessId = azurite.Start(Path.Combine(dist, "queue", "main.js"), "queue", azurite.QueuePort);
             azurite.Start(Path.Combine(dist, "table", "main.js"), "table", azurite.TablePort);
             var deadline = Stopwatch.StartNew();
             while (!(await IsListeningAsync(azurite.QueuePort) && await IsListeningAsync(azurite.TablePort)))
@@ -59,7 +59,7 @@ public sealed class Azurite : IAsyncDisposable
         }
     }
 
-    private void Start(string script, string service, int port)
+    private int Start(string script, string service, int port)
     {
         var info = new ProcessStartInfo("node")
         {
@@ -78,6 +78,7 @@ public sealed class Azurite : IAsyncDisposable
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        return process.Id;
     }
 
     /// <summary>Stops both services together (TERM to each, one grace period for all, then KILL), within about 3 s.</summary>

@@ -361,7 +361,9 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
     private static string Hosting(LocalStack stack)
     {
         var o = stack.Service<IOptions<CallbackFunctions.Hosting.HostingOptions>>().Value;
-        return $"wake-up concurrency {o.Concurrency}, poller lease {N(o.Lease.TotalSeconds)} s and lead {N(o.EffectiveLead.TotalSeconds)} s (defaults: lease 15 s, lead 5 s; the local stack leases for 10 s)";
+        var defaults = new CallbackFunctions.Hosting.HostingOptions();
+        return $"wake-up concurrency {o.Concurrency}, poller lease {N(o.Lease.TotalSeconds)} s and lead {N(o.EffectiveLead.TotalSeconds)} s " +
+               $"(defaults: {defaults.Concurrency}, {N(defaults.Lease.TotalSeconds)} s and {N(defaults.TimerLead.TotalSeconds)} s)";
     }
 
     private static StorageRequestLog Requests(LocalStack stack) => new(stack.Azurite?.TablePort ?? -1, stack.Azurite?.QueuePort ?? -1);

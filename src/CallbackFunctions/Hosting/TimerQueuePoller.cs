@@ -84,11 +84,12 @@ public sealed class TimerQueuePoller(StorageAccount storage, TimerQueue timers, 
             await Task.Yield();
             // Held only as long as the lead explains (plus the whole-second rounding); a message that surfaced earlier
             // still (a wait longer than a message can be delayed) goes to the handler, which sends it on.
-            if (DueIn(message) is { } wait && wait > TimeSpan.Zero && wait <= options.Value.EffectiveLead + TimeSpan.FromSeconds(2))
+            var wakeUp = Read(message);
+            if (wakeUp?.DueAt - time.GetUtcNow() is { } wait && wait > TimeSpan.Zero && wait <= options.Value.EffectiveLead + TimeSpan.FromSeconds(2))
                 await Task.Delay(wait, time, ct);
             if (await TakeSlotAsync(message, slots, lease, ct) is not { } held) return; // lost the message to its lease
             lease = held;
-            try { committed = await HandleAsync(message, ct); }
+            try { committed = await HandleAsync(message, wakeUp, ct); }
             finally { slots.Release(); }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -141,10 +142,10 @@ public sealed class TimerQueuePoller(StorageAccount storage, TimerQueue timers, 
         }
     }
 
-    /// <summary>How long until the wake-up is due, if the message can be read (an unreadable one is handled at once).</summary>
-    private TimeSpan? DueIn(QueueMessage message)
+    /// <summary>The wake-up the message carries; null if it is unreadable (it goes to the poison queue at once).</summary>
+    private static WakeUpMessage? Read(QueueMessage message)
     {
-        try { return WakeUpMessage.Parse(message.Body.ToString()).DueAt - time.GetUtcNow(); }
+        try { return WakeUpMessage.Parse(message.Body.ToString()); }
         catch (Exception e) when (e is FormatException or System.Text.Json.JsonException) { return null; }
     }
 
@@ -165,23 +166,13 @@ public sealed class TimerQueuePoller(StorageAccount storage, TimerQueue timers, 
     }
 
     /// <summary>True once the message's work is committed and it can be deleted; false leaves it for another try.</summary>
-    private async Task<bool> HandleAsync(QueueMessage message, CancellationToken ct)
+    private async Task<bool> HandleAsync(QueueMessage message, WakeUpMessage? wakeUp, CancellationToken ct)
     {
-        if (message.DequeueCount > options.Value.MaxDequeueCount)
+        if (wakeUp is null || message.DequeueCount > options.Value.MaxDequeueCount)
         {
             await storage.PoisonQueue.SendMessageAsync(message.Body.ToString(), TimeSpan.Zero, TimeSpan.FromSeconds(-1), ct);
-            HostingLog.MovedToPoison(logger, message.MessageId, message.DequeueCount, storage.Options.PoisonQueue);
-            return true;
-        }
-        WakeUpMessage wakeUp;
-        try
-        {
-            wakeUp = WakeUpMessage.Parse(message.Body.ToString());
-        }
-        catch (Exception e) when (e is FormatException or System.Text.Json.JsonException)
-        {
-            await storage.PoisonQueue.SendMessageAsync(message.Body.ToString(), TimeSpan.Zero, TimeSpan.FromSeconds(-1), ct);
-            HostingLog.Unreadable(logger, message.MessageId);
+            if (wakeUp is null) HostingLog.Unreadable(logger, message.MessageId);
+            else HostingLog.MovedToPoison(logger, message.MessageId, message.DequeueCount, storage.Options.PoisonQueue);
             return true;
         }
         try
