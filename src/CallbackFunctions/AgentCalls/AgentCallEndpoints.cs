@@ -86,9 +86,9 @@ public static class AgentCallEndpoints
             TwilioLog.UnknownValue(loggers.CreateLogger("CallbackFunctions.AgentCalls"), request.Path, "CallStatus", form["CallStatus"]);
             return Results.Problem("unknown CallStatus", statusCode: 400);
         }
-        if (LegStatus.ForAgentLeg(offer, status.Value) is { } decide)
+        if (LegStatus.ForAgentLeg(offer, status.Value) is { } ended)
         {
-            var decision = await engine.ApplyAsync(callbackId, decide, ct);
+            var decision = await engine.ApplyAsync(callbackId, ended.Apply, ct);
             // The agent's call is over whatever the callback did: free the agent for the next offer (unless the
             // decision already did, as a decline does).
             if (status.Value.IsTerminal() && decision is not null && !decision.Commands.OfType<ReleaseAgent>().Any())
@@ -122,8 +122,8 @@ public static class AgentCallEndpoints
         // it. Its end is judged as usual: a leg the verdict judged not reached stays so (the domain keeps the outcome).
         var verdictDecides = detection == true && status == TwilioCallStatus.InProgress;
         var connected = LegStatus.Seconds(isDialAction ? form["DialCallDuration"] : form["CallDuration"]);
-        if (!verdictDecides && LegStatus.ForCustomerLeg(attempt, status.Value, customerSid, connected) is { } decide)
-            await engine.ApplyAsync(callbackId, decide, ct);
+        if (!verdictDecides && LegStatus.ForCustomerLeg(attempt, status.Value, customerSid, connected) is { } result)
+            await engine.ApplyAsync(callbackId, result.Apply, ct);
         if (!isDialAction) return Results.NoContent();
         var reached = detection == true
             ? (await callbacks.GetAsync(callbackId, ct))?.Value.Status == CallbackStatus.Completed

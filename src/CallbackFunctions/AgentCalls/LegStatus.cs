@@ -3,28 +3,28 @@ using CallbackFunctions.Twilio;
 
 namespace CallbackFunctions.AgentCalls;
 
-/// <summary>What a Twilio status of the agent or customer leg means for the callback; shared by the webhooks and the watchdog.</summary>
+/// <summary>Which callback event a Twilio status of the agent or customer leg is; shared by the webhooks and the watchdog.</summary>
 public static class LegStatus
 {
-    public static Func<Callback, DateTimeOffset, Decision>? ForAgentLeg(int offer, TwilioCallStatus status) => status switch
+    public static CallbackEvent? ForAgentLeg(int offer, TwilioCallStatus status) => status switch
     {
-        TwilioCallStatus.NoAnswer => (c, now) => c.AgentDeclined(offer, AgentOutcome.NoAnswer, now),
-        TwilioCallStatus.Busy => (c, now) => c.AgentDeclined(offer, AgentOutcome.Busy, now),
-        TwilioCallStatus.Failed => (c, now) => c.AgentDeclined(offer, AgentOutcome.Failed, now),
-        TwilioCallStatus.Canceled => (c, now) => c.AgentDeclined(offer, AgentOutcome.NoAnswer, now, "cancelled before answer"),
-        TwilioCallStatus.Completed => (c, now) => c.AgentLegEnded(offer, now),
+        TwilioCallStatus.NoAnswer => new AgentCallEnded(offer, AgentOutcome.NoAnswer),
+        TwilioCallStatus.Busy => new AgentCallEnded(offer, AgentOutcome.Busy),
+        TwilioCallStatus.Failed => new AgentCallEnded(offer, AgentOutcome.Failed),
+        TwilioCallStatus.Canceled => new AgentCallEnded(offer, AgentOutcome.NoAnswer, "cancelled before answer"),
+        TwilioCallStatus.Completed => new AgentCallEnded(offer),
         _ => null, // still on its way: nothing to decide
     };
 
     /// <param name="connected">How long an ended leg was connected (CallDuration / DialCallDuration), when Twilio says.</param>
-    public static Func<Callback, DateTimeOffset, Decision>? ForCustomerLeg(int attempt, TwilioCallStatus status, string? callSid, TimeSpan? connected = null) => status switch
+    public static CallbackEvent? ForCustomerLeg(int attempt, TwilioCallStatus status, string? callSid, TimeSpan? connected = null) => status switch
     {
-        TwilioCallStatus.InProgress => (c, now) => c.CustomerAnswered(attempt, callSid, now),
-        TwilioCallStatus.Completed => (c, now) => c.CustomerLegEnded(attempt, connected, callSid, now),
-        TwilioCallStatus.Busy => (c, now) => c.CustomerNotReached(attempt, CustomerOutcome.Busy, callSid, now),
-        TwilioCallStatus.NoAnswer => (c, now) => c.CustomerNotReached(attempt, CustomerOutcome.NoAnswer, callSid, now),
-        TwilioCallStatus.Failed => (c, now) => c.CustomerNotReached(attempt, CustomerOutcome.Failed, callSid, now),
-        TwilioCallStatus.Canceled => (c, now) => c.CustomerNotReached(attempt, CustomerOutcome.Canceled, callSid, now),
+        TwilioCallStatus.InProgress => new CustomerAnswered(attempt, callSid),
+        TwilioCallStatus.Completed => new CustomerLegEnded(attempt, connected, callSid),
+        TwilioCallStatus.Busy => new CustomerNotReached(attempt, CustomerOutcome.Busy, callSid),
+        TwilioCallStatus.NoAnswer => new CustomerNotReached(attempt, CustomerOutcome.NoAnswer, callSid),
+        TwilioCallStatus.Failed => new CustomerNotReached(attempt, CustomerOutcome.Failed, callSid),
+        TwilioCallStatus.Canceled => new CustomerNotReached(attempt, CustomerOutcome.Canceled, callSid),
         _ => null,
     };
 

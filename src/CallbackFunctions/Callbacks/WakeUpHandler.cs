@@ -197,9 +197,10 @@ public sealed class WakeUpHandler(
             return;
         }
         var call = await twilio.FetchCallAsync(leg.CallSid, ct);
-        var decide = call?.CallStatus is { } status
+        var ended = call?.CallStatus is { } status
             ? LegStatus.ForAgentLeg(leg.Offer, status)
-            : (c, now) => c.AgentDeclined(leg.Offer, AgentOutcome.Unreachable, now, "Twilio does not know the call");
+            : new AgentCallEnded(leg.Offer, AgentOutcome.Unreachable, "Twilio does not know the call");
+        Func<Callback, DateTimeOffset, Decision>? decide = ended is null ? null : ended.Apply;
         await engine.ApplyAsync(callback.Id, Guard(callback.Generation, decide ?? ((c, now) => c.ExtendWatchdog(now))), ct);
     }
 
@@ -212,7 +213,7 @@ public sealed class WakeUpHandler(
         if (agentSid is not null)
         {
             var child = (await twilio.ListChildCallsAsync(agentSid, ct)).FirstOrDefault();
-            if (child?.CallStatus is { } childStatus) decide = LegStatus.ForCustomerLeg(attempt, childStatus, child.Sid, LegStatus.Seconds(child.Duration));
+            if (child?.CallStatus is { } childStatus && LegStatus.ForCustomerLeg(attempt, childStatus, child.Sid, LegStatus.Seconds(child.Duration)) is { } ev) decide = ev.Apply;
             // A live leg whose answer we never heard (answering-machine detection may still be deciding, or the
             // webhook was lost) is not taken as reached: look again; its end (or its verdict) decides.
             if (child?.CallStatus == TwilioCallStatus.InProgress && callback.CustomerLeg.AnsweredAt is null)

@@ -1,0 +1,114 @@
+using System.Text.Json.Serialization;
+
+namespace CallbackFunctions.Domain.Callbacks;
+
+/// <summary>
+/// Something that happened to a callback from outside: a leg's result, an operator's command, a freed agent or line.
+/// Plain data, so it can travel as a message (a webhook raises it, the callback's orchestration applies it). Each names
+/// the offer or attempt it is about, so a repeated, late or reordered one is recognised by <see cref="Apply"/> and
+/// changes nothing.
+/// </summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "event")]
+[JsonDerivedType(typeof(AgentCallPlaced), "agentCallPlaced")]
+[JsonDerivedType(typeof(AgentAccepted), "agentAccepted")]
+[JsonDerivedType(typeof(AgentPassed), "agentPassed")]
+[JsonDerivedType(typeof(AgentCallEnded), "agentCallEnded")]
+[JsonDerivedType(typeof(CustomerAnswered), "customerAnswered")]
+[JsonDerivedType(typeof(CustomerLegEnded), "customerLegEnded")]
+[JsonDerivedType(typeof(CustomerNotReached), "customerNotReached")]
+[JsonDerivedType(typeof(VoicemailReached), "voicemailReached")]
+[JsonDerivedType(typeof(CancelRequested), "cancel")]
+[JsonDerivedType(typeof(CallNowRequested), "callNow")]
+[JsonDerivedType(typeof(AgentFreed), "agentFreed")]
+[JsonDerivedType(typeof(LineFreed), "lineFreed")]
+[JsonDerivedType(typeof(Nudged), "nudged")]
+public abstract record CallbackEvent
+{
+    /// <summary>What the lifecycle decides on this event, given the callback as it is now.</summary>
+    public abstract Decision Apply(Callback callback, DateTimeOffset now);
+}
+
+/// <summary>Twilio accepted the agent's call of this offer (its CallSid).</summary>
+public sealed record AgentCallPlaced(int Offer, string CallSid) : CallbackEvent
+{
+    public override Decision Apply(Callback callback, DateTimeOffset now) => callback.AgentCallPlaced(Offer, CallSid, now);
+}
+
+/// <summary>The agent pressed 1.</summary>
+public sealed record AgentAccepted(int Offer) : CallbackEvent
+{
+    public override Decision Apply(Callback callback, DateTimeOffset now) => callback.AgentAccepted(Offer, now);
+}
+
+/// <summary>The agent pressed 2: the next agent is tried (their call goes on to say goodbye, then ends).</summary>
+public sealed record AgentPassed(int Offer) : CallbackEvent
+{
+    public override Decision Apply(Callback callback, DateTimeOffset now) => callback.AgentDeclined(Offer, AgentOutcome.Passed, now);
+}
+
+/// <summary>
+/// The agent's call of this offer is over: never taken (<see cref="Outcome"/>: no answer, busy, failed, ...) or ended
+/// after it was answered (<see cref="Outcome"/> null). Whatever the callback does, the agent is free again.
+/// </summary>
+public sealed record AgentCallEnded(int Offer, AgentOutcome? Outcome = null, string? Detail = null) : CallbackEvent
+{
+    public override Decision Apply(Callback callback, DateTimeOffset now) =>
+        Outcome is { } outcome ? callback.AgentDeclined(Offer, outcome, now, Detail) : callback.AgentLegEnded(Offer, now);
+}
+
+/// <summary>The customer leg of this attempt was answered.</summary>
+public sealed record CustomerAnswered(int Attempt, string? CallSid) : CallbackEvent
+{
+    public override Decision Apply(Callback callback, DateTimeOffset now) => callback.CustomerAnswered(Attempt, CallSid, now);
+}
+
+/// <summary>The customer leg of this attempt ended after being answered, connected for <see cref="Connected"/> when Twilio says.</summary>
+public sealed record CustomerLegEnded(int Attempt, TimeSpan? Connected, string? CallSid) : CallbackEvent
+{
+    public override Decision Apply(Callback callback, DateTimeOffset now) => callback.CustomerLegEnded(Attempt, Connected, CallSid, now);
+}
+
+/// <summary>The customer leg of this attempt did not reach the customer.</summary>
+public sealed record CustomerNotReached(int Attempt, CustomerOutcome Outcome, string? CallSid) : CallbackEvent
+{
+    public override Decision Apply(Callback callback, DateTimeOffset now) => callback.CustomerNotReached(Attempt, Outcome, CallSid, now);
+}
+
+/// <summary>An answering machine took the customer leg and the rule counts that as reached (seed 004).</summary>
+public sealed record VoicemailReached(int Attempt, string? CallSid) : CallbackEvent
+{
+    public override Decision Apply(Callback callback, DateTimeOffset now) => callback.VoicemailReached(Attempt, CallSid, now);
+}
+
+/// <summary>Served on a later call, superseded, dialled by hand, cancelled by an operator, rule off, account frozen, target deleted.</summary>
+public sealed record CancelRequested(CancelReason Reason) : CallbackEvent
+{
+    public override Decision Apply(Callback callback, DateTimeOffset now) => callback.Cancel(Reason, now);
+}
+
+/// <summary>An operator asked to call now.</summary>
+public sealed record CallNowRequested : CallbackEvent
+{
+    public override Decision Apply(Callback callback, DateTimeOffset now) => callback.CallNow(now);
+}
+
+/// <summary>An agent of the callback's queue became free: a callback waiting for one is offered at once (seed 000).</summary>
+public sealed record AgentFreed : CallbackEvent
+{
+    public override Decision Apply(Callback callback, DateTimeOffset now) => callback.OfferNow(now);
+}
+
+/// <summary>A line was released and this callback is next in line for one.</summary>
+public sealed record LineFreed : CallbackEvent
+{
+    public override Decision Apply(Callback callback, DateTimeOffset now) => callback.LineFreed(now);
+}
+
+/// <summary>
+/// The stuck-callback watchdog saw this callback overdue: nothing changes by itself; whoever runs the callback looks at
+/// it again as if its wake-up had just come.
+/// </summary>
+public sealed record Nudged : CallbackEvent
+{
+    public override Decision Apply(Callback callback, DateTimeOffset now) => Decision.Ignore(callback, "nudged: looked at again");
+}
