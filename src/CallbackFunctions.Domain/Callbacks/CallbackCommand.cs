@@ -1,6 +1,13 @@
+using System.Text.Json.Serialization;
+
 namespace CallbackFunctions.Domain.Callbacks;
 
-/// <summary>Something the application must carry out after saving a decision.</summary>
+/// <summary>Something the application must carry out after saving a decision. Plain data: it may travel as a message.</summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "command")]
+[JsonDerivedType(typeof(ScheduleWakeUp), "scheduleWakeUp")]
+[JsonDerivedType(typeof(DialAgent), "dialAgent")]
+[JsonDerivedType(typeof(ReleaseAgent), "releaseAgent")]
+[JsonDerivedType(typeof(HangUpCall), "hangUpCall")]
 public abstract record CallbackCommand;
 
 /// <summary>Wake the callback up at <paramref name="At"/>; the message carries <paramref name="Generation"/> so a

@@ -38,4 +38,7 @@ internal static partial class CallbackLog
 
     [LoggerMessage(EventId = 1012, Level = LogLevel.Warning, Message = "Sweeper released {What} held by {Holder}, which no longer dials")]
     public static partial void StaleHoldReleased(ILogger logger, string what, string holder);
+
+    [LoggerMessage(EventId = 1013, Level = LogLevel.Error, Message = "Callback {CallbackId}: step {Activity} failed after its retries ({Error}); trying again shortly")]
+    public static partial void StepFailed(ILogger logger, string callbackId, string activity, string error);
 }

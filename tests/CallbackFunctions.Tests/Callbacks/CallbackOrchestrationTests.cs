@@ -1,0 +1,237 @@
+using CallbackFunctions.Callbacks;
+using CallbackFunctions.Domain.Agents;
+using CallbackFunctions.Domain.Callbacks;
+
+namespace CallbackFunctions.Tests.Callbacks;
+
+/// <summary>
+/// The callback orchestration against a mocked context: which timers it sets, which activities it calls with what,
+/// how a timer and an event race, and that stale events and faults change nothing they should not.
+/// </summary>
+public class CallbackOrchestrationTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
+    private static readonly CallbackPolicy Policy = new() { Intervals = [TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5)] };
+    private static readonly Agent Alice = new() { Id = "alice", Name = "Alice", Phone = "+15550000001", Queues = ["support"], Available = true };
+
+    private static Callback Queued() =>
+        Callback.Create(new NewCallback("cb-1", "support", "+15551230001", "+14155550100", CallbackOrigin.MissedCall, "CA-original", "missed call"), Policy, T0).Callback;
+
+    private static CallbackRun Run(Callback callback, HeldOffer? held = null) => new(callback, "etag-0", 0, held);
+
+    /// <summary>The offer activity as it behaves when it holds Alice and Twilio accepts her call.</summary>
+    private static StepOutcome OfferedToAlice(CallbackRun run, DateTimeOffset now)
+    {
+        var offered = run.State.StartOffer(Alice, now).Callback;
+        var placed = offered.AgentCallPlaced(offered.Offer, $"CA-agent-{offered.Offer}", now).Callback;
+        return new StepOutcome(run with { State = placed, Version = run.Version + 1, Held = new HeldOffer(placed.Offer, Alice.Id) }, []);
+    }
+
+    /// <summary>The save activity: the decision's state is stored; a release of the held offer frees it.</summary>
+    private static StepOutcome Saved(SaveStep step)
+    {
+        var releasesHeld = step.Run.Held is { } held && step.Decision.Commands.OfType<ReleaseAgent>().Any(r => r.Holder == held.Holder(step.Run.State.Id));
+        return new StepOutcome(step.Run with { State = step.Decision.Callback, Version = step.Run.Version + 1, Held = releasesHeld ? null : step.Run.Held }, []);
+    }
+
+    private static Func<string, object?, object?> Activities(FakeOrchestration fake, Func<CallbackRun, object?>? checkLeg = null) => (name, input) => name switch
+    {
+        CallbackActivities.OfferCallback => OfferedToAlice((CallbackRun)input!, new DateTimeOffset(fake.Now, TimeSpan.Zero)),
+        CallbackActivities.SaveCallback => Saved((SaveStep)input!),
+        CallbackActivities.CheckLeg when checkLeg is not null => checkLeg((CallbackRun)input!),
+        _ => throw new InvalidOperationException($"unexpected activity {name}"),
+    };
+
+    [Fact]
+    public async Task AnsweredCallback_OffersWhenDue_CompletesOnTheCustomersAnswer_AndEndsOnceTheAgentCallEnds()
+    {
+        var callback = Queued();
+        var fake = new FakeOrchestration(T0)
+            .At(callback.DueAt.AddSeconds(3), new AgentAccepted(1))
+            .At(callback.DueAt.AddSeconds(6), new CustomerAnswered(1, "CA-customer-1"))
+            .At(callback.DueAt.AddSeconds(40), new AgentCallEnded(1));
+        fake.Activity = Activities(fake);
+
+        var status = await fake.RunAsync(Run(callback));
+
+        Assert.Equal(CallbackStatus.Completed, status);
+        Assert.Equal(callback.DueAt.UtcDateTime, fake.Timers[0]);
+        var offer = Assert.Single(fake.Inputs<CallbackRun>(CallbackActivities.OfferCallback));
+        Assert.Equal(CallbackStatus.Queued, offer.State.Status);
+        var saves = fake.Inputs<SaveStep>(CallbackActivities.SaveCallback).ToList();
+        Assert.Equal([CallbackStatus.DialingCustomer, CallbackStatus.Completed, CallbackStatus.Completed], saves.Select(s => s.Decision.Callback.Status));
+        // The agent stays held while on the call with the customer; the end of the agent's call frees them.
+        Assert.Empty(saves[1].Decision.Commands.OfType<ReleaseAgent>());
+        Assert.Equal(new ReleaseAgent("alice", "cb-1/1"), Assert.Single(saves[2].Decision.Commands.OfType<ReleaseAgent>()));
+        Assert.Equal(3, fake.CancelledTimers);
+    }
+
+    [Fact]
+    public async Task AnEventBeforeTheDueTime_WinsTheRace_CancelsTheTimer_AndNothingIsOffered()
+    {
+        var callback = Queued();
+        var fake = new FakeOrchestration(T0).At(T0.AddSeconds(10), new CancelRequested(CancelReason.Served));
+        fake.Activity = Activities(fake);
+
+        var status = await fake.RunAsync(Run(callback));
+
+        Assert.Equal(CallbackStatus.Cancelled, status);
+        Assert.Equal(1, fake.CancelledTimers);
+        Assert.Empty(fake.Inputs<CallbackRun>(CallbackActivities.OfferCallback));
+        var save = Assert.Single(fake.Inputs<SaveStep>(CallbackActivities.SaveCallback));
+        Assert.Equal(T0.AddSeconds(10), save.Decision.Callback.Timeline[^1].At);
+    }
+
+    [Fact]
+    public async Task ATimerThatFiresEarly_IsWaitedOut_AndTheOfferStartsOnlyWhenDue()
+    {
+        var callback = Queued();
+        var fake = new FakeOrchestration(T0) { EarlyBy = TimeSpan.FromMilliseconds(900) }
+            .At(callback.DueAt.AddSeconds(1), new CancelRequested(CancelReason.Operator));
+        DateTime? offeredAt = null;
+        fake.Activity = (name, input) =>
+        {
+            if (name == CallbackActivities.OfferCallback) offeredAt ??= fake.Now;
+            return Activities(fake)(name, input);
+        };
+
+        await fake.RunAsync(Run(callback));
+
+        Assert.Equal([callback.DueAt.UtcDateTime, callback.DueAt.UtcDateTime], fake.Timers.Take(2));
+        Assert.Equal(callback.DueAt.UtcDateTime, offeredAt);
+        Assert.Single(fake.Inputs<CallbackRun>(CallbackActivities.OfferCallback));
+    }
+
+    [Fact]
+    public async Task AnExpiredCallback_IsNeverOffered()
+    {
+        var callback = Queued();
+        var late = Run(callback with { DueAt = callback.ExpiresAt, WakeAt = callback.ExpiresAt });
+        var fake = new FakeOrchestration(T0);
+        fake.Activity = Activities(fake);
+
+        var status = await fake.RunAsync(late);
+
+        Assert.Equal(CallbackStatus.Expired, status);
+        Assert.Empty(fake.Inputs<CallbackRun>(CallbackActivities.OfferCallback));
+    }
+
+    [Fact]
+    public async Task AStaleEvent_ChangesNothing_AndCallsNoActivity()
+    {
+        var callback = Queued();
+        var fake = new FakeOrchestration(T0)
+            .At(T0.AddSeconds(5), new AgentAccepted(7))
+            .At(T0.AddSeconds(6), new CustomerAnswered(3, "CA-x"))
+            .At(T0.AddSeconds(7), new CancelRequested(CancelReason.Operator));
+        fake.Activity = Activities(fake);
+
+        await fake.RunAsync(Run(callback));
+
+        var save = Assert.Single(fake.Inputs<SaveStep>(CallbackActivities.SaveCallback));
+        Assert.Equal(CallbackStatus.Cancelled, save.Decision.Callback.Status);
+        Assert.Equal(3, fake.EventWaits);
+    }
+
+    [Fact]
+    public async Task AStepThatFailsEveryRetry_IsTriedAgainLater_NotLost()
+    {
+        var callback = Queued();
+        var fake = new FakeOrchestration(T0);
+        var failures = 1;
+        fake.Activity = (name, input) =>
+        {
+            if (name == CallbackActivities.OfferCallback && failures-- > 0) throw FakeOrchestration.Failure(name);
+            if (name == CallbackActivities.OfferCallback) return new StepOutcome(((CallbackRun)input!) with { State = callback.Cancel(CancelReason.Operator, callback.DueAt).Callback }, []);
+            return Activities(fake)(name, input);
+        };
+
+        await fake.RunAsync(Run(callback));
+
+        Assert.Equal(2, fake.Inputs<CallbackRun>(CallbackActivities.OfferCallback).Count());
+        Assert.Equal((callback.DueAt + CallbackOrchestration.FaultRetry).UtcDateTime, fake.Timers[1]);
+    }
+
+    [Fact]
+    public async Task CallbacksAStepFreedSomethingFor_AreToldWithAnEvent()
+    {
+        var callback = Queued();
+        var fake = new FakeOrchestration(T0).At(T0.AddSeconds(1), new CancelRequested(CancelReason.Operator));
+        fake.Activity = (name, input) => name == CallbackActivities.SaveCallback
+            ? Saved((SaveStep)input!) with { Wakes = [new Wake("cb-2", new AgentFreed()), new Wake("cb-3", new LineFreed())] }
+            : throw new InvalidOperationException(name);
+
+        await fake.RunAsync(Run(callback));
+
+        Assert.Equal([("cb-2", CallbackOrchestration.EventName, (CallbackEvent)new AgentFreed()), ("cb-3", CallbackOrchestration.EventName, new LineFreed())], fake.Sent);
+    }
+
+    [Fact]
+    public async Task ALongRun_StartsAfreshWithItsStateAndKeepsUnprocessedEvents()
+    {
+        // With no agent ever free, the callback looks again every NoAgentRetry: many steps, one run at a time.
+        var callback = Queued();
+        var fake = new FakeOrchestration(T0);
+        fake.Activity = (name, input) =>
+        {
+            var run = (CallbackRun)input!;
+            return new StepOutcome(run with { State = run.State.NoAgentAvailable(new DateTimeOffset(fake.Now, TimeSpan.Zero)).Callback }, []);
+        };
+
+        var status = await fake.RunAsync(Run(callback));
+
+        Assert.Equal(CallbackStatus.Queued, status);
+        var (input, preserve) = fake.ContinuedAsNew!.Value;
+        Assert.True(preserve);
+        Assert.Equal(CallbackOrchestration.StepsPerRun, fake.Activities.Count);
+        Assert.Equal(CallbackOrchestration.StepsPerRun, fake.Inputs<CallbackRun>(CallbackActivities.OfferCallback).Count());
+        Assert.True(((CallbackRun)input!).State.WaitingForAgent);
+    }
+
+    [Fact]
+    public async Task AFinalCallbackStillHoldingAnOffer_AsksTwilioUntilTheAgentCallEnds_ThenFreesTheAgent()
+    {
+        var completed = Queued().StartOffer(Alice, T0.AddMinutes(1)).Callback.AgentCallPlaced(1, "CA-agent-1", T0.AddMinutes(1)).Callback
+            .AgentAccepted(1, T0.AddMinutes(1)).Callback.CustomerAnswered(1, "CA-c", T0.AddMinutes(1)).Callback;
+        var fake = new FakeOrchestration(T0.AddMinutes(1));
+        var checks = 0;
+        fake.Activity = Activities(fake, _ => ++checks < 3 ? null : new AgentCallEnded(1));
+
+        var status = await fake.RunAsync(Run(completed, new HeldOffer(1, "alice")));
+
+        Assert.Equal(CallbackStatus.Completed, status);
+        Assert.Equal(3, checks);
+        var save = Assert.Single(fake.Inputs<SaveStep>(CallbackActivities.SaveCallback));
+        Assert.Equal(new ReleaseAgent("alice", "cb-1/1"), Assert.Single(save.Decision.Commands));
+    }
+
+    [Fact]
+    public async Task AWatchdogWithNoNewsFromTwilio_LooksAgainLater()
+    {
+        var dialling = Queued().StartOffer(Alice, T0.AddMinutes(1)).Callback.AgentCallPlaced(1, "CA-agent-1", T0.AddMinutes(1)).Callback;
+        var fake = new FakeOrchestration(T0.AddMinutes(1)).At(dialling.WakeAt!.Value.AddSeconds(1), new CancelRequested(CancelReason.Operator));
+        fake.Activity = Activities(fake, _ => null);
+
+        await fake.RunAsync(Run(dialling, new HeldOffer(1, "alice")));
+
+        var saves = fake.Inputs<SaveStep>(CallbackActivities.SaveCallback).ToList();
+        Assert.True(saves[0].Decision.Callback.WakeAt > dialling.WakeAt, "the watchdog moved on");
+        Assert.Equal(CallbackStatus.DialingAgent, saves[0].Decision.Callback.Status);
+        // Cancelling a dialling callback hangs up the agent and frees them.
+        Assert.Contains(new HangUpCall("CA-agent-1"), saves[1].Decision.Commands);
+    }
+
+    [Fact]
+    public async Task ANudge_ToACallbackNotYetDue_OffersNothing()
+    {
+        var callback = Queued();
+        var fake = new FakeOrchestration(T0)
+            .At(T0.AddSeconds(5), new Nudged())
+            .At(T0.AddSeconds(6), new CancelRequested(CancelReason.Operator));
+        fake.Activity = Activities(fake);
+
+        await fake.RunAsync(Run(callback));
+
+        Assert.Empty(fake.Inputs<CallbackRun>(CallbackActivities.OfferCallback));
+    }
+}
