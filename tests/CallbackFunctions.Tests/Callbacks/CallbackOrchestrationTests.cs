@@ -234,4 +234,24 @@ public class CallbackOrchestrationTests
 
         Assert.Empty(fake.Inputs<CallbackRun>(CallbackActivities.OfferCallback));
     }
+
+    [Fact]
+    public async Task ANudge_ToAnOverdueCallbackWhoseTimerWasLost_OffersItAtOnce()
+    {
+        var callback = Queued();
+        var nudgedAt = callback.DueAt.AddMinutes(2);
+        var fake = new FakeOrchestration(T0) { LoseTimers = 1 }
+            .At(nudgedAt, new Nudged())
+            .At(nudgedAt.AddSeconds(1), new CancelRequested(CancelReason.Operator));
+        DateTime? offeredAt = null;
+        fake.Activity = (name, input) =>
+        {
+            if (name == CallbackActivities.OfferCallback) offeredAt ??= fake.Now;
+            return Activities(fake)(name, input);
+        };
+
+        await fake.RunAsync(Run(callback));
+
+        Assert.Equal(nudgedAt.UtcDateTime, offeredAt);
+    }
 }

@@ -45,6 +45,8 @@ internal sealed class FakeOrchestration
     public Mock<TaskOrchestrationContext> Context { get; } = new();
     public DateTime Now { get; private set; }
     public TimeSpan EarlyBy { get; set; }
+    /// <summary>Timers to lose (they never fire), as the Azure Storage backend has been seen to.</summary>
+    public int LoseTimers { get; set; }
     public int EventWaits { get; private set; }
     public List<DateTime> Timers { get; } = [];
     public int CancelledTimers { get; private set; }
@@ -70,7 +72,7 @@ internal sealed class FakeOrchestration
         Timers.Add(at);
         if (Timers.Count > 500) throw new InvalidOperationException("the orchestration never stops making timers");
         var next = _script.OrderBy(e => e.At).FirstOrDefault();
-        if (next.Event is not null && next.At <= at)
+        if (next.Event is not null && (next.At <= at || LoseTimers-- > 0))
         {
             _script.Remove(next);
             if (next.At > Now) Now = next.At;
