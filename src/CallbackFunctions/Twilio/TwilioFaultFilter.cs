@@ -1,3 +1,5 @@
+using Twilio.TwiML;
+
 namespace CallbackFunctions.Twilio;
 
 /// <summary>
@@ -17,7 +19,7 @@ public sealed class TwilioFaultFilter(ILogger<TwilioFaultFilter> logger) : IEndp
                                        || (e is OperationCanceledException && !context.HttpContext.RequestAborted.IsCancellationRequested))
         {
             TwilioLog.WebhookFailed(logger, context.HttpContext.Request.Path, e.GetType().Name);
-            return new Twiml().Say("Sorry, we cannot connect this call right now. Goodbye.").Hangup().ToResult();
+            return new VoiceResponse().Say("Sorry, we cannot connect this call right now. Goodbye.").Hangup().ToResult();
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Xml.Linq;
 using CallbackFunctions.MissedCalls;
 using CallbackFunctions.Twilio;
 
@@ -36,28 +35,6 @@ public sealed class TwilioAdapterTests
         Assert.False(TwilioSignature.IsValid("12345", "https://example.com/myapp.php?foo=1&bar=2", tampered, "L/OH5YylLD5NRKLltdqwSvS0BnU="));
         Assert.False(TwilioSignature.IsValid("", "https://example.com/myapp.php?foo=1&bar=2", VectorForm, "L/OH5YylLD5NRKLltdqwSvS0BnU="));
         Assert.False(TwilioSignature.IsValid("12345", "https://example.com/myapp.php?foo=1&bar=2", VectorForm, null));
-    }
-
-    [Fact]
-    public void Twiml_WhisperAndDial_IsWellFormedWithTwiliosNames()
-    {
-        var action = new Uri("https://x.example/api/twilio/dial-result?callbackId=cb-1&attempt=2");
-        var xml = new Twiml()
-            .GatherDigit(new Uri("https://x.example/api/twilio/agent-answer?callbackId=cb-1&offer=3"), "Press 1 & connect", 8)
-            .DialNumber("+14155550111", "+14155550100", 3, action, action)
-            .Hangup().ToString();
-        var doc = XDocument.Parse(xml);
-
-        Assert.Equal("Response", doc.Root!.Name.LocalName);
-        var gather = doc.Root.Element("Gather")!;
-        Assert.Equal("1", gather.Attribute("numDigits")!.Value);
-        Assert.Equal("Press 1 & connect", gather.Element("Say")!.Value);
-        var dial = doc.Root.Element("Dial")!;
-        Assert.Equal("5", dial.Attribute("timeout")!.Value); // Twilio's minimum for <Dial timeout>
-        Assert.Equal("+14155550100", dial.Attribute("callerId")!.Value);
-        Assert.Equal(action.AbsoluteUri, dial.Attribute("action")!.Value);
-        Assert.Equal("answered completed", dial.Element("Number")!.Attribute("statusCallbackEvent")!.Value);
-        Assert.Equal("+14155550111", dial.Element("Number")!.Value);
     }
 
     [Theory]

@@ -1,18 +1,21 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text;
+using System.Xml.Linq;
 using CallbackFunctions.Settings;
 using CallbackFunctions.Twilio;
 using CallbackFunctions.TwilioSimulator;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Simulator = CallbackFunctions.TwilioSimulator.TwilioSimulator;
+using VoiceResponse = global::Twilio.TwiML.VoiceResponse;
 
 namespace CallbackFunctions.Tests.Twilio;
 
 /// <summary>
 /// Our Twilio edge on the official SDK, against the strict simulator (a fresh one per test, in-process on loopback):
-/// what each REST outcome means to the app, and the base-URL handler.
+/// what each REST outcome means to the app, the base-URL handler and the TwiML we write.
 /// </summary>
 public sealed class TwilioEdgeTests : IAsyncLifetime
 {
@@ -301,6 +304,45 @@ public sealed class TwilioEdgeTests : IAsyncLifetime
 
         var sent = Assert.Single(inner.Requests);
         Assert.Equal("http://127.0.0.1:4567" + PathAndQuery, sent.AbsoluteUri);
+    }
+
+    // ---- TwiML -------------------------------------------------------------------------------------------------------
+
+    [Fact]
+    public void Twiml_WhisperAndDial_IsWellFormedWithTwiliosNames()
+    {
+        var action = new Uri("https://x.example/api/twilio/dial-result?callbackId=cb-1&attempt=2");
+        var xml = new VoiceResponse()
+            .Append(VoiceTwiml.GatherDigit(new Uri("https://x.example/api/twilio/agent-answer?callbackId=cb-1&offer=3"), 8).Say("Press 1 & connect"))
+            .Append(VoiceTwiml.DialNumber("+14155550111", "+14155550100", 3, action, action))
+            .Hangup().ToString();
+        var doc = XDocument.Parse(xml);
+
+        Assert.Equal("Response", doc.Root!.Name.LocalName);
+        var gather = doc.Root.Element("Gather")!;
+        Assert.Equal(("dtmf", "1", "8", "POST"), (gather.Attribute("input")!.Value, gather.Attribute("numDigits")!.Value, gather.Attribute("timeout")!.Value, gather.Attribute("method")!.Value));
+        Assert.Equal("Press 1 & connect", gather.Element("Say")!.Value);
+        var dial = doc.Root.Element("Dial")!;
+        Assert.Equal("5", dial.Attribute("timeout")!.Value); // Twilio's minimum for <Dial timeout>
+        Assert.Equal("+14155550100", dial.Attribute("callerId")!.Value);
+        Assert.Equal(action.AbsoluteUri, dial.Attribute("action")!.Value);
+        Assert.Equal("answered completed", dial.Element("Number")!.Attribute("statusCallbackEvent")!.Value);
+        Assert.Equal("+14155550111", dial.Element("Number")!.Value);
+        Assert.Equal(["Gather", "Dial", "Hangup"], doc.Root.Elements().Select(e => e.Name.LocalName));
+    }
+
+    [Fact]
+    public async Task Twiml_AsAResult_IsXmlOfTheResponse()
+    {
+        var context = new DefaultHttpContext { RequestServices = new ServiceCollection().AddLogging().BuildServiceProvider() };
+        context.Response.Body = new MemoryStream();
+
+        await new VoiceResponse().Say("Goodbye.").Hangup().ToResult().ExecuteAsync(context);
+
+        Assert.StartsWith("application/xml", context.Response.ContentType, StringComparison.Ordinal);
+        context.Response.Body.Position = 0;
+        var doc = XDocument.Load(context.Response.Body);
+        Assert.Equal(["Say", "Hangup"], doc.Root!.Elements().Select(e => e.Name.LocalName));
     }
 
     private sealed class StubHandler(Func<HttpRequestMessage, HttpResponseMessage> answer) : HttpMessageHandler
