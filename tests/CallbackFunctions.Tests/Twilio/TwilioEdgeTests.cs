@@ -2,12 +2,14 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Xml.Linq;
+using CallbackFunctions.MissedCalls;
 using CallbackFunctions.Settings;
 using CallbackFunctions.Twilio;
 using CallbackFunctions.TwilioSimulator;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
 using Simulator = CallbackFunctions.TwilioSimulator.TwilioSimulator;
 using VoiceResponse = global::Twilio.TwiML.VoiceResponse;
 
@@ -15,7 +17,7 @@ namespace CallbackFunctions.Tests.Twilio;
 
 /// <summary>
 /// Our Twilio edge on the official SDK, against the strict simulator (a fresh one per test, in-process on loopback):
-/// what each REST outcome means to the app, the base-URL handler and the TwiML we write.
+/// what each REST outcome means to the app, the base-URL handler, signature validation and the TwiML we write.
 /// </summary>
 public sealed class TwilioEdgeTests : IAsyncLifetime
 {
@@ -306,6 +308,67 @@ public sealed class TwilioEdgeTests : IAsyncLifetime
         Assert.Equal("http://127.0.0.1:4567" + PathAndQuery, sent.AbsoluteUri);
     }
 
+    // ---- Webhook signatures (RequestValidator) ------------------------------------------------------------------------
+
+    private static readonly Dictionary<string, string> VectorForm = new()
+    {
+        ["CallSid"] = "CA1234567890ABCDE", ["Caller"] = "+14158675310", ["Digits"] = "1234", ["From"] = "+14158675310", ["To"] = "+18005551212",
+    };
+
+    /// <summary>A request as the app sees it behind the host: on loopback, whatever public URL Twilio called.</summary>
+    private static HttpRequest Webhook(string pathAndQuery, IDictionary<string, string> form, string? signature)
+    {
+        var context = new DefaultHttpContext();
+        var request = context.Request;
+        request.Scheme = "http";
+        request.Host = new HostString("127.0.0.1", 7071);
+        var query = pathAndQuery.IndexOf('?', StringComparison.Ordinal);
+        request.Path = query < 0 ? pathAndQuery : pathAndQuery[..query];
+        request.QueryString = query < 0 ? QueryString.Empty : new QueryString(pathAndQuery[query..]);
+        if (signature is not null) request.Headers["X-Twilio-Signature"] = signature;
+        request.Form = new FormCollection(form.ToDictionary(f => f.Key, f => new StringValues(f.Value)));
+        return request;
+    }
+
+    private static bool Validate(string token, HttpRequest request) =>
+        TwilioSignatureFilter.IsValid(new TwilioOptions { AuthToken = token, WebhookBaseUrl = new Uri("https://example.com") }, request, request.Form);
+
+    [Fact]
+    public void Signature_TwiliosPublishedVector_IsAccepted()
+    {
+        // TWILIO.md §6 test vector, checked against the configured public URL, not the loopback one the app sees.
+        Assert.True(Validate("12345", Webhook("/myapp.php?foo=1&bar=2", VectorForm, "L/OH5YylLD5NRKLltdqwSvS0BnU=")));
+    }
+
+    [Fact]
+    public void Signature_ComputedAsTwilioDoes_IsAccepted()
+    {
+        const string Token = "f00dfeedf00dfeedf00dfeedf00dfeed";
+        var signature = TwilioSignature.Compute(Token, "https://example.com/api/twilio/agent-status?callbackId=cb-1&offer=2", VectorForm);
+
+        Assert.True(Validate(Token, Webhook("/api/twilio/agent-status?callbackId=cb-1&offer=2", VectorForm, signature)));
+    }
+
+    [Fact]
+    public void Signature_ForgedOrMismatched_IsRefused()
+    {
+        const string Token = "f00dfeedf00dfeedf00dfeedf00dfeed";
+        const string PathAndQuery = "/api/twilio/agent-status?callbackId=cb-1&offer=2";
+        var tampered = new Dictionary<string, string>(VectorForm) { ["To"] = "+18005551213" };
+
+        // Signed with another key.
+        Assert.False(Validate(Token, Webhook(PathAndQuery, VectorForm, TwilioSignature.Compute("not-the-token", "https://example.com" + PathAndQuery, VectorForm))));
+        // A parameter changed after signing.
+        Assert.False(Validate(Token, Webhook(PathAndQuery, tampered, TwilioSignature.Compute(Token, "https://example.com" + PathAndQuery, VectorForm))));
+        // Another query (offer 3) than the one signed.
+        Assert.False(Validate(Token, Webhook("/api/twilio/agent-status?callbackId=cb-1&offer=3", VectorForm, TwilioSignature.Compute(Token, "https://example.com" + PathAndQuery, VectorForm))));
+        // Signed over the loopback URL instead of the public one.
+        Assert.False(Validate(Token, Webhook(PathAndQuery, VectorForm, TwilioSignature.Compute(Token, "http://127.0.0.1:7071" + PathAndQuery, VectorForm))));
+        // No signature; no token configured (anyone could sign with the empty key).
+        Assert.False(Validate(Token, Webhook(PathAndQuery, VectorForm, null)));
+        Assert.False(Validate("", Webhook(PathAndQuery, VectorForm, TwilioSignature.Compute("", "https://example.com" + PathAndQuery, VectorForm))));
+    }
+
     // ---- TwiML -------------------------------------------------------------------------------------------------------
 
     [Fact]
@@ -361,5 +424,29 @@ public sealed class TwilioEdgeTests : IAsyncLifetime
         public TwilioOptions CurrentValue => value;
         public TwilioOptions Get(string? name) => value;
         public IDisposable? OnChange(Action<TwilioOptions, string?> listener) => null;
+    }
+}
+
+public sealed class InboundOutcomeTests
+{
+    [Theory]
+    [InlineData("hangup", null, null, InboundOutcome.Lost)]
+    [InlineData("queue-full", null, null, InboundOutcome.Lost)]
+    [InlineData("bridged", null, null, InboundOutcome.Served)]
+    [InlineData("redirected", null, null, InboundOutcome.Neither)]
+    [InlineData(null, "no-answer", null, InboundOutcome.Lost)]
+    [InlineData(null, "completed", null, InboundOutcome.Served)]
+    [InlineData(null, null, "busy", InboundOutcome.Lost)]
+    [InlineData(null, null, "completed", InboundOutcome.Neither)]
+    [InlineData("surprise", null, null, InboundOutcome.Neither)]
+    public void InboundOutcome_FromTwiliosParameters_IsReadAsDocumented(string? queueResult, string? dialCallStatus, string? callStatus, InboundOutcome expected)
+    {
+        Assert.Equal(expected, InboundOutcomeReader.Read(queueResult, dialCallStatus, callStatus).Outcome);
+    }
+
+    [Fact]
+    public void InboundOutcome_WithAnUnknownValue_ReportsIt()
+    {
+        Assert.Equal("QueueResult=surprise", InboundOutcomeReader.Read("surprise", null, null).Unknown);
     }
 }
