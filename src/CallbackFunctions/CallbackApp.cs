@@ -85,7 +85,7 @@ public static class CallbackApp
 
     private static void AddTwilio(IServiceCollection services)
     {
-        services.AddHttpClient<TwilioRestClient>(c => c.Timeout = Timeout.InfiniteTimeSpan); // per-request timeouts are ours
+        services.AddTwilioRest();
         services.AddSingleton<WebhookUrls>();
         services.AddSingleton<PhoneNumberNormalizer>();
         services.AddSingleton<TimeZones>();

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using CallbackFunctions.MissedCalls;
-using CallbackFunctions.Twilio;
+using CallbackFunctions.TwilioSimulator;
 
 namespace CallbackFunctions.LocalRun.Benchmarks;
 

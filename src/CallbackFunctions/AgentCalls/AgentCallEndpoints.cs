@@ -5,6 +5,7 @@ using CallbackFunctions.Domain.Agents;
 using CallbackFunctions.Domain.Callbacks;
 using CallbackFunctions.Storage;
 using CallbackFunctions.Twilio;
+using Twilio.TwiML;
 
 namespace CallbackFunctions.AgentCalls;
 
@@ -42,24 +43,24 @@ public static class AgentCallEndpoints
         };
         var callback = decision?.Callback ?? (await callbacks.GetAsync(callbackId, ct))?.Value;
         if (callback is null || callback.AgentLeg?.Offer != offer || !callback.IsLive)
-            return new Twiml().Say("This callback is no longer needed. Thank you.").Hangup().ToResult();
+            return new VoiceResponse().Say("This callback is no longer needed. Thank you.").Hangup().ToResult();
         if (callback.Status == CallbackStatus.DialingCustomer)
         {
             // Accepted (now, or on a delivery Twilio retried): connect the customer, from the number they called.
             // The rule's recording, recording notice and answering-machine detection apply to this leg (seed 001, 004).
             var dial = CustomerDial.For(callback, await features.ForAsync(callback, ct), urls);
-            return new Twiml()
+            return new VoiceResponse()
                 .Say("Connecting you to the customer.")
-                .DialNumber(callback.Caller, callback.CallerId, (int)callback.Policy.CustomerRingTimeout.TotalSeconds,
-                    dial.Results, dial.Results, dial.Extras)
+                .Append(VoiceTwiml.DialNumber(callback.Caller, callback.CallerId, (int)callback.Policy.CustomerRingTimeout.TotalSeconds,
+                    dial.Results, dial.Results, dial.Extras))
                 .ToResult();
         }
         if (callback.Status != CallbackStatus.DialingAgent)
-            return new Twiml().Say("You passed this callback. Thank you.").Hangup().ToResult();
-        return new Twiml()
+            return new VoiceResponse().Say("You passed this callback. Thank you.").Hangup().ToResult();
+        return new VoiceResponse()
             // seed 001 "voice prompt for agent": the rule's prompt plays first, so the agent knows it is an automatic callback.
-            .GatherDigit(urls.AgentAnswer(callback.Id, offer), ChoiceTimeoutSeconds,
-                new Twiml().Prompt((await features.ForAsync(callback, ct)).AgentPrompt).Say(Whisper(callback, engine.Now)))
+            .Append(VoiceTwiml.GatherDigit(urls.AgentAnswer(callback.Id, offer), ChoiceTimeoutSeconds)
+                .AppendPrompt((await features.ForAsync(callback, ct)).AgentPrompt).Say(Whisper(callback, engine.Now)))
             .Say("No choice received. Goodbye.")
             .Hangup()
             .ToResult();
@@ -115,7 +116,7 @@ public static class AgentCallEndpoints
         {
             TwilioLog.UnknownValue(loggers.CreateLogger("CallbackFunctions.AgentCalls"), request.Path, isDialAction ? "DialCallStatus" : "CallStatus",
                 isDialAction ? form["DialCallStatus"] : form["CallStatus"]);
-            return isDialAction ? new Twiml().Hangup().ToResult() : Results.Problem("unknown CallStatus", statusCode: 400);
+            return isDialAction ? new VoiceResponse().Hangup().ToResult() : Results.Problem("unknown CallStatus", statusCode: 400);
         }
         // With answering-machine detection the verdict (customer-notice) says whether the customer was reached, and a
         // machine may count as not answered: the leg's own "answered" arrives before the verdict and must not pre-empt
@@ -129,7 +130,7 @@ public static class AgentCallEndpoints
             ? (await callbacks.GetAsync(callbackId, ct))?.Value.Status == CallbackStatus.Completed
             : status == TwilioCallStatus.Completed;
         return reached
-            ? new Twiml().Hangup().ToResult()
-            : new Twiml().Say("The customer could not be reached. We will try again later. Goodbye.").Hangup().ToResult();
+            ? new VoiceResponse().Hangup().ToResult()
+            : new VoiceResponse().Say("The customer could not be reached. We will try again later. Goodbye.").Hangup().ToResult();
     }
 }

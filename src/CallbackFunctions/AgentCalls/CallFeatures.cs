@@ -2,6 +2,9 @@ using CallbackFunctions.Domain.Callbacks;
 using CallbackFunctions.Domain.Rules;
 using CallbackFunctions.Rules;
 using CallbackFunctions.Twilio;
+using Twilio.TwiML;
+using Play = Twilio.TwiML.Voice.Play;
+using Say = Twilio.TwiML.Voice.Say;
 
 namespace CallbackFunctions.AgentCalls;
 
@@ -54,10 +57,21 @@ public sealed record CustomerDial(Uri Results, DialExtras? Extras)
 public static class PromptTwiml
 {
     /// <summary>Plays an audio prompt or says a text-to-speech one (TWILIO.md §4 <c>&lt;Play&gt;</c>, <c>&lt;Say voice language&gt;</c>); none adds nothing.</summary>
-    public static Twiml Prompt(this Twiml twiml, Prompt? prompt) => prompt switch
+    public static T AppendPrompt<T>(this T twiml, Prompt? prompt) where T : TwiML
     {
-        null => twiml,
-        { IsAudio: true } => twiml.Play(new Uri(prompt.AudioUrl!)),
-        _ => twiml.Say(prompt.Text!, prompt.Voice, prompt.Language),
-    };
+        switch (prompt)
+        {
+            case null:
+                break;
+            case { IsAudio: true }:
+                twiml.Append(new Play(new Uri(prompt.AudioUrl!)));
+                break;
+            default:
+                twiml.Append(new Say(prompt.Text!,
+                    voice: prompt.Voice is { } voice ? (Say.VoiceEnum)voice : null,
+                    language: prompt.Language is { } language ? (Say.LanguageEnum)language : null));
+                break;
+        }
+        return twiml;
+    }
 }

@@ -5,6 +5,7 @@ using CallbackFunctions.Domain.Rules;
 using CallbackFunctions.Rules;
 using CallbackFunctions.Storage;
 using CallbackFunctions.Twilio;
+using Twilio.TwiML;
 
 namespace CallbackFunctions.AgentCalls;
 
@@ -75,13 +76,13 @@ public static class CustomerNoticeEndpoints
         switch (answer)
         {
             case CustomerAnswer.VoicemailReached:
-                return new Twiml().Say(VoicemailMessage(callback)).Hangup().ToResult();
+                return new VoiceResponse().Say(VoicemailMessage(callback)).Hangup().ToResult();
             case CustomerAnswer.MachineNotAnswered:
-                return new Twiml().Hangup().ToResult();
+                return new VoiceResponse().Hangup().ToResult();
         }
         // Ending the document connects the customer; the notice, when there is one, plays first.
         var notice = recorded && callback is not null ? (await features.ForAsync(callback, ct)).Recording.CustomerNotification : null;
-        return new Twiml().Prompt(notice).ToResult();
+        return new VoiceResponse().AppendPrompt(notice).ToResult();
     }
 
     /// <summary>seed 004: the voicemail completes the callback, so it says who called and how to call back.</summary>

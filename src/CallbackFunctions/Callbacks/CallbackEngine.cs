@@ -18,7 +18,7 @@ public sealed class CallbackEngine(
     WakeUpOutbox wakeUps,
     AgentDirectory agents,
     CallLines lines,
-    TwilioRestClient twilio,
+    TwilioCalls twilio,
     WebhookUrls urls,
     TimeProvider time,
     ILogger<CallbackEngine> logger)
@@ -186,7 +186,7 @@ public sealed class CallbackEngine(
         {
             await twilio.HangUpAsync(callSid, ct);
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        catch (TwilioRequestException e)
         {
             CallbackLog.HangUpFailed(logger, callSid, e.Message);
         }

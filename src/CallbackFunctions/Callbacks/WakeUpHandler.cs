@@ -21,7 +21,7 @@ public sealed class WakeUpHandler(
     CallLines lines,
     HoldRepository holds,
     CallbackEngine engine,
-    TwilioRestClient twilio,
+    TwilioCalls twilio,
     RuleBook rules,
     TimeZones zones,
     TimeProvider time,
@@ -213,7 +213,7 @@ public sealed class WakeUpHandler(
         if (agentSid is not null)
         {
             var child = (await twilio.ListChildCallsAsync(agentSid, ct)).FirstOrDefault();
-            if (child?.CallStatus is { } childStatus && LegStatus.ForCustomerLeg(attempt, childStatus, child.Sid, LegStatus.Seconds(child.Duration)) is { } ev) decide = ev.Apply;
+            if (child?.CallStatus is { } childStatus && LegStatus.ForCustomerLeg(attempt, childStatus, child.Sid, child.Duration) is { } ev) decide = ev.Apply;
             // A live leg whose answer we never heard (answering-machine detection may still be deciding, or the
             // webhook was lost) is not taken as reached: look again; its end (or its verdict) decides.
             if (child?.CallStatus == TwilioCallStatus.InProgress && callback.CustomerLeg.AnsweredAt is null)

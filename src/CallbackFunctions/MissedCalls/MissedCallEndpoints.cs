@@ -7,6 +7,7 @@ using CallbackFunctions.Settings;
 using CallbackFunctions.Telephony;
 using CallbackFunctions.Twilio;
 using Microsoft.Extensions.Options;
+using Twilio.TwiML;
 
 namespace CallbackFunctions.MissedCalls;
 
@@ -48,7 +49,7 @@ public static partial class MissedCallEndpoints
         {
             case InboundOutcome.Lost when !caller.IsValid:
                 MissedCallLog.NoCallback(logger, PhoneMask.Mask(form["From"]), caller.Problem!);
-                return new Twiml().Say("Sorry, we could not take your call.").Hangup().ToResult();
+                return new VoiceResponse().Say("Sorry, we could not take your call.").Hangup().ToResult();
             case InboundOutcome.Lost:
                 var calledNumber = numbers.Normalize(form["To"]);
                 // seed 001: where the call was lost picks the rule: at a queue or an agent (Enqueue/Dial results), or
@@ -59,8 +60,8 @@ public static partial class MissedCallEndpoints
                     $"missed call: {reason}", null, time.GetUtcNow(), kind, agent);
                 var made = await WithSpoolAsync(spool, logger, new SpooledWebhook(create, null), c => service.CreateAsync(create, c), ct);
                 return (made.Spooled || made.Result is not null
-                    ? new Twiml().Say("Sorry we missed your call. We will call you back shortly.")
-                    : new Twiml().Say("Sorry we missed your call. Goodbye.")).Hangup().ToResult();
+                    ? new VoiceResponse().Say("Sorry we missed your call. We will call you back shortly.")
+                    : new VoiceResponse().Say("Sorry we missed your call. Goodbye.")).Hangup().ToResult();
             case InboundOutcome.Served when caller.IsValid:
                 await WithSpoolAsync(spool, logger, new SpooledWebhook(null, caller.E164), async c =>
                 {
@@ -68,9 +69,9 @@ public static partial class MissedCallEndpoints
                     MissedCallLog.Served(logger, PhoneMask.Mask(caller.E164), count);
                     return count;
                 }, ct);
-                return new Twiml().Hangup().ToResult();
+                return new VoiceResponse().Hangup().ToResult();
             default:
-                return new Twiml().Hangup().ToResult();
+                return new VoiceResponse().Hangup().ToResult();
         }
     }
 
@@ -89,16 +90,16 @@ public static partial class MissedCallEndpoints
         if (!caller.IsValid)
         {
             MissedCallLog.NoCallback(logger, PhoneMask.Mask(form["From"]), caller.Problem!);
-            return new Twiml().Say("Sorry, we cannot call you back because your number is not available to us.").Hangup().ToResult();
+            return new VoiceResponse().Say("Sorry, we cannot call you back because your number is not available to us.").Hangup().ToResult();
         }
         var create = new CallbackRequest(caller.E164!, numbers.Normalize(form["To"]).E164 ?? "", queue, form["CallSid"], CallbackOrigin.IvrRequest,
             delay == 0 ? "callback requested in the IVR" : $"callback requested in the IVR for {delay} minutes later",
             TimeSpan.FromMinutes(delay), time.GetUtcNow(), RuleKind.Scenario);
         var made = await WithSpoolAsync(spool, logger, new SpooledWebhook(create, null), c => service.CreateAsync(create, c), ct);
         if (!made.Spooled && made.Result is null)
-            return new Twiml().Say("Sorry, we cannot arrange a callback right now. Goodbye.").Hangup().ToResult();
+            return new VoiceResponse().Say("Sorry, we cannot arrange a callback right now. Goodbye.").Hangup().ToResult();
         var when = delay == 0 ? "shortly" : delay == 1 ? "in about a minute" : $"in about {delay} minutes";
-        return new Twiml().Say($"Thank you. We will call you back {when}. Goodbye.").Hangup().ToResult();
+        return new VoiceResponse().Say($"Thank you. We will call you back {when}. Goodbye.").Hangup().ToResult();
     }
 
     /// <summary>Runs the storage work within Twilio's budget; if storage fails or is too slow, spools it instead.</summary>

@@ -10,7 +10,7 @@ namespace CallbackFunctions.Recordings;
 /// (TWILIO.md §1.6) and marks them deleted. Called by the sweeper; looks at most once per
 /// <c>Callbacks:RecordingSweepInterval</c> per instance, since each look scans the recordings table.
 /// </summary>
-public sealed class RecordingJanitor(RecordingRepository recordings, RecordingRetention retention, TwilioRestClient twilio,
+public sealed class RecordingJanitor(RecordingRepository recordings, RecordingRetention retention, TwilioCalls twilio,
     IOptionsMonitor<CallbackOptions> options, TimeProvider time, ILogger<RecordingJanitor> logger)
 {
     private DateTimeOffset? _lastSweep;
@@ -33,7 +33,7 @@ public sealed class RecordingJanitor(RecordingRepository recordings, RecordingRe
                 RecordingLog.Deleted(logger, recording.RecordingSid, recording.CallbackId, periods.For(recording.Rule), existed);
                 deleted++;
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+            catch (TwilioRequestException e)
             {
                 RecordingLog.DeleteFailed(logger, recording.RecordingSid, e.Message);
             }

@@ -1,12 +1,13 @@
 using CallbackFunctions.Settings;
 using Microsoft.Extensions.Options;
+using Twilio.Security;
 
 namespace CallbackFunctions.Twilio;
 
 /// <summary>
-/// Checks <c>X-Twilio-Signature</c> on every Twilio route. The URL is rebuilt from <c>Twilio:WebhookBaseUrl</c> + path +
-/// query, never from the request: behind the Functions host the request URL is http://127.0.0.1:{port} (DESIGN §2).
-/// A bad or missing signature gets 403 and nothing runs.
+/// Checks <c>X-Twilio-Signature</c> on every Twilio route with the SDK's <see cref="RequestValidator"/>. The URL is
+/// rebuilt from <c>Twilio:WebhookBaseUrl</c> + path + query, never from the request: behind the Functions host the
+/// request URL is http://127.0.0.1:{port} (DESIGN §2). A bad or missing signature gets 403 and nothing runs.
 /// </summary>
 public sealed class TwilioSignatureFilter(IOptionsMonitor<TwilioOptions> options, ILogger<TwilioSignatureFilter> logger) : IEndpointFilter
 {
@@ -14,14 +15,26 @@ public sealed class TwilioSignatureFilter(IOptionsMonitor<TwilioOptions> options
     {
         var request = context.HttpContext.Request;
         var form = request.HasFormContentType ? await request.ReadFormAsync(context.HttpContext.RequestAborted) : null;
-        var pairs = form?.SelectMany(f => f.Value.Select(v => new KeyValuePair<string, string>(f.Key, v ?? ""))).ToList() ?? [];
-        var url = PublicUrl(options.CurrentValue, request);
-        if (!TwilioSignature.IsValid(options.CurrentValue.AuthToken, url, pairs, request.Headers["X-Twilio-Signature"]))
+        if (!IsValid(options.CurrentValue, request, form))
         {
             TwilioLog.SignatureRejected(logger, request.Path);
             return Results.StatusCode(StatusCodes.Status403Forbidden);
         }
         return await next(context);
+    }
+
+    /// <summary>
+    /// True when the request's signature is Twilio's for the public URL and every form parameter (TWILIO.md §6; the
+    /// validator also accepts the URL with the scheme's default port added or removed).
+    /// </summary>
+    public static bool IsValid(TwilioOptions options, HttpRequest request, IFormCollection? form)
+    {
+        string? signature = request.Headers["X-Twilio-Signature"];
+        // With no token, anyone could sign with the empty key.
+        if (string.IsNullOrEmpty(options.AuthToken) || string.IsNullOrEmpty(signature)) return false;
+        // A repeated name counts once with its values joined by commas, as the SDK's own form overload does.
+        var parameters = form?.ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal) ?? [];
+        return new RequestValidator(options.AuthToken).Validate(PublicUrl(options, request), parameters, signature);
     }
 
     public static string PublicUrl(TwilioOptions options, HttpRequest request)

@@ -93,7 +93,7 @@ public sealed class IdempotencyTests : StackTestBase
             ["CallSid"] = "CA" + new string('1', 32), ["From"] = Caller, ["To"] = LocalStack.SupportNumber, ["QueueResult"] = "hangup",
         };
         using var forged = new HttpRequestMessage(HttpMethod.Post, "api/twilio/missed-call?queue=support") { Content = new FormUrlEncodedContent(form) };
-        forged.Headers.Add("X-Twilio-Signature", CallbackFunctions.Twilio.TwilioSignature.Compute("not-the-token", Stack.AppUrl + "api/twilio/missed-call?queue=support", form));
+        forged.Headers.Add("X-Twilio-Signature", TwilioSignature.Compute("not-the-token", Stack.AppUrl + "api/twilio/missed-call?queue=support", form));
         var response = await Stack.Api.SendAsync(forged);
         using var unsigned = new HttpRequestMessage(HttpMethod.Post, "api/twilio/missed-call?queue=support") { Content = new FormUrlEncodedContent(form) };
         var response2 = await Stack.Api.SendAsync(unsigned);

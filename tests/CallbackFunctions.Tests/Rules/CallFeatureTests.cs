@@ -10,6 +10,8 @@ using CallbackFunctions.Rules;
 using CallbackFunctions.Tests.Support;
 using CallbackFunctions.Twilio;
 using CallbackFunctions.TwilioSimulator;
+using System.Xml.Linq;
+using VoiceResponse = global::Twilio.TwiML.VoiceResponse;
 
 namespace CallbackFunctions.Tests.Rules;
 
@@ -276,18 +278,21 @@ public sealed class CallFeatureTwimlTests
         var extras = new DialExtras(new Uri("https://app.example.com/api/twilio/recording-status?callbackId=cb-1&attempt=1"),
             new Uri("https://app.example.com/api/twilio/customer-notice?callbackId=cb-1&attempt=1"), "Enable");
 
-        var xml = new Twiml().DialNumber("+14155550111", "+14155550100", 30, Results, Results, extras).ToString();
+        var dial = Dial(VoiceTwiml.DialNumber("+14155550111", "+14155550100", 30, Results, Results, extras));
 
-        Assert.Contains("record=\"record-from-answer-dual\"", xml, StringComparison.Ordinal);
-        Assert.Contains("recordingStatusCallback=\"https://app.example.com/api/twilio/recording-status?callbackId=cb-1&amp;attempt=1\"", xml, StringComparison.Ordinal);
-        Assert.Contains("recordingStatusCallbackEvent=\"completed\"", xml, StringComparison.Ordinal);
-        Assert.Contains("<Number url=\"https://app.example.com/api/twilio/customer-notice?callbackId=cb-1&amp;attempt=1\" method=\"POST\" machineDetection=\"Enable\"", xml, StringComparison.Ordinal);
+        Assert.Equal("record-from-answer-dual", dial.Attribute("record")?.Value);
+        Assert.Equal("https://app.example.com/api/twilio/recording-status?callbackId=cb-1&attempt=1", dial.Attribute("recordingStatusCallback")?.Value);
+        Assert.Equal("completed", dial.Attribute("recordingStatusCallbackEvent")?.Value);
+        var number = dial.Element("Number")!;
+        Assert.Equal("https://app.example.com/api/twilio/customer-notice?callbackId=cb-1&attempt=1", number.Attribute("url")?.Value);
+        Assert.Equal("POST", number.Attribute("method")?.Value);
+        Assert.Equal("Enable", number.Attribute("machineDetection")?.Value);
     }
 
     [Fact]
     public void DialNumber_WithoutExtras_IsAsBefore()
     {
-        var xml = new Twiml().DialNumber("+14155550111", "+14155550100", 30, Results, Results).ToString();
+        var xml = new VoiceResponse().Append(VoiceTwiml.DialNumber("+14155550111", "+14155550100", 30, Results, Results)).ToString();
 
         Assert.DoesNotContain("record", xml, StringComparison.Ordinal);
         Assert.DoesNotContain("url=", xml, StringComparison.Ordinal);
@@ -297,18 +302,27 @@ public sealed class CallFeatureTwimlTests
     [Fact]
     public void Prompt_PlaysAudio_OrSaysTextWithItsVoiceAndLanguage()
     {
-        Assert.Contains("<Play>https://media.example.com/a.mp3</Play>", new Twiml().Prompt(Prompt.Audio("https://media.example.com/a.mp3")).ToString(), StringComparison.Ordinal);
-        Assert.Contains("<Say voice=\"Polly.Amy\" language=\"en-GB\">Hello</Say>", new Twiml().Prompt(Prompt.Speech("Hello", "en-GB", "Polly.Amy")).ToString(), StringComparison.Ordinal);
-        Assert.EndsWith("<Response />", new Twiml().Prompt(null).ToString(), StringComparison.Ordinal);
+        var play = Verbs(new VoiceResponse().AppendPrompt(Prompt.Audio("https://media.example.com/a.mp3"))).Single();
+        Assert.Equal(("Play", "https://media.example.com/a.mp3"), (play.Name.LocalName, play.Value));
+        var say = Verbs(new VoiceResponse().AppendPrompt(Prompt.Speech("Hello", "en-GB", "Polly.Amy"))).Single();
+        Assert.Equal(("Say", "Hello", "Polly.Amy", "en-GB"), (say.Name.LocalName, say.Value, say.Attribute("voice")?.Value, say.Attribute("language")?.Value));
+        var plain = Verbs(new VoiceResponse().AppendPrompt(Prompt.Speech("Hello", null, null))).Single();
+        Assert.Empty(plain.Attributes()); // Twilio's defaults
+        Assert.Empty(Verbs(new VoiceResponse().AppendPrompt(null)));
     }
 
     [Fact]
     public void AgentPrompt_GoesInsideTheGather_BeforeTheWhisper()
     {
-        var xml = new Twiml().GatherDigit(Results, 8, new Twiml().Prompt(Prompt.Audio("https://media.example.com/a.mp3")).Say("Press 1")).ToString();
+        var gather = Verbs(new VoiceResponse().Append(VoiceTwiml.GatherDigit(Results, 8).AppendPrompt(Prompt.Audio("https://media.example.com/a.mp3")).Say("Press 1"))).Single();
 
-        Assert.Contains("method=\"POST\"><Play>https://media.example.com/a.mp3</Play><Say>Press 1</Say></Gather>", xml, StringComparison.Ordinal);
+        Assert.Equal(["Play", "Say"], gather.Elements().Select(e => e.Name.LocalName));
+        Assert.Equal("Press 1", gather.Elements().Last().Value);
     }
+
+    private static IReadOnlyList<XElement> Verbs(VoiceResponse response) => [.. XDocument.Parse(response.ToString()).Root!.Elements()];
+
+    private static XElement Dial(global::Twilio.TwiML.Voice.Dial dial) => Verbs(new VoiceResponse().Append(dial)).Single();
 
     [Theory]
     [InlineData(VoicemailPolicy.Off, "machine_start", CustomerAnswer.Person)]

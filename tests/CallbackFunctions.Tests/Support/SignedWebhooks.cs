@@ -9,7 +9,7 @@ public static class SignedWebhooks
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, pathAndQuery) { Content = new FormUrlEncodedContent(form) };
         request.Headers.Add("X-Twilio-Signature",
-            CallbackFunctions.Twilio.TwilioSignature.Compute(stack.Simulator.Options.AuthToken, stack.AppUrl + pathAndQuery, form));
+            CallbackFunctions.TwilioSimulator.TwilioSignature.Compute(stack.Simulator.Options.AuthToken, stack.AppUrl + pathAndQuery, form));
         return await stack.Api.SendAsync(request);
     }
 
