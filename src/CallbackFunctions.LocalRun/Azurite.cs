@@ -5,8 +5,9 @@ using System.Net.Sockets;
 namespace CallbackFunctions.LocalRun;
 
 /// <summary>
-/// Azurite (pinned in package.json, installed by run.sh/test.sh) on free loopback ports, in memory: the queue service
-/// and the table service as two node processes, as they are two services in Azure. In one process, the queue service's
+/// Azurite (pinned in package.json, installed by run.sh/test.sh) on free loopback ports, in memory: the blob, queue
+/// and table services as three node processes, as they are three services in Azure (Durable's Azure Storage backend
+/// uses all three). In one process, the queue service's
 /// once-a-minute clean-up of deleted messages (quadratic in their number: 4.5 s for ~2,400 messages, measured with
 /// <c>./run.sh bench --only timer</c>) would freeze the tables too. Stopped by PID: TERM, then KILL after a grace
 /// period, because a busy Azurite may ignore TERM for seconds (DESIGN §1).
@@ -16,35 +17,38 @@ public sealed class Azurite : IAsyncDisposable
     private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
     private readonly List<Process> _processes = [];
 
+    public int BlobPort { get; }
     public int QueuePort { get; }
     public int TablePort { get; }
     public string ConnectionString =>
-        $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};" +
+        $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};BlobEndpoint=http://127.0.0.1:{BlobPort}/devstoreaccount1;" +
         $"QueueEndpoint=http://127.0.0.1:{QueuePort}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{TablePort}/devstoreaccount1;";
 
     /// <summary>The queue service's process id (a test freezes it, as Azurite's own clean-up does, with SIGSTOP).</summary>
     public int QueueProcessId { get; private set; }
 
-    private Azurite(int queuePort, int tablePort)
+    private Azurite(int blobPort, int queuePort, int tablePort)
     {
+        BlobPort = blobPort;
         QueuePort = queuePort;
         TablePort = tablePort;
     }
 
-    /// <summary>Starts Azurite's queue and table services; pass ports to reuse them (e.g. to bring storage back).</summary>
-    public static async Task<Azurite> StartAsync(int? queuePort = null, int? tablePort = null, CancellationToken ct = default)
+    /// <summary>Starts Azurite's blob, queue and table services; pass ports to reuse them (e.g. to bring storage back).</summary>
+    public static async Task<Azurite> StartAsync(int? queuePort = null, int? tablePort = null, CancellationToken ct = default, int? blobPort = null)
     {
         var root = RepositoryRoot.Find();
         var dist = Path.Combine(root, "node_modules", "azurite", "dist", "src");
         if (!File.Exists(Path.Combine(dist, "azurite.js")))
             throw new InvalidOperationException($"Azurite is not installed in {dist}: run `npm ci` in {root} (run.sh and test.sh do it).");
-        var azurite = new Azurite(queuePort ?? FreePort(), tablePort ?? FreePort());
+        var azurite = new Azurite(blobPort ?? FreePort(), queuePort ?? FreePort(), tablePort ?? FreePort());
         try
         {
             azurite.QueueProcessId = azurite.Start(Path.Combine(dist, "queue", "main.js"), "queue", azurite.QueuePort);
             azurite.Start(Path.Combine(dist, "table", "main.js"), "table", azurite.TablePort);
+            azurite.Start(Path.Combine(dist, "blob", "main.js"), "blob", azurite.BlobPort);
             var deadline = Stopwatch.StartNew();
-            while (!(await IsListeningAsync(azurite.QueuePort) && await IsListeningAsync(azurite.TablePort)))
+            while (!(await IsListeningAsync(azurite.QueuePort) && await IsListeningAsync(azurite.TablePort) && await IsListeningAsync(azurite.BlobPort)))
             {
                 if (azurite._processes.FirstOrDefault(p => p.HasExited) is { } exited) throw new InvalidOperationException($"Azurite exited with code {exited.ExitCode}");
                 if (deadline.Elapsed > TimeSpan.FromSeconds(30)) throw new TimeoutException("Azurite did not start in 30 s");
@@ -81,7 +85,7 @@ public sealed class Azurite : IAsyncDisposable
         return process.Id;
     }
 
-    /// <summary>Stops both services together (TERM to each, one grace period for all, then KILL), within about 3 s.</summary>
+    /// <summary>Stops the services together (TERM to each, one grace period for all, then KILL), within about 3 s.</summary>
     public async ValueTask DisposeAsync()
     {
         var running = _processes.Where(IsRunning).ToList();

@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using CallbackFunctions.LocalRun.Durable;
 using CallbackFunctions.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -51,6 +52,11 @@ public sealed class LocalStack : IAsyncDisposable
     public string StorageConnectionString { get; private set; } = "";
     public LocalStackOptions Options { get; private set; } = null!;
     public IReadOnlyDictionary<string, string?> AppSettings { get; private set; } = null!;
+    public LocalDurableBackend? Durable { get; private set; }
+    public LocalDurableOptions? DurableOptions { get; private set; }
+
+    /// <summary>The task hub of a prefix: Durable allows letters and digits only.</summary>
+    public static string TaskHubFor(string prefix) => "hub" + new string([.. prefix.Where(char.IsAsciiLetterOrDigit)]);
 
     public static async Task<LocalStack> StartAsync(LocalStackOptions options, ILoggerFactory? simulatorLogs = null, CancellationToken ct = default)
     {
@@ -77,9 +83,14 @@ public sealed class LocalStack : IAsyncDisposable
             stack.AppSettings = stack.SettingsFor(stack.AppUrl);
             stack.Api = new HttpClient { BaseAddress = stack.AppUrl, Timeout = TimeSpan.FromSeconds(30) };
             if (!options.StartApp) return stack;
+            var loggers = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning).AddFilter("DurableTask", LogLevel.Error)
+                .AddSimpleConsole(c => { c.SingleLine = true; c.TimestampFormat = "HH:mm:ss.fff "; }));
+            stack.DurableOptions = new LocalDurableOptions { TaskHubName = TaskHubFor(options.Prefix), StorageConnectionString = stack.StorageConnectionString };
+            stack.Durable = await LocalDurableBackend.StartAsync(stack.DurableOptions, loggers, ct);
             stack.App = CallbackApp.Build([], builder =>
             {
                 builder.Configuration.AddInMemoryCollection(stack.AppSettings);
+                builder.Services.AddLocalDurable(stack.Durable.Channel);
                 builder.WebHost.UseUrls(stack.AppUrl.AbsoluteUri);
                 builder.Logging.SetMinimumLevel(options.MinimumLogLevel)
                     .AddFilter("Microsoft", LogLevel.Warning).AddFilter("System", LogLevel.Warning)
@@ -103,7 +114,6 @@ public sealed class LocalStack : IAsyncDisposable
         {
             ["AzureWebJobsStorage"] = StorageConnectionString,
             ["Storage:TablePrefix"] = o.Prefix,
-            ["Storage:TimerQueue"] = $"{o.Prefix}-timers",
             ["Twilio:AccountSid"] = Simulator.Options.AccountSid,
             ["Twilio:AuthToken"] = Simulator.Options.AuthToken,
             ["Twilio:ApiBaseUrl"] = Simulator.BaseUrl.AbsoluteUri,
@@ -115,9 +125,8 @@ public sealed class LocalStack : IAsyncDisposable
             ["Callbacks:NoAgentRetry"] = o.NoAgentRetry.ToString(),
             ["Callbacks:WatchdogGrace"] = o.WatchdogGrace.ToString(),
             ["Callbacks:MinInterval"] = "00:00:01",
-            ["Callbacks:SweepInterval"] = "00:00:10",
+            ["LocalHost:Timers:Watchdog"] = "00:00:10",
             ["Callbacks:SweepLateness"] = "00:00:20",
-            ["Hosting:Lease"] = "00:00:10",
             ["Spool:Path"] = Path.Combine(Path.GetTempPath(), "callbackfunctions-spool-" + o.Prefix + "-" + Guid.NewGuid().ToString("N")[..8]),
         };
         foreach (var (k, v) in o.ExtraSettings) settings[k] = v;
@@ -169,6 +178,7 @@ public sealed class LocalStack : IAsyncDisposable
             try { await App.StopAsync(stop.Token); } catch (OperationCanceledException) { }
             await App.DisposeAsync();
         }
+        if (Durable is not null) await Durable.DisposeAsync();
         if (Simulator is not null) await Simulator.DisposeAsync();
         if (Azurite is not null) await Azurite.DisposeAsync();
     }

@@ -2,7 +2,6 @@ using CallbackFunctions.AgentCalls;
 using CallbackFunctions.Agents;
 using CallbackFunctions.Callbacks;
 using CallbackFunctions.Health;
-using CallbackFunctions.Hosting;
 using CallbackFunctions.MissedCalls;
 using CallbackFunctions.Queues;
 using CallbackFunctions.Recordings;
@@ -24,9 +23,6 @@ public static class CallbackApp
         var builder = WebApplication.CreateSlimBuilder(args);
         builder.Configuration.AddJsonFile("local.settings.json", optional: true).AddEnvironmentVariables();
         AddLocalSettingsValues(builder.Configuration);
-        // Under the Functions host we must listen where it says, on loopback only (DESIGN §2).
-        if (Environment.GetEnvironmentVariable("FUNCTIONS_CUSTOMHANDLER_PORT") is { Length: > 0 } port)
-            builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         configure?.Invoke(builder);
 
         builder.Services.AddSingleton(TimeProvider.System);
@@ -37,7 +33,6 @@ public static class CallbackApp
         AddStorage(builder.Services);
         AddTwilio(builder.Services);
         AddCallbacks(builder.Services);
-        AddHosting(builder.Services, builder.Configuration);
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -49,7 +44,6 @@ public static class CallbackApp
         var twilio = api.MapGroup("/twilio").WithTags("Twilio webhooks").AddEndpointFilter<TwilioSignatureFilter>().AddEndpointFilter<TwilioFaultFilter>().DisableAntiforgery();
         twilio.MapMissedCalls().MapAgentCalls().MapCustomerNotice().MapRecordingWebhooks();
         api.MapCallbacks().MapAgents().MapQueues().MapRules().MapRecordings().MapHealth();
-        app.MapFunctionInvocations();
         return app;
     }
 
@@ -59,7 +53,6 @@ public static class CallbackApp
         var config = builder.Configuration;
         services.AddOptions<StorageOptions>().Bind(config.GetSection(StorageOptions.Section));
         services.AddOptions<TwilioOptions>().Bind(config.GetSection(TwilioOptions.Section));
-        services.AddOptions<HostingOptions>().Bind(config.GetSection(HostingOptions.Section));
         services.AddOptions<SpoolOptions>().Bind(config.GetSection(SpoolOptions.Section));
         services.AddOptions<CallbackOptions>().Bind(config.GetSection(CallbackOptions.Section))
             .Validate(o => o.Validate().Count == 0, "invalid callback settings").ValidateOnStart();
@@ -74,9 +67,6 @@ public static class CallbackApp
         services.AddSingleton<LiveCallbackIndex>();
         services.AddSingleton<WaitingIndex>();
         services.AddSingleton<AgentRepository>();
-        services.AddSingleton<TimerQueue>();
-        services.AddSingleton<WakeUpOutbox>();
-        services.AddHostedService(sp => sp.GetRequiredService<WakeUpOutbox>());
         services.AddSingleton<RuleRepository>();
         services.AddSingleton<HoldRepository>();
         services.AddSingleton<RecordingRepository>();
@@ -95,24 +85,21 @@ public static class CallbackApp
     {
         services.AddSingleton<AgentDirectory>();
         services.AddSingleton<CallLines>();
-        services.AddTransient<CallbackEngine>();
-        services.AddTransient<WakeUpHandler>();
+        services.AddSingleton<CallbackRuns>();
+        services.AddSingleton<CallbackSteps>();
+        services.AddSingleton<Offers>();
+        services.AddSingleton<LegChecks>();
+        services.AddTransient<CallbackActivities>();
+        services.AddSingleton<WaitingCallbacks>();
+        services.AddSingleton<Watchdog>(); // one per instance: it counts its nudges
+        services.AddTransient<WatchdogFunction>();
         services.AddTransient<MissedCallService>();
         services.AddSingleton<RuleBook>();
-        services.AddTransient<Sweeper>();
         services.AddSingleton<CallFeatureReader>();
         services.AddSingleton<RecordingRetention>();
         services.AddSingleton<RecordingJanitor>(); // one per instance: it remembers when it last looked
         services.AddSingleton<WebhookSpool>();
         services.AddHostedService<SpoolDrainer>();
-    }
-
-    private static void AddHosting(IServiceCollection services, IConfiguration config)
-    {
-        var hosting = config.GetSection(HostingOptions.Section).Get<HostingOptions>() ?? new HostingOptions();
-        if (!hosting.IsStandalone) return; // the Functions host triggers the queue and the sweeper
-        services.AddHostedService<TimerQueuePoller>();
-        services.AddHostedService<SweeperService>();
     }
 
     /// <summary>local.settings.json keeps its settings under "Values" (the Functions convention): read them as top-level.</summary>

@@ -195,7 +195,7 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
         var bench = new StorageCostBench(stack, storage);
         await storage.WaitForAgentsFreeAsync(TimeSpan.FromSeconds(15), ct);
         var linesHeld = await storage.WaitForLinesFreeAsync(TimeSpan.FromSeconds(15), ct);
-        var before = await storage.WaitForTimerQueueEmptyAsync(TimeSpan.FromSeconds(20), ct);
+        var before = await storage.WaitForOrchestrationsDoneAsync(TimeSpan.FromSeconds(20), ct);
         var idle = await bench.IdleRateAsync(TimeSpan.FromSeconds(5), ct);
         AppLog(quietIfNone: true);
         var cpu = _cpu.Now();
@@ -360,10 +360,9 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
 
     private static string Hosting(LocalStack stack)
     {
-        var o = stack.Service<IOptions<CallbackFunctions.Hosting.HostingOptions>>().Value;
-        var defaults = new CallbackFunctions.Hosting.HostingOptions();
-        return $"wake-up concurrency {o.Concurrency}, poller lease {N(o.Lease.TotalSeconds)} s and lead {N(o.EffectiveLead.TotalSeconds)} s " +
-               $"(defaults: {defaults.Concurrency}, {N(defaults.Lease.TotalSeconds)} s and {N(defaults.TimerLead.TotalSeconds)} s)";
+        var o = stack.DurableOptions!;
+        return $"Durable on Azurite: {o.PartitionCount} partition(s), queue polling cap {Ms(o.MaxQueuePollingInterval)}, " +
+               $"{o.MaxConcurrentOrchestrations} orchestrations and {o.MaxConcurrentActivities} activities at once";
     }
 
     private static StorageRequestLog Requests(LocalStack stack) => new(stack.Azurite?.TablePort ?? -1, stack.Azurite?.QueuePort ?? -1);
@@ -371,8 +370,13 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
     private static List<double> Dials(IEnumerable<DueCallbacksBench.Placement> placements) =>
         [.. placements.Where(p => p.DialMs is not null).Select(p => p.DialMs!.Value).Order()];
 
-    private static async Task<int> PoisonCountAsync(LocalStack stack, CancellationToken ct) =>
-        (await stack.Service<Storage.StorageAccount>().PoisonQueue.GetPropertiesAsync(ct)).Value.ApproximateMessagesCount;
+    private static async Task<int> PoisonCountAsync(LocalStack stack, CancellationToken ct)
+    {
+        var query = new Microsoft.DurableTask.Client.OrchestrationQuery { Statuses = [Microsoft.DurableTask.Client.OrchestrationRuntimeStatus.Failed] };
+        var count = 0;
+        await foreach (var _ in stack.Service<Microsoft.DurableTask.Client.DurableTaskClient>().GetAllInstancesAsync(query).WithCancellation(ct)) count++;
+        return count;
+    }
 
     /// <summary>The app's warnings and errors since the last call, one line per kind.</summary>
     private void AppLog(bool quietIfNone = false) => PrintLog(_logs.TakePeriod(), quietIfNone);

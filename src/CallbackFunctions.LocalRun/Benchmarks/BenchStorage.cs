@@ -1,6 +1,6 @@
+using Microsoft.DurableTask.Client;
 using System.Diagnostics;
 using Azure.Data.Tables;
-using Azure.Storage.Queues;
 using CallbackFunctions.Domain.Callbacks;
 using CallbackFunctions.Storage;
 
@@ -15,7 +15,7 @@ public sealed class BenchStorage
     private readonly TableClient _callbacks;
     private readonly TableClient _agents;
     private readonly TableClient _holds;
-    private readonly QueueClient _timers;
+    private readonly DurableTaskClient _durable;
 
     public BenchStorage(LocalStack stack)
     {
@@ -24,8 +24,7 @@ public sealed class BenchStorage
         _callbacks = tables.GetTableClient(account.Options.CallbacksTable);
         _agents = tables.GetTableClient(account.Options.AgentsTable);
         _holds = tables.GetTableClient(account.Holds.Name);
-        _timers = new QueueClient(stack.StorageConnectionString, account.Options.TimerQueue,
-            new QueueClientOptions(QueueClientOptions.ServiceVersion.V2025_11_05));
+        _durable = stack.Service<DurableTaskClient>();
     }
 
     /// <summary>Id and status of every callback of a queue.</summary>
@@ -107,21 +106,24 @@ public sealed class BenchStorage
         }
     }
 
-    /// <summary>Messages in the timer queue, visible or not (Azurite counts both).</summary>
-    public async Task<int> TimerMessagesAsync(CancellationToken ct)
+    /// <summary>Callback orchestrations still running (or not yet started).</summary>
+    public async Task<int> RunningOrchestrationsAsync(CancellationToken ct)
     {
         StorageRequestLog.MarkOurs();
-        return (await _timers.GetPropertiesAsync(ct)).Value.ApproximateMessagesCount;
+        var query = new OrchestrationQuery { Statuses = [OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Pending], PageSize = 1000 };
+        var count = 0;
+        await foreach (var _ in _durable.GetAllInstancesAsync(query).WithCancellation(ct)) count++;
+        return count;
     }
 
-    /// <summary>Waits until the timer queue holds no message at all (stale watchdogs included) or the limit passes.</summary>
-    public async Task<int> WaitForTimerQueueEmptyAsync(TimeSpan limit, CancellationToken ct)
+    /// <summary>Waits until no callback orchestration runs or the limit passes.</summary>
+    public async Task<int> WaitForOrchestrationsDoneAsync(TimeSpan limit, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
         var count = -1;
         while (true)
         {
-            try { count = await TimerMessagesAsync(ct); }
+            try { count = await RunningOrchestrationsAsync(ct); }
             catch (Exception e) when (IsStorageTrouble(e, ct)) { }
             if (count == 0 || clock.Elapsed > limit) return count;
             await Task.Delay(TimeSpan.FromMilliseconds(500), ct);

@@ -35,6 +35,7 @@ public sealed class DueCallbacksBench(LocalStack stack, BenchStorage storage)
     public async Task<Creation> CreateAsync(string queue, IReadOnlyList<string> callers, Func<int, DateTimeOffset> dueOf, CancellationToken ct)
     {
         var service = stack.Service<MissedCallService>();
+        var client = stack.Service<Microsoft.DurableTask.Client.DurableTaskClient>();
         var ids = new string[callers.Count];
         var dues = new DateTimeOffset[callers.Count];
         var late = 0;
@@ -47,7 +48,7 @@ public sealed class DueCallbacksBench(LocalStack stack, BenchStorage storage)
                 var due = dueOf(i);
                 dues[i] = due;
                 var callback = await service.CreateAsync(new CallbackRequest(callers[i], LocalStack.SupportNumber, queue, "CA" + Guid.NewGuid().ToString("N"),
-                    CallbackOrigin.IvrRequest, "callback requested in the IVR (benchmark)", due - now, now), c);
+                    CallbackOrigin.IvrRequest, "callback requested in the IVR (benchmark)", due - now, now), client, c);
                 if (TimeProvider.System.GetUtcNow() > due) Interlocked.Increment(ref late);
                 ids[i] = callback?.Id ?? throw new InvalidOperationException($"the app made no callback for caller {i} in queue {queue}");
             });

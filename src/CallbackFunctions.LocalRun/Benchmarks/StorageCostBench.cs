@@ -90,7 +90,7 @@ public sealed class StorageCostBench(LocalStack stack, BenchStorage storage)
         {
             try
             {
-                left = await storage.TimerMessagesAsync(ct);
+                left = await storage.RunningOrchestrationsAsync(ct);
                 held = await storage.HeldAgentsAsync(ct);
             }
             catch (Exception e) when (BenchStorage.IsStorageTrouble(e, ct))

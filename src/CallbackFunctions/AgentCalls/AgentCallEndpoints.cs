@@ -5,6 +5,7 @@ using CallbackFunctions.Domain.Agents;
 using CallbackFunctions.Domain.Callbacks;
 using CallbackFunctions.Storage;
 using CallbackFunctions.Twilio;
+using Microsoft.DurableTask.Client;
 using Twilio.TwiML;
 
 namespace CallbackFunctions.AgentCalls;
@@ -28,17 +29,17 @@ public static class AgentCallEndpoints
         return twilio;
     }
 
-    private static async Task<IResult> AgentAnswer(HttpRequest request, string callbackId, int offer, CallbackEngine engine,
-        CallbackRepository callbacks, WebhookUrls urls, CallFeatureReader features, CancellationToken ct)
+    private static async Task<IResult> AgentAnswer(HttpRequest request, string callbackId, int offer, DurableTaskClient client, CallbackRuns runs,
+        CallbackRepository callbacks, WebhookUrls urls, CallFeatureReader features, TimeProvider time, CancellationToken ct)
     {
         var form = await request.ReadFormAsync(ct);
-        string? callSid = form["CallSid"];
         string? digits = form["Digits"];
+        // The agent's choice goes to the callback's orchestration; what it will decide (from the saved offer, which is
+        // written before the agent's call is placed) says which TwiML the agent gets now.
         var decision = digits switch
         {
-            "1" => await engine.ApplyAsync(callbackId, (c, now) => c.AgentAccepted(offer, now), ct),
-            "2" => await engine.ApplyAsync(callbackId, (c, now) => c.AgentDeclined(offer, AgentOutcome.Passed, now), ct),
-            _ when callSid is not null => await engine.ApplyAsync(callbackId, (c, now) => c.AgentCallPlaced(offer, callSid, now), ct),
+            "1" => await runs.TellAsync(client, callbackId, new AgentAccepted(offer), ct),
+            "2" => await runs.TellAsync(client, callbackId, new AgentPassed(offer), ct),
             _ => null,
         };
         var callback = decision?.Callback ?? (await callbacks.GetAsync(callbackId, ct))?.Value;
@@ -60,7 +61,7 @@ public static class AgentCallEndpoints
         return new VoiceResponse()
             // seed 001 "voice prompt for agent": the rule's prompt plays first, so the agent knows it is an automatic callback.
             .Append(VoiceTwiml.GatherDigit(urls.AgentAnswer(callback.Id, offer), ChoiceTimeoutSeconds)
-                .AppendPrompt((await features.ForAsync(callback, ct)).AgentPrompt).Say(Whisper(callback, engine.Now)))
+                .AppendPrompt((await features.ForAsync(callback, ct)).AgentPrompt).Say(Whisper(callback, time.GetUtcNow())))
             .Say("No choice received. Goodbye.")
             .Hangup()
             .ToResult();
@@ -77,7 +78,7 @@ public static class AgentCallEndpoints
             $"Automatic callback, attempt {callback.Attempt}. The customer at {digits} {what} {ago}, in the {callback.Queue} queue. Press 1 to connect, or 2 to pass.");
     }
 
-    private static async Task<IResult> AgentStatus(HttpRequest request, string callbackId, int offer, CallbackEngine engine,
+    private static async Task<IResult> AgentStatus(HttpRequest request, string callbackId, int offer, DurableTaskClient client, CallbackRuns runs,
         ILoggerFactory loggers, CancellationToken ct)
     {
         var form = await request.ReadFormAsync(ct);
@@ -87,26 +88,13 @@ public static class AgentCallEndpoints
             TwilioLog.UnknownValue(loggers.CreateLogger("CallbackFunctions.AgentCalls"), request.Path, "CallStatus", form["CallStatus"]);
             return Results.Problem("unknown CallStatus", statusCode: 400);
         }
-        if (LegStatus.ForAgentLeg(offer, status.Value) is { } ended)
-        {
-            var decision = await engine.ApplyAsync(callbackId, ended.Apply, ct);
-            // The agent's call is over whatever the callback did: free the agent for the next offer (unless the
-            // decision already did, as a decline does).
-            if (status.Value.IsTerminal() && decision is not null && !decision.Commands.OfType<ReleaseAgent>().Any())
-                await ReleaseAgentOfOfferAsync(decision.Callback, offer, engine, ct);
-        }
+        // The orchestration frees the agent, line and number once the agent's call is over, whatever the callback does.
+        if (LegStatus.ForAgentLeg(offer, status.Value) is { } ended) await runs.SendAsync(client, callbackId, ended, ct);
         return Results.NoContent();
     }
 
-    private static async Task ReleaseAgentOfOfferAsync(Callback callback, int offer, CallbackEngine engine, CancellationToken ct)
-    {
-        // Only the current offer's agent is known here; older offers were released when the callback moved on.
-        if (callback.AgentLeg?.Offer == offer)
-            await engine.ReleaseOfferAsync(callback, callback.AgentLeg.AgentId, Agent.Holder(callback.Id, offer), ct);
-    }
-
-    private static async Task<IResult> DialResult(HttpRequest request, string callbackId, int attempt, bool? detection, CallbackEngine engine,
-        CallbackRepository callbacks, ILoggerFactory loggers, CancellationToken ct)
+    private static async Task<IResult> DialResult(HttpRequest request, string callbackId, int attempt, bool? detection, DurableTaskClient client,
+        CallbackRuns runs, CallbackRepository callbacks, ILoggerFactory loggers, CancellationToken ct)
     {
         var form = await request.ReadFormAsync(ct);
         var isDialAction = form.ContainsKey("DialCallStatus");
@@ -123,11 +111,16 @@ public static class AgentCallEndpoints
         // it. Its end is judged as usual: a leg the verdict judged not reached stays so (the domain keeps the outcome).
         var verdictDecides = detection == true && status == TwilioCallStatus.InProgress;
         var connected = LegStatus.Seconds(isDialAction ? form["DialCallDuration"] : form["CallDuration"]);
+        Decision? decision = null;
         if (!verdictDecides && LegStatus.ForCustomerLeg(attempt, status.Value, customerSid, connected) is { } result)
-            await engine.ApplyAsync(callbackId, result.Apply, ct);
+        {
+            // The Dial action's TwiML depends on what the callback makes of the result; a status callback's does not.
+            if (isDialAction) decision = await runs.TellAsync(client, callbackId, result, ct);
+            else await runs.SendAsync(client, callbackId, result, ct);
+        }
         if (!isDialAction) return Results.NoContent();
         var reached = detection == true
-            ? (await callbacks.GetAsync(callbackId, ct))?.Value.Status == CallbackStatus.Completed
+            ? (decision?.Callback ?? (await callbacks.GetAsync(callbackId, ct))?.Value)?.Status == CallbackStatus.Completed
             : status == TwilioCallStatus.Completed;
         return reached
             ? new VoiceResponse().Hangup().ToResult()

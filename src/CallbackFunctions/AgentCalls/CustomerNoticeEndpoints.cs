@@ -5,6 +5,7 @@ using CallbackFunctions.Domain.Rules;
 using CallbackFunctions.Rules;
 using CallbackFunctions.Storage;
 using CallbackFunctions.Twilio;
+using Microsoft.DurableTask.Client;
 using Twilio.TwiML;
 
 namespace CallbackFunctions.AgentCalls;
@@ -50,7 +51,7 @@ public static class CustomerNoticeEndpoints
     }
 
     private static async Task<IResult> CustomerNotice(HttpRequest request, string callbackId, int attempt, bool recorded, string voicemail,
-        CallbackEngine engine, CallbackRepository callbacks, CallFeatureReader features, ILoggerFactory loggers, CancellationToken ct)
+        DurableTaskClient client, CallbackRuns runs, CallbackRepository callbacks, CallFeatureReader features, ILoggerFactory loggers, CancellationToken ct)
     {
         var form = await request.ReadFormAsync(ct);
         var logger = loggers.CreateLogger("CallbackFunctions.AgentCalls");
@@ -64,14 +65,15 @@ public static class CustomerNoticeEndpoints
         }
         var answer = MachineVerdict.Decide(policy, answeredBy);
         if (policy != VoicemailPolicy.Off) CallFeatureLog.Verdict(logger, callbackId, attempt, callSid, raw.ToString(), answer.ToString());
-        var decision = answer switch
+        CallbackEvent? verdict = answer switch
         {
-            CustomerAnswer.VoicemailReached => await engine.ApplyAsync(callbackId, (c, now) => c.VoicemailReached(attempt, callSid, now), ct),
-            CustomerAnswer.MachineNotAnswered => await engine.ApplyAsync(callbackId, (c, now) => c.CustomerNotReached(attempt, CustomerOutcome.Machine, callSid, now), ct),
+            CustomerAnswer.VoicemailReached => new VoicemailReached(attempt, callSid),
+            CustomerAnswer.MachineNotAnswered => new CustomerNotReached(attempt, CustomerOutcome.Machine, callSid),
             // With detection the leg's own "answered" is not taken as the answer (dial-result): the person is recorded here.
-            _ when policy != VoicemailPolicy.Off => await engine.ApplyAsync(callbackId, (c, now) => c.CustomerAnswered(attempt, callSid, now), ct),
+            _ when policy != VoicemailPolicy.Off => new CustomerAnswered(attempt, callSid),
             _ => null,
         };
+        var decision = verdict is null ? null : await runs.TellAsync(client, callbackId, verdict, ct);
         var callback = decision?.Callback ?? (await callbacks.GetAsync(callbackId, ct))?.Value;
         switch (answer)
         {

@@ -6,6 +6,8 @@ using CallbackFunctions.Storage;
 using CallbackFunctions.Telephony;
 using Microsoft.AspNetCore.Http.HttpResults;
 
+using Microsoft.DurableTask.Client;
+
 namespace CallbackFunctions.Agents;
 
 public sealed record AgentBody(string? Name, string? Phone, List<string>? Queues);
@@ -37,7 +39,7 @@ public static class AgentEndpoints
         await repository.GetAsync(id, ct) is { } stored ? TypedResults.Ok(AgentView.From(stored.Value)) : NotFound(id);
 
     private static async Task<Results<Ok<AgentView>, ValidationProblem>> Put(string id, AgentBody body, AgentRepository repository,
-        AgentDirectory directory, PhoneNumberNormalizer numbers, CallbackEngine engine, TimeProvider time, CancellationToken ct)
+        AgentDirectory directory, PhoneNumberNormalizer numbers, DurableTaskClient client, WaitingCallbacks waiting, TimeProvider time, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         if (!MissedCallEndpoints.IsValidQueue(id)) errors["id"] = ["letters, digits, '_', '.', '-'; at most 64"];
@@ -58,7 +60,7 @@ public static class AgentEndpoints
             if (saved is not null)
             {
                 directory.Invalidate();
-                if (agent.IsFree) await engine.OfferWaitingCallbacksAsync(agent, ct);
+                if (agent.IsFree) await waiting.OfferToAsync(agent, client, ct);
                 return TypedResults.Ok(AgentView.From(agent));
             }
             if (round > 8) throw new InvalidOperationException($"agent {id}: too many concurrent updates");
@@ -66,7 +68,7 @@ public static class AgentEndpoints
     }
 
     private static async Task<Results<Ok<AgentView>, ProblemHttpResult, ValidationProblem>> SetAvailability(string id, AvailabilityBody body,
-        AgentRepository repository, AgentDirectory directory, CallbackEngine engine, CancellationToken ct)
+        AgentRepository repository, AgentDirectory directory, DurableTaskClient client, WaitingCallbacks waiting, CancellationToken ct)
     {
         if (body.Available is not { } available) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["available"] = ["true or false"] });
         for (var round = 0; ; round++)
@@ -78,7 +80,7 @@ public static class AgentEndpoints
             {
                 directory.Invalidate();
                 // seed 000: when an agent becomes available, waiting dial-backs are offered first.
-                if (agent.IsFree) await engine.OfferWaitingCallbacksAsync(agent, ct);
+                if (agent.IsFree) await waiting.OfferToAsync(agent, client, ct);
                 return TypedResults.Ok(AgentView.From(agent));
             }
             if (round > 8) throw new InvalidOperationException($"agent {id}: too many concurrent updates");

@@ -1,11 +1,14 @@
+using CallbackFunctions.Domain.Callbacks;
+using Microsoft.Azure.Functions.Worker;
+
 namespace CallbackFunctions.Callbacks;
 
 /// <summary>
-/// The activities of the callback orchestration, by name. Each does the I/O of one step and is idempotent (activities
-/// run at least once): the projection is written with the ETag of the step before, holds are re-entrant for their
-/// offer, and an agent call is looked up at Twilio before it is ever placed again.
+/// The activities of the callback orchestration. Each does the I/O of one step and is idempotent (activities run at
+/// least once): the projection is written as a numbered step over the ETag of the step before, holds are re-entrant
+/// for their offer, and an agent call is looked up at Twilio before it is ever placed again.
 /// </summary>
-public static class CallbackActivities
+public sealed class CallbackActivities(CallbackSteps steps, Offers offers, LegChecks legs)
 {
     /// <summary>Carry out a decision the orchestration made: save the projection, release holds, hang up legs.</summary>
     public const string SaveCallback = nameof(SaveCallback);
@@ -18,4 +21,16 @@ public static class CallbackActivities
 
     /// <summary>Ask Twilio what became of a leg we heard nothing of; null while it is still going.</summary>
     public const string CheckLeg = nameof(CheckLeg);
+
+    [Function(SaveCallback)]
+    public Task<StepOutcome> Save([ActivityTrigger] SaveStep step, CancellationToken ct) => steps.SaveAsync(step.Run, step.Decision, ct);
+
+    [Function(OfferCallback)]
+    public Task<StepOutcome> Offer([ActivityTrigger] CallbackRun run, CancellationToken ct) => offers.OfferAsync(run, ct);
+
+    [Function(PlaceAgentCall)]
+    public Task<StepOutcome> Place([ActivityTrigger] CallbackRun run, CancellationToken ct) => offers.PlaceAsync(run, reconcile: true, ct);
+
+    [Function(CheckLeg)]
+    public Task<CallbackEvent?> Check([ActivityTrigger] CallbackRun run, CancellationToken ct) => legs.CheckAsync(run, ct);
 }

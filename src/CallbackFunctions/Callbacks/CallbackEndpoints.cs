@@ -3,6 +3,7 @@ using CallbackFunctions.MissedCalls;
 using CallbackFunctions.Storage;
 using CallbackFunctions.Telephony;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.DurableTask.Client;
 
 namespace CallbackFunctions.Callbacks;
 
@@ -74,28 +75,33 @@ public static class CallbackEndpoints
     private static async Task<Results<Ok<CallbackDetail>, ProblemHttpResult>> Get(string id, CallbackRepository callbacks, CancellationToken ct) =>
         await callbacks.GetAsync(id, ct) is { } stored ? TypedResults.Ok(CallbackDetail.From(stored.Value)) : NotFound(id);
 
-    private static Task<Results<Ok<CallbackDetail>, ProblemHttpResult>> Cancel(string id, CallbackEngine engine, CancellationToken ct) =>
-        Apply(id, engine, (c, now) => c.Cancel(CancelReason.Operator, now), ct);
+    private static Task<Results<Ok<CallbackDetail>, ProblemHttpResult>> Cancel(string id, DurableTaskClient client, CallbackRuns runs, CancellationToken ct) =>
+        Command(id, new CancelRequested(CancelReason.Operator), client, runs, ct);
 
-    private static Task<Results<Ok<CallbackDetail>, ProblemHttpResult>> CallNow(string id, CallbackEngine engine, CancellationToken ct) =>
-        Apply(id, engine, (c, now) => c.CallNow(now), ct);
+    private static Task<Results<Ok<CallbackDetail>, ProblemHttpResult>> CallNow(string id, DurableTaskClient client, CallbackRuns runs, CancellationToken ct) =>
+        Command(id, new CallNowRequested(), client, runs, ct);
 
-    private static async Task<Results<Ok<ManualDialResult>, ValidationProblem>> ManualDial(ManualDialBody body, MissedCallService service,
-        PhoneNumberNormalizer numbers, CancellationToken ct)
+    private static async Task<Results<Ok<ManualDialResult>, ValidationProblem>> ManualDial(ManualDialBody body, DurableTaskClient client,
+        MissedCallService service, PhoneNumberNormalizer numbers, CancellationToken ct)
     {
         var n = numbers.Normalize(body.Number);
         if (!n.IsValid) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["number"] = [$"a valid phone number is required ({n.Problem})"] });
-        var cancelled = await service.CancelForCallerAsync(n.E164!, CancelReason.ManualDial, ct);
+        var cancelled = await service.CancelForCallerAsync(n.E164!, CancelReason.ManualDial, client, ct);
         return TypedResults.Ok(new ManualDialResult(n.E164!, cancelled));
     }
 
-    private static async Task<Results<Ok<CallbackDetail>, ProblemHttpResult>> Apply(string id, CallbackEngine engine,
-        Func<Callback, DateTimeOffset, Decision> decide, CancellationToken ct)
+    /// <summary>
+    /// An operator's command: refused (409, with the reason) when the callback's state does not allow it, else sent to
+    /// its orchestration; the answer shows the callback as the command leaves it.
+    /// </summary>
+    private static async Task<Results<Ok<CallbackDetail>, ProblemHttpResult>> Command(string id, CallbackEvent command, DurableTaskClient client,
+        CallbackRuns runs, CancellationToken ct)
     {
-        var decision = await engine.ApplyAsync(id, decide, ct);
+        var decision = await runs.PreviewAsync(id, command, ct);
         if (decision is null) return NotFound(id);
         if (!decision.Changed)
             return TypedResults.Problem(title: "Not possible in the callback's current state", detail: decision.IgnoredBecause, statusCode: StatusCodes.Status409Conflict);
+        await runs.SendAsync(client, id, command, ct);
         return TypedResults.Ok(CallbackDetail.From(decision.Callback));
     }
 

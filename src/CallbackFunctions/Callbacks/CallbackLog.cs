@@ -12,9 +12,6 @@ internal static partial class CallbackLog
     [LoggerMessage(EventId = 1002, Level = LogLevel.Debug, Message = "Callback {CallbackId}: event ignored: {Reason}")]
     public static partial void Ignored(ILogger logger, string callbackId, string reason);
 
-    [LoggerMessage(EventId = 1003, Level = LogLevel.Debug, Message = "Callback {CallbackId}: another writer moved first; deciding again")]
-    public static partial void Conflict(ILogger logger, string callbackId);
-
     [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "Callback {CallbackId} offer {Offer}: calling agent {AgentPhone}, call {CallSid}")]
     public static partial void AgentDialled(ILogger logger, string callbackId, int offer, string agentPhone, string callSid);
 
@@ -30,15 +27,27 @@ internal static partial class CallbackLog
     [LoggerMessage(EventId = 1008, Level = LogLevel.Warning, Message = "Could not hang up call {CallSid}: {Error}")]
     public static partial void HangUpFailed(ILogger logger, string callSid, string error);
 
-    [LoggerMessage(EventId = 1010, Level = LogLevel.Debug, Message = "Wake-up for callback {CallbackId} generation {Generation} is stale; dropped")]
-    public static partial void StaleWakeUp(ILogger logger, string callbackId, long generation);
+    [LoggerMessage(EventId = 1011, Level = LogLevel.Warning, Message = "Watchdog nudged callback {CallbackId}: its wake-up at {WakeAt:O} was overdue (orchestration {Runtime})")]
+    public static partial void Nudged(ILogger logger, string callbackId, DateTimeOffset wakeAt, string runtime);
 
-    [LoggerMessage(EventId = 1011, Level = LogLevel.Warning, Message = "Sweeper re-armed callback {CallbackId}: its wake-up at {WakeAt:O} was overdue")]
-    public static partial void Rearmed(ILogger logger, string callbackId, DateTimeOffset wakeAt);
+    [LoggerMessage(EventId = 1018, Level = LogLevel.Information, Message = "Watchdog: nudged {Nudged} overdue callback(s), released {Released} stale hold(s)")]
+    public static partial void Swept(ILogger logger, int nudged, int released);
 
-    [LoggerMessage(EventId = 1012, Level = LogLevel.Warning, Message = "Sweeper released {What} held by {Holder}, which no longer dials")]
+    [LoggerMessage(EventId = 1012, Level = LogLevel.Warning, Message = "Watchdog released {What} held by {Holder}, which no longer dials")]
     public static partial void StaleHoldReleased(ILogger logger, string what, string holder);
 
     [LoggerMessage(EventId = 1013, Level = LogLevel.Error, Message = "Callback {CallbackId}: step {Activity} failed after its retries ({Error}); trying again shortly")]
     public static partial void StepFailed(ILogger logger, string callbackId, string activity, string error);
+
+    [LoggerMessage(EventId = 1014, Level = LogLevel.Information, Message = "Callback {CallbackId}: step {Version} was saved already ({Status}) by an earlier run of the same step; not saved again")]
+    public static partial void StepAlreadySaved(ILogger logger, string callbackId, long version, string status);
+
+    [LoggerMessage(EventId = 1015, Level = LogLevel.Debug, Message = "Callback {CallbackId}: orchestration started")]
+    public static partial void Started(ILogger logger, string callbackId);
+
+    [LoggerMessage(EventId = 1016, Level = LogLevel.Debug, Message = "Callback {CallbackId}: orchestration runs already (a repeated webhook)")]
+    public static partial void AlreadyStarted(ILogger logger, string callbackId);
+
+    [LoggerMessage(EventId = 1017, Level = LogLevel.Debug, Message = "Callback {CallbackId}: told {Event}")]
+    public static partial void Told(ILogger logger, string callbackId, string @event);
 }

@@ -1,53 +1,67 @@
+using CallbackFunctions.Callbacks;
 using CallbackFunctions.MissedCalls;
 using CallbackFunctions.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.DurableTask.Client;
 
 namespace CallbackFunctions.Health;
 
-/// <param name="WakeUpsToSend">Wake-ups this instance has still to send (<see cref="WakeUpOutbox"/>).</param>
-/// <param name="WakeUpsNotSent">Wake-ups this instance gave up sending since it started; the sweeper re-arms each.</param>
+/// <param name="Tables">Our tables (projections, agents, rules, holds) answer.</param>
+/// <param name="Durable">The Durable task hub answers (a query of its instances).</param>
+/// <param name="FailedOrchestrations">Callback orchestrations that failed (listed by <c>/api/poison-messages</c>).</param>
+/// <param name="Nudged">Overdue callbacks the watchdog nudged (or started) on this instance since it started.</param>
 /// <param name="ShedWebhooks">Webhooks this instance spooled since it started because too many were at work at once.</param>
-public sealed record HealthReport(string Status, bool Tables, bool Queue, int? PendingWakeUps, int? PoisonMessages, int SpooledWebhooks, string? Error,
-    int WakeUpsToSend, long WakeUpsNotSent, long ShedWebhooks);
-public sealed record PoisonMessage(string MessageId, string Text, long DequeueCount, DateTimeOffset? InsertedOn);
-public sealed record PoisonReport(int ApproximateCount, IReadOnlyList<PoisonMessage> Messages);
+public sealed record HealthReport(string Status, bool Tables, bool Durable, int? FailedOrchestrations, int SpooledWebhooks, string? Error,
+    long Nudged, long ShedWebhooks);
+public sealed record FailedOrchestration(string InstanceId, string? Error, DateTimeOffset CreatedAt, DateTimeOffset LastUpdatedAt);
+public sealed record PoisonReport(int Count, IReadOnlyList<FailedOrchestration> Orchestrations);
 
-/// <summary><c>GET /api/health</c> (storage and queue reachability) and <c>GET /api/poison-messages</c>.</summary>
+/// <summary><c>GET /api/health</c> (storage and task hub reachability, the engine's counters) and <c>GET /api/poison-messages</c>.</summary>
 public static class HealthEndpoints
 {
     public static RouteGroupBuilder MapHealth(this RouteGroupBuilder api)
     {
-        api.MapGet("/health", Health).WithTags("Operations").WithSummary("Storage and queue reachability, pending and poison counts");
-        api.MapGet("/poison-messages", Poison).WithTags("Operations").WithSummary("Wake-ups that failed every try (first 32)");
+        api.MapGet("/health", Health).WithTags("Operations").WithSummary("Storage and task hub reachability, the engine's counters");
+        api.MapGet("/poison-messages", Poison).WithTags("Operations").WithSummary("Callback orchestrations that failed (first 32)");
         return api;
     }
 
-    private static async Task<Results<Ok<HealthReport>, JsonHttpResult<HealthReport>>> Health(StorageAccount storage, WebhookSpool spool, WakeUpOutbox outbox,
-        CancellationToken ct)
+    private static async Task<Results<Ok<HealthReport>, JsonHttpResult<HealthReport>>> Health(StorageAccount storage, WebhookSpool spool, Watchdog watchdog,
+        DurableTaskClient client, CancellationToken ct)
     {
-        bool tables = false, queue = false;
-        int? pending = null, poison = null;
+        bool tables = false, durable = false;
+        int? failed = null;
         string? error = null;
         try
         {
             await storage.Callbacks.QueryAsync<Azure.Data.Tables.TableEntity>(maxPerPage: 1, cancellationToken: ct).AsPages().FirstOrDefaultAsync(ct);
             tables = true;
-            pending = (await storage.TimerQueue.GetPropertiesAsync(ct)).Value.ApproximateMessagesCount;
-            poison = (await storage.PoisonQueue.GetPropertiesAsync(ct)).Value.ApproximateMessagesCount;
-            queue = true;
+            failed = (await FailedAsync(client, ct)).Count;
+            durable = true;
         }
-        catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or AggregateException or OperationCanceledException && !ct.IsCancellationRequested)
+        catch (Exception e) when (!ct.IsCancellationRequested)
         {
             error = e.GetType().Name + ": " + e.Message.Split('\n')[0];
         }
-        var report = new HealthReport(tables && queue ? "Healthy" : "Unhealthy", tables, queue, pending, poison, spool.Count, error, outbox.Pending, outbox.Dropped, spool.Shed);
-        return tables && queue ? TypedResults.Ok(report) : TypedResults.Json(report, statusCode: StatusCodes.Status503ServiceUnavailable);
+        var report = new HealthReport(tables && durable ? "Healthy" : "Unhealthy", tables, durable, failed, spool.Count, error, watchdog.Nudged, spool.Shed);
+        return tables && durable ? TypedResults.Ok(report) : TypedResults.Json(report, statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 
-    private static async Task<Ok<PoisonReport>> Poison(StorageAccount storage, CancellationToken ct)
+    private static async Task<Ok<PoisonReport>> Poison(DurableTaskClient client, CancellationToken ct)
     {
-        var count = (await storage.PoisonQueue.GetPropertiesAsync(ct)).Value.ApproximateMessagesCount;
-        var peeked = (await storage.PoisonQueue.PeekMessagesAsync(32, ct)).Value;
-        return TypedResults.Ok(new PoisonReport(count, [.. peeked.Select(m => new PoisonMessage(m.MessageId, m.Body.ToString(), m.DequeueCount, m.InsertedOn))]));
+        var failed = await FailedAsync(client, ct);
+        return TypedResults.Ok(new PoisonReport(failed.Count, failed));
+    }
+
+    private static async Task<List<FailedOrchestration>> FailedAsync(DurableTaskClient client, CancellationToken ct)
+    {
+        var query = new OrchestrationQuery { Statuses = [OrchestrationRuntimeStatus.Failed], PageSize = 32, FetchInputsAndOutputs = true };
+        var result = new List<FailedOrchestration>();
+        await foreach (var page in client.GetAllInstancesAsync(query).AsPages().WithCancellation(ct))
+        {
+            result.AddRange(page.Values.Select(i => new FailedOrchestration(i.InstanceId, i.FailureDetails?.ErrorMessage, i.CreatedAt, i.LastUpdatedAt)));
+            break;
+        }
+        return result;
     }
 }

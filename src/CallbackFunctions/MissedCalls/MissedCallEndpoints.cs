@@ -6,6 +6,7 @@ using CallbackFunctions.Domain.Telephony;
 using CallbackFunctions.Settings;
 using CallbackFunctions.Telephony;
 using CallbackFunctions.Twilio;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 using Twilio.TwiML;
 
@@ -32,9 +33,10 @@ public static partial class MissedCallEndpoints
 
     public static bool IsValidQueue(string? queue) => queue is not null && QueueName().IsMatch(queue);
 
-    private static async Task<IResult> MissedCall(HttpRequest request, string? queue, string? lostIn, string? agent, MissedCallService service, WebhookSpool spool,
-        PhoneNumberNormalizer numbers, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
+    private static async Task<IResult> MissedCall(HttpRequest request, string? queue, string? lostIn, string? agent, DurableTaskClient client,
+        MissedCallService service, WebhookSpool spool, PhoneNumberNormalizer numbers, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
     {
+        spool.Remember(client);
         var logger = loggers.CreateLogger("CallbackFunctions.MissedCalls");
         queue ??= DefaultQueue;
         if (!IsValidQueue(queue)) return Results.Problem($"queue '{queue}' is not a valid queue name", statusCode: 400);
@@ -58,14 +60,14 @@ public static partial class MissedCallEndpoints
                     ? RuleKind.Scenario : RuleKind.ContactCenter);
                 var create = new CallbackRequest(caller.E164!, calledNumber.E164 ?? "", queue, form["CallSid"], CallbackOrigin.MissedCall,
                     $"missed call: {reason}", null, time.GetUtcNow(), kind, agent);
-                var made = await WithSpoolAsync(spool, logger, new SpooledWebhook(create, null), c => service.CreateAsync(create, c), ct);
+                var made = await WithSpoolAsync(spool, logger, new SpooledWebhook(create, null), c => service.CreateAsync(create, client, c), ct);
                 return (made.Spooled || made.Result is not null
                     ? new VoiceResponse().Say("Sorry we missed your call. We will call you back shortly.")
                     : new VoiceResponse().Say("Sorry we missed your call. Goodbye.")).Hangup().ToResult();
             case InboundOutcome.Served when caller.IsValid:
                 await WithSpoolAsync(spool, logger, new SpooledWebhook(null, caller.E164), async c =>
                 {
-                    var count = await service.CancelForCallerAsync(caller.E164!, CancelReason.Served, c);
+                    var count = await service.CancelForCallerAsync(caller.E164!, CancelReason.Served, client, c);
                     MissedCallLog.Served(logger, PhoneMask.Mask(caller.E164), count);
                     return count;
                 }, ct);
@@ -75,10 +77,11 @@ public static partial class MissedCallEndpoints
         }
     }
 
-    private static async Task<IResult> IvrCallback(HttpRequest request, string? queue, int? delayMinutes, MissedCallService service,
-        WebhookSpool spool, PhoneNumberNormalizer numbers, IOptionsMonitor<CallbackOptions> options, TimeProvider time,
+    private static async Task<IResult> IvrCallback(HttpRequest request, string? queue, int? delayMinutes, DurableTaskClient client,
+        MissedCallService service, WebhookSpool spool, PhoneNumberNormalizer numbers, IOptionsMonitor<CallbackOptions> options, TimeProvider time,
         ILoggerFactory loggers, CancellationToken ct)
     {
+        spool.Remember(client);
         var logger = loggers.CreateLogger("CallbackFunctions.MissedCalls");
         queue ??= DefaultQueue;
         if (!IsValidQueue(queue)) return Results.Problem($"queue '{queue}' is not a valid queue name", statusCode: 400);
@@ -95,7 +98,7 @@ public static partial class MissedCallEndpoints
         var create = new CallbackRequest(caller.E164!, numbers.Normalize(form["To"]).E164 ?? "", queue, form["CallSid"], CallbackOrigin.IvrRequest,
             delay == 0 ? "callback requested in the IVR" : $"callback requested in the IVR for {delay} minutes later",
             TimeSpan.FromMinutes(delay), time.GetUtcNow(), RuleKind.Scenario);
-        var made = await WithSpoolAsync(spool, logger, new SpooledWebhook(create, null), c => service.CreateAsync(create, c), ct);
+        var made = await WithSpoolAsync(spool, logger, new SpooledWebhook(create, null), c => service.CreateAsync(create, client, c), ct);
         if (!made.Spooled && made.Result is null)
             return new VoiceResponse().Say("Sorry, we cannot arrange a callback right now. Goodbye.").Hangup().ToResult();
         var when = delay == 0 ? "shortly" : delay == 1 ? "in about a minute" : $"in about {delay} minutes";

@@ -6,7 +6,7 @@ internal static partial class MissedCallLog
     [LoggerMessage(EventId = 2000, Level = LogLevel.Information, Message = "No callback for a lost call from {Caller}: {Problem}")]
     public static partial void NoCallback(ILogger logger, string caller, string problem);
 
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Caller {Caller} was served; cancelled {Count} pending callback(s)")]
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Caller {Caller} was served; cancelling {Count} pending callback(s)")]
     public static partial void Served(ILogger logger, string caller, int count);
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "Storage unreachable or too slow for Twilio's budget while handling a webhook ({Error}); spooled it locally, {Pending} waiting")]

@@ -6,6 +6,7 @@ using CallbackFunctions.Rules;
 using CallbackFunctions.Settings;
 using CallbackFunctions.Storage;
 using CallbackFunctions.Telephony;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 
 namespace CallbackFunctions.MissedCalls;
@@ -25,10 +26,11 @@ public sealed record CallbackRequest(
 
 /// <summary>
 /// Turns lost calls into callbacks and served calls into cancellations, keeping one live callback per caller and
-/// queue (seed 000: only the last missed call stays queued; earlier ones are cancelled).
+/// queue (seed 000: only the last missed call stays queued; earlier ones are cancelled). A callback is its projection
+/// (written here, at version 0) plus its orchestration (started here); everything after is the orchestration's.
 /// </summary>
 public sealed class MissedCallService(
-    CallbackEngine engine,
+    CallbackRuns runs,
     CallbackRepository callbacks,
     LiveCallbackIndex live,
     RuleBook rules,
@@ -38,7 +40,7 @@ public sealed class MissedCallService(
     ILogger<MissedCallService> logger)
 {
     /// <summary>Makes the callback the rules call for; null when they call for none (the reason is logged).</summary>
-    public async Task<Callback?> CreateAsync(CallbackRequest request, CancellationToken ct)
+    public async Task<Callback?> CreateAsync(CallbackRequest request, DurableTaskClient client, CancellationToken ct)
     {
         var set = await rules.CurrentAsync(ct);
         var rule = set[request.LostIn];
@@ -62,54 +64,60 @@ public sealed class MissedCallService(
         var created = Callback.Create(
             new NewCallback(id, queue, request.Caller, callerId, request.Origin, request.CallSid, request.Reason, request.FirstDelay,
                 rule.Kind, rule.Version, zone, boundAgent),
-            policy, request.ReceivedAt);
+            policy, request.ReceivedAt).Callback;
         if (decision is RuleDecision.FailedAtOnce failedAtOnce)
         {
-            created = created.Callback.Fail(failedAtOnce.Reason, request.ReceivedAt);
-            await engine.AddAsync(created, ct);
-            return created.Callback;
+            // Failed before it started: a projection to show, nothing to run.
+            var failed = created.Fail(failedAtOnce.Reason, request.ReceivedAt).Callback;
+            await callbacks.TryCreateAsync(failed, ct);
+            return failed;
         }
-        if (!await engine.AddAsync(created, ct))
+        CallbackRun run;
+        if (await callbacks.TryCreateAsync(created, ct) is { } etag)
+        {
+            CallbackLog.Created(logger, id, PhoneMask.Mask(created.Caller), created.Queue, created.DueAt);
+            run = new CallbackRun(created, etag.ToString(), 0);
+        }
+        else
         {
             // A repeated webhook: the callback exists. Finish whatever the first delivery may not have.
-            var existing = await callbacks.GetAsync(id, ct);
-            if (existing is null || !existing.Value.IsLive) return existing?.Value ?? created.Callback;
-            created = new Decision(existing.Value, []);
+            var existing = await callbacks.GetRunAsync(id, ct);
+            if (existing is null || !existing.State.IsLive) return existing?.State ?? created;
+            run = existing;
         }
-        await TakeLiveSlotAsync(created.Callback, ct);
-        return created.Callback;
+        var superseded = await TakeLiveSlotAsync(run.State, client, ct);
+        await runs.StartAsync(client, run, ct);
+        // A newer missed call got there first (webhooks arrive out of order): this one is the superseded one.
+        if (superseded) await runs.SendAsync(client, id, new CancelRequested(CancelReason.Superseded), ct);
+        return run.State;
     }
 
-    /// <summary>Makes this callback the caller's live one in its queue and cancels the one it replaces.</summary>
-    private async Task TakeLiveSlotAsync(Callback callback, CancellationToken ct)
+    /// <summary>
+    /// Makes this callback the caller's live one in its queue and tells the one it replaces; true when a newer one
+    /// holds the slot already, so this one is the superseded one.
+    /// </summary>
+    private async Task<bool> TakeLiveSlotAsync(Callback callback, DurableTaskClient client, CancellationToken ct)
     {
         for (var round = 0; round < 8; round++)
         {
             var row = await live.GetAsync(callback.Caller, callback.Queue, ct);
-            if (row?.Value == callback.Id) return;
+            if (row?.Value == callback.Id) return false;
             if (row is not null && await callbacks.GetAsync(row.Value, ct) is { Value: { IsLive: true } other } && other.CreatedAt > callback.CreatedAt)
-            {
-                // A newer missed call got there first (webhooks arrive out of order): this one is the superseded one.
-                await engine.ApplyAsync(callback.Id, (c, now) => c.Cancel(CancelReason.Superseded, now), ct);
-                return;
-            }
+                return true;
             if (await live.TrySetAsync(callback.Caller, callback.Queue, callback.Id, row?.ETag, ct))
             {
-                if (row is not null)
-                    await engine.ApplyAsync(row.Value, (c, now) => c.Cancel(CancelReason.Superseded, now), ct);
-                return;
+                if (row is not null) await runs.SendAsync(client, row.Value, new CancelRequested(CancelReason.Superseded), ct);
+                return false;
             }
         }
         throw new InvalidOperationException($"callback {callback.Id}: could not take the live slot");
     }
 
     /// <summary>The caller called again and was served: every live callback of theirs is cancelled (seed 002, 003).</summary>
-    public async Task<int> CancelForCallerAsync(string caller, CancelReason reason, CancellationToken ct)
+    public async Task<int> CancelForCallerAsync(string caller, CancelReason reason, DurableTaskClient client, CancellationToken ct)
     {
-        var cancelled = 0;
-        foreach (var (_, callbackId) in await live.ListForCallerAsync(caller, ct))
-            if (await engine.ApplyAsync(callbackId, (c, now) => c.Cancel(reason, now), ct) is { Changed: true })
-                cancelled++;
-        return cancelled;
+        var theirs = await live.ListForCallerAsync(caller, ct);
+        foreach (var (_, callbackId) in theirs) await runs.SendAsync(client, callbackId, new CancelRequested(reason), ct);
+        return theirs.Count;
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CallbackFunctions.Domain.Callbacks;
 using CallbackFunctions.Storage;
+using Microsoft.DurableTask.Client;
 
 namespace CallbackFunctions.MissedCalls;
 
@@ -48,6 +49,16 @@ public sealed class WebhookSpool(Microsoft.Extensions.Options.IOptions<SpoolOpti
     public long Shed => Interlocked.Read(ref _shed);
 
     public void Leave() => Interlocked.Decrement(ref _inFlight);
+
+    private volatile DurableTaskClient? _client;
+
+    /// <summary>
+    /// A Durable client is only handed to functions (the <c>[DurableClient]</c> binding), never to services: the
+    /// webhooks leave theirs here, so the replay can start and tell orchestrations once storage is back.
+    /// </summary>
+    public void Remember(DurableTaskClient client) => _client ??= client;
+
+    public DurableTaskClient? Client => _client;
 
     public async Task SaveAsync(SpooledWebhook item, CancellationToken ct)
     {
@@ -105,22 +116,23 @@ public sealed class SpoolDrainer(WebhookSpool spool, IServiceProvider services, 
     /// </summary>
     public async Task DrainOnceAsync(CancellationToken ct)
     {
+        if (spool.Count == 0 || spool.Client is not { } client) return;
         var service = services.GetRequiredService<MissedCallService>();
         var lanes = Math.Max(1, options.Value.ReplayLanes);
         var byLane = spool.Pending().GroupBy(p => (uint)StringComparer.Ordinal.GetHashCode(Caller(p.Item)) % (uint)lanes);
-        await Task.WhenAll(byLane.Select(lane => Task.Run(() => ReplayAsync(service, lane, ct), CancellationToken.None)));
+        await Task.WhenAll(byLane.Select(lane => Task.Run(() => ReplayAsync(service, client, lane, ct), CancellationToken.None)));
     }
 
     private static string Caller(SpooledWebhook item) => item.Create?.Caller ?? item.ServedCaller ?? "";
 
-    private async Task ReplayAsync(MissedCallService service, IEnumerable<(string File, SpooledWebhook Item)> lane, CancellationToken ct)
+    private async Task ReplayAsync(MissedCallService service, DurableTaskClient client, IEnumerable<(string File, SpooledWebhook Item)> lane, CancellationToken ct)
     {
         foreach (var (file, item) in lane)
         {
             try
             {
-                if (item.Create is { } create) await service.CreateAsync(create, ct);
-                if (item.ServedCaller is { } caller) await service.CancelForCallerAsync(caller, CancelReason.Served, ct);
+                if (item.Create is { } create) await service.CreateAsync(create, client, ct);
+                if (item.ServedCaller is { } caller) await service.CancelForCallerAsync(caller, CancelReason.Served, client, ct);
                 spool.Remove(file);
                 MissedCallLog.Replayed(logger, Path.GetFileName(file));
             }

@@ -5,6 +5,8 @@ using CallbackFunctions.MissedCalls;
 using CallbackFunctions.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
+using Microsoft.DurableTask.Client;
+
 namespace CallbackFunctions.Queues;
 
 public sealed record QueueView(string Name, IReadOnlyList<string> Agents);
@@ -32,7 +34,7 @@ public static class QueueEndpoints
             .OrderBy(q => q.Name, StringComparer.Ordinal).ToList());
 
     private static async Task<Results<Ok<QueueDeleted>, ProblemHttpResult>> Delete(string name, AgentRepository agents, AgentDirectory directory,
-        CallbackRepository callbacks, CallbackEngine engine, CancellationToken ct)
+        CallbackRepository callbacks, DurableTaskClient client, CallbackRuns runs, CancellationToken ct)
     {
         if (!MissedCallEndpoints.IsValidQueue(name)) return TypedResults.Problem(title: "Not a queue name", detail: $"'{name}' is not a valid queue name.", statusCode: 400);
         var updated = 0;
@@ -46,7 +48,10 @@ public static class QueueEndpoints
         directory.Invalidate();
         var cancelled = 0;
         await foreach (var callback in callbacks.QueryLiveInQueueAsync(name, ct))
-            if (await engine.ApplyAsync(callback.Id, (c, now) => c.Cancel(CancelReason.TargetDeleted, now), ct) is { Changed: true }) cancelled++;
+        {
+            await runs.SendAsync(client, callback.Id, new CancelRequested(CancelReason.TargetDeleted), ct);
+            cancelled++;
+        }
         return TypedResults.Ok(new QueueDeleted(name, updated, cancelled));
     }
 }

@@ -5,6 +5,8 @@ using CallbackFunctions.Settings;
 using CallbackFunctions.Storage;
 using Microsoft.Extensions.Options;
 
+using Microsoft.DurableTask.Client;
+
 namespace CallbackFunctions.Rules;
 
 /// <summary>The rules as they stand now: stored ones, or the defaults from settings until an operator saves one.</summary>
@@ -68,7 +70,7 @@ public sealed class RuleBook(RuleRepository repository, CallbackRepository callb
     };
 
     /// <summary>Saves a rule as a new version. Returns the problems instead when it is not valid or not allowed now.</summary>
-    public async Task<(CallbackRule? Saved, IReadOnlyList<string> Problems)> SaveAsync(CallbackRule incoming, CancellationToken ct)
+    public async Task<(CallbackRule? Saved, IReadOnlyList<string> Problems)> SaveAsync(CallbackRule incoming, DurableTaskClient client, CancellationToken ct)
     {
         var problems = incoming.Validate(Bounds).ToList();
         if (problems.Count > 0) return (null, problems);
@@ -83,13 +85,13 @@ public sealed class RuleBook(RuleRepository repository, CallbackRepository callb
             if (!await repository.TrySaveAsync(saved, existing?.ETag, ct)) continue;
             _cached = null;
             RuleLog.Saved(logger, saved.Kind.ToString(), saved.Version, saved.Enabled);
-            if (wasEnabled && !saved.Enabled) await CancelLiveAsync(saved.Kind, CancelReason.RuleDisabled, ct);
+            if (wasEnabled && !saved.Enabled) await CancelLiveAsync(saved.Kind, CancelReason.RuleDisabled, client, ct);
             return (saved, []);
         }
         throw new InvalidOperationException("too many concurrent rule edits");
     }
 
-    public async Task<AccountState> FreezeAsync(CancellationToken ct)
+    public async Task<AccountState> FreezeAsync(DurableTaskClient client, CancellationToken ct)
     {
         var account = await SetFrozenAsync(true, ct);
         foreach (var kind in Enum.GetValues<RuleKind>())
@@ -103,7 +105,7 @@ public sealed class RuleBook(RuleRepository repository, CallbackRepository callb
                 if (await repository.TrySaveAsync(rule with { Enabled = false, Version = rule.Version + 1 }, existing?.ETag, ct)) { _cached = null; break; }
             }
         }
-        await CancelLiveAsync(null, CancelReason.AccountFrozen, ct);
+        await CancelLiveAsync(null, CancelReason.AccountFrozen, client, ct);
         RuleLog.Frozen(logger, true);
         return account;
     }
@@ -141,12 +143,16 @@ public sealed class RuleBook(RuleRepository repository, CallbackRepository callb
         throw new InvalidOperationException("too many concurrent account changes");
     }
 
-    private async Task CancelLiveAsync(RuleKind? kind, CancelReason reason, CancellationToken ct)
+    /// <summary>Tells every live callback (of a rule, or all) to cancel; each orchestration does so unless it has just ended.</summary>
+    private async Task CancelLiveAsync(RuleKind? kind, CancelReason reason, DurableTaskClient client, CancellationToken ct)
     {
-        var engine = services.GetRequiredService<CallbackEngine>();
+        var runs = services.GetRequiredService<CallbackRuns>();
         var cancelled = 0;
         await foreach (var callback in callbacks.QueryLiveAsync(kind, ct))
-            if (await engine.ApplyAsync(callback.Id, (c, now) => c.Cancel(reason, now), ct) is { Changed: true }) cancelled++;
+        {
+            await runs.SendAsync(client, callback.Id, new CancelRequested(reason), ct);
+            cancelled++;
+        }
         RuleLog.Cancelled(logger, cancelled, reason.Describe());
     }
 }

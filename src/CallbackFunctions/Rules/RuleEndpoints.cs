@@ -4,6 +4,8 @@ using CallbackFunctions.MissedCalls;
 using CallbackFunctions.Telephony;
 using Microsoft.AspNetCore.Http.HttpResults;
 
+using Microsoft.DurableTask.Client;
+
 namespace CallbackFunctions.Rules;
 
 public sealed record WindowBody(string? Open, string? Close);
@@ -67,7 +69,7 @@ public static class RuleEndpoints
     private static async Task<Results<Ok<RuleView>, ProblemHttpResult>> Get(string kind, RuleBook book, CancellationToken ct) =>
         RuleKindNames.Parse(kind) is { } k ? TypedResults.Ok(RuleView.From((await book.CurrentAsync(ct))[k])) : UnknownKind(kind);
 
-    private static async Task<Results<Ok<RuleView>, ProblemHttpResult, ValidationProblem>> Put(string kind, RuleBody body, RuleBook book,
+    private static async Task<Results<Ok<RuleView>, ProblemHttpResult, ValidationProblem>> Put(string kind, RuleBody body, RuleBook book, DurableTaskClient client,
         PhoneNumberNormalizer numbers, TimeZones zones, CancellationToken ct)
     {
         if (RuleKindNames.Parse(kind) is not { } k) return UnknownKind(kind);
@@ -112,7 +114,7 @@ public static class RuleEndpoints
             Retries = retries,
             MinimumConnection = minimumConnection,
         };
-        var (saved, problems) = await book.SaveAsync(rule, ct);
+        var (saved, problems) = await book.SaveAsync(rule, client, ct);
         if (saved is null)
             return TypedResults.ValidationProblem(problems.GroupBy(p => p.Split(':')[0]).ToDictionary(g => g.Key, g => g.Select(p => p[(p.IndexOf(':') + 1)..].Trim()).ToArray()));
         return TypedResults.Ok(RuleView.From(saved));
@@ -129,7 +131,8 @@ public static class RuleEndpoints
 
     private static async Task<Ok<AccountView>> GetAccount(RuleBook book, CancellationToken ct) => TypedResults.Ok(View((await book.CurrentAsync(ct)).Account));
 
-    private static async Task<Ok<AccountView>> Freeze(RuleBook book, CancellationToken ct) => TypedResults.Ok(View(await book.FreezeAsync(ct)));
+    private static async Task<Ok<AccountView>> Freeze(RuleBook book, DurableTaskClient client, CancellationToken ct) =>
+        TypedResults.Ok(View(await book.FreezeAsync(client, ct)));
 
     private static async Task<Ok<AccountView>> Unfreeze(RuleBook book, CancellationToken ct) => TypedResults.Ok(View(await book.UnfreezeAsync(ct)));
 

@@ -33,6 +33,52 @@ public sealed class CallbackRepository(StorageAccount storage)
         }
     }
 
+    /// <summary>The stored callback as its orchestration would start from it (state, ETag, version).</summary>
+    public async Task<Callbacks.CallbackRun?> GetRunAsync(string id, CancellationToken ct)
+    {
+        var response = await Table.GetEntityIfExistsAsync<TableEntity>(id, Row, cancellationToken: ct);
+        return response.HasValue
+            ? new Callbacks.CallbackRun(FromEntity(response.Value!), response.Value!.ETag.ToString(), response.Value.GetInt64("Version") ?? 0)
+            : null;
+    }
+
+    /// <summary>Adds a new callback's projection (version 0); its ETag, or null when it exists already (a repeated webhook).</summary>
+    public async Task<ETag?> TryCreateAsync(Callback callback, CancellationToken ct)
+    {
+        try
+        {
+            var response = await Table.AddEntityAsync(ToEntity(callback, version: 0), ct);
+            return response.Headers.ETag;
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Writes step <paramref name="version"/> of a callback's projection over the one its orchestration wrote before
+    /// (<paramref name="etag"/>). The orchestration is its only writer, so a 412 means this step (or a later one) was
+    /// written already by an earlier run of the same activity: the stored state is returned (Written false) and nothing
+    /// is overwritten.
+    /// </summary>
+    public async Task<(ETag ETag, Callback Stored, long Version, bool Written)> SaveStepAsync(Callback callback, long version, ETag etag, CancellationToken ct)
+    {
+        try
+        {
+            var response = await Table.UpdateEntityAsync(ToEntity(callback, version), etag, TableUpdateMode.Replace, ct);
+            return (response.Headers.ETag!.Value, callback, version, true);
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            var stored = await Table.GetEntityAsync<TableEntity>(callback.Id, Row, cancellationToken: ct);
+            var storedVersion = stored.Value.GetInt64("Version") ?? 0;
+            if (storedVersion < version)
+                throw new InvalidOperationException($"callback {callback.Id}: projection at version {storedVersion} changed under step {version}; it has one writer");
+            return (stored.Value.ETag, FromEntity(stored.Value), storedVersion, false);
+        }
+    }
+
     /// <summary>Replaces the callback if nobody changed it since <paramref name="etag"/>; null on a 412.</summary>
     public async Task<ETag?> TryReplaceAsync(Callback callback, ETag etag, CancellationToken ct)
     {
@@ -85,10 +131,11 @@ public sealed class CallbackRepository(StorageAccount storage)
             yield return FromEntity(entity);
     }
 
-    private static TableEntity ToEntity(Callback c)
+    private static TableEntity ToEntity(Callback c, long? version = null)
     {
         var entity = new TableEntity(c.Id, Row)
         {
+            ["Version"] = version ?? 0,
             ["Status"] = c.Status.ToString(),
             ["Queue"] = c.Queue,
             ["Caller"] = c.Caller,

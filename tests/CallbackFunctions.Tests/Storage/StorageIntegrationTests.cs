@@ -2,44 +2,48 @@ using System.Net.Http.Json;
 using CallbackFunctions.Domain.Agents;
 using CallbackFunctions.Domain.Callbacks;
 using CallbackFunctions.Health;
-using CallbackFunctions.Hosting;
+using CallbackFunctions.Callbacks;
 using CallbackFunctions.LocalRun;
 using CallbackFunctions.Storage;
 using CallbackFunctions.Tests.Support;
-using Microsoft.Extensions.Configuration;
+using Microsoft.DurableTask.Client;
 
 namespace CallbackFunctions.Tests.Storage;
 
-/// <summary>The storage adapters against Azurite: optimistic concurrency, timer visibility, the poison path.</summary>
+/// <summary>The storage adapters against Azurite: projection steps, optimistic concurrency, holds, the failed-orchestration path.</summary>
 public sealed class StorageIntegrationTests : StackTestBase
 {
-    protected override LocalStackOptions Configure(LocalStackOptions o) =>
-        o with { ExtraSettings = new Dictionary<string, string?> { ["Hosting:MaxDequeueCount"] = "2", ["Hosting:Lease"] = "00:00:01" } };
-
     private static Callback NewCallback(string id, DateTimeOffset now) => Callback.Create(
         new NewCallback(id, "support", "+14155550611", "+14155550100", CallbackOrigin.MissedCall, "CA" + new string('0', 32), "test"),
         new CallbackPolicy { Intervals = [TimeSpan.FromMinutes(5)] }, now).Callback;
 
     [Fact]
-    public async Task CallbackRepository_WithConcurrentWriters_ExactlyOneWinsEachRoundAndNoUpdateIsLost()
+    public async Task CallbackProjection_StepsWrittenAgain_AreNotOverwritten_AndAnOlderStepNeverLands()
     {
         var repository = Stack.Service<CallbackRepository>();
-        var engine = Stack.Service<CallbackFunctions.Callbacks.CallbackEngine>();
-        var id = "cb-concurrency-" + Guid.NewGuid().ToString("N")[..6];
-        Assert.True(await repository.TryAddAsync(NewCallback(id, DateTimeOffset.UtcNow), default));
-        Assert.False(await repository.TryAddAsync(NewCallback(id, DateTimeOffset.UtcNow), default)); // 409 is "exists", not an error
+        var id = "cb-steps-" + Guid.NewGuid().ToString("N")[..6];
+        var created = NewCallback(id, DateTimeOffset.UtcNow);
+        var etag0 = await repository.TryCreateAsync(created, default);
+        Assert.NotNull(etag0);
+        Assert.Null(await repository.TryCreateAsync(created, default)); // 409 is "exists" (a repeated webhook), not an error
 
-        // A stale ETag loses with 412, returned as null.
-        var stored = (await repository.GetAsync(id, default))!;
-        Assert.NotNull(await repository.TryReplaceAsync(stored.Value with { Attempt = 1 }, stored.ETag, default));
-        Assert.Null(await repository.TryReplaceAsync(stored.Value with { Attempt = 2 }, stored.ETag, default));
+        var step1 = created.CallNow(DateTimeOffset.UtcNow).Callback;
+        var first = await repository.SaveStepAsync(step1, 1, etag0!.Value, default);
+        Assert.True(first.Written);
 
-        // 8 writers each apply a CallNow through the engine; every one lands (reload and re-decide on 412).
-        var before = (await repository.GetAsync(id, default))!.Value.Generation;
-        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => engine.ApplyAsync(id, (c, now) => c.CallNow(now), default)));
-        var after = (await repository.GetAsync(id, default))!.Value;
-        Assert.Equal(before + 8, after.Generation);
-        Assert.Equal(1 + 8, after.Timeline.Length);
+        // The same step again (an activity run twice): the stored step stands, with its ETag.
+        var again = await repository.SaveStepAsync(step1 with { Attempt = 9 }, 1, etag0.Value, default);
+        Assert.False(again.Written);
+        Assert.Equal(first.ETag, again.ETag);
+        Assert.Equal(0, again.Stored.Attempt);
+
+        // The next step lands on the ETag the first returned; a step older than what is stored is a bug, said loudly.
+        Assert.True((await repository.SaveStepAsync(step1 with { Attempt = 1 }, 2, first.ETag, default)).Written);
+        var stale = await Assert.ThrowsAsync<InvalidOperationException>(() => repository.SaveStepAsync(step1, 3, first.ETag, default));
+        Assert.Contains("one writer", stale.Message);
+        var run = await repository.GetRunAsync(id, default);
+        Assert.Equal(2, run!.Version);
+        Assert.Equal(1, run.State.Attempt);
     }
 
     [Fact]
@@ -86,45 +90,19 @@ public sealed class StorageIntegrationTests : StackTestBase
     }
 
     [Fact]
-    public async Task TimerQueue_MessageScheduledForLater_IsInvisibleUntilItsDueSecond()
+    public async Task AnOrchestrationThatFails_IsListedAsPoison_AndCountedInHealth()
     {
-        // A timer queue of its own, so the app's poller does not take the message.
-        var config = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = Stack.StorageConnectionString }).Build();
-        var storage = new StorageAccount(config, Microsoft.Extensions.Options.Options.Create(
-            new CallbackFunctions.Settings.StorageOptions { TimerQueue = "visibility" + Guid.NewGuid().ToString("N")[..8] }), new StorageOperationCounter());
-        var queue = storage.TimerQueue;
-        await queue.CreateAsync();
-        var timers = new TimerQueue(storage, TimeProvider.System, Microsoft.Extensions.Options.Options.Create(new HostingOptions { Standalone = false }));
-        var due = DateTimeOffset.UtcNow.AddSeconds(3);
-
-        await timers.ScheduleAsync(new WakeUpMessage("cb-x", 1, due), default);
-
-        Assert.Empty((await queue.ReceiveMessagesAsync(1)).Value);
-        var message = await Eventually.GetAsync(async () => (await queue.ReceiveMessagesAsync(1)).Value.FirstOrDefault(), m => m is not null,
-            TimeSpan.FromSeconds(10), "the message to become visible");
-        // Whole-second delays, rounded down: never more than a second early, and not late.
-        Assert.True(DateTimeOffset.UtcNow >= due.AddSeconds(-1.05), $"surfaced {(due - DateTimeOffset.UtcNow).TotalSeconds:0.00} s early");
-        Assert.Equal("cb-x", WakeUpMessage.Parse(message!.Body.ToString()).CallbackId);
-    }
-
-    [Fact]
-    public async Task Poller_MessageThatKeepsFailing_GoesToThePoisonQueueAndIsListed()
-    {
-        var storage = Stack.Service<StorageAccount>();
-        await storage.TimerQueue.SendMessageAsync("this is not a wake-up");
-        // A wake-up whose handler fails every time: the callback's JSON is unreadable.
-        var broken = new Azure.Data.Tables.TableEntity("cb-broken", "callback") { ["StateChunks"] = 1, ["State0"] = "{not json" };
-        await storage.Callbacks.AddEntityAsync(broken);
-        await storage.TimerQueue.SendMessageAsync(new WakeUpMessage("cb-broken", 1, DateTimeOffset.UtcNow).ToJson());
+        // A callback orchestration started without its input fails at once.
+        var client = Stack.Service<DurableTaskClient>();
+        var id = "cb-broken-" + Guid.NewGuid().ToString("N")[..6];
+        await client.ScheduleNewOrchestrationInstanceAsync(CallbackOrchestration.Name, null, new Microsoft.DurableTask.StartOrchestrationOptions(id));
 
         var report = await Eventually.GetAsync(() => Stack.Api.GetFromJsonAsync<PoisonReport>("/api/poison-messages")!,
-            r => r!.ApproximateCount >= 2, TimeSpan.FromSeconds(30), "both messages in the poison queue");
+            r => r!.Orchestrations.Any(o => o.InstanceId == id), TimeSpan.FromSeconds(30), "the failed orchestration to be listed");
 
-        Assert.Contains(report!.Messages, m => m.Text.Contains("cb-broken", StringComparison.Ordinal));
-        Assert.Contains(report.Messages, m => m.Text == "this is not a wake-up");
+        Assert.Contains("CallbackRun", report!.Orchestrations.Single(o => o.InstanceId == id).Error);
         var health = await Stack.Api.GetFromJsonAsync<HealthReport>("/api/health");
         Assert.Equal("Healthy", health!.Status);
-        Assert.True(health.PoisonMessages >= 2);
+        Assert.True(health.FailedOrchestrations >= 1);
     }
 }

@@ -5,20 +5,26 @@ using CallbackFunctions.Domain.Callbacks;
 using CallbackFunctions.Recordings;
 using CallbackFunctions.Settings;
 using CallbackFunctions.Storage;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 
-namespace CallbackFunctions.Hosting;
+namespace CallbackFunctions.Callbacks;
 
 /// <summary>
-/// Makes sure no callback can get stuck: a live callback whose wake-up is overdue (its message was lost, e.g. a crash
-/// between saving and enqueueing) gets a fresh one at its current generation; an agent held by an offer that no
-/// longer dials is freed. Runs as the <c>Sweeper</c> timer function under the host, periodically standalone.
+/// Makes sure no callback can get stuck (DESIGN §3): a live callback whose projection says it is overdue (the Azure
+/// Storage backend has field reports of lost timers; or a crash came between storing a new callback and starting its
+/// orchestration) is nudged, or started; an agent, line or number held by an offer that no longer dials is freed.
+/// Nudges are counted for <c>/api/health</c>.
 /// </summary>
-public sealed class Sweeper(CallbackRepository callbacks, AgentRepository agents, AgentDirectory directory, CallLines lines, HoldRepository holds,
-    TimerQueue timers, CallbackEngine engine,
-    RecordingJanitor janitor,
-    IOptionsMonitor<CallbackOptions> options, TimeProvider time, ILogger<Sweeper> logger)
+public sealed class Watchdog(CallbackRepository callbacks, AgentRepository agents, AgentDirectory directory, CallLines lines, HoldRepository holds,
+    CallbackRuns runs, WaitingCallbacks waiting, RecordingJanitor janitor,
+    IOptionsMonitor<CallbackOptions> options, TimeProvider time, ILogger<Watchdog> logger)
 {
+    private long _nudged;
+
+    /// <summary>Callbacks this instance nudged (or started) since it started.</summary>
+    public long Nudged => Interlocked.Read(ref _nudged);
+
     /// <summary>
     /// A hold ("{callbackId}/{offer}") is stale when its offer no longer dials. A hold just taken gets a minute (the
     /// offer may be being saved); an offer that completed keeps its agent and line while they talk (up to Twilio's
@@ -35,21 +41,26 @@ public sealed class Sweeper(CallbackRepository callbacks, AgentRepository agents
         return !(callback.Status == CallbackStatus.Completed && leg.CallSid is not null && now - leg.RequestedAt < TimeSpan.FromHours(4));
     }
 
-    public async Task<(int Rearmed, int Released)> SweepAsync(CancellationToken ct)
+    public async Task<(int Nudged, int Released)> SweepAsync(DurableTaskClient client, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var rearmed = 0;
+        var nudged = 0;
         await foreach (var callback in callbacks.QueryOverdueAsync(now - options.CurrentValue.SweepLateness, ct))
         {
-            await timers.ScheduleAsync(new WakeUpMessage(callback.Id, callback.Generation, callback.WakeAt!.Value), ct);
-            CallbackLog.Rearmed(logger, callback.Id, callback.WakeAt.Value);
-            rearmed++;
+            // An orchestration that never started (a crash after the projection was stored) is started; one that
+            // runs is told to look at its callback again, as if its timer had fired.
+            var instance = await client.GetInstanceAsync(callback.Id, ct);
+            if (instance is null) await runs.EnsureStartedAsync(client, callback.Id, ct);
+            else await runs.SendAsync(client, callback.Id, new Nudged(), ct);
+            CallbackLog.Nudged(logger, callback.Id, callback.WakeAt!.Value, instance?.RuntimeStatus.ToString() ?? "not started");
+            Interlocked.Increment(ref _nudged);
+            nudged++;
         }
         var released = 0;
         foreach (var stored in await agents.ListAsync(ct))
         {
             if (stored.Value.HeldBy is not { } holder || !await IsStaleAsync(holder, now, ct)) continue;
-            if (await directory.ReleaseAsync(stored.Value.Id, holder, ct) is { IsFree: true } agent) await engine.OfferWaitingCallbacksAsync(agent, ct);
+            if (await directory.ReleaseAsync(stored.Value.Id, holder, ct) is { IsFree: true } agent) await waiting.OfferToAsync(agent, client, ct);
             CallbackLog.StaleHoldReleased(logger, "agent " + stored.Value.Id, holder);
             released++;
         }
@@ -62,23 +73,7 @@ public sealed class Sweeper(CallbackRepository callbacks, AgentRepository agents
         }
         // seed 001: recordings past their storage period are deleted at Twilio (at the janitor's own pace).
         await janitor.SweepAsync(ct);
-        if (rearmed + released > 0) HostingLog.Swept(logger, rearmed, released);
-        return (rearmed, released);
-    }
-}
-
-/// <summary>Runs the sweeper periodically in standalone mode.</summary>
-public sealed class SweeperService(IServiceProvider services, IOptionsMonitor<CallbackOptions> options, TimeProvider time, ILogger<SweeperService> logger)
-    : BackgroundService
-{
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try { await Task.Delay(options.CurrentValue.SweepInterval, time, stoppingToken); }
-            catch (OperationCanceledException) { return; }
-            try { await services.GetRequiredService<Sweeper>().SweepAsync(stoppingToken); }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested) { HostingLog.PollFailed(logger, "sweep: " + e.Message); }
-        }
+        if (nudged + released > 0) CallbackLog.Swept(logger, nudged, released);
+        return (nudged, released);
     }
 }

@@ -1,0 +1,71 @@
+using CallbackFunctions.Domain.Callbacks;
+using CallbackFunctions.Storage;
+using Grpc.Core;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+
+namespace CallbackFunctions.Callbacks;
+
+/// <summary>
+/// How the edges (webhooks, the management API, the watchdog) talk to callbacks: start a callback's orchestration, and
+/// tell it what happened. Every change goes through the orchestration; the edges read the projection only.
+/// </summary>
+public sealed class CallbackRuns(CallbackRepository callbacks, TimeProvider time, ILogger<CallbackRuns> logger)
+{
+    /// <summary>Every status an instance can have: a start of an id that exists, in whatever state, is refused.</summary>
+    private static readonly OrchestrationRuntimeStatus[] AnyStatus = Enum.GetValues<OrchestrationRuntimeStatus>();
+
+    /// <summary>
+    /// Starts the orchestration of a callback whose projection is stored. Its id is the callback's, so a repeated
+    /// webhook (or a replay from the spool) finds it running: that is a normal outcome, not a race.
+    /// </summary>
+    public async Task StartAsync(DurableTaskClient client, CallbackRun run, CancellationToken ct)
+    {
+        try
+        {
+            await client.ScheduleNewOrchestrationInstanceAsync(CallbackOrchestration.Name, run,
+                new StartOrchestrationOptions(run.State.Id).WithDedupeStatuses(AnyStatus), ct);
+            CallbackLog.Started(logger, run.State.Id);
+        }
+        catch (Exception e) when (IsAlreadyStarted(e))
+        {
+            CallbackLog.AlreadyStarted(logger, run.State.Id);
+        }
+    }
+
+    /// <summary>Starts the orchestration of a stored live callback unless it runs already (a webhook repeated after a crash).</summary>
+    public async Task EnsureStartedAsync(DurableTaskClient client, string callbackId, CancellationToken ct)
+    {
+        if (await callbacks.GetRunAsync(callbackId, ct) is { State.IsLive: true } run) await StartAsync(client, run, ct);
+    }
+
+    /// <summary>
+    /// Tells a callback's orchestration that <paramref name="happened"/>, and returns what the domain decides on it from
+    /// the projection as it stands now (null: no such callback). The orchestration decides for real, on its own state,
+    /// which may be a step ahead: the preview is for answering at once (TwiML, an API response), never for storing.
+    /// </summary>
+    public async Task<Decision?> TellAsync(DurableTaskClient client, string callbackId, CallbackEvent happened, CancellationToken ct)
+    {
+        var preview = await PreviewAsync(callbackId, happened, ct);
+        if (preview is not null) await SendAsync(client, callbackId, happened, ct);
+        return preview;
+    }
+
+    /// <summary>What the domain decides on <paramref name="happened"/> from the projection as it stands (null: no such callback).</summary>
+    public async Task<Decision?> PreviewAsync(string callbackId, CallbackEvent happened, CancellationToken ct) =>
+        await callbacks.GetAsync(callbackId, ct) is { } stored ? happened.Apply(stored.Value, time.GetUtcNow()) : null;
+
+    /// <summary>Tells a callback's orchestration that <paramref name="happened"/>; one that has ended ignores it.</summary>
+    public async Task SendAsync(DurableTaskClient client, string callbackId, CallbackEvent happened, CancellationToken ct)
+    {
+        await client.RaiseEventAsync(callbackId, CallbackOrchestration.EventName, happened, ct);
+        CallbackLog.Told(logger, callbackId, happened.GetType().Name);
+    }
+
+    // The Functions host reports an existing instance as a gRPC AlreadyExists; the Durable Task sidecar passes the
+    // backend's own exception through.
+    private static bool IsAlreadyStarted(Exception e) =>
+        e is RpcException { StatusCode: StatusCode.AlreadyExists }
+        || e.GetType().Name == "OrchestrationAlreadyExistsException"
+        || e.InnerException is { } inner && IsAlreadyStarted(inner);
+}

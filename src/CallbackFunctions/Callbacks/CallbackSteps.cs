@@ -1,0 +1,91 @@
+using System.Collections.Immutable;
+using CallbackFunctions.Agents;
+using CallbackFunctions.Domain.Callbacks;
+using CallbackFunctions.Storage;
+using CallbackFunctions.Twilio;
+
+namespace CallbackFunctions.Callbacks;
+
+/// <summary>
+/// Carries out a decision of the callback orchestration: writes the projection (the state the management API and the
+/// webhooks read), keeps the indexes that follow from it (live callback per caller, waiting for an agent, waiting for a
+/// line), frees what an offer held and hangs up legs nobody needs. Idempotent: the projection write is a step of a
+/// known version, releases only free what the named offer holds, and hanging up an ended call changes nothing.
+/// </summary>
+public sealed class CallbackSteps(
+    CallbackRepository callbacks,
+    LiveCallbackIndex live,
+    WaitingIndex waiting,
+    AgentDirectory agents,
+    CallLines lines,
+    TwilioCalls twilio,
+    ILogger<CallbackSteps> logger)
+{
+    public async Task<StepOutcome> SaveAsync(CallbackRun run, Decision decision, CancellationToken ct)
+    {
+        var before = run.State;
+        var after = decision.Callback;
+        var saved = run;
+        if (decision.Changed)
+        {
+            var (etag, stored, version, written) = await callbacks.SaveStepAsync(after, run.Version + 1, new Azure.ETag(run.ETag), ct);
+            saved = run with { State = after, ETag = etag.ToString(), Version = version };
+            if (written) await FollowAsync(before, after, ct);
+            else CallbackLog.StepAlreadySaved(logger, after.Id, version, stored.Status.ToString());
+        }
+        var wakes = ImmutableArray.CreateBuilder<Wake>();
+        foreach (var command in decision.Commands)
+        {
+            switch (command)
+            {
+                case ReleaseAgent release:
+                    wakes.AddRange(await ReleaseAsync(after, release, ct));
+                    if (saved.Held is { } held && held.Holder(after.Id) == release.Holder) saved = saved with { Held = null };
+                    break;
+                case HangUpCall hangUp:
+                    await HangUpQuietlyAsync(hangUp.CallSid, ct);
+                    break;
+            }
+        }
+        return new StepOutcome(saved, wakes.ToImmutable());
+    }
+
+    /// <summary>The indexes that follow from a change of state.</summary>
+    public async Task FollowAsync(Callback before, Callback after, CancellationToken ct)
+    {
+        if (!after.IsLive) await live.RemoveAsync(after.Caller, after.Queue, after.Id, ct);
+        if (!after.IsLive && before.WaitingForLine) await lines.LeaveLineQueueAsync(after, ct);
+        if (after.WaitingForAgent && !before.WaitingForAgent) await waiting.AddAsync(after.Queue, after.Id, ct);
+        else if (!after.WaitingForAgent && before.WaitingForAgent) await waiting.RemoveAsync(after.Queue, after.Id, ct);
+    }
+
+    /// <summary>
+    /// Frees what an offer held: its line, the customer's number and the agent. The callback waiting longest for a
+    /// line, and (seed 000) the callbacks waiting for an agent of the freed agent's queues, are told at once.
+    /// </summary>
+    public async Task<IReadOnlyList<Wake>> ReleaseAsync(Callback callback, ReleaseAgent release, CancellationToken ct)
+    {
+        var wakes = new List<Wake>();
+        if (callback.AgentLeg is { Line: { } line } leg && Domain.Agents.Agent.Holder(callback.Id, leg.Offer) == release.Holder)
+        {
+            await lines.ReleaseLineAsync(line, release.Holder, ct);
+            wakes.AddRange((await lines.NextInLineAsync(1, ct)).Where(id => id != callback.Id).Select(id => new Wake(id, new LineFreed())));
+        }
+        await lines.ReleaseNumberAsync(callback.Caller, release.Holder, ct);
+        if (await agents.ReleaseAsync(release.AgentId, release.Holder, ct) is { IsFree: true } agent)
+            wakes.AddRange((await waiting.ListAsync([.. agent.Queues], ct)).Where(id => id != callback.Id).Select(id => new Wake(id, new AgentFreed())));
+        return wakes;
+    }
+
+    public async Task HangUpQuietlyAsync(string callSid, CancellationToken ct)
+    {
+        try
+        {
+            await twilio.HangUpAsync(callSid, ct);
+        }
+        catch (Exception e) when (e is HttpRequestException or TwilioRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            CallbackLog.HangUpFailed(logger, callSid, e.Message);
+        }
+    }
+}

@@ -1,0 +1,152 @@
+using CallbackFunctions.Agents;
+using CallbackFunctions.Domain.Agents;
+using CallbackFunctions.Domain.Callbacks;
+using CallbackFunctions.Domain.Telephony;
+using CallbackFunctions.Rules;
+using CallbackFunctions.Storage;
+using CallbackFunctions.Telephony;
+using CallbackFunctions.Twilio;
+
+namespace CallbackFunctions.Callbacks;
+
+/// <summary>
+/// A due callback's offer, in one activity: the rules and the account as they are now, then (in this order) the
+/// customer's number (never two live calls to it), one of the account's lines, the free agent who waited longest,
+/// the carrier's pace, and the agent's call. Whatever it could not get, it gives back what it took and the callback
+/// waits its turn. The offer (agent, attempt, time) is saved before Twilio is called, so a second run of this activity
+/// finds it and looks the call up at Twilio before it would ever place it again.
+/// </summary>
+public sealed class Offers(
+    CallbackSteps steps,
+    CallbackRepository callbacks,
+    LiveCallbackIndex live,
+    AgentDirectory agents,
+    CallLines lines,
+    HoldRepository holds,
+    RuleBook rules,
+    TimeZones zones,
+    TwilioCalls twilio,
+    WebhookUrls urls,
+    TimeProvider time,
+    ILogger<Offers> logger)
+{
+    /// <summary>A released line wakes the next in line at once; this retry is only the safety net.</summary>
+    private static readonly TimeSpan LineRetry = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan NumberRetry = TimeSpan.FromSeconds(2);
+
+    private DateTimeOffset Now => time.GetUtcNow();
+
+    public async Task<StepOutcome> OfferAsync(CallbackRun run, CancellationToken ct)
+    {
+        var callback = run.State;
+        if (Now >= callback.ExpiresAt) return await steps.SaveAsync(run, callback.Expire(Now), ct);
+        // A crash between creating a newer callback and cancelling this one leaves this one live but not indexed.
+        if ((await live.GetAsync(callback.Caller, callback.Queue, ct))?.Value != callback.Id)
+            return await steps.SaveAsync(run, callback.Cancel(CancelReason.Superseded, Now), ct);
+        // seed 001: the account switch and the rule as they are now; its schedule in the callback's time zone.
+        var set = await rules.CurrentAsync(ct);
+        if (set.Account.Frozen) return await steps.SaveAsync(run, callback.Cancel(CancelReason.AccountFrozen, Now), ct);
+        var rule = callback.Rule is { } kind ? set[kind] : null;
+        if (rule is { Enabled: false } && callback.Origin != CallbackOrigin.IvrRequest)
+            return await steps.SaveAsync(run, callback.Cancel(CancelReason.RuleDisabled, Now), ct);
+        if (rule is not null && zones.Find(callback.TimeZone) is { } zone && rule.Schedule.NextOpening(Now, zone) is var opens && opens > Now)
+            return await steps.SaveAsync(run, callback.WaitForOpening(opens, Now), ct);
+        // seed 001: deleting the agent a callback is bound to means it does not start.
+        if (callback.BoundAgent is { } bound && !await agents.ExistsAsync(bound, ct))
+            return await steps.SaveAsync(run, callback.Cancel(CancelReason.TargetDeleted, Now), ct);
+
+        var offer = callback.Offer + 1;
+        var holder = Agent.Holder(callback.Id, offer);
+        if (!await lines.TryHoldNumberAsync(callback.Caller, holder, ct))
+            return await steps.SaveAsync(run, callback.WaitForTurn("another call to this number is live; waiting", Now + NumberRetry, Now, forLine: false), ct);
+        var line = await lines.TryTakeLineAsync(callback, set.Account.MaxLines, holder, ct);
+        if (line is null)
+        {
+            await lines.ReleaseNumberAsync(callback.Caller, holder, ct);
+            return await steps.SaveAsync(run, callback.WaitForTurn($"all {set.Account.MaxLines} lines busy; waiting for a line", Now + LineRetry, Now, forLine: true), ct);
+        }
+        var agent = await agents.TryHoldFreeAgentAsync(callback.Queue, callback.TriedAgents, holder, ct, callback.BoundAgent);
+        if (agent is null)
+        {
+            await ReleaseAsync(callback, line, null, holder, ct);
+            return await steps.SaveAsync(run, callback.NoAgentAvailable(Now), ct);
+        }
+        // Carrier pacing (TWILIO.md §7: calls per second), shared by every instance: wait for this call's slot.
+        var slot = await holds.ReserveSlotAsync("twilio-calls", set.Account.CallsPerSecond, Now, ct);
+        if (slot > TimeSpan.Zero) await Task.Delay(slot, time, ct);
+        var started = (rule is null ? callback : callback.WithRule(rule)).StartOffer(agent, Now, line);
+        if (!started.Changed)
+        {
+            await ReleaseAsync(callback, line, agent.Id, holder, ct);
+            return await steps.SaveAsync(run, callback.RetryAfterFault(Now), ct);
+        }
+        // The intent first: from here on a second run of this step finds the offer saved.
+        var (etag, stored, version, written) = await callbacks.SaveStepAsync(started.Callback, run.Version + 1, new Azure.ETag(run.ETag), ct);
+        var intent = run with { State = stored, ETag = etag.ToString(), Version = version, Held = new HeldOffer(stored.AgentLeg!.Offer, stored.AgentLeg.AgentId) };
+        if (stored.AgentLeg.AgentId != agent.Id)
+        {
+            // An earlier run of this step offered it to someone else: that offer stands; this run's agent goes back.
+            await agents.ReleaseAsync(agent.Id, holder, ct);
+            return await PlaceAsync(intent, reconcile: true, ct);
+        }
+        if (written) await steps.FollowAsync(callback, stored, ct);
+        return await PlaceAsync(intent, reconcile: !written, ct);
+    }
+
+    /// <summary>
+    /// Places the agent's call of the saved offer. With <paramref name="reconcile"/> (the offer may have been dialled
+    /// already: an earlier run of the step, a timeout or a 5xx) it looks the call up first.
+    /// </summary>
+    public async Task<StepOutcome> PlaceAsync(CallbackRun run, bool reconcile, CancellationToken ct)
+    {
+        var callback = run.State;
+        var leg = callback.AgentLeg ?? throw new InvalidOperationException($"callback {callback.Id} has no offer to place");
+        if (reconcile && await FindPlacedCallAsync(callback, leg, ct) is { } existing)
+        {
+            CallbackLog.AgentCallFound(logger, callback.Id, leg.Offer, existing);
+            return Placed(run, leg, existing);
+        }
+        var request = new CreateCallRequest(leg.AgentPhone, callback.CallerId, urls.AgentAnswer(callback.Id, leg.Offer),
+            urls.AgentStatus(callback.Id, leg.Offer), callback.Policy.AgentRingTimeout);
+        switch (await twilio.CreateCallAsync(request, ct))
+        {
+            case CreateCallResult.Created created:
+                CallbackLog.AgentDialled(logger, callback.Id, leg.Offer, PhoneMask.Mask(leg.AgentPhone), created.CallSid);
+                return Placed(run, leg, created.CallSid);
+            case CreateCallResult.Rejected rejected:
+                CallbackLog.AgentDialRejected(logger, callback.Id, leg.Offer, rejected.Code, rejected.Message);
+                return await steps.SaveAsync(run, callback.AgentDeclined(leg.Offer, AgentOutcome.Unreachable, Now, $"Twilio error {rejected.Code}"), ct);
+            case CreateCallResult.Ambiguous ambiguous:
+                // Twilio may or may not have the call: the offer stays saved; it is looked up shortly, before any retry.
+                CallbackLog.AgentDialAmbiguous(logger, callback.Id, leg.Offer, ambiguous.Why);
+                return await steps.SaveAsync(run, callback.RetryDialSoon(leg.Offer, Now), ct);
+            default:
+                throw new InvalidOperationException("unknown create-call result");
+        }
+    }
+
+    /// <summary>
+    /// The call's CallSid joins the offer in the orchestration's state; the projection shows it from the next step on
+    /// (the webhooks need the offer, saved already, not its CallSid), which saves a write per offer.
+    /// </summary>
+    private StepOutcome Placed(CallbackRun run, AgentLeg leg, string callSid) =>
+        new(run with { State = run.State.AgentCallPlaced(leg.Offer, callSid, Now).Callback }, []);
+
+    /// <summary>
+    /// A call already placed for this offer: to the agent, from our caller ID, created since the intent. From the
+    /// intent on, the agent is held by this offer alone, so such a call can only be ours.
+    /// </summary>
+    private async Task<string?> FindPlacedCallAsync(Callback callback, AgentLeg leg, CancellationToken ct)
+    {
+        var calls = await twilio.ListCallsAsync(leg.AgentPhone, callback.CallerId, ct);
+        // Twilio's dates have whole seconds; allow for that and a little clock skew.
+        return calls.FirstOrDefault(c => c.CreatedAt is { } at && at >= leg.RequestedAt.AddSeconds(-5))?.Sid;
+    }
+
+    private async Task ReleaseAsync(Callback callback, string line, string? agentId, string holder, CancellationToken ct)
+    {
+        await lines.ReleaseLineAsync(line, holder, ct);
+        await lines.ReleaseNumberAsync(callback.Caller, holder, ct);
+        if (agentId is not null) await agents.ReleaseAsync(agentId, holder, ct);
+    }
+}

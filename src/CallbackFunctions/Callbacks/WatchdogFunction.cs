@@ -1,0 +1,14 @@
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+
+namespace CallbackFunctions.Callbacks;
+
+/// <summary>The stuck-callback watchdog, every 30 seconds (it looks for callbacks overdue by <c>Callbacks__SweepLateness</c>).</summary>
+public sealed class WatchdogFunction(Watchdog watchdog)
+{
+    public const string Name = "Watchdog";
+
+    [Function(Name)]
+    public Task Run([TimerTrigger("*/30 * * * * *")] TimerInfo timer, [DurableClient] DurableTaskClient client, CancellationToken ct) =>
+        watchdog.SweepAsync(client, ct);
+}
