@@ -24,8 +24,8 @@ public sealed class Azurite : IAsyncDisposable
         $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};BlobEndpoint=http://127.0.0.1:{BlobPort}/devstoreaccount1;" +
         $"QueueEndpoint=http://127.0.0.1:{QueuePort}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{TablePort}/devstoreaccount1;";
 
-    /// <summary>The queue service's process id (a test freezes it, as Azurite's own clean-up does, with SIGSTOP).</summary>
-    public int QueueProcessId { get; private set; }
+    /// <summary>The services' process ids (a test freezes them with SIGSTOP, as a storage outage would look to the app).</summary>
+    public IReadOnlyList<int> ProcessIds => [.. _processes.Select(p => p.Id)];
 
     private Azurite(int blobPort, int queuePort, int tablePort)
     {
@@ -44,7 +44,7 @@ public sealed class Azurite : IAsyncDisposable
         var azurite = new Azurite(blobPort ?? FreePort(), queuePort ?? FreePort(), tablePort ?? FreePort());
         try
         {
-            azurite.QueueProcessId = azurite.Start(Path.Combine(dist, "queue", "main.js"), "queue", azurite.QueuePort);
+            azurite.Start(Path.Combine(dist, "queue", "main.js"), "queue", azurite.QueuePort);
             azurite.Start(Path.Combine(dist, "table", "main.js"), "table", azurite.TablePort);
             azurite.Start(Path.Combine(dist, "blob", "main.js"), "blob", azurite.BlobPort);
             var deadline = Stopwatch.StartNew();
@@ -63,7 +63,7 @@ public sealed class Azurite : IAsyncDisposable
         }
     }
 
-    private int Start(string script, string service, int port)
+    private void Start(string script, string service, int port)
     {
         var info = new ProcessStartInfo("node")
         {
@@ -82,7 +82,6 @@ public sealed class Azurite : IAsyncDisposable
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return process.Id;
     }
 
     /// <summary>Stops the services together (TERM to each, one grace period for all, then KILL), within about 3 s.</summary>

@@ -46,14 +46,14 @@ public sealed class LocalStack : IAsyncDisposable
 
     public Azurite? Azurite { get; private set; }
     public Simulator Simulator { get; private set; } = null!;
-    public WebApplication App { get; private set; } = null!;
+    public LocalAppHost? Host { get; private set; }
+    public WebApplication App => Host?.App ?? throw new InvalidOperationException("this stack runs no app of its own");
     public Uri AppUrl { get; private set; } = null!;
     public HttpClient Api { get; private set; } = null!;
     public string StorageConnectionString { get; private set; } = "";
     public LocalStackOptions Options { get; private set; } = null!;
     public IReadOnlyDictionary<string, string?> AppSettings { get; private set; } = null!;
-    public LocalDurableBackend? Durable { get; private set; }
-    public LocalDurableOptions? DurableOptions { get; private set; }
+    public LocalDurableOptions? DurableOptions => Host?.DurableOptions;
 
     /// <summary>The task hub of a prefix: Durable allows letters and digits only.</summary>
     public static string TaskHubFor(string prefix) => "hub" + new string([.. prefix.Where(char.IsAsciiLetterOrDigit)]);
@@ -83,20 +83,7 @@ public sealed class LocalStack : IAsyncDisposable
             stack.AppSettings = stack.SettingsFor(stack.AppUrl);
             stack.Api = new HttpClient { BaseAddress = stack.AppUrl, Timeout = TimeSpan.FromSeconds(30) };
             if (!options.StartApp) return stack;
-            var loggers = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning).AddFilter("DurableTask", LogLevel.Error)
-                .AddSimpleConsole(c => { c.SingleLine = true; c.TimestampFormat = "HH:mm:ss.fff "; }));
-            stack.DurableOptions = new LocalDurableOptions { TaskHubName = TaskHubFor(options.Prefix), StorageConnectionString = stack.StorageConnectionString };
-            stack.Durable = await LocalDurableBackend.StartAsync(stack.DurableOptions, loggers, ct);
-            stack.App = CallbackApp.Build([], builder =>
-            {
-                builder.Configuration.AddInMemoryCollection(stack.AppSettings);
-                builder.Services.AddLocalDurable(stack.Durable.Channel);
-                builder.WebHost.UseUrls(stack.AppUrl.AbsoluteUri);
-                builder.Logging.SetMinimumLevel(options.MinimumLogLevel)
-                    .AddFilter("Microsoft", LogLevel.Warning).AddFilter("System", LogLevel.Warning)
-                    .AddSimpleConsole(c => { c.SingleLine = true; c.TimestampFormat = "HH:mm:ss.fff "; });
-            });
-            await stack.App.StartAsync(ct);
+            stack.Host = await LocalAppHost.StartAsync(stack.AppSettings, stack.AppUrl.AbsoluteUri, options.MinimumLogLevel, ct);
             return stack;
         }
         catch
@@ -113,6 +100,7 @@ public sealed class LocalStack : IAsyncDisposable
         var settings = new Dictionary<string, string?>
         {
             ["AzureWebJobsStorage"] = StorageConnectionString,
+            ["DurableTaskHubName"] = TaskHubFor(o.Prefix),
             ["Storage:TablePrefix"] = o.Prefix,
             ["Twilio:AccountSid"] = Simulator.Options.AccountSid,
             ["Twilio:AuthToken"] = Simulator.Options.AuthToken,
@@ -172,13 +160,7 @@ public sealed class LocalStack : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Api?.Dispose();
-        if (App is not null)
-        {
-            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            try { await App.StopAsync(stop.Token); } catch (OperationCanceledException) { }
-            await App.DisposeAsync();
-        }
-        if (Durable is not null) await Durable.DisposeAsync();
+        if (Host is not null) await Host.DisposeAsync();
         if (Simulator is not null) await Simulator.DisposeAsync();
         if (Azurite is not null) await Azurite.DisposeAsync();
     }

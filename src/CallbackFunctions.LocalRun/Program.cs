@@ -3,6 +3,7 @@ using CallbackFunctions.LocalRun;
 using Microsoft.Extensions.Logging;
 
 // ./run.sh [run|demo|bench]: everything local on embedded defaults (Azurite, the Twilio simulator, the app).
+// ./run.sh app: the app alone, on the settings in the environment (or local.settings.json), where ASPNETCORE_URLS says.
 var mode = args.FirstOrDefault() ?? "run";
 // Ctrl+C and SIGTERM (run.sh forwards it) end the run gracefully, so Azurite and the app are stopped by PID on the way out.
 using var stop = new CancellationTokenSource();
@@ -15,10 +16,12 @@ switch (mode)
         return await RunAsync(stop.Token);
     case "demo":
         return await DemoAsync(stop.Token);
+    case "app":
+        return await AppAsync(stop.Token);
     case "bench":
         return await Bench.RunAsync(args.Skip(1).ToArray(), Console.Out, stop.Token);
     default:
-        Console.Error.WriteLine($"unknown mode '{mode}': use run, demo or bench");
+        Console.Error.WriteLine($"unknown mode '{mode}': use run, demo, app or bench");
         return 2;
 }
 
@@ -29,10 +32,21 @@ static async Task<int> RunAsync(CancellationToken ct)
     Console.WriteLine($"App:        {stack.AppUrl}");
     Console.WriteLine($"API docs:   {stack.AppUrl}scalar  (OpenAPI: {stack.AppUrl}openapi/v1.json)");
     Console.WriteLine($"Simulator:  {stack.Simulator.BaseUrl}  (control API under /sim, e.g. {stack.Simulator.BaseUrl}sim/calls)");
-    Console.WriteLine($"Storage:    Azurite queue :{stack.Azurite?.QueuePort}, table :{stack.Azurite?.TablePort}");
+    Console.WriteLine($"Storage:    Azurite blob :{stack.Azurite?.BlobPort}, queue :{stack.Azurite?.QueuePort}, table :{stack.Azurite?.TablePort}; Durable task hub {stack.DurableOptions?.TaskHubName}");
     Console.WriteLine($"Our Twilio number: {LocalStack.SupportNumber}. Intervals {stack.Options.Intervals}, expiry {stack.Options.Expiry}.");
     Console.WriteLine("Callback events appear below as they happen. Ctrl+C stops everything.");
     await new TimelinePrinter(stack.Api, Console.Out).RunAsync(ct);
+    return 0;
+}
+
+static async Task<int> AppAsync(CancellationToken ct)
+{
+    var url = Environment.GetEnvironmentVariable("ASPNETCORE_URLS") is { Length: > 0 } urls ? urls : LocalAppHost.DefaultUrl;
+    await using var host = await LocalAppHost.StartAsync(new Dictionary<string, string?>(), url, LogLevel.Information, ct);
+    Console.WriteLine($"CallbackFunctions is listening on {url} (Durable task hub {host.DurableOptions.TaskHubName}). Ctrl+C stops it.");
+    try { await Task.Delay(Timeout.Infinite, ct); }
+    catch (OperationCanceledException) { }
+    Console.WriteLine("Stopped.");
     return 0;
 }
 

@@ -93,6 +93,17 @@ public static class AgentCallEndpoints
         return Results.NoContent();
     }
 
+    /// <summary>How long the Dial action waits for the machine verdict (told just before, by customer-notice) to be saved.</summary>
+    private static readonly TimeSpan VerdictWait = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// With answering-machine detection, whether the customer was reached is the verdict's to say (customer-notice tells
+    /// the orchestration just before the leg ends): the callback once it shows the verdict, or null if it does not in time.
+    /// </summary>
+    private static async Task<Callback?> VerdictSavedAsync(string callbackId, int attempt, CallbackRuns runs, CancellationToken ct) =>
+        (await runs.AwaitAsync(callbackId, r => r.State is not { Status: CallbackStatus.DialingCustomer, CustomerLeg: { AnsweredAt: null } leg } || leg.Attempt != attempt,
+            VerdictWait, ct))?.State;
+
     private static async Task<IResult> DialResult(HttpRequest request, string callbackId, int attempt, bool? detection, DurableTaskClient client,
         CallbackRuns runs, CallbackRepository callbacks, ILoggerFactory loggers, CancellationToken ct)
     {
@@ -120,7 +131,7 @@ public static class AgentCallEndpoints
         }
         if (!isDialAction) return Results.NoContent();
         var reached = detection == true
-            ? (decision?.Callback ?? (await callbacks.GetAsync(callbackId, ct))?.Value)?.Status == CallbackStatus.Completed
+            ? (await VerdictSavedAsync(callbackId, attempt, runs, ct) ?? decision?.Callback)?.Status == CallbackStatus.Completed
             : status == TwilioCallStatus.Completed;
         return reached
             ? new VoiceResponse().Hangup().ToResult()

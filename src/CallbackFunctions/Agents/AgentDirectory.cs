@@ -39,7 +39,9 @@ public sealed class AgentDirectory(AgentRepository repository, TimeProvider time
                     snapshot.Agents[agent.Id] = new Stored<Agent>(held, e);
                     return held;
                 }
-                await ReloadAsync(snapshot, agent.Id, ct); // someone moved first: look again with fresh data
+                // Someone moved first, or our own write landed and only its answer was lost (a retried request then
+                // meets its own ETag change): look again with fresh data; an agent this offer holds is its agent.
+                if (await ReloadAsync(snapshot, agent.Id, ct) is { HeldBy: var by } mine && by == holder) return mine;
             }
             finally
             {
@@ -92,10 +94,11 @@ public sealed class AgentDirectory(AgentRepository repository, TimeProvider time
         }
     }
 
-    private async Task ReloadAsync(Snapshot snapshot, string agentId, CancellationToken ct)
+    private async Task<Agent?> ReloadAsync(Snapshot snapshot, string agentId, CancellationToken ct)
     {
         var fresh = await repository.GetAsync(agentId, ct);
         if (fresh is null) snapshot.Agents.TryRemove(agentId, out _);
         else snapshot.Agents[agentId] = fresh;
+        return fresh?.Value;
     }
 }

@@ -75,34 +75,39 @@ public static class CallbackEndpoints
     private static async Task<Results<Ok<CallbackDetail>, ProblemHttpResult>> Get(string id, CallbackRepository callbacks, CancellationToken ct) =>
         await callbacks.GetAsync(id, ct) is { } stored ? TypedResults.Ok(CallbackDetail.From(stored.Value)) : NotFound(id);
 
-    private static Task<Results<Ok<CallbackDetail>, ProblemHttpResult>> Cancel(string id, DurableTaskClient client, CallbackRuns runs, CancellationToken ct) =>
-        Command(id, new CancelRequested(CancelReason.Operator), client, runs, ct);
+    private static Task<Results<Ok<CallbackDetail>, Accepted<CallbackDetail>, ProblemHttpResult>> Cancel(string id, DurableTaskClient client,
+        CallbackRepository callbacks, CallbackRuns runs, TimeProvider time, CancellationToken ct) =>
+        Command(id, new CancelRequested(CancelReason.Operator), client, callbacks, runs, time, ct);
 
-    private static Task<Results<Ok<CallbackDetail>, ProblemHttpResult>> CallNow(string id, DurableTaskClient client, CallbackRuns runs, CancellationToken ct) =>
-        Command(id, new CallNowRequested(), client, runs, ct);
+    private static Task<Results<Ok<CallbackDetail>, Accepted<CallbackDetail>, ProblemHttpResult>> CallNow(string id, DurableTaskClient client,
+        CallbackRepository callbacks, CallbackRuns runs, TimeProvider time, CancellationToken ct) =>
+        Command(id, new CallNowRequested(), client, callbacks, runs, time, ct);
 
     private static async Task<Results<Ok<ManualDialResult>, ValidationProblem>> ManualDial(ManualDialBody body, DurableTaskClient client,
         MissedCallService service, PhoneNumberNormalizer numbers, CancellationToken ct)
     {
         var n = numbers.Normalize(body.Number);
         if (!n.IsValid) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["number"] = [$"a valid phone number is required ({n.Problem})"] });
-        var cancelled = await service.CancelForCallerAsync(n.E164!, CancelReason.ManualDial, client, ct);
+        var cancelled = await service.CancelForCallerAsync(n.E164!, CancelReason.ManualDial, client, ct, waitForEffect: true);
         return TypedResults.Ok(new ManualDialResult(n.E164!, cancelled));
     }
 
     /// <summary>
     /// An operator's command: refused (409, with the reason) when the callback's state does not allow it, else sent to
-    /// its orchestration; the answer shows the callback as the command leaves it.
+    /// its orchestration. The answer shows the callback once the orchestration has saved the command's effect (202 with
+    /// the expected state if that takes longer than <see cref="CallbackRuns.CommandWait"/>).
     /// </summary>
-    private static async Task<Results<Ok<CallbackDetail>, ProblemHttpResult>> Command(string id, CallbackEvent command, DurableTaskClient client,
-        CallbackRuns runs, CancellationToken ct)
+    private static async Task<Results<Ok<CallbackDetail>, Accepted<CallbackDetail>, ProblemHttpResult>> Command(string id, CallbackEvent command,
+        DurableTaskClient client, CallbackRepository callbacks, CallbackRuns runs, TimeProvider time, CancellationToken ct)
     {
-        var decision = await runs.PreviewAsync(id, command, ct);
-        if (decision is null) return NotFound(id);
+        if (await callbacks.GetRunAsync(id, ct) is not { } run) return NotFound(id);
+        var decision = command.Apply(run.State, time.GetUtcNow());
         if (!decision.Changed)
             return TypedResults.Problem(title: "Not possible in the callback's current state", detail: decision.IgnoredBecause, statusCode: StatusCodes.Status409Conflict);
         await runs.SendAsync(client, id, command, ct);
-        return TypedResults.Ok(CallbackDetail.From(decision.Callback));
+        return await runs.AwaitStepAsync(id, run.Version, CallbackRuns.CommandWait, ct) is { } applied
+            ? TypedResults.Ok(CallbackDetail.From(applied.State))
+            : TypedResults.Accepted($"/api/callbacks/{id}", CallbackDetail.From(decision.Callback));
     }
 
     private static ProblemHttpResult NotFound(string id) =>

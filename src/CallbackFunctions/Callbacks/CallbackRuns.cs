@@ -62,6 +62,53 @@ public sealed class CallbackRuns(CallbackRepository callbacks, TimeProvider time
         CallbackLog.Told(logger, callbackId, happened.GetType().Name);
     }
 
+    /// <summary>How long an operator's command waits to see its effect saved before answering with what it expects.</summary>
+    public static readonly TimeSpan CommandWait = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Waits until the orchestration has saved a step after <paramref name="version"/> (the projection then shows the
+    /// command's effect); the stored run, or null when it has not within <paramref name="limit"/>.
+    /// </summary>
+    public Task<CallbackRun?> AwaitStepAsync(string callbackId, long version, TimeSpan limit, CancellationToken ct) =>
+        AwaitAsync(callbackId, run => run.Version > version, limit, ct);
+
+    /// <summary>Waits until the stored callback satisfies <paramref name="done"/>; the stored run, or null when it has not within <paramref name="limit"/>.</summary>
+    public async Task<CallbackRun?> AwaitAsync(string callbackId, Func<CallbackRun, bool> done, TimeSpan limit, CancellationToken ct)
+    {
+        var deadline = time.GetUtcNow() + limit;
+        var pause = TimeSpan.FromMilliseconds(20);
+        while (true)
+        {
+            if (await callbacks.GetRunAsync(callbackId, ct) is { } run && done(run)) return run;
+            if (time.GetUtcNow() >= deadline) return null;
+            await Task.Delay(pause, time, ct);
+            pause = TimeSpan.FromMilliseconds(Math.Min(pause.TotalMilliseconds * 2, 200));
+        }
+    }
+
+    /// <summary>
+    /// Cancels several callbacks (an operator's command: a rule switched off, the account frozen, a queue deleted, a
+    /// manual dial) and waits, within <see cref="CommandWait"/> in all, until each shows it. Returns how many were told.
+    /// </summary>
+    public async Task<int> CancelAllAsync(DurableTaskClient client, IReadOnlyCollection<string> callbackIds, CancelReason reason, CancellationToken ct)
+    {
+        var told = new List<(string Id, long Version)>();
+        foreach (var id in callbackIds)
+        {
+            if (await callbacks.GetRunAsync(id, ct) is not { State.IsLive: true } run) continue;
+            await SendAsync(client, id, new CancelRequested(reason), ct);
+            told.Add((id, run.Version));
+        }
+        var deadline = time.GetUtcNow() + CommandWait;
+        foreach (var (id, version) in told)
+        {
+            var left = deadline - time.GetUtcNow();
+            if (left <= TimeSpan.Zero) break;
+            await AwaitStepAsync(id, version, left, ct);
+        }
+        return told.Count;
+    }
+
     // The Functions host reports an existing instance as a gRPC AlreadyExists; the Durable Task sidecar passes the
     // backend's own exception through.
     private static bool IsAlreadyStarted(Exception e) =>

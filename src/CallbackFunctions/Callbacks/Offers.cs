@@ -33,12 +33,18 @@ public sealed class Offers(
     /// <summary>A released line wakes the next in line at once; this retry is only the safety net.</summary>
     private static readonly TimeSpan LineRetry = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan NumberRetry = TimeSpan.FromSeconds(2);
+    /// <summary>An offer this early is waited out here; earlier, the orchestration waits for its timer again.</summary>
+    private static readonly TimeSpan EarlyLimit = TimeSpan.FromSeconds(2);
 
     private DateTimeOffset Now => time.GetUtcNow();
 
     public async Task<StepOutcome> OfferAsync(CallbackRun run, CancellationToken ct)
     {
         var callback = run.State;
+        // Durable timers may fire up to a second early (DESIGN §1): an offer never starts before it is due.
+        var early = callback.DueAt - Now;
+        if (early > EarlyLimit) return new StepOutcome(run, []);
+        if (early > TimeSpan.Zero) await Task.Delay(early, time, ct);
         if (Now >= callback.ExpiresAt) return await steps.SaveAsync(run, callback.Expire(Now), ct);
         // A crash between creating a newer callback and cancelling this one leaves this one live but not indexed.
         if ((await live.GetAsync(callback.Caller, callback.Queue, ct))?.Value != callback.Id)

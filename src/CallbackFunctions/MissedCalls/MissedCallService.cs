@@ -113,11 +113,15 @@ public sealed class MissedCallService(
         throw new InvalidOperationException($"callback {callback.Id}: could not take the live slot");
     }
 
-    /// <summary>The caller called again and was served: every live callback of theirs is cancelled (seed 002, 003).</summary>
-    public async Task<int> CancelForCallerAsync(string caller, CancelReason reason, DurableTaskClient client, CancellationToken ct)
+    /// <summary>
+    /// The caller called again and was served, or an agent dialled them by hand: every live callback of theirs is
+    /// cancelled (seed 002, 003). A webhook only tells them (Twilio is waiting); an operator's command waits to see it.
+    /// </summary>
+    public async Task<int> CancelForCallerAsync(string caller, CancelReason reason, DurableTaskClient client, CancellationToken ct, bool waitForEffect = false)
     {
-        var theirs = await live.ListForCallerAsync(caller, ct);
-        foreach (var (_, callbackId) in theirs) await runs.SendAsync(client, callbackId, new CancelRequested(reason), ct);
+        var theirs = (await live.ListForCallerAsync(caller, ct)).Select(l => l.CallbackId).ToList();
+        if (waitForEffect) return await runs.CancelAllAsync(client, theirs, reason, ct);
+        foreach (var callbackId in theirs) await runs.SendAsync(client, callbackId, new CancelRequested(reason), ct);
         return theirs.Count;
     }
 }

@@ -116,7 +116,9 @@ public sealed class SpoolDrainer(WebhookSpool spool, IServiceProvider services, 
     /// </summary>
     public async Task DrainOnceAsync(CancellationToken ct)
     {
-        if (spool.Count == 0 || spool.Client is not { } client) return;
+        // Under the Functions host a client comes only with a function (a webhook or the watchdog leaves it here); a host
+        // that offers one as a service (the local host) is used at once.
+        if (spool.Count == 0 || (spool.Client ?? services.GetService<DurableTaskClient>()) is not { } client) return;
         var service = services.GetRequiredService<MissedCallService>();
         var lanes = Math.Max(1, options.Value.ReplayLanes);
         var byLane = spool.Pending().GroupBy(p => (uint)StringComparer.Ordinal.GetHashCode(Caller(p.Item)) % (uint)lanes);

@@ -46,12 +46,9 @@ public static class QueueEndpoints
             if (await agents.TryReplaceAsync(agent, stored.ETag, ct) is not null) updated++;
         }
         directory.Invalidate();
-        var cancelled = 0;
-        await foreach (var callback in callbacks.QueryLiveInQueueAsync(name, ct))
-        {
-            await runs.SendAsync(client, callback.Id, new CancelRequested(CancelReason.TargetDeleted), ct);
-            cancelled++;
-        }
+        var live = new List<string>();
+        await foreach (var callback in callbacks.QueryLiveInQueueAsync(name, ct)) live.Add(callback.Id);
+        var cancelled = await runs.CancelAllAsync(client, live, CancelReason.TargetDeleted, ct);
         return TypedResults.Ok(new QueueDeleted(name, updated, cancelled));
     }
 }

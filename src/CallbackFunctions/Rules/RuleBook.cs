@@ -143,16 +143,12 @@ public sealed class RuleBook(RuleRepository repository, CallbackRepository callb
         throw new InvalidOperationException("too many concurrent account changes");
     }
 
-    /// <summary>Tells every live callback (of a rule, or all) to cancel; each orchestration does so unless it has just ended.</summary>
+    /// <summary>Cancels every live callback (of a rule, or all), waiting a moment to see it done.</summary>
     private async Task CancelLiveAsync(RuleKind? kind, CancelReason reason, DurableTaskClient client, CancellationToken ct)
     {
-        var runs = services.GetRequiredService<CallbackRuns>();
-        var cancelled = 0;
-        await foreach (var callback in callbacks.QueryLiveAsync(kind, ct))
-        {
-            await runs.SendAsync(client, callback.Id, new CancelRequested(reason), ct);
-            cancelled++;
-        }
+        var live = new List<string>();
+        await foreach (var callback in callbacks.QueryLiveAsync(kind, ct)) live.Add(callback.Id);
+        var cancelled = await services.GetRequiredService<CallbackRuns>().CancelAllAsync(client, live, reason, ct);
         RuleLog.Cancelled(logger, cancelled, reason.Describe());
     }
 }

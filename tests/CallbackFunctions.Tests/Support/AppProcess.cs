@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace CallbackFunctions.Tests.Support;
 
-/// <summary>The app as its own OS process (as the Functions host or a container would run it), so a test can kill it hard.</summary>
+/// <summary>The app as its own OS process (<c>./run.sh app</c>: the local host on the given settings), so a test can kill it hard.</summary>
 public sealed class AppProcess : IAsyncDisposable
 {
     private readonly Process _process;
@@ -13,11 +13,11 @@ public sealed class AppProcess : IAsyncDisposable
 
     public static async Task<AppProcess> StartAsync(IReadOnlyDictionary<string, string?> settings, Uri url)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "CallbackFunctions.dll");
+        var dll = Path.Combine(AppContext.BaseDirectory, "CallbackFunctions.LocalRun.dll");
         var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add(dll);
-        info.ArgumentList.Add("--urls");
-        info.ArgumentList.Add(url.AbsoluteUri);
+        info.ArgumentList.Add("app");
+        info.Environment["ASPNETCORE_URLS"] = url.AbsoluteUri;
         foreach (var (key, value) in settings) info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         var process = Process.Start(info)!;

@@ -1,0 +1,74 @@
+using CallbackFunctions.LocalRun.Durable;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace CallbackFunctions.LocalRun;
+
+/// <summary>
+/// The app outside the Functions host (DESIGN §5): the Durable backend on the storage <c>AzureWebJobsStorage</c> names,
+/// its task hub <c>DurableTaskHubName</c>, and the app on Kestrel with the worker and client connected to it.
+/// <c>./run.sh app</c> runs it alone on the environment's settings; the local stack runs it beside Azurite and the
+/// simulator.
+/// </summary>
+public sealed class LocalAppHost : IAsyncDisposable
+{
+    public const string DefaultTaskHub = "Callbacks";
+    public const string DefaultUrl = "http://127.0.0.1:7071";
+
+    private LocalAppHost(WebApplication app, LocalDurableBackend durable, LocalDurableOptions options)
+    {
+        App = app;
+        Durable = durable;
+        DurableOptions = options;
+    }
+
+    public WebApplication App { get; }
+    public LocalDurableBackend Durable { get; }
+    public LocalDurableOptions DurableOptions { get; }
+
+    /// <param name="settings">Settings over the environment's and <c>local.settings.json</c>'s (the local stack's own).</param>
+    public static async Task<LocalAppHost> StartAsync(IReadOnlyDictionary<string, string?> settings, string url, LogLevel minimumLevel, CancellationToken ct)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "local.settings.json"), optional: true)
+            .AddEnvironmentVariables()
+            .AddInMemoryCollection(settings)
+            .Build();
+        var storage = configuration["AzureWebJobsStorage"] ?? configuration["Values:AzureWebJobsStorage"]
+            ?? throw new InvalidOperationException("AzureWebJobsStorage is not set: Durable needs the storage account it names.");
+        var hub = configuration["DurableTaskHubName"] ?? configuration["Values:DurableTaskHubName"] ?? DefaultTaskHub;
+        var loggers = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning).AddFilter("DurableTask", LogLevel.Error)
+            .AddSimpleConsole(c => { c.SingleLine = true; c.TimestampFormat = "HH:mm:ss.fff "; }));
+        var options = new LocalDurableOptions { TaskHubName = hub, StorageConnectionString = storage };
+        var durable = await LocalDurableBackend.StartAsync(options, loggers, ct);
+        try
+        {
+            var app = CallbackApp.Build([], builder =>
+            {
+                builder.Configuration.AddInMemoryCollection(settings);
+                builder.Services.AddLocalDurable(durable.Channel);
+                builder.WebHost.UseUrls(url);
+                builder.Logging.SetMinimumLevel(minimumLevel)
+                    .AddFilter("Microsoft", LogLevel.Warning).AddFilter("System", LogLevel.Warning).AddFilter("DurableTask", LogLevel.Warning)
+                    .AddSimpleConsole(c => { c.SingleLine = true; c.TimestampFormat = "HH:mm:ss.fff "; });
+            });
+            await app.StartAsync(ct);
+            return new LocalAppHost(app, durable, options);
+        }
+        catch
+        {
+            await durable.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try { await App.StopAsync(stop.Token); } catch (OperationCanceledException) { }
+        await App.DisposeAsync();
+        await Durable.DisposeAsync();
+    }
+}
