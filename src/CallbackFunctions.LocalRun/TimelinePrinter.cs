@@ -46,9 +46,9 @@ public sealed class TimelinePrinter(HttpClient api, TextWriter output)
                 var detail = await api.GetFromJsonAsync<CallbackDetail>($"/api/callbacks/{summary.Id}", Json, ct);
                 if (detail is null) continue;
                 var done = _printed.GetValueOrDefault(summary.Id);
-                fresh.AddRange(detail.Timeline.Skip(done).Select(e => (detail.Callback, e)));
+                fresh.AddRange(detail.Timeline.Skip(done).Select(e => (summary, e)));
                 _printed[summary.Id] = detail.Timeline.Count;
-                if (detail.Callback.Status.IsTerminal()) _final[summary.Id] = detail.Callback.Status;
+                if (detail.Status.IsTerminal()) _final[summary.Id] = detail.Status;
             }
             token = page.ContinuationToken;
         } while (token is not null);

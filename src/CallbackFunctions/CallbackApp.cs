@@ -93,6 +93,7 @@ public static class CallbackApp
         services.AddSingleton<WaitingCallbacks>();
         services.AddSingleton<Watchdog>(); // one per instance: it counts its nudges
         services.AddTransient<WatchdogFunction>();
+        services.AddTransient<HistoryPurge>();
         services.AddTransient<MissedCallService>();
         services.AddSingleton<RuleBook>();
         services.AddSingleton<CallFeatureReader>();

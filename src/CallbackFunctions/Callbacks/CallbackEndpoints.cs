@@ -16,10 +16,17 @@ public sealed record CallbackSummary(string Id, CallbackStatus Status, string Ca
 
 public sealed record TimelineEntry(DateTimeOffset At, CallbackStatus? From, CallbackStatus To, string Reason, IReadOnlyDictionary<string, string> CallSids);
 
-public sealed record CallbackDetail(CallbackSummary Callback, IReadOnlyList<TimelineEntry> Timeline)
+/// <summary>One callback: the same fields as a list item, at the top level (DESIGN §4), and its timeline.</summary>
+public sealed record CallbackDetail(string Id, CallbackStatus Status, string Caller, string Queue, string CallerId, CallbackOrigin Origin,
+    int Attempt, int MaxAttempts, DateTimeOffset? DueAt, DateTimeOffset ExpiresAt, DateTimeOffset CreatedAt, string? OriginalCallSid, bool WaitingForAgent,
+    IReadOnlyList<TimelineEntry> Timeline)
 {
-    public static CallbackDetail From(Callback c) =>
-        new(CallbackSummary.From(c), [.. c.Timeline.Select(e => new TimelineEntry(e.At, e.From, e.To, e.Reason, e.CallSids))]);
+    public static CallbackDetail From(Callback c)
+    {
+        var s = CallbackSummary.From(c);
+        return new(s.Id, s.Status, s.Caller, s.Queue, s.CallerId, s.Origin, s.Attempt, s.MaxAttempts, s.DueAt, s.ExpiresAt, s.CreatedAt, s.OriginalCallSid,
+            s.WaitingForAgent, [.. c.Timeline.Select(e => new TimelineEntry(e.At, e.From, e.To, e.Reason, e.CallSids))]);
+    }
 }
 
 public sealed record CallbackPage(IReadOnlyList<CallbackSummary> Items, string? ContinuationToken);

@@ -50,4 +50,7 @@ internal static partial class CallbackLog
 
     [LoggerMessage(EventId = 1017, Level = LogLevel.Debug, Message = "Callback {CallbackId}: told {Event}")]
     public static partial void Told(ILogger logger, string callbackId, string @event);
+
+    [LoggerMessage(EventId = 1019, Level = LogLevel.Information, Message = "Purged the Durable histories of {Count} callback(s) finished before {Before:O}")]
+    public static partial void Purged(ILogger logger, int count, DateTimeOffset before);
 }

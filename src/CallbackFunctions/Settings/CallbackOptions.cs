@@ -33,10 +33,10 @@ public sealed class CallbackOptions
     public int MaxAttempts { get; set; } = 10;
     /// <summary>Region used to read national-format numbers (ISO 3166 code).</summary>
     public string DefaultRegion { get; set; } = "US";
-    /// <summary>How often the sweeper re-arms overdue wake-ups in standalone mode.</summary>
-    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(30);
-    /// <summary>How late a wake-up must be before the sweeper re-arms it.</summary>
+    /// <summary>How late a callback's wake-up must be before the watchdog nudges its orchestration.</summary>
     public TimeSpan SweepLateness { get; set; } = TimeSpan.FromSeconds(20);
+    /// <summary>How long a finished callback's orchestration history is kept before it is purged (it holds phone numbers).</summary>
+    public TimeSpan HistoryRetention { get; set; } = TimeSpan.FromDays(7);
     /// <summary>seed 001: bounds of a rule's recording storage period (1 to 365 days); settings so tests can use seconds.</summary>
     public TimeSpan MinRecordingStorage { get; set; } = TimeSpan.FromDays(1);
     public TimeSpan MaxRecordingStorage { get; set; } = TimeSpan.FromDays(365);
@@ -65,6 +65,7 @@ public sealed class CallbackOptions
         if (MinRecordingStorage <= TimeSpan.Zero || MaxRecordingStorage < MinRecordingStorage)
             problems.Add("Callbacks: MinRecordingStorage must be positive and not above MaxRecordingStorage");
         if (MaxIvrDelayMinutes < 0) problems.Add("Callbacks: MaxIvrDelayMinutes must not be negative");
+        if (HistoryRetention < TimeSpan.Zero) problems.Add("Callbacks: HistoryRetention must not be negative");
         return problems;
     }
 

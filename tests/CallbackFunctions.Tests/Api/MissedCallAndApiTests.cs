@@ -48,7 +48,7 @@ public sealed class MissedCallAndApiTests : StackTestBase
         await MissAsync(Caller, SignedWebhooks.NewCallSid());
 
         // The webhook tells the older callback's orchestration; it is cancelled a moment later.
-        var old = await Eventually.GetAsync(() => DetailAsync(first.Id), d => d.Callback.Status == CallbackStatus.Cancelled,
+        var old = await Eventually.GetAsync(() => DetailAsync(first.Id), d => d.Status == CallbackStatus.Cancelled,
             TimeSpan.FromSeconds(15), "the older callback to be cancelled");
         var all = await CallbacksAsync(Caller);
         Assert.Equal(3, all.Count);
@@ -121,7 +121,7 @@ public sealed class MissedCallAndApiTests : StackTestBase
         var cancelled = await Stack.Api.PostAsync($"/api/callbacks/{id}/cancel", null);
         Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
         var detail = await cancelled.Content.ReadFromJsonAsync<CallbackDetail>(TimelinePrinter.Json);
-        Assert.Equal(CallbackStatus.Cancelled, detail!.Callback.Status);
+        Assert.Equal(CallbackStatus.Cancelled, detail!.Status);
 
         var again = await Stack.Api.PostAsync($"/api/callbacks/{id}/call-now", null);
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);

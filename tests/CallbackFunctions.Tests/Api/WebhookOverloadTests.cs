@@ -28,7 +28,7 @@ public sealed class WebhookOverloadTests : StackTestBase
         Assert.Empty(Stack.Simulator.Errors);
         Assert.Equal(1, Stack.Service<WebhookSpool>().Shed);
         var callback = await WaitForStatusAsync(caller, CallbackStatus.Queued);
-        Assert.Equal("support", callback.Callback.Queue);
+        Assert.Equal("support", callback.Queue);
         await Eventually.GetAsync(() => Task.FromResult(Stack.Service<WebhookSpool>().Count), n => n == 0, TimeSpan.FromSeconds(10), "the spool to be empty");
         var health = await Stack.Api.GetFromJsonAsync<HealthReport>("/api/health");
         Assert.Equal(1, health!.ShedWebhooks);

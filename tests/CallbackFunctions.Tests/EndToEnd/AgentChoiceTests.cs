@@ -28,7 +28,7 @@ public sealed class AgentChoiceTests : StackTestBase
         await CallInAsync(Caller);
         var done = await WaitForStatusAsync(Caller, CallbackStatus.Completed, TimeSpan.FromSeconds(40));
 
-        Assert.Equal(1, done.Callback.Attempt); // the agent's no-answer did not use up a customer attempt
+        Assert.Equal(1, done.Attempt); // the agent's no-answer did not use up a customer attempt
         Assert.Single(CallsTo(First));
         Assert.Single(CallsTo(Second));
         Assert.Contains(done.Timeline, e => e.Reason.Contains("First did not answer", StringComparison.Ordinal));

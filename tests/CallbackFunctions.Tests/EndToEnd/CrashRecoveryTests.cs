@@ -33,6 +33,6 @@ public sealed class CrashRecoveryTests : StackTestBase
 
         Assert.Single(CallsTo(AgentPhone));
         Assert.Single(CallsTo(Caller));
-        Assert.Equal(1, done.Callback.Attempt);
+        Assert.Equal(1, done.Attempt);
     }
 }

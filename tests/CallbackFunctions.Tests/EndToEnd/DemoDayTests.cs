@@ -18,7 +18,7 @@ public sealed class DemoDayTests : StackTestBase
 
         // Completed: agent first, customer busy on attempt 1, answered on attempt 2.
         var completed = await WaitForStatusAsync(DemoDay.BusyThenAnswers, CallbackStatus.Completed);
-        Assert.Equal(2, completed.Callback.Attempt);
+        Assert.Equal(2, completed.Attempt);
         Assert.Contains(completed.Timeline, e => e.To == CallbackStatus.DialingAgent && e.Reason.StartsWith("attempt 1", StringComparison.Ordinal));
         Assert.Contains(completed.Timeline, e => e.From == CallbackStatus.DialingCustomer && e.Reason.Contains("busy", StringComparison.Ordinal));
         Assert.True(completed.Timeline[^1].CallSids.ContainsKey("customer"));
@@ -34,7 +34,7 @@ public sealed class DemoDayTests : StackTestBase
 
         // Expired: attempts kept failing until the expiry; nothing was dialled after it.
         var expired = await WaitForStatusAsync(DemoDay.NeverAnswers, CallbackStatus.Expired);
-        Assert.All(CallsTo(DemoDay.NeverAnswers), leg => Assert.True(leg.DateCreated < expired.Callback.ExpiresAt));
-        Assert.True(expired.Callback.Attempt >= 1);
+        Assert.All(CallsTo(DemoDay.NeverAnswers), leg => Assert.True(leg.DateCreated < expired.ExpiresAt));
+        Assert.True(expired.Attempt >= 1);
     }
 }

@@ -28,13 +28,13 @@ public sealed class IdempotencyTests : StackTestBase
         await CallInAsync(Caller);
         var done = await WaitForStatusAsync(Caller, CallbackStatus.Completed, TimeSpan.FromSeconds(40));
 
-        Assert.Equal(2, done.Callback.Attempt);
+        Assert.Equal(2, done.Attempt);
         Assert.Equal(2, CallsTo(AgentPhone).Count);   // one agent call per attempt
         Assert.Equal(2, CallsTo(Caller).Count);       // one customer leg per attempt
         // And nothing more happens afterwards: give late duplicates time to land, then count again.
         await Task.Delay(TimeSpan.FromSeconds(2));
         Assert.Equal(2, CallsTo(AgentPhone).Count);
-        Assert.Equal(CallbackStatus.Completed, (await DetailAsync(done.Callback.Id)).Callback.Status);
+        Assert.Equal(CallbackStatus.Completed, (await DetailAsync(done.Id)).Status);
     }
 
     [Fact]
@@ -68,7 +68,7 @@ public sealed class IdempotencyTests : StackTestBase
         var done = await WaitForStatusAsync(Caller, CallbackStatus.Completed, TimeSpan.FromSeconds(40));
 
         Assert.Single(CallsTo(AgentPhone));
-        Assert.Equal(1, done.Callback.Attempt);
+        Assert.Equal(1, done.Attempt);
     }
 
     [Fact]

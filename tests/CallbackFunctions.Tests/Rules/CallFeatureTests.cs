@@ -104,7 +104,7 @@ public sealed class CallFeatureTests : StackTestBase
         Assert.Equal(agentLeg.Sid, customerLeg.BridgedWith);
         Assert.DoesNotContain(NoticeAudio, agentLeg.Heard);
         var made = Assert.Single(Stack.Simulator.Recordings);
-        var listed = await Eventually.GetAsync(() => RecordingsAsync(done.Callback.Id), l => l.Count == 1, TimeSpan.FromSeconds(15), "the recording to be listed");
+        var listed = await Eventually.GetAsync(() => RecordingsAsync(done.Id), l => l.Count == 1, TimeSpan.FromSeconds(15), "the recording to be listed");
         var recording = listed[0];
         Assert.Equal(made.Sid, recording.RecordingSid);
         Assert.Equal(agentLeg.Sid, recording.CallSid); // a <Dial> recording belongs to the parent call
@@ -124,7 +124,7 @@ public sealed class CallFeatureTests : StackTestBase
 
         Assert.Empty(Stack.Simulator.Recordings);
         Assert.Empty(Assert.Single(CustomerLegs()).Heard);
-        Assert.Empty(await RecordingsAsync(done.Callback.Id));
+        Assert.Empty(await RecordingsAsync(done.Id));
         Assert.Empty(Stack.Simulator.Errors);
     }
 
@@ -139,13 +139,13 @@ public sealed class CallFeatureTests : StackTestBase
 
         var done = await CallbackDoneAsync(Person);
         Assert.Equal(["This call is recorded."], Assert.Single(CustomerLegs()).Heard);
-        var listed = await Eventually.GetAsync(() => RecordingsAsync(done.Callback.Id), l => l.Count == 1, TimeSpan.FromSeconds(15), "the recording to be listed");
+        var listed = await Eventually.GetAsync(() => RecordingsAsync(done.Id), l => l.Count == 1, TimeSpan.FromSeconds(15), "the recording to be listed");
 
         var deleted = await Eventually.GetAsync(() => Task.FromResult(Stack.Simulator.Recordings.Single()), r => r.Deleted, TimeSpan.FromSeconds(40),
             "the janitor to delete the recording at Twilio");
 
         Assert.Equal(listed[0].RecordingSid, deleted.Sid);
-        Assert.Empty(await RecordingsAsync(done.Callback.Id));
+        Assert.Empty(await RecordingsAsync(done.Id));
         Assert.Empty(Stack.Simulator.Errors);
     }
 
@@ -156,7 +156,7 @@ public sealed class CallFeatureTests : StackTestBase
 
         var done = await CallbackDoneAsync(Machine);
 
-        Assert.Equal(1, done.Callback.Attempt);
+        Assert.Equal(1, done.Attempt);
         Assert.Equal("voicemail reached (attempt 1)", done.Timeline[^1].Reason);
         var customerLeg = Assert.Single(CustomerLegs());
         Assert.Equal("machine_end_beep", customerLeg.AnsweredBy); // DetectMessageEnd: the message goes after the greeting
@@ -173,7 +173,7 @@ public sealed class CallFeatureTests : StackTestBase
 
         var done = await CallbackDoneAsync(Machine, Person);
 
-        Assert.Equal(2, done.Callback.Attempt);
+        Assert.Equal(2, done.Attempt);
         var notAnswered = Assert.Single(done.Timeline, e => e.Reason.Contains("answering machine", StringComparison.Ordinal));
         Assert.Equal((CallbackStatus.DialingCustomer, CallbackStatus.Queued), (notAnswered.From, notAnswered.To));
         Assert.Equal("customer answered (attempt 2)", done.Timeline[^1].Reason);

@@ -37,7 +37,7 @@ public sealed class RetryTests : StackTestBase
         await CallInAsync(Caller);
         var done = await WaitForStatusAsync(Caller, CallbackStatus.Completed, TimeSpan.FromSeconds(60));
 
-        Assert.True(done.Callback.Attempt == 3, string.Join("\n", done.Timeline.Select(e => $"{e.At:HH:mm:ss.fff} {e.From}->{e.To} {e.Reason}")));
+        Assert.True(done.Attempt == 3, string.Join("\n", done.Timeline.Select(e => $"{e.At:HH:mm:ss.fff} {e.From}->{e.To} {e.Reason}")));
         var busy = done.Timeline.Single(e => e.Reason.Contains("was busy", StringComparison.Ordinal));
         var retried = done.Timeline.First(e => e.At > busy.At && e.To == CallbackStatus.DialingAgent);
         Assert.InRange((retried.At - busy.At).TotalSeconds, 0.5, 2.5);   // its own 1 s, not the 4 s dialing interval

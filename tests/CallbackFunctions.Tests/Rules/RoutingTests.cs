@@ -36,7 +36,7 @@ public sealed class RoutingTests : StackTestBase
             SignedWebhooks.InboundCall(Caller, SignedWebhooks.NewCallSid(), ("CallStatus", "no-answer")));
         var done = await WaitForStatusAsync(Caller, CallbackStatus.Completed, TimeSpan.FromSeconds(30));
 
-        Assert.Equal("ivr", done.Callback.Queue);
+        Assert.Equal("ivr", done.Queue);
         Assert.Single(CallsTo(Alice));   // the only agent of the ivr queue
         Assert.Empty(CallsTo(Bob));
         Assert.Contains(done.Timeline, e => e.Reason.Contains("Scenario rule v1", StringComparison.Ordinal));

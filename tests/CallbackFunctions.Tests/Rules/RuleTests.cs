@@ -212,6 +212,6 @@ public sealed class RuleEditTests : StackTestBase
 
         Assert.Contains(done.Timeline, e => e.Reason.Contains("ContactCenter rule v1", StringComparison.Ordinal));
         Assert.Equal(1, created.Attempt + 1);
-        Assert.Equal(2, done.Callback.MaxAttempts); // the new intervals apply to the attempts not yet started
+        Assert.Equal(2, done.MaxAttempts); // the new intervals apply to the attempts not yet started
     }
 }
