@@ -25,14 +25,8 @@ public static class CallbackApp
         AddLocalSettingsValues(builder.Configuration);
         configure?.Invoke(builder);
 
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddProblemDetails();
+        builder.Services.AddCallbackServices(builder.Configuration);
         builder.Services.AddOpenApi();
-        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
-        AddSettings(builder);
-        AddStorage(builder.Services);
-        AddTwilio(builder.Services);
-        AddCallbacks(builder.Services);
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -47,10 +41,21 @@ public static class CallbackApp
         return app;
     }
 
-    private static void AddSettings(WebApplicationBuilder builder)
+    /// <summary>Every service of the app, the same under the Functions host (Program) and the local host.</summary>
+    public static IServiceCollection AddCallbackServices(this IServiceCollection services, IConfiguration config)
     {
-        var services = builder.Services;
-        var config = builder.Configuration;
+        services.AddSingleton(TimeProvider.System);
+        services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        AddSettings(services, config);
+        AddStorage(services);
+        AddTwilio(services);
+        AddCallbacks(services);
+        return services;
+    }
+
+    private static void AddSettings(IServiceCollection services, IConfiguration config)
+    {
         services.AddOptions<StorageOptions>().Bind(config.GetSection(StorageOptions.Section));
         services.AddOptions<TwilioOptions>().Bind(config.GetSection(TwilioOptions.Section));
         services.AddOptions<SpoolOptions>().Bind(config.GetSection(SpoolOptions.Section));

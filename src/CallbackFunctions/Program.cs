@@ -1,4 +1,10 @@
-var app = CallbackFunctions.CallbackApp.Build(args);
-app.Run();
+using CallbackFunctions;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.Hosting;
 
-public partial class Program;
+// The isolated-worker Functions app (DESIGN §2): the Functions host runs its orchestrations, activities and timer
+// functions; the local host (src/CallbackFunctions.LocalRun) runs the same functions outside it.
+var builder = FunctionsApplication.CreateBuilder(args);
+builder.ConfigureFunctionsWebApplication();
+builder.Services.AddCallbackServices(builder.Configuration);
+builder.Build().Run();
