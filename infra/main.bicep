@@ -1,5 +1,6 @@
-// CallbackFunctions on Azure: a Flex Consumption function app (custom handler) with its storage, monitoring,
-// identity, key vault and role assignments, deployed into an existing resource group.
+// CallbackFunctions on Azure: a Flex Consumption function app (.NET 10 isolated worker with Durable Functions on
+// Azure Storage) with its storage, monitoring, identity, key vault and role assignments, deployed into an existing
+// resource group.
 //
 // Resource-group scope so that an operator needs rights on one resource group only (Contributor plus Role Based
 // Access Control Administrator there) and can deploy with plain `az deployment group create`; azd handles it too

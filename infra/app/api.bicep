@@ -1,7 +1,8 @@
-// The function app: a Flex Consumption (FC1, Linux) plan and the site that runs CallbackFunctions as an Azure
-// Functions custom handler (runtime 'custom' 1.0; host.json starts `dotnet CallbackFunctions.dll`).
-// It runs as the user-assigned identity for everything: host storage, the deployment package, telemetry and
-// the Key Vault references to the Twilio secrets. No key or connection string with a key is in its settings.
+// The function app: a Flex Consumption (FC1, Linux) plan and the site that runs CallbackFunctions as a .NET 10
+// isolated-worker app (runtime 'dotnet-isolated' 10.0) with Durable Functions on the Azure Storage backend.
+// It runs as the user-assigned identity for everything: host and Durable storage, the deployment package,
+// telemetry and the Key Vault references to the Twilio secrets. No key or connection string with a key is in its
+// settings.
 
 @description('Name of the function app (globally unique: it is the default host name).')
 param name string
@@ -116,10 +117,10 @@ resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
         maximumInstanceCount: maximumInstanceCount
         instanceMemoryMB: instanceMemoryMB
       }
-      // A custom handler: the host forwards HTTP and POSTs queue invocations to our ASP.NET Core server.
+      // The isolated worker: the host starts CallbackFunctions.dll as a .NET 10 worker process and talks to it over gRPC.
       runtime: {
-        name: 'custom'
-        version: '1.0'
+        name: 'dotnet-isolated'
+        version: '10.0'
       }
     }
   }

@@ -31,12 +31,12 @@ public sealed class FunctionAppTests(CompiledInfra infra)
     }
 
     [Fact]
-    public void Site_RunsTheCustomHandlerRuntime()
+    public void Site_RunsTheDotnetIsolatedWorkerOnNet10()
     {
         var runtime = Site.Properties?["functionAppConfig"]?["runtime"];
 
-        Assert.Equal("custom", runtime.String("name"));
-        Assert.Equal("1.0", runtime.String("version"));
+        Assert.Equal("dotnet-isolated", runtime.String("name"));
+        Assert.Equal("10.0", runtime.String("version"));
     }
 
     [Fact]
