@@ -49,6 +49,17 @@ param maximumInstanceCount int = 100
 @allowed([512, 2048, 4096])
 param instanceMemoryMB int = 2048
 
+// Each at most 20, so the two groups together stay within the smallest maximumInstanceCount (40).
+@description('Always-ready instances of the http group (Twilio webhooks, management API): they answer without a cold start. Billed around the clock; 0 lets the group scale to zero.')
+@minValue(0)
+@maxValue(20)
+param alwaysReadyHttpInstanceCount int = 1
+
+@description('Always-ready instances of the durable group (orchestrations, activities): they keep polling the task hub queues, so durable timers and raised events are picked up without waiting for the scale controller. Billed around the clock; Microsoft recommends 1 for Durable Functions on Flex Consumption.')
+@minValue(0)
+@maxValue(20)
+param alwaysReadyDurableInstanceCount int = 1
+
 var resourceToken = toLower(uniqueString(resourceGroup().id, environmentName, location))
 var tags = { 'azd-env-name': environmentName }
 var functionAppName = 'func-${resourceToken}'
@@ -127,6 +138,8 @@ module api 'app/api.bicep' = {
     twilioWebhookBaseUrl: webhookBaseUrlOverride
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
+    alwaysReadyHttpInstanceCount: alwaysReadyHttpInstanceCount
+    alwaysReadyDurableInstanceCount: alwaysReadyDurableInstanceCount
   }
   // The host reaches storage and Key Vault as soon as the site exists: grant the identity its roles first.
   dependsOn: [

@@ -58,6 +58,16 @@ param maximumInstanceCount int = 100
 @allowed([512, 2048, 4096])
 param instanceMemoryMB int = 2048
 
+@description('Always-ready instances of the http function group (every HTTP-triggered function).')
+@minValue(0)
+@maxValue(20)
+param alwaysReadyHttpInstanceCount int = 1
+
+@description('Always-ready instances of the durable function group (orchestrator, activity and entity triggers).')
+@minValue(0)
+@maxValue(20)
+param alwaysReadyDurableInstanceCount int = 1
+
 resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' existing = {
   name: storageAccountName
 }
@@ -116,6 +126,19 @@ resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
       scaleAndConcurrency: {
         maximumInstanceCount: maximumInstanceCount
         instanceMemoryMB: instanceMemoryMB
+        // Flex scales HTTP triggers as one group and Durable triggers as another. The scale controller looks at the
+        // task hub queues about every 10 s: a warm durable instance picks up due timers and raised events at once,
+        // a warm http instance answers Twilio's webhooks (15 s budget) without a cold start.
+        alwaysReady: [
+          {
+            name: 'http'
+            instanceCount: alwaysReadyHttpInstanceCount
+          }
+          {
+            name: 'durable'
+            instanceCount: alwaysReadyDurableInstanceCount
+          }
+        ]
       }
       // The isolated worker: the host starts CallbackFunctions.dll as a .NET 10 worker process and talks to it over gRPC.
       runtime: {

@@ -60,6 +60,45 @@ public sealed class FunctionAppTests(CompiledInfra infra)
     }
 
     [Fact]
+    public void Site_KeepsTheHttpAndDurableGroupsAlwaysReady_WithCountsFromTheParameters()
+    {
+        var alwaysReady = Site.Properties?["functionAppConfig"]?["scaleAndConcurrency"]?["alwaysReady"] as JsonArray;
+        Assert.NotNull(alwaysReady);
+        var counts = alwaysReady.ToDictionary(g => g.String("name") ?? string.Empty, g => g.String("instanceCount"));
+
+        Assert.Equal(["durable", "http"], counts.Keys.Order());
+        Assert.Equal("[parameters('alwaysReadyHttpInstanceCount')]", counts["http"]);
+        Assert.Equal("[parameters('alwaysReadyDurableInstanceCount')]", counts["durable"]);
+    }
+
+    [Theory]
+    [InlineData("alwaysReadyHttpInstanceCount")]
+    [InlineData("alwaysReadyDurableInstanceCount")]
+    public void AlwaysReadyCount_IsAMainParameterDefaultingToOne_HandedToTheApp(string name)
+    {
+        var parameter = infra.Main.Parameters[name];
+
+        Assert.Equal("int", parameter.String("type"));
+        Assert.Equal(1, parameter?["defaultValue"]?.GetValue<int>());
+        Assert.Equal(0, parameter?["minValue"]?.GetValue<int>());
+        Assert.Equal($"[parameters('{name}')]", infra.Module("api").Properties.String($"parameters.{name}.value"));
+    }
+
+    [Fact]
+    public void AlwaysReadyCounts_TogetherStayWithinTheSmallestMaximumInstanceCount()
+    {
+        var parameters = infra.Main.Parameters;
+        int Max(string name) => parameters[name]?["maxValue"]?.GetValue<int>()
+            ?? throw new Xunit.Sdk.XunitException($"{name} has no @maxValue");
+
+        var smallestMaximum = parameters["maximumInstanceCount"]?["minValue"]?.GetValue<int>();
+
+        Assert.True(
+            Max("alwaysReadyHttpInstanceCount") + Max("alwaysReadyDurableInstanceCount") <= smallestMaximum,
+            "the always-ready groups could ask for more instances than the plan may scale to");
+    }
+
+    [Fact]
     public void Site_CarriesTheAzdServiceTagOfAzureYaml()
     {
         Assert.Contains("'azd-service-name', parameters('serviceName')", Site.Json.String("tags"));
