@@ -60,6 +60,13 @@ param alwaysReadyHttpInstanceCount int = 1
 @maxValue(20)
 param alwaysReadyDurableInstanceCount int = 1
 
+// Letters and digits only, starting with a letter (the Azure Storage backend's rule): Bicep cannot check a pattern,
+// so a bad name fails when the host starts, not at deployment.
+@description('Durable Functions task hub name (3-45 letters and digits, starting with a letter): the prefix of the task hub\'s queues, tables and blob containers in the storage account. Changing it starts an empty task hub; orchestrations in the old one are no longer worked on.')
+@minLength(3)
+@maxLength(45)
+param durableTaskHubName string = 'Callbacks'
+
 var resourceToken = toLower(uniqueString(resourceGroup().id, environmentName, location))
 var tags = { 'azd-env-name': environmentName }
 var functionAppName = 'func-${resourceToken}'
@@ -140,6 +147,7 @@ module api 'app/api.bicep' = {
     instanceMemoryMB: instanceMemoryMB
     alwaysReadyHttpInstanceCount: alwaysReadyHttpInstanceCount
     alwaysReadyDurableInstanceCount: alwaysReadyDurableInstanceCount
+    durableTaskHubName: durableTaskHubName
   }
   // The host reaches storage and Key Vault as soon as the site exists: grant the identity its roles first.
   dependsOn: [

@@ -68,6 +68,11 @@ param alwaysReadyHttpInstanceCount int = 1
 @maxValue(20)
 param alwaysReadyDurableInstanceCount int = 1
 
+@description('Durable Functions task hub name (letters and digits); host.json reads it as %DurableTaskHubName%.')
+@minLength(3)
+@maxLength(45)
+param durableTaskHubName string
+
 resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' existing = {
   name: storageAccountName
 }
@@ -159,10 +164,12 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
   parent: functionApp
   name: 'appsettings'
   properties: {
-    // Host storage through the managed identity (no connection string, shared keys are off).
+    // Host and Durable storage through the managed identity (no connection string, shared keys are off).
     AzureWebJobsStorage__accountName: storage.name
     AzureWebJobsStorage__credential: 'managedidentity'
     AzureWebJobsStorage__clientId: identityClientId
+    // The Durable task hub (its queues, tables and blobs live in the AzureWebJobsStorage account).
+    DurableTaskHubName: durableTaskHubName
     // Telemetry with Entra ID auth: the component's local auth is disabled.
     APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsights.properties.ConnectionString
     APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'

@@ -117,6 +117,25 @@ public sealed class FunctionAppTests(CompiledInfra infra)
     }
 
     [Fact]
+    public void AppSettings_NameTheDurableTaskHubFromTheParameter()
+    {
+        // host.json reads it as "hubName": "%DurableTaskHubName%".
+        Assert.Equal("[parameters('durableTaskHubName')]", AppSettings.String("DurableTaskHubName"));
+        Assert.Equal("[parameters('durableTaskHubName')]", infra.Module("api").Properties.String("parameters.durableTaskHubName.value"));
+    }
+
+    [Fact]
+    public void DurableTaskHubName_DefaultsToANameTheAzureStorageBackendAccepts()
+    {
+        var parameter = infra.Main.Parameters["durableTaskHubName"];
+
+        // Azure Storage task hubs: letters and digits only, starting with a letter, 3 to 45 characters.
+        Assert.Matches("^[A-Za-z][A-Za-z0-9]{2,44}$", parameter.String("defaultValue"));
+        Assert.Equal(3, parameter?["minLength"]?.GetValue<int>());
+        Assert.Equal(45, parameter?["maxLength"]?.GetValue<int>());
+    }
+
+    [Fact]
     public void AppSettings_SendTelemetryWithEntraIdAuthentication()
     {
         Assert.Contains("ConnectionString", AppSettings.String("APPLICATIONINSIGHTS_CONNECTION_STRING"));

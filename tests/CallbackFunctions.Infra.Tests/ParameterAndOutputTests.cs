@@ -34,7 +34,7 @@ public sealed class ParameterAndOutputTests(CompiledInfra infra)
         [
             "environmentName", "location", "twilioAccountSid", "twilioAuthToken", "twilioApiKeySid", "twilioApiKeySecret",
             "twilioWebhookBaseUrl", "maximumInstanceCount", "instanceMemoryMB", "alwaysReadyHttpInstanceCount",
-            "alwaysReadyDurableInstanceCount",
+            "alwaysReadyDurableInstanceCount", "durableTaskHubName",
         ];
 
         Assert.Equal(expected.Order(), parameters.Select(p => p.Key).Order());
