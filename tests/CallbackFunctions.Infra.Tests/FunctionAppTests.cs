@@ -155,6 +155,21 @@ public sealed class FunctionAppTests(CompiledInfra infra)
     }
 
     [Fact]
+    public void AppSettings_AreExactlyTheOnesTheIsolatedAppAndItsHostRead()
+    {
+        // Nothing of the custom handler's engine (Storage__TimerQueue, Hosting__*, Spool__*): Durable replaced it.
+        string[] expected =
+        [
+            "AzureWebJobsStorage__accountName", "AzureWebJobsStorage__credential", "AzureWebJobsStorage__clientId",
+            "DurableTaskHubName",
+            "APPLICATIONINSIGHTS_CONNECTION_STRING", "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
+            "Twilio__AccountSid", "Twilio__AuthToken", "Twilio__ApiKeySid", "Twilio__ApiKeySecret", "Twilio__WebhookBaseUrl",
+        ];
+
+        Assert.Equal(expected.Order(StringComparer.Ordinal), AppSettings.Select(s => s.Key).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void AppSettings_CarryEveryTwilioSetting()
     {
         Assert.Equal("[parameters('twilioAccountSid')]", AppSettings.String("Twilio__AccountSid"));
