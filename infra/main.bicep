@@ -167,7 +167,7 @@ output TWILIO_MISSED_CALL_WEBHOOK_URL string = '${api.outputs.webhookBaseUrl}/ap
 @description('Twilio webhook for the IVR callback node (add ?delayMinutes=N&queue=Q).')
 output TWILIO_IVR_CALLBACK_WEBHOOK_URL string = '${api.outputs.webhookBaseUrl}/api/twilio/ivr-callback'
 
-@description('Name of the storage account (tables, timer queue, host storage, deployment package).')
+@description('Name of the storage account (host storage, the Durable task hub, our tables, the deployment package).')
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
 
 @description('Name of the key vault holding the Twilio secrets (rotate them there).')
