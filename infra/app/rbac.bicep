@@ -39,8 +39,8 @@ resource vault 'Microsoft.KeyVault/vaults@2024-11-01' existing = {
 }
 
 // Storage Blob Data Owner: the role Functions documents for host storage (it creates its containers and takes
-// blob leases for its locks); Durable's partition lease blobs and large-message payloads; the Flex Consumption
-// deployment package.
+// blob leases for its locks); Durable's large-message payloads (and partition lease blobs, if partitions are managed
+// with blobs); the Flex Consumption deployment package.
 resource blobDataOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(storage.id, principalId, roles.storageBlobDataOwner)
   scope: storage
@@ -64,7 +64,7 @@ resource queueDataContributor 'Microsoft.Authorization/roleAssignments@2022-04-0
 }
 
 // Storage Table Data Contributor: Durable's History and Instances tables (and Partitions, with table partition
-// management), and our projections: callbacks, timelines, rules, agents.
+// management, Durable v3's default), and our projections: callbacks, timelines, rules, agents.
 resource tableDataContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(storage.id, principalId, roles.storageTableDataContributor)
   scope: storage
