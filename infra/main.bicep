@@ -1,5 +1,6 @@
-// CallbackFunctions on Azure: a Flex Consumption function app (custom handler) with its storage, monitoring,
-// identity, key vault and role assignments, deployed into an existing resource group.
+// CallbackFunctions on Azure: a Flex Consumption function app (.NET 10 isolated worker with Durable Functions on
+// Azure Storage) with its storage, monitoring, identity, key vault and role assignments, deployed into an existing
+// resource group.
 //
 // Resource-group scope so that an operator needs rights on one resource group only (Contributor plus Role Based
 // Access Control Administrator there) and can deploy with plain `az deployment group create`; azd handles it too
@@ -47,6 +48,24 @@ param maximumInstanceCount int = 100
 @description('Memory of each Flex Consumption instance in MB.')
 @allowed([512, 2048, 4096])
 param instanceMemoryMB int = 2048
+
+// Each at most 20, so the two groups together stay within the smallest maximumInstanceCount (40).
+@description('Always-ready instances of the http group (Twilio webhooks, management API): they answer without a cold start. Billed around the clock; 0 lets the group scale to zero.')
+@minValue(0)
+@maxValue(20)
+param alwaysReadyHttpInstanceCount int = 1
+
+@description('Always-ready instances of the durable group (orchestrations, activities): they keep polling the task hub queues, so durable timers and raised events are picked up without waiting for the scale controller. Billed around the clock; Microsoft recommends 1 for Durable Functions on Flex Consumption.')
+@minValue(0)
+@maxValue(20)
+param alwaysReadyDurableInstanceCount int = 1
+
+// Letters and digits only, starting with a letter (the Azure Storage backend's rule): Bicep cannot check a pattern,
+// so a bad name fails when the host starts, not at deployment.
+@description('Durable Functions task hub name (3-45 letters and digits, starting with a letter): the prefix of the task hub\'s queues, tables and blob containers in the storage account. Changing it starts an empty task hub; orchestrations in the old one are no longer worked on.')
+@minLength(3)
+@maxLength(45)
+param durableTaskHubName string = 'Callbacks'
 
 var resourceToken = toLower(uniqueString(resourceGroup().id, environmentName, location))
 var tags = { 'azd-env-name': environmentName }
@@ -126,6 +145,9 @@ module api 'app/api.bicep' = {
     twilioWebhookBaseUrl: webhookBaseUrlOverride
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
+    alwaysReadyHttpInstanceCount: alwaysReadyHttpInstanceCount
+    alwaysReadyDurableInstanceCount: alwaysReadyDurableInstanceCount
+    durableTaskHubName: durableTaskHubName
   }
   // The host reaches storage and Key Vault as soon as the site exists: grant the identity its roles first.
   dependsOn: [
@@ -145,7 +167,7 @@ output TWILIO_MISSED_CALL_WEBHOOK_URL string = '${api.outputs.webhookBaseUrl}/ap
 @description('Twilio webhook for the IVR callback node (add ?delayMinutes=N&queue=Q).')
 output TWILIO_IVR_CALLBACK_WEBHOOK_URL string = '${api.outputs.webhookBaseUrl}/api/twilio/ivr-callback'
 
-@description('Name of the storage account (tables, timer queue, host storage, deployment package).')
+@description('Name of the storage account (host storage, the Durable task hub, our tables, the deployment package).')
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
 
 @description('Name of the key vault holding the Twilio secrets (rotate them there).')

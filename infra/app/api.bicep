@@ -1,7 +1,8 @@
-// The function app: a Flex Consumption (FC1, Linux) plan and the site that runs CallbackFunctions as an Azure
-// Functions custom handler (runtime 'custom' 1.0; host.json starts `dotnet CallbackFunctions.dll`).
-// It runs as the user-assigned identity for everything: host storage, the deployment package, telemetry and
-// the Key Vault references to the Twilio secrets. No key or connection string with a key is in its settings.
+// The function app: a Flex Consumption (FC1, Linux) plan and the site that runs CallbackFunctions as a .NET 10
+// isolated-worker app (runtime 'dotnet-isolated' 10.0) with Durable Functions on the Azure Storage backend.
+// It runs as the user-assigned identity for everything: host and Durable storage, the deployment package,
+// telemetry and the Key Vault references to the Twilio secrets. No key or connection string with a key is in its
+// settings.
 
 @description('Name of the function app (globally unique: it is the default host name).')
 param name string
@@ -56,6 +57,21 @@ param maximumInstanceCount int = 100
 @description('Memory of each instance in MB.')
 @allowed([512, 2048, 4096])
 param instanceMemoryMB int = 2048
+
+@description('Always-ready instances of the http function group (every HTTP-triggered function).')
+@minValue(0)
+@maxValue(20)
+param alwaysReadyHttpInstanceCount int = 1
+
+@description('Always-ready instances of the durable function group (orchestrator, activity and entity triggers).')
+@minValue(0)
+@maxValue(20)
+param alwaysReadyDurableInstanceCount int = 1
+
+@description('Durable Functions task hub name (letters and digits); host.json reads it as %DurableTaskHubName%.')
+@minLength(3)
+@maxLength(45)
+param durableTaskHubName string
 
 resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' existing = {
   name: storageAccountName
@@ -115,11 +131,24 @@ resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
       scaleAndConcurrency: {
         maximumInstanceCount: maximumInstanceCount
         instanceMemoryMB: instanceMemoryMB
+        // Flex scales HTTP triggers as one group and Durable triggers as another. The scale controller looks at the
+        // task hub queues about every 10 s: a warm durable instance picks up due timers and raised events at once,
+        // a warm http instance answers Twilio's webhooks (15 s budget) without a cold start.
+        alwaysReady: [
+          {
+            name: 'http'
+            instanceCount: alwaysReadyHttpInstanceCount
+          }
+          {
+            name: 'durable'
+            instanceCount: alwaysReadyDurableInstanceCount
+          }
+        ]
       }
-      // A custom handler: the host forwards HTTP and POSTs queue invocations to our ASP.NET Core server.
+      // The isolated worker: the host starts CallbackFunctions.dll as a .NET 10 worker process and talks to it over gRPC.
       runtime: {
-        name: 'custom'
-        version: '1.0'
+        name: 'dotnet-isolated'
+        version: '10.0'
       }
     }
   }
@@ -135,10 +164,12 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
   parent: functionApp
   name: 'appsettings'
   properties: {
-    // Host storage through the managed identity (no connection string, shared keys are off).
+    // Host and Durable storage through the managed identity (no connection string, shared keys are off).
     AzureWebJobsStorage__accountName: storage.name
     AzureWebJobsStorage__credential: 'managedidentity'
     AzureWebJobsStorage__clientId: identityClientId
+    // The Durable task hub (its queues, tables and blobs live in the AzureWebJobsStorage account).
+    DurableTaskHubName: durableTaskHubName
     // Telemetry with Entra ID auth: the component's local auth is disabled.
     APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsights.properties.ConnectionString
     APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'

@@ -1,5 +1,9 @@
 // Every permission the function app's identity holds, in one place. Names are guid(scope, principal, role) so
 // a redeploy finds the same assignment instead of failing on a duplicate.
+//
+// On the storage account the identity gets exactly the three data roles that the Functions host and Durable
+// Functions on the Azure Storage backend need, and no management role (no Storage Account Contributor, no
+// Contributor or Owner): the app never touches the account's keys or settings, only its blobs, queues and tables.
 
 @description('Object id of the function app\'s user-assigned identity.')
 param principalId string
@@ -34,7 +38,9 @@ resource vault 'Microsoft.KeyVault/vaults@2024-11-01' existing = {
   name: keyVaultName
 }
 
-// Storage Blob Data Owner: the host's blob leases and the Flex Consumption deployment package.
+// Storage Blob Data Owner: the role Functions documents for host storage (it creates its containers and takes
+// blob leases for its locks); Durable's large-message payloads (and partition lease blobs, if partitions are managed
+// with blobs); the Flex Consumption deployment package.
 resource blobDataOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(storage.id, principalId, roles.storageBlobDataOwner)
   scope: storage
@@ -45,7 +51,8 @@ resource blobDataOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   }
 }
 
-// Storage Queue Data Contributor: the timer queue (send, receive, delete) and the host's queue trigger.
+// Storage Queue Data Contributor: Durable's control queues (one per partition: orchestration messages, timers,
+// raised events) and its work-item queue (activities); it creates them, sends, receives and deletes.
 resource queueDataContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(storage.id, principalId, roles.storageQueueDataContributor)
   scope: storage
@@ -56,7 +63,8 @@ resource queueDataContributor 'Microsoft.Authorization/roleAssignments@2022-04-0
   }
 }
 
-// Storage Table Data Contributor: callbacks, timelines, rules and agents.
+// Storage Table Data Contributor: Durable's History and Instances tables (and Partitions, with table partition
+// management, Durable v3's default), and our projections: callbacks, timelines, rules, agents.
 resource tableDataContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(storage.id, principalId, roles.storageTableDataContributor)
   scope: storage

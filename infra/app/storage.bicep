@@ -1,6 +1,7 @@
-// The storage account behind everything durable: the Functions host (AzureWebJobsStorage), the callback
-// state (Table Storage), the timer queue (Queue Storage) and the Flex Consumption deployment package (a blob
-// container). Shared keys are off: every client signs in with Microsoft Entra ID (the app's managed identity).
+// The storage account behind everything durable: the Functions host (AzureWebJobsStorage), the Durable Functions
+// task hub (queues, tables, blobs), the callback projections (Table Storage) and the Flex Consumption deployment
+// package (a blob container). Shared keys are off: every client signs in with Microsoft Entra ID (the app's managed
+// identity).
 
 @description('Name of the storage account (3-24 lowercase letters and digits, globally unique).')
 @minLength(3)
@@ -54,12 +55,13 @@ resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' = {
     }
   }
 
-  // Callback state and timelines. The app creates its own tables on start-up.
+  // The task hub's History and Instances tables (Durable creates them) and our projections: callbacks, timelines,
+  // rules, agents (the app creates them on start-up).
   resource tableServices 'tableServices' = {
     name: 'default'
   }
 
-  // The timer queue (a message per wait) and the host's poison queues. The app and the host create them.
+  // The task hub's control queues and work-item queue. Durable creates them.
   resource queueServices 'queueServices' = {
     name: 'default'
   }

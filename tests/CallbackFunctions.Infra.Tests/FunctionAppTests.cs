@@ -31,12 +31,12 @@ public sealed class FunctionAppTests(CompiledInfra infra)
     }
 
     [Fact]
-    public void Site_RunsTheCustomHandlerRuntime()
+    public void Site_RunsTheDotnetIsolatedWorkerOnNet10()
     {
         var runtime = Site.Properties?["functionAppConfig"]?["runtime"];
 
-        Assert.Equal("custom", runtime.String("name"));
-        Assert.Equal("1.0", runtime.String("version"));
+        Assert.Equal("dotnet-isolated", runtime.String("name"));
+        Assert.Equal("10.0", runtime.String("version"));
     }
 
     [Fact]
@@ -60,6 +60,45 @@ public sealed class FunctionAppTests(CompiledInfra infra)
     }
 
     [Fact]
+    public void Site_KeepsTheHttpAndDurableGroupsAlwaysReady_WithCountsFromTheParameters()
+    {
+        var alwaysReady = Site.Properties?["functionAppConfig"]?["scaleAndConcurrency"]?["alwaysReady"] as JsonArray;
+        Assert.NotNull(alwaysReady);
+        var counts = alwaysReady.ToDictionary(g => g.String("name") ?? string.Empty, g => g.String("instanceCount"));
+
+        Assert.Equal(["durable", "http"], counts.Keys.Order());
+        Assert.Equal("[parameters('alwaysReadyHttpInstanceCount')]", counts["http"]);
+        Assert.Equal("[parameters('alwaysReadyDurableInstanceCount')]", counts["durable"]);
+    }
+
+    [Theory]
+    [InlineData("alwaysReadyHttpInstanceCount")]
+    [InlineData("alwaysReadyDurableInstanceCount")]
+    public void AlwaysReadyCount_IsAMainParameterDefaultingToOne_HandedToTheApp(string name)
+    {
+        var parameter = infra.Main.Parameters[name];
+
+        Assert.Equal("int", parameter.String("type"));
+        Assert.Equal(1, parameter?["defaultValue"]?.GetValue<int>());
+        Assert.Equal(0, parameter?["minValue"]?.GetValue<int>());
+        Assert.Equal($"[parameters('{name}')]", infra.Module("api").Properties.String($"parameters.{name}.value"));
+    }
+
+    [Fact]
+    public void AlwaysReadyCounts_TogetherStayWithinTheSmallestMaximumInstanceCount()
+    {
+        var parameters = infra.Main.Parameters;
+        int Max(string name) => parameters[name]?["maxValue"]?.GetValue<int>()
+            ?? throw new Xunit.Sdk.XunitException($"{name} has no @maxValue");
+
+        var smallestMaximum = parameters["maximumInstanceCount"]?["minValue"]?.GetValue<int>();
+
+        Assert.True(
+            Max("alwaysReadyHttpInstanceCount") + Max("alwaysReadyDurableInstanceCount") <= smallestMaximum,
+            "the always-ready groups could ask for more instances than the plan may scale to");
+    }
+
+    [Fact]
     public void Site_CarriesTheAzdServiceTagOfAzureYaml()
     {
         Assert.Contains("'azd-service-name', parameters('serviceName')", Site.Json.String("tags"));
@@ -75,6 +114,25 @@ public sealed class FunctionAppTests(CompiledInfra infra)
         Assert.Equal("[parameters('identityClientId')]", AppSettings.String("AzureWebJobsStorage__clientId"));
         // A connection string would need a shared key, which the account refuses.
         Assert.False(AppSettings.ContainsKey("AzureWebJobsStorage"), "no AzureWebJobsStorage connection string");
+    }
+
+    [Fact]
+    public void AppSettings_NameTheDurableTaskHubFromTheParameter()
+    {
+        // host.json reads it as "hubName": "%DurableTaskHubName%".
+        Assert.Equal("[parameters('durableTaskHubName')]", AppSettings.String("DurableTaskHubName"));
+        Assert.Equal("[parameters('durableTaskHubName')]", infra.Module("api").Properties.String("parameters.durableTaskHubName.value"));
+    }
+
+    [Fact]
+    public void DurableTaskHubName_DefaultsToANameTheAzureStorageBackendAccepts()
+    {
+        var parameter = infra.Main.Parameters["durableTaskHubName"];
+
+        // Azure Storage task hubs: letters and digits only, starting with a letter, 3 to 45 characters.
+        Assert.Matches("^[A-Za-z][A-Za-z0-9]{2,44}$", parameter.String("defaultValue"));
+        Assert.Equal(3, parameter?["minLength"]?.GetValue<int>());
+        Assert.Equal(45, parameter?["maxLength"]?.GetValue<int>());
     }
 
     [Fact]
@@ -94,6 +152,21 @@ public sealed class FunctionAppTests(CompiledInfra infra)
     public void AppSettings_LeaveOutWhatFlexConsumptionRejects(string setting)
     {
         Assert.False(AppSettings.ContainsKey(setting), $"{setting} is configured by functionAppConfig on Flex Consumption");
+    }
+
+    [Fact]
+    public void AppSettings_AreExactlyTheOnesTheIsolatedAppAndItsHostRead()
+    {
+        // Nothing of the custom handler's engine (Storage__TimerQueue, Hosting__*, Spool__*): Durable replaced it.
+        string[] expected =
+        [
+            "AzureWebJobsStorage__accountName", "AzureWebJobsStorage__credential", "AzureWebJobsStorage__clientId",
+            "DurableTaskHubName",
+            "APPLICATIONINSIGHTS_CONNECTION_STRING", "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
+            "Twilio__AccountSid", "Twilio__AuthToken", "Twilio__ApiKeySid", "Twilio__ApiKeySecret", "Twilio__WebhookBaseUrl",
+        ];
+
+        Assert.Equal(expected.Order(StringComparer.Ordinal), AppSettings.Select(s => s.Key).Order(StringComparer.Ordinal));
     }
 
     [Fact]

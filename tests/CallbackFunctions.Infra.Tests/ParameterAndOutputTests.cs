@@ -33,7 +33,8 @@ public sealed class ParameterAndOutputTests(CompiledInfra infra)
         string[] expected =
         [
             "environmentName", "location", "twilioAccountSid", "twilioAuthToken", "twilioApiKeySid", "twilioApiKeySecret",
-            "twilioWebhookBaseUrl", "maximumInstanceCount", "instanceMemoryMB",
+            "twilioWebhookBaseUrl", "maximumInstanceCount", "instanceMemoryMB", "alwaysReadyHttpInstanceCount",
+            "alwaysReadyDurableInstanceCount", "durableTaskHubName",
         ];
 
         Assert.Equal(expected.Order(), parameters.Select(p => p.Key).Order());
