@@ -1,6 +1,7 @@
 using CallbackFunctions.LocalRun.Durable;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 
@@ -45,15 +46,7 @@ public sealed class LocalAppHost : IAsyncDisposable
         var durable = await LocalDurableBackend.StartAsync(options, loggers, ct);
         try
         {
-            var app = CallbackApp.Build([], builder =>
-            {
-                builder.Configuration.AddInMemoryCollection(settings);
-                builder.Services.AddLocalDurable(durable.Channel);
-                builder.WebHost.UseUrls(url);
-                builder.Logging.SetMinimumLevel(minimumLevel)
-                    .AddFilter("Microsoft", LogLevel.Warning).AddFilter("System", LogLevel.Warning).AddFilter("DurableTask", LogLevel.Warning)
-                    .AddSimpleConsole(c => { c.SingleLine = true; c.TimestampFormat = "HH:mm:ss.fff "; });
-            });
+            var app = Build(settings, durable, url, minimumLevel);
             await app.StartAsync(ct);
             return new LocalAppHost(app, durable, options);
         }
@@ -62,6 +55,36 @@ public sealed class LocalAppHost : IAsyncDisposable
             await durable.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>The app's services and functions on Kestrel, with what the Functions host would give them.</summary>
+    private static WebApplication Build(IReadOnlyDictionary<string, string?> settings, LocalDurableBackend durable, string url, LogLevel minimumLevel)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Configuration.AddJsonFile("local.settings.json", optional: true).AddEnvironmentVariables();
+        AddLocalSettingsValues(builder.Configuration);
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.WebHost.UseUrls(url);
+        builder.Logging.SetMinimumLevel(minimumLevel)
+            .AddFilter("Microsoft", LogLevel.Warning).AddFilter("System", LogLevel.Warning).AddFilter("DurableTask", LogLevel.Warning)
+            .AddSimpleConsole(c => { c.SingleLine = true; c.TimestampFormat = "HH:mm:ss.fff "; });
+        builder.Services.AddCallbackServices(builder.Configuration);
+        builder.Services.AddLocalDurable(durable.Channel);
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        // The Functions host answers its own readiness probe at "/"; here the local host does.
+        app.MapGet("/", () => Results.Ok(new { service = "CallbackFunctions", status = "ready" }));
+        app.MapFunctions(typeof(CallbackApp).Assembly);
+        return app;
+    }
+
+    /// <summary>local.settings.json keeps its settings under "Values" (the Functions convention): read them as top-level.</summary>
+    private static void AddLocalSettingsValues(ConfigurationManager config)
+    {
+        var values = config.GetSection("Values").AsEnumerable(makePathsRelative: true).Where(kv => kv.Value is not null)
+            .ToDictionary(kv => kv.Key.Replace("__", ":", StringComparison.Ordinal), kv => kv.Value);
+        if (values.Count > 0) config.AddInMemoryCollection(values);
     }
 
     public async ValueTask DisposeAsync()

@@ -11,36 +11,15 @@ using CallbackFunctions.Storage;
 using CallbackFunctions.Telephony;
 using CallbackFunctions.Twilio;
 using Microsoft.Extensions.Options;
-using Scalar.AspNetCore;
 
 namespace CallbackFunctions;
 
-/// <summary>The composition of the app: one Add/Map pair per area. <c>Program</c>, the local runner and the tests all build it here.</summary>
+/// <summary>
+/// The composition of the app: one Add per area. <c>Program</c> (under the Functions host) and the local host both
+/// build the app's services here; the functions themselves are found by their <c>[Function]</c> attributes.
+/// </summary>
 public static class CallbackApp
 {
-    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
-    {
-        var builder = WebApplication.CreateSlimBuilder(args);
-        builder.Configuration.AddJsonFile("local.settings.json", optional: true).AddEnvironmentVariables();
-        AddLocalSettingsValues(builder.Configuration);
-        configure?.Invoke(builder);
-
-        builder.Services.AddCallbackServices(builder.Configuration);
-        builder.Services.AddOpenApi();
-
-        var app = builder.Build();
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
-        app.MapGet("/", () => Results.Ok(new { service = "CallbackFunctions", status = "ready" })).ExcludeFromDescription();
-        app.MapOpenApi();
-        app.MapScalarApiReference();
-        var api = app.MapGroup("/api");
-        var twilio = api.MapGroup("/twilio").WithTags("Twilio webhooks").AddEndpointFilter<TwilioSignatureFilter>().AddEndpointFilter<TwilioFaultFilter>().DisableAntiforgery();
-        twilio.MapMissedCalls().MapAgentCalls().MapCustomerNotice().MapRecordingWebhooks();
-        api.MapCallbacks().MapAgents().MapQueues().MapRules().MapRecordings().MapHealth();
-        return app;
-    }
-
     /// <summary>Every service of the app, the same under the Functions host (Program) and the local host.</summary>
     public static IServiceCollection AddCallbackServices(this IServiceCollection services, IConfiguration config)
     {
@@ -81,6 +60,7 @@ public static class CallbackApp
     private static void AddTwilio(IServiceCollection services)
     {
         services.AddTwilioRest();
+        services.AddSingleton<TwilioWebhook>();
         services.AddSingleton<WebhookUrls>();
         services.AddSingleton<PhoneNumberNormalizer>();
         services.AddSingleton<TimeZones>();
@@ -94,11 +74,8 @@ public static class CallbackApp
         services.AddSingleton<CallbackSteps>();
         services.AddSingleton<Offers>();
         services.AddSingleton<LegChecks>();
-        services.AddTransient<CallbackActivities>();
         services.AddSingleton<WaitingCallbacks>();
         services.AddSingleton<Watchdog>(); // one per instance: it counts its nudges
-        services.AddTransient<WatchdogFunction>();
-        services.AddTransient<HistoryPurge>();
         services.AddTransient<MissedCallService>();
         services.AddSingleton<RuleBook>();
         services.AddSingleton<CallFeatureReader>();
@@ -106,14 +83,6 @@ public static class CallbackApp
         services.AddSingleton<RecordingJanitor>(); // one per instance: it remembers when it last looked
         services.AddSingleton<WebhookSpool>();
         services.AddHostedService<SpoolDrainer>();
-    }
-
-    /// <summary>local.settings.json keeps its settings under "Values" (the Functions convention): read them as top-level.</summary>
-    private static void AddLocalSettingsValues(ConfigurationManager config)
-    {
-        var values = config.GetSection("Values").AsEnumerable(makePathsRelative: true).Where(kv => kv.Value is not null)
-            .ToDictionary(kv => kv.Key.Replace("__", ":", StringComparison.Ordinal), kv => kv.Value);
-        if (values.Count > 0) config.AddInMemoryCollection(values);
     }
 }
 

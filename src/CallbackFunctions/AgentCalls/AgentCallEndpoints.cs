@@ -5,6 +5,8 @@ using CallbackFunctions.Domain.Agents;
 using CallbackFunctions.Domain.Callbacks;
 using CallbackFunctions.Storage;
 using CallbackFunctions.Twilio;
+using CallbackFunctions.Http;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Twilio.TwiML;
 
@@ -16,20 +18,51 @@ namespace CallbackFunctions.AgentCalls;
 /// Number status callback). Each names its callback and offer or attempt in the query, so a repeated or late webhook
 /// finds the leg it belongs to and the lifecycle ignores it if it is stale.
 /// </summary>
+public sealed class AgentCallFunctions(TwilioWebhook twilio, CallbackRuns runs, CallbackRepository callbacks, WebhookUrls urls,
+    CallFeatureReader features, TimeProvider time, ILoggerFactory loggers)
+{
+    [Function("AgentAnswer")]
+    public Task<IResult> AgentAnswer(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "twilio/agent-answer")] HttpRequest request,
+        [DurableClient] DurableTaskClient client, CancellationToken ct) =>
+        twilio.RunAsync(request, _ => Callback(request, out var id) is { } problem ? Task.FromResult(problem)
+            : RequestValues.TryRequiredNumber(request, "offer", out var offer, out problem)
+                ? AgentCallEndpoints.AgentAnswer(request, id, offer, client, runs, callbacks, urls, features, time, ct)
+                : Task.FromResult(problem!), ct);
+
+    [Function("AgentStatus")]
+    public Task<IResult> AgentStatus(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "twilio/agent-status")] HttpRequest request,
+        [DurableClient] DurableTaskClient client, CancellationToken ct) =>
+        twilio.RunAsync(request, _ => Callback(request, out var id) is { } problem ? Task.FromResult(problem)
+            : RequestValues.TryRequiredNumber(request, "offer", out var offer, out problem)
+                ? AgentCallEndpoints.AgentStatus(request, id, offer, client, runs, loggers, ct)
+                : Task.FromResult(problem!), ct);
+
+    [Function("DialResult")]
+    public Task<IResult> DialResult(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "twilio/dial-result")] HttpRequest request,
+        [DurableClient] DurableTaskClient client, CancellationToken ct) =>
+        twilio.RunAsync(request, _ => Callback(request, out var id) is { } problem ? Task.FromResult(problem)
+            : RequestValues.TryRequiredNumber(request, "attempt", out var attempt, out problem) && RequestValues.TryFlag(request, "detection", out var detection, out problem)
+                ? AgentCallEndpoints.DialResult(request, id, attempt, detection, client, runs, callbacks, loggers, ct)
+                : Task.FromResult(problem!), ct);
+
+    /// <summary>The callback a leg's webhook names in its query (we put it there when we placed the call).</summary>
+    internal static IResult? Callback(HttpRequest request, out string callbackId)
+    {
+        callbackId = RequestValues.Text(request, "callbackId") ?? "";
+        return callbackId.Length == 0 ? Results.Problem("query parameter 'callbackId' is required", statusCode: StatusCodes.Status400BadRequest) : null;
+    }
+}
+
+/// <summary>The agent and customer legs' webhooks' work.</summary>
 public static class AgentCallEndpoints
 {
     /// <summary>How long the agent has to press a key after the whisper.</summary>
     private const int ChoiceTimeoutSeconds = 8;
 
-    public static RouteGroupBuilder MapAgentCalls(this RouteGroupBuilder twilio)
-    {
-        twilio.MapPost("/agent-answer", AgentAnswer).WithSummary("TwiML for the agent leg: whisper, 1 to connect, 2 to pass");
-        twilio.MapPost("/agent-status", AgentStatus).WithSummary("Status callback of the agent leg");
-        twilio.MapPost("/dial-result", DialResult).WithSummary("Dial action and Number status callback of the customer leg");
-        return twilio;
-    }
-
-    private static async Task<IResult> AgentAnswer(HttpRequest request, string callbackId, int offer, DurableTaskClient client, CallbackRuns runs,
+    internal static async Task<IResult> AgentAnswer(HttpRequest request, string callbackId, int offer, DurableTaskClient client, CallbackRuns runs,
         CallbackRepository callbacks, WebhookUrls urls, CallFeatureReader features, TimeProvider time, CancellationToken ct)
     {
         var form = await request.ReadFormAsync(ct);
@@ -78,7 +111,7 @@ public static class AgentCallEndpoints
             $"Automatic callback, attempt {callback.Attempt}. The customer at {digits} {what} {ago}, in the {callback.Queue} queue. Press 1 to connect, or 2 to pass.");
     }
 
-    private static async Task<IResult> AgentStatus(HttpRequest request, string callbackId, int offer, DurableTaskClient client, CallbackRuns runs,
+    internal static async Task<IResult> AgentStatus(HttpRequest request, string callbackId, int offer, DurableTaskClient client, CallbackRuns runs,
         ILoggerFactory loggers, CancellationToken ct)
     {
         var form = await request.ReadFormAsync(ct);
@@ -104,7 +137,7 @@ public static class AgentCallEndpoints
         (await runs.AwaitAsync(callbackId, r => r.State is not { Status: CallbackStatus.DialingCustomer, CustomerLeg: { AnsweredAt: null } leg } || leg.Attempt != attempt,
             VerdictWait, ct))?.State;
 
-    private static async Task<IResult> DialResult(HttpRequest request, string callbackId, int attempt, bool? detection, DurableTaskClient client,
+    internal static async Task<IResult> DialResult(HttpRequest request, string callbackId, int attempt, bool? detection, DurableTaskClient client,
         CallbackRuns runs, CallbackRepository callbacks, ILoggerFactory loggers, CancellationToken ct)
     {
         var form = await request.ReadFormAsync(ct);

@@ -5,6 +5,8 @@ using CallbackFunctions.Domain.Rules;
 using CallbackFunctions.Rules;
 using CallbackFunctions.Storage;
 using CallbackFunctions.Twilio;
+using CallbackFunctions.Http;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Twilio.TwiML;
 
@@ -41,16 +43,23 @@ public static class MachineVerdict
 /// (TWILIO.md §5, sync mode); for a person it then plays the recording notice (seed 001: "inform a customer that their
 /// call is being recorded") and ends, which connects them.
 /// </summary>
+public sealed class CustomerNoticeFunctions(TwilioWebhook twilio, CallbackRuns runs, CallbackRepository callbacks, CallFeatureReader features, ILoggerFactory loggers)
+{
+    [Function("CustomerNotice")]
+    public Task<IResult> CustomerNotice(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "twilio/customer-notice")] HttpRequest request,
+        [DurableClient] DurableTaskClient client, CancellationToken ct) =>
+        twilio.RunAsync(request, _ => AgentCallFunctions.Callback(request, out var id) is { } problem ? Task.FromResult(problem)
+            : RequestValues.TryRequiredNumber(request, "attempt", out var attempt, out problem) && RequestValues.TryFlag(request, "recorded", out var recorded, out problem)
+                ? CustomerNoticeEndpoints.CustomerNotice(request, id, attempt, recorded ?? false, RequestValues.Text(request, "voicemail") ?? "off",
+                    client, runs, callbacks, features, loggers, ct)
+                : Task.FromResult(problem!), ct);
+}
+
+/// <summary>The customer leg's notice webhook's work.</summary>
 public static class CustomerNoticeEndpoints
 {
-    public static RouteGroupBuilder MapCustomerNotice(this RouteGroupBuilder twilio)
-    {
-        twilio.MapPost("/customer-notice", CustomerNotice)
-            .WithSummary("<Number url> of the customer leg: acts on the answering-machine verdict, plays the recording notice before connecting");
-        return twilio;
-    }
-
-    private static async Task<IResult> CustomerNotice(HttpRequest request, string callbackId, int attempt, bool recorded, string voicemail,
+    internal static async Task<IResult> CustomerNotice(HttpRequest request, string callbackId, int attempt, bool recorded, string voicemail,
         DurableTaskClient client, CallbackRuns runs, CallbackRepository callbacks, CallFeatureReader features, ILoggerFactory loggers, CancellationToken ct)
     {
         var form = await request.ReadFormAsync(ct);

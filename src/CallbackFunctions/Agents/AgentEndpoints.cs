@@ -4,7 +4,9 @@ using CallbackFunctions.Domain.Agents;
 using CallbackFunctions.MissedCalls;
 using CallbackFunctions.Storage;
 using CallbackFunctions.Telephony;
+using CallbackFunctions.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Azure.Functions.Worker;
 
 using Microsoft.DurableTask.Client;
 
@@ -19,26 +21,46 @@ public sealed record AgentView(string Id, string Name, string Phone, IReadOnlyLi
 }
 
 /// <summary><c>/api/agents</c>: who can take callbacks, for which queues, and whether they are available now.</summary>
+public sealed class AgentFunctions(AgentRepository repository, AgentDirectory directory, PhoneNumberNormalizer numbers, WaitingCallbacks waiting, TimeProvider time)
+{
+    /// <summary>List agents.</summary>
+    [Function("ListAgents")]
+    public async Task<IResult> List([HttpTrigger(AuthorizationLevel.Function, "get", Route = "agents")] HttpRequest request, CancellationToken ct) =>
+        await AgentEndpoints.List(repository, ct);
+
+    /// <summary>Get one agent.</summary>
+    [Function("GetAgent")]
+    public async Task<IResult> Get([HttpTrigger(AuthorizationLevel.Function, "get", Route = "agents/{id}")] HttpRequest request, string id, CancellationToken ct) =>
+        await AgentEndpoints.Get(id, repository, ct);
+
+    /// <summary>Create or replace an agent (availability and current call are kept).</summary>
+    [Function("PutAgent")]
+    public Task<IResult> Put([HttpTrigger(AuthorizationLevel.Function, "put", Route = "agents/{id}")] HttpRequest request, string id,
+        [DurableClient] DurableTaskClient client, CancellationToken ct) =>
+        RequestValues.WithBodyAsync<AgentBody>(request, async body => await AgentEndpoints.Put(id, body, repository, directory, numbers, client, waiting, time, ct), ct);
+
+    /// <summary>Say whether the agent takes callbacks now; an available agent is offered the waiting callbacks at once.</summary>
+    [Function("SetAgentAvailability")]
+    public Task<IResult> SetAvailability([HttpTrigger(AuthorizationLevel.Function, "put", Route = "agents/{id}/availability")] HttpRequest request, string id,
+        [DurableClient] DurableTaskClient client, CancellationToken ct) =>
+        RequestValues.WithBodyAsync<AvailabilityBody>(request, async body => await AgentEndpoints.SetAvailability(id, body, repository, directory, client, waiting, ct), ct);
+
+    /// <summary>Remove an agent.</summary>
+    [Function("DeleteAgent")]
+    public async Task<IResult> Delete([HttpTrigger(AuthorizationLevel.Function, "delete", Route = "agents/{id}")] HttpRequest request, string id, CancellationToken ct) =>
+        await AgentEndpoints.Delete(id, repository, directory, ct);
+}
+
+/// <summary>The agents API's work.</summary>
 public static class AgentEndpoints
 {
-    public static RouteGroupBuilder MapAgents(this RouteGroupBuilder api)
-    {
-        var agents = api.MapGroup("/agents").WithTags("Agents");
-        agents.MapGet("/", List).WithSummary("List agents");
-        agents.MapGet("/{id}", Get).WithSummary("Get one agent");
-        agents.MapPut("/{id}", Put).WithSummary("Create or replace an agent (availability and current call are kept)");
-        agents.MapPut("/{id}/availability", SetAvailability).WithSummary("Say whether the agent takes callbacks now");
-        agents.MapDelete("/{id}", Delete).WithSummary("Remove an agent");
-        return api;
-    }
-
-    private static async Task<Ok<List<AgentView>>> List(AgentRepository repository, CancellationToken ct) =>
+    internal static async Task<Ok<List<AgentView>>> List(AgentRepository repository, CancellationToken ct) =>
         TypedResults.Ok((await repository.ListAsync(ct)).Select(s => AgentView.From(s.Value)).OrderBy(a => a.Id, StringComparer.Ordinal).ToList());
 
-    private static async Task<Results<Ok<AgentView>, ProblemHttpResult>> Get(string id, AgentRepository repository, CancellationToken ct) =>
+    internal static async Task<Results<Ok<AgentView>, ProblemHttpResult>> Get(string id, AgentRepository repository, CancellationToken ct) =>
         await repository.GetAsync(id, ct) is { } stored ? TypedResults.Ok(AgentView.From(stored.Value)) : NotFound(id);
 
-    private static async Task<Results<Ok<AgentView>, ValidationProblem>> Put(string id, AgentBody body, AgentRepository repository,
+    internal static async Task<Results<Ok<AgentView>, ValidationProblem>> Put(string id, AgentBody body, AgentRepository repository,
         AgentDirectory directory, PhoneNumberNormalizer numbers, DurableTaskClient client, WaitingCallbacks waiting, TimeProvider time, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
@@ -67,7 +89,7 @@ public static class AgentEndpoints
         }
     }
 
-    private static async Task<Results<Ok<AgentView>, ProblemHttpResult, ValidationProblem>> SetAvailability(string id, AvailabilityBody body,
+    internal static async Task<Results<Ok<AgentView>, ProblemHttpResult, ValidationProblem>> SetAvailability(string id, AvailabilityBody body,
         AgentRepository repository, AgentDirectory directory, DurableTaskClient client, WaitingCallbacks waiting, CancellationToken ct)
     {
         if (body.Available is not { } available) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["available"] = ["true or false"] });
@@ -87,7 +109,7 @@ public static class AgentEndpoints
         }
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(string id, AgentRepository repository, AgentDirectory directory, CancellationToken ct)
+    internal static async Task<Results<NoContent, ProblemHttpResult>> Delete(string id, AgentRepository repository, AgentDirectory directory, CancellationToken ct)
     {
         if (!await repository.DeleteAsync(id, ct)) return NotFound(id);
         directory.Invalidate();

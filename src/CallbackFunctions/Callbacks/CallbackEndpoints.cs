@@ -2,7 +2,9 @@ using CallbackFunctions.Domain.Callbacks;
 using CallbackFunctions.MissedCalls;
 using CallbackFunctions.Storage;
 using CallbackFunctions.Telephony;
+using CallbackFunctions.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 
 namespace CallbackFunctions.Callbacks;
@@ -34,20 +36,44 @@ public sealed record ManualDialBody(string? Number);
 public sealed record ManualDialResult(string Number, int Cancelled);
 
 /// <summary><c>/api/callbacks</c>: list and inspect callbacks, cancel one, call one now, record a manual dial.</summary>
+public sealed class CallbackFunctions(CallbackRepository callbacks, CallbackRuns runs, MissedCallService service, PhoneNumberNormalizer numbers, TimeProvider time)
+{
+    /// <summary>List callbacks, filtered by status, caller or queue; paged.</summary>
+    [Function("ListCallbacks")]
+    public async Task<IResult> List([HttpTrigger(AuthorizationLevel.Function, "get", Route = "callbacks")] HttpRequest request, CancellationToken ct) =>
+        RequestValues.TryNumber(request, "pageSize", out var pageSize, out var problem)
+            ? await CallbackEndpoints.List(RequestValues.Text(request, "status"), RequestValues.Text(request, "caller"), RequestValues.Text(request, "queue"),
+                pageSize, RequestValues.Text(request, "continuationToken"), callbacks, numbers, ct)
+            : problem!;
+
+    /// <summary>One callback: the list fields and its timeline.</summary>
+    [Function("GetCallback")]
+    public async Task<IResult> Get([HttpTrigger(AuthorizationLevel.Function, "get", Route = "callbacks/{id}")] HttpRequest request, string id, CancellationToken ct) =>
+        await CallbackEndpoints.Get(id, callbacks, ct);
+
+    /// <summary>Cancel a live callback.</summary>
+    [Function("CancelCallback")]
+    public async Task<IResult> Cancel([HttpTrigger(AuthorizationLevel.Function, "post", Route = "callbacks/{id}/cancel")] HttpRequest request, string id,
+        [DurableClient] DurableTaskClient client, CancellationToken ct) =>
+        await CallbackEndpoints.Command(id, new CancelRequested(CancelReason.Operator), client, callbacks, runs, time, ct);
+
+    /// <summary>Make a queued callback due now.</summary>
+    [Function("CallCallbackNow")]
+    public async Task<IResult> CallNow([HttpTrigger(AuthorizationLevel.Function, "post", Route = "callbacks/{id}/call-now")] HttpRequest request, string id,
+        [DurableClient] DurableTaskClient client, CancellationToken ct) =>
+        await CallbackEndpoints.Command(id, new CallNowRequested(), client, callbacks, runs, time, ct);
+
+    /// <summary>An agent dialled a customer by hand: cancel that number's callbacks.</summary>
+    [Function("ManualDial")]
+    public async Task<IResult> ManualDial([HttpTrigger(AuthorizationLevel.Function, "post", Route = "callbacks/manual-dial")] HttpRequest request,
+        [DurableClient] DurableTaskClient client, CancellationToken ct) =>
+        await RequestValues.WithBodyAsync<ManualDialBody>(request, async body => await CallbackEndpoints.ManualDial(body, client, service, numbers, ct), ct);
+}
+
+/// <summary>The callbacks API's work.</summary>
 public static class CallbackEndpoints
 {
-    public static RouteGroupBuilder MapCallbacks(this RouteGroupBuilder api)
-    {
-        var group = api.MapGroup("/callbacks").WithTags("Callbacks");
-        group.MapGet("/", List).WithSummary("List callbacks, filtered by status, caller or queue; paged");
-        group.MapGet("/{id}", Get).WithSummary("One callback with its timeline");
-        group.MapPost("/{id}/cancel", Cancel).WithSummary("Cancel a live callback");
-        group.MapPost("/{id}/call-now", CallNow).WithSummary("Make a queued callback due now");
-        group.MapPost("/manual-dial", ManualDial).WithSummary("An agent dialled a customer by hand: cancel that number's callbacks");
-        return api;
-    }
-
-    private static async Task<Results<Ok<CallbackPage>, ValidationProblem>> List(string? status, string? caller, string? queue, int? pageSize,
+    internal static async Task<Results<Ok<CallbackPage>, ValidationProblem>> List(string? status, string? caller, string? queue, int? pageSize,
         string? continuationToken, CallbackRepository callbacks, PhoneNumberNormalizer numbers, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
@@ -79,18 +105,10 @@ public static class CallbackEndpoints
         }
     }
 
-    private static async Task<Results<Ok<CallbackDetail>, ProblemHttpResult>> Get(string id, CallbackRepository callbacks, CancellationToken ct) =>
+    internal static async Task<Results<Ok<CallbackDetail>, ProblemHttpResult>> Get(string id, CallbackRepository callbacks, CancellationToken ct) =>
         await callbacks.GetAsync(id, ct) is { } stored ? TypedResults.Ok(CallbackDetail.From(stored.Value)) : NotFound(id);
 
-    private static Task<Results<Ok<CallbackDetail>, Accepted<CallbackDetail>, ProblemHttpResult>> Cancel(string id, DurableTaskClient client,
-        CallbackRepository callbacks, CallbackRuns runs, TimeProvider time, CancellationToken ct) =>
-        Command(id, new CancelRequested(CancelReason.Operator), client, callbacks, runs, time, ct);
-
-    private static Task<Results<Ok<CallbackDetail>, Accepted<CallbackDetail>, ProblemHttpResult>> CallNow(string id, DurableTaskClient client,
-        CallbackRepository callbacks, CallbackRuns runs, TimeProvider time, CancellationToken ct) =>
-        Command(id, new CallNowRequested(), client, callbacks, runs, time, ct);
-
-    private static async Task<Results<Ok<ManualDialResult>, ValidationProblem>> ManualDial(ManualDialBody body, DurableTaskClient client,
+    internal static async Task<Results<Ok<ManualDialResult>, ValidationProblem>> ManualDial(ManualDialBody body, DurableTaskClient client,
         MissedCallService service, PhoneNumberNormalizer numbers, CancellationToken ct)
     {
         var n = numbers.Normalize(body.Number);
@@ -104,7 +122,7 @@ public static class CallbackEndpoints
     /// its orchestration. The answer shows the callback once the orchestration has saved the command's effect (202 with
     /// the expected state if that takes longer than <see cref="CallbackRuns.CommandWait"/>).
     /// </summary>
-    private static async Task<Results<Ok<CallbackDetail>, Accepted<CallbackDetail>, ProblemHttpResult>> Command(string id, CallbackEvent command,
+    internal static async Task<Results<Ok<CallbackDetail>, Accepted<CallbackDetail>, ProblemHttpResult>> Command(string id, CallbackEvent command,
         DurableTaskClient client, CallbackRepository callbacks, CallbackRuns runs, TimeProvider time, CancellationToken ct)
     {
         if (await callbacks.GetRunAsync(id, ct) is not { } run) return NotFound(id);

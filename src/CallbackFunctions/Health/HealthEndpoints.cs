@@ -2,6 +2,7 @@ using CallbackFunctions.Callbacks;
 using CallbackFunctions.MissedCalls;
 using CallbackFunctions.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 
 namespace CallbackFunctions.Health;
@@ -17,17 +18,12 @@ public sealed record FailedOrchestration(string InstanceId, string? Error, DateT
 public sealed record PoisonReport(int Count, IReadOnlyList<FailedOrchestration> Orchestrations);
 
 /// <summary><c>GET /api/health</c> (storage and task hub reachability, the engine's counters) and <c>GET /api/poison-messages</c>.</summary>
-public static class HealthEndpoints
+public sealed class HealthFunctions(StorageAccount storage, WebhookSpool spool, Watchdog watchdog)
 {
-    public static RouteGroupBuilder MapHealth(this RouteGroupBuilder api)
-    {
-        api.MapGet("/health", Health).WithTags("Operations").WithSummary("Storage and task hub reachability, the engine's counters");
-        api.MapGet("/poison-messages", Poison).WithTags("Operations").WithSummary("Callback orchestrations that failed (first 32)");
-        return api;
-    }
-
-    private static async Task<Results<Ok<HealthReport>, JsonHttpResult<HealthReport>>> Health(StorageAccount storage, WebhookSpool spool, Watchdog watchdog,
-        DurableTaskClient client, CancellationToken ct)
+    /// <summary>Storage and task hub reachability, the engine's counters (503 when unhealthy).</summary>
+    [Function("Health")]
+    public async Task<IResult> Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request,
+        [DurableClient] DurableTaskClient client, CancellationToken ct)
     {
         bool tables = false, durable = false;
         int? failed = null;
@@ -47,7 +43,10 @@ public static class HealthEndpoints
         return tables && durable ? TypedResults.Ok(report) : TypedResults.Json(report, statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 
-    private static async Task<Ok<PoisonReport>> Poison(DurableTaskClient client, CancellationToken ct)
+    /// <summary>Callback orchestrations that failed (first 32).</summary>
+    [Function("PoisonMessages")]
+    public async Task<IResult> Poison([HttpTrigger(AuthorizationLevel.Function, "get", Route = "poison-messages")] HttpRequest request,
+        [DurableClient] DurableTaskClient client, CancellationToken ct)
     {
         var failed = await FailedAsync(client, ct);
         return TypedResults.Ok(new PoisonReport(failed.Count, failed));

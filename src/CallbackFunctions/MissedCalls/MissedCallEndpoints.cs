@@ -8,32 +8,47 @@ using CallbackFunctions.Telephony;
 using CallbackFunctions.Twilio;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
+using CallbackFunctions.Http;
+using Microsoft.Azure.Functions.Worker;
 using Twilio.TwiML;
 
 namespace CallbackFunctions.MissedCalls;
 
 /// <summary>
-/// <c>POST /api/twilio/missed-call</c> and <c>POST /api/twilio/ivr-callback</c>. Both always answer valid TwiML fast: a
-/// storage failure spools the webhook locally rather than failing the call or losing the callback.
+/// <c>POST /api/twilio/missed-call</c> and <c>POST /api/twilio/ivr-callback</c>, the HTTP functions. Both always answer
+/// valid TwiML fast: a storage failure spools the webhook locally rather than failing the call or losing the callback.
 /// </summary>
+public sealed class MissedCallFunctions(TwilioWebhook twilio, MissedCallService service, WebhookSpool spool, PhoneNumberNormalizer numbers,
+    IOptionsMonitor<CallbackOptions> options, TimeProvider time, ILoggerFactory loggers)
+{
+    [Function("MissedCall")]
+    public Task<IResult> MissedCall(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "twilio/missed-call")] HttpRequest request,
+        [DurableClient] DurableTaskClient client, CancellationToken ct) =>
+        twilio.RunAsync(request, _ => MissedCallEndpoints.MissedCall(request, RequestValues.Text(request, "queue"), RequestValues.Text(request, "lostIn"),
+            RequestValues.Text(request, "agent"), client, service, spool, numbers, time, loggers, ct), ct);
+
+    [Function("IvrCallback")]
+    public Task<IResult> IvrCallback(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "twilio/ivr-callback")] HttpRequest request,
+        [DurableClient] DurableTaskClient client, CancellationToken ct) =>
+        twilio.RunAsync(request, _ => RequestValues.TryNumber(request, "delayMinutes", out var delay, out var problem)
+            ? MissedCallEndpoints.IvrCallback(request, RequestValues.Text(request, "queue"), delay, client, service, spool, numbers, options, time, loggers, ct)
+            : Task.FromResult(problem!), ct);
+}
+
+/// <summary>The missed-call and IVR webhooks' work.</summary>
 public static partial class MissedCallEndpoints
 {
     public const string DefaultQueue = "default";
     private static readonly TimeSpan StorageBudget = TimeSpan.FromSeconds(8); // Twilio gives a webhook 15 s in all
-
-    public static RouteGroupBuilder MapMissedCalls(this RouteGroupBuilder twilio)
-    {
-        twilio.MapPost("/missed-call", MissedCall).WithSummary("Enqueue action, Dial action or call status callback of an inbound call");
-        twilio.MapPost("/ivr-callback", IvrCallback).WithSummary("The IVR callback node: schedules a callback, confirms and hangs up");
-        return twilio;
-    }
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
     private static partial Regex QueueName();
 
     public static bool IsValidQueue(string? queue) => queue is not null && QueueName().IsMatch(queue);
 
-    private static async Task<IResult> MissedCall(HttpRequest request, string? queue, string? lostIn, string? agent, DurableTaskClient client,
+    internal static async Task<IResult> MissedCall(HttpRequest request, string? queue, string? lostIn, string? agent, DurableTaskClient client,
         MissedCallService service, WebhookSpool spool, PhoneNumberNormalizer numbers, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
     {
         spool.Remember(client);
@@ -77,7 +92,7 @@ public static partial class MissedCallEndpoints
         }
     }
 
-    private static async Task<IResult> IvrCallback(HttpRequest request, string? queue, int? delayMinutes, DurableTaskClient client,
+    internal static async Task<IResult> IvrCallback(HttpRequest request, string? queue, int? delayMinutes, DurableTaskClient client,
         MissedCallService service, WebhookSpool spool, PhoneNumberNormalizer numbers, IOptionsMonitor<CallbackOptions> options, TimeProvider time,
         ILoggerFactory loggers, CancellationToken ct)
     {

@@ -5,6 +5,7 @@ using CallbackFunctions.MissedCalls;
 using CallbackFunctions.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 
 namespace CallbackFunctions.Queues;
@@ -12,28 +13,32 @@ namespace CallbackFunctions.Queues;
 public sealed record QueueView(string Name, IReadOnlyList<string> Agents);
 public sealed record QueueDeleted(string Name, int AgentsUpdated, int CallbacksCancelled);
 
-/// <summary>
-/// <c>/api/queues</c>: queues are the names agents serve (a group is a queue here). Deleting one takes it off every
-/// agent and, seed 001, the callbacks bound to it do not start: they end Cancelled with the reason.
-/// </summary>
+/// <summary><c>/api/queues</c>: the queues the agents serve; deleting one takes it off every agent and ends its callbacks.</summary>
+public sealed class QueueFunctions(AgentRepository agents, AgentDirectory directory, CallbackRepository callbacks, CallbackRuns runs)
+{
+    /// <summary>Queues and the agents serving each.</summary>
+    [Function("ListQueues")]
+    public async Task<IResult> List([HttpTrigger(AuthorizationLevel.Function, "get", Route = "queues")] HttpRequest request, CancellationToken ct) =>
+        await QueueEndpoints.List(agents, ct);
+
+    /// <summary>Delete a queue: off every agent; its pending callbacks end.</summary>
+    [Function("DeleteQueue")]
+    public async Task<IResult> Delete([HttpTrigger(AuthorizationLevel.Function, "delete", Route = "queues/{name}")] HttpRequest request, string name,
+        [DurableClient] DurableTaskClient client, CancellationToken ct) =>
+        await QueueEndpoints.Delete(name, agents, directory, callbacks, client, runs, ct);
+}
+
+/// <summary>The queues API's work.</summary>
 public static class QueueEndpoints
 {
-    public static RouteGroupBuilder MapQueues(this RouteGroupBuilder api)
-    {
-        var queues = api.MapGroup("/queues").WithTags("Agents");
-        queues.MapGet("/", List).WithSummary("Queues and the agents serving each");
-        queues.MapDelete("/{name}", Delete).WithSummary("Delete a queue: off every agent; its pending callbacks end");
-        return api;
-    }
-
-    private static async Task<Ok<List<QueueView>>> List(AgentRepository agents, CancellationToken ct) =>
+    internal static async Task<Ok<List<QueueView>>> List(AgentRepository agents, CancellationToken ct) =>
         TypedResults.Ok((await agents.ListAsync(ct))
             .SelectMany(a => a.Value.Queues.Select(q => (Queue: q.ToLowerInvariant(), Agent: a.Value.Id)))
             .GroupBy(x => x.Queue)
             .Select(g => new QueueView(g.Key, [.. g.Select(x => x.Agent).Order(StringComparer.Ordinal)]))
             .OrderBy(q => q.Name, StringComparer.Ordinal).ToList());
 
-    private static async Task<Results<Ok<QueueDeleted>, ProblemHttpResult>> Delete(string name, AgentRepository agents, AgentDirectory directory,
+    internal static async Task<Results<Ok<QueueDeleted>, ProblemHttpResult>> Delete(string name, AgentRepository agents, AgentDirectory directory,
         CallbackRepository callbacks, DurableTaskClient client, CallbackRuns runs, CancellationToken ct)
     {
         if (!MissedCallEndpoints.IsValidQueue(name)) return TypedResults.Problem(title: "Not a queue name", detail: $"'{name}' is not a valid queue name.", statusCode: 400);

@@ -1,6 +1,9 @@
 using System.Globalization;
 using CallbackFunctions.Storage;
+using CallbackFunctions.Http;
+using CallbackFunctions.Twilio;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Azure.Functions.Worker;
 
 namespace CallbackFunctions.Recordings;
 
@@ -12,22 +15,27 @@ public sealed record CallRecordingView(string RecordingSid, string CallbackId, i
 /// <c>&lt;Dial&gt;</c>'s recording status callback) stores them; <c>GET /api/recordings</c> lists those still within
 /// their rule's storage period.
 /// </summary>
+public sealed class RecordingFunctions(TwilioWebhook twilio, RecordingRepository recordings, CallbackRepository callbacks, RecordingRetention retention,
+    TimeProvider time, ILoggerFactory loggers)
+{
+    [Function("RecordingStatus")]
+    public Task<IResult> RecordingStatus(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "twilio/recording-status")] HttpRequest request, CancellationToken ct) =>
+        twilio.RunAsync(request, _ => AgentCalls.AgentCallFunctions.Callback(request, out var id) is { } problem ? Task.FromResult(problem)
+            : RequestValues.TryRequiredNumber(request, "attempt", out var attempt, out problem)
+                ? RecordingEndpoints.RecordingStatus(request, id, attempt, recordings, callbacks, time, loggers, ct)
+                : Task.FromResult(problem!), ct);
+
+    /// <summary>A callback's recordings still within their rule's storage period (older ones are deleted at Twilio).</summary>
+    [Function("ListRecordings")]
+    public async Task<IResult> List([HttpTrigger(AuthorizationLevel.Function, "get", Route = "recordings")] HttpRequest request, CancellationToken ct) =>
+        await RecordingEndpoints.List(RequestValues.Text(request, "callbackId"), recordings, retention, time, ct);
+}
+
+/// <summary>The recording webhook's and list's work.</summary>
 public static class RecordingEndpoints
 {
-    public static RouteGroupBuilder MapRecordingWebhooks(this RouteGroupBuilder twilio)
-    {
-        twilio.MapPost("/recording-status", RecordingStatus).WithSummary("Recording status callback of the customer <Dial>: stores the recording");
-        return twilio;
-    }
-
-    public static RouteGroupBuilder MapRecordings(this RouteGroupBuilder api)
-    {
-        api.MapGet("/recordings", List).WithTags("Recordings")
-            .WithSummary("A callback's recordings still within their rule's storage period (older ones are deleted at Twilio)");
-        return api;
-    }
-
-    private static async Task<IResult> RecordingStatus(HttpRequest request, string callbackId, int attempt, RecordingRepository recordings,
+    internal static async Task<IResult> RecordingStatus(HttpRequest request, string callbackId, int attempt, RecordingRepository recordings,
         CallbackRepository callbacks, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
     {
         var form = await request.ReadFormAsync(ct);
@@ -49,7 +57,7 @@ public static class RecordingEndpoints
         return Results.NoContent();
     }
 
-    private static async Task<Results<Ok<List<CallRecordingView>>, ValidationProblem>> List(string? callbackId, RecordingRepository recordings,
+    internal static async Task<Results<Ok<List<CallRecordingView>>, ValidationProblem>> List(string? callbackId, RecordingRepository recordings,
         RecordingRetention retention, TimeProvider time, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(callbackId))

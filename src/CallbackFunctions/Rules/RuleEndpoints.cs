@@ -4,6 +4,8 @@ using CallbackFunctions.MissedCalls;
 using CallbackFunctions.Telephony;
 using Microsoft.AspNetCore.Http.HttpResults;
 
+using CallbackFunctions.Http;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 
 namespace CallbackFunctions.Rules;
@@ -43,33 +45,60 @@ public static class RuleKindNames
     };
 }
 
-/// <summary><c>/api/rules</c> (the two automatic callback rules) and <c>/api/account</c> (the freeze switch), seed 001.</summary>
+/// <summary><c>/api/rules</c> (the two automatic callback rules) and <c>/api/account</c> (the freeze switch, lines and pacing), seed 001.</summary>
+public sealed class RuleFunctions(RuleBook book, PhoneNumberNormalizer numbers, TimeZones zones)
+{
+    /// <summary>Both rules: missed in scenario, missed in contact center.</summary>
+    [Function("ListRules")]
+    public async Task<IResult> List([HttpTrigger(AuthorizationLevel.Function, "get", Route = "rules")] HttpRequest request, CancellationToken ct) =>
+        await RuleEndpoints.List(book, ct);
+
+    /// <summary>One rule: 'scenario' or 'contact-center'.</summary>
+    [Function("GetRule")]
+    public async Task<IResult> Get([HttpTrigger(AuthorizationLevel.Function, "get", Route = "rules/{kind}")] HttpRequest request, string kind, CancellationToken ct) =>
+        await RuleEndpoints.Get(kind, book, ct);
+
+    /// <summary>Replace a rule (a new version; switching it off cancels its pending callbacks).</summary>
+    [Function("PutRule")]
+    public Task<IResult> Put([HttpTrigger(AuthorizationLevel.Function, "put", Route = "rules/{kind}")] HttpRequest request, string kind,
+        [DurableClient] DurableTaskClient client, CancellationToken ct) =>
+        RequestValues.WithBodyAsync<RuleBody>(request, async body => await RuleEndpoints.Put(kind, body, book, client, numbers, zones, ct), ct);
+
+    /// <summary>Whether the account is frozen, its lines and pacing.</summary>
+    [Function("GetAccount")]
+    public async Task<IResult> GetAccount([HttpTrigger(AuthorizationLevel.Function, "get", Route = "account")] HttpRequest request, CancellationToken ct) =>
+        await RuleEndpoints.GetAccount(book, ct);
+
+    /// <summary>Switch every rule off, cancel every live callback and stop all dialing.</summary>
+    [Function("FreezeAccount")]
+    public async Task<IResult> Freeze([HttpTrigger(AuthorizationLevel.Function, "post", Route = "account/freeze")] HttpRequest request,
+        [DurableClient] DurableTaskClient client, CancellationToken ct) =>
+        await RuleEndpoints.Freeze(book, client, ct);
+
+    /// <summary>Allow dialing again; rules stay off until each is enabled by hand.</summary>
+    [Function("UnfreezeAccount")]
+    public async Task<IResult> Unfreeze([HttpTrigger(AuthorizationLevel.Function, "post", Route = "account/unfreeze")] HttpRequest request, CancellationToken ct) =>
+        await RuleEndpoints.Unfreeze(book, ct);
+
+    /// <summary>At most maxLines callback calls at once (1-15) and callsPerSecond new calls a second.</summary>
+    [Function("PutLines")]
+    public Task<IResult> PutLines([HttpTrigger(AuthorizationLevel.Function, "put", Route = "account/lines")] HttpRequest request, CancellationToken ct) =>
+        RequestValues.WithBodyAsync<LinesBody>(request, async body => await RuleEndpoints.PutLines(body, book, ct), ct);
+}
+
+/// <summary>The rules and account API's work.</summary>
 public static class RuleEndpoints
 {
-    public static RouteGroupBuilder MapRules(this RouteGroupBuilder api)
-    {
-        var rules = api.MapGroup("/rules").WithTags("Rules");
-        rules.MapGet("/", List).WithSummary("Both rules: missed in scenario, missed in contact center");
-        rules.MapGet("/{kind}", Get).WithSummary("One rule: 'scenario' or 'contact-center'");
-        rules.MapPut("/{kind}", Put).WithSummary("Replace a rule (a new version; switching it off cancels its pending callbacks)");
-        var account = api.MapGroup("/account").WithTags("Rules");
-        account.MapGet("/", GetAccount).WithSummary("Whether the account is frozen");
-        account.MapPost("/freeze", Freeze).WithSummary("Switch every rule off and stop all dialing");
-        account.MapPost("/unfreeze", Unfreeze).WithSummary("Allow dialing again; rules stay off until each is enabled by hand");
-        account.MapPut("/lines", PutLines).WithSummary("At most maxLines callback calls at once (1-15) and callsPerSecond new calls a second");
-        return api;
-    }
-
-    private static async Task<Ok<List<RuleView>>> List(RuleBook book, CancellationToken ct)
+    internal static async Task<Ok<List<RuleView>>> List(RuleBook book, CancellationToken ct)
     {
         var set = await book.CurrentAsync(ct);
         return TypedResults.Ok(new List<RuleView> { RuleView.From(set.Scenario), RuleView.From(set.ContactCenter) });
     }
 
-    private static async Task<Results<Ok<RuleView>, ProblemHttpResult>> Get(string kind, RuleBook book, CancellationToken ct) =>
+    internal static async Task<Results<Ok<RuleView>, ProblemHttpResult>> Get(string kind, RuleBook book, CancellationToken ct) =>
         RuleKindNames.Parse(kind) is { } k ? TypedResults.Ok(RuleView.From((await book.CurrentAsync(ct))[k])) : UnknownKind(kind);
 
-    private static async Task<Results<Ok<RuleView>, ProblemHttpResult, ValidationProblem>> Put(string kind, RuleBody body, RuleBook book, DurableTaskClient client,
+    internal static async Task<Results<Ok<RuleView>, ProblemHttpResult, ValidationProblem>> Put(string kind, RuleBody body, RuleBook book, DurableTaskClient client,
         PhoneNumberNormalizer numbers, TimeZones zones, CancellationToken ct)
     {
         if (RuleKindNames.Parse(kind) is not { } k) return UnknownKind(kind);
@@ -129,14 +158,14 @@ public static class RuleEndpoints
         return null;
     }
 
-    private static async Task<Ok<AccountView>> GetAccount(RuleBook book, CancellationToken ct) => TypedResults.Ok(View((await book.CurrentAsync(ct)).Account));
+    internal static async Task<Ok<AccountView>> GetAccount(RuleBook book, CancellationToken ct) => TypedResults.Ok(View((await book.CurrentAsync(ct)).Account));
 
-    private static async Task<Ok<AccountView>> Freeze(RuleBook book, DurableTaskClient client, CancellationToken ct) =>
+    internal static async Task<Ok<AccountView>> Freeze(RuleBook book, DurableTaskClient client, CancellationToken ct) =>
         TypedResults.Ok(View(await book.FreezeAsync(client, ct)));
 
-    private static async Task<Ok<AccountView>> Unfreeze(RuleBook book, CancellationToken ct) => TypedResults.Ok(View(await book.UnfreezeAsync(ct)));
+    internal static async Task<Ok<AccountView>> Unfreeze(RuleBook book, CancellationToken ct) => TypedResults.Ok(View(await book.UnfreezeAsync(ct)));
 
-    private static async Task<Results<Ok<AccountView>, ValidationProblem>> PutLines(LinesBody body, RuleBook book, CancellationToken ct)
+    internal static async Task<Results<Ok<AccountView>, ValidationProblem>> PutLines(LinesBody body, RuleBook book, CancellationToken ct)
     {
         var current = (await book.CurrentAsync(ct)).Account;
         var (saved, problems) = await book.SetLinesAsync(body.MaxLines ?? current.MaxLines, body.CallsPerSecond ?? current.CallsPerSecond, ct);

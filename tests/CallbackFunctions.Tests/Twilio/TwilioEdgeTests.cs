@@ -331,7 +331,7 @@ public sealed class TwilioEdgeTests : IAsyncLifetime
     }
 
     private static bool Validate(string token, HttpRequest request) =>
-        TwilioSignatureFilter.IsValid(new TwilioOptions { AuthToken = token, WebhookBaseUrl = new Uri("https://example.com") }, request, request.Form);
+        TwilioSignatures.IsValid(new TwilioOptions { AuthToken = token, WebhookBaseUrl = new Uri("https://example.com") }, request, request.Form);
 
     [Fact]
     public void Signature_TwiliosPublishedVector_IsAccepted()

@@ -5,24 +5,12 @@ using Twilio.Security;
 namespace CallbackFunctions.Twilio;
 
 /// <summary>
-/// Checks <c>X-Twilio-Signature</c> on every Twilio route with the SDK's <see cref="RequestValidator"/>. The URL is
-/// rebuilt from <c>Twilio:WebhookBaseUrl</c> + path + query, never from the request: behind the Functions host the
-/// request URL is http://127.0.0.1:{port} (DESIGN §2). A bad or missing signature gets 403 and nothing runs.
+/// <c>X-Twilio-Signature</c>, checked with the SDK's <see cref="RequestValidator"/>. The URL is rebuilt from
+/// <c>Twilio:WebhookBaseUrl</c> + path + query, never from the request: behind the Functions host the request URL is
+/// the worker's loopback address, not the public one Twilio signed (DESIGN §2).
 /// </summary>
-public sealed class TwilioSignatureFilter(IOptionsMonitor<TwilioOptions> options, ILogger<TwilioSignatureFilter> logger) : IEndpointFilter
+public static class TwilioSignatures
 {
-    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        var request = context.HttpContext.Request;
-        var form = request.HasFormContentType ? await request.ReadFormAsync(context.HttpContext.RequestAborted) : null;
-        if (!IsValid(options.CurrentValue, request, form))
-        {
-            TwilioLog.SignatureRejected(logger, request.Path);
-            return Results.StatusCode(StatusCodes.Status403Forbidden);
-        }
-        return await next(context);
-    }
-
     /// <summary>
     /// True when the request's signature is Twilio's for the public URL and every form parameter (TWILIO.md §6; the
     /// validator also accepts the URL with the scheme's default port added or removed).

@@ -1,0 +1,64 @@
+using System.Reflection;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CallbackFunctions.LocalRun.Durable;
+
+/// <summary>
+/// Serves the app's HTTP functions on Kestrel without the Functions host (DESIGN §5): every <c>[Function]</c> with an
+/// <c>[HttpTrigger]</c> is mapped on <c>/api/</c> + its route, for its methods, and invoked the way the host invokes it:
+/// the class built from the services, the request, its route values by parameter name, the Durable client the
+/// <c>[DurableClient]</c> binding would give, and the request's cancellation. Function keys are not checked here.
+/// </summary>
+public static class FunctionRoutes
+{
+    public const string RoutePrefix = "api";
+
+    public sealed record Found(string Name, MethodInfo Method, string Route, IReadOnlyList<string> Methods, AuthorizationLevel Level);
+
+    /// <summary>Every HTTP function in <paramref name="assembly"/>, with its full route (as the host serves it: "api/" + route).</summary>
+    public static IReadOnlyList<Found> In(Assembly assembly) =>
+        [.. assembly.GetTypes()
+            .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Static | BindingFlags.Instance | BindingFlags.DeclaredOnly))
+            .Select(m => (Method: m, Function: m.GetCustomAttribute<FunctionAttribute>(),
+                Trigger: m.GetParameters().Select(p => p.GetCustomAttribute<HttpTriggerAttribute>()).FirstOrDefault(a => a is not null)))
+            .Where(x => x.Function is not null && x.Trigger is not null)
+            .Select(x => new Found(x.Function!.Name, x.Method, $"{RoutePrefix}/{x.Trigger!.Route}",
+                [.. (x.Trigger.Methods ?? []).Select(v => v.ToUpperInvariant())], x.Trigger.AuthLevel))];
+
+    public static IEndpointRouteBuilder MapFunctions(this IEndpointRouteBuilder routes, Assembly assembly)
+    {
+        foreach (var function in In(assembly))
+        {
+            var bind = Binder(function);
+            routes.MapMethods("/" + function.Route, function.Methods, async context =>
+            {
+                var target = function.Method.IsStatic ? null : ActivatorUtilities.GetServiceOrCreateInstance(context.RequestServices, function.Method.DeclaringType!);
+                var result = function.Method.Invoke(target, bind(context));
+                if (result is Task task) await task;
+                var value = result is Task done && done.GetType().GetProperty("Result") is { } property ? property.GetValue(done) : result;
+                if (value is IResult http) await http.ExecuteAsync(context);
+            }).WithName(function.Name);
+        }
+        return routes;
+    }
+
+    /// <summary>How each parameter is bound; a parameter the host would bind differently fails here, at start-up.</summary>
+    private static Func<HttpContext, object?[]> Binder(Found function)
+    {
+        var route = function.Route;
+        var binders = function.Method.GetParameters().Select<ParameterInfo, Func<HttpContext, object?>>(p =>
+            p.ParameterType == typeof(HttpRequest) ? c => c.Request
+            : p.ParameterType == typeof(CancellationToken) ? c => c.RequestAborted
+            : p.ParameterType == typeof(DurableTaskClient) && p.GetCustomAttribute<DurableClientAttribute>() is not null
+                ? c => c.RequestServices.GetRequiredService<DurableTaskClient>()
+            : p.ParameterType == typeof(string) && route.Contains("{" + p.Name + "}", StringComparison.Ordinal)
+                ? c => c.Request.RouteValues[p.Name!]?.ToString()
+            : throw new NotSupportedException($"HTTP function {function.Name}: the local host cannot bind parameter {p.Name} ({p.ParameterType.Name})")).ToArray();
+        return context => [.. binders.Select(b => b(context))];
+    }
+}
