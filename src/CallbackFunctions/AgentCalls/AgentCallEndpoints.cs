@@ -21,6 +21,7 @@ namespace CallbackFunctions.AgentCalls;
 public sealed class AgentCallFunctions(TwilioWebhook twilio, CallbackRuns runs, CallbackRepository callbacks, WebhookUrls urls,
     CallFeatureReader features, TimeProvider time, ILoggerFactory loggers)
 {
+    [ApiOperation("Twilio webhooks", "TwiML of the agent leg: whisper, 1 to connect, 2 to pass; then the customer <Dial>", Query = ["callbackId: the callback", "offer: the offer the call belongs to"])]
     [Function("AgentAnswer")]
     public Task<IResult> AgentAnswer(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "twilio/agent-answer")] HttpRequest request,
@@ -30,6 +31,7 @@ public sealed class AgentCallFunctions(TwilioWebhook twilio, CallbackRuns runs, 
                 ? AgentCallEndpoints.AgentAnswer(request, id, offer, client, runs, callbacks, urls, features, time, ct)
                 : Task.FromResult(problem!), ct);
 
+    [ApiOperation("Twilio webhooks", "Status callback of the agent leg", Query = ["callbackId: the callback", "offer: the offer the call belongs to"])]
     [Function("AgentStatus")]
     public Task<IResult> AgentStatus(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "twilio/agent-status")] HttpRequest request,
@@ -39,6 +41,7 @@ public sealed class AgentCallFunctions(TwilioWebhook twilio, CallbackRuns runs, 
                 ? AgentCallEndpoints.AgentStatus(request, id, offer, client, runs, loggers, ct)
                 : Task.FromResult(problem!), ct);
 
+    [ApiOperation("Twilio webhooks", "Dial action and Number status callback of the customer leg", Query = ["callbackId: the callback", "attempt: the attempt the leg belongs to", "detection: true when answering-machine detection decides"])]
     [Function("DialResult")]
     public Task<IResult> DialResult(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "twilio/dial-result")] HttpRequest request,

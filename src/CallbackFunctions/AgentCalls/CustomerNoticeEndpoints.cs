@@ -45,6 +45,7 @@ public static class MachineVerdict
 /// </summary>
 public sealed class CustomerNoticeFunctions(TwilioWebhook twilio, CallbackRuns runs, CallbackRepository callbacks, CallFeatureReader features, ILoggerFactory loggers)
 {
+    [ApiOperation("Twilio webhooks", "<Number url> of the customer leg: acts on the answering-machine verdict, plays the recording notice before connecting", Query = ["callbackId: the callback", "attempt: the attempt", "recorded: whether the leg is recorded", "voicemail: the rule's voicemail policy"])]
     [Function("CustomerNotice")]
     public Task<IResult> CustomerNotice(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "twilio/customer-notice")] HttpRequest request,

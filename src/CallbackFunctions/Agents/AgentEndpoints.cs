@@ -23,29 +23,29 @@ public sealed record AgentView(string Id, string Name, string Phone, IReadOnlyLi
 /// <summary><c>/api/agents</c>: who can take callbacks, for which queues, and whether they are available now.</summary>
 public sealed class AgentFunctions(AgentRepository repository, AgentDirectory directory, PhoneNumberNormalizer numbers, WaitingCallbacks waiting, TimeProvider time)
 {
-    /// <summary>List agents.</summary>
+    [ApiOperation("Agents", "List agents.", Answer = typeof(List<AgentView>))]
     [Function("ListAgents")]
     public async Task<IResult> List([HttpTrigger(AuthorizationLevel.Function, "get", Route = "agents")] HttpRequest request, CancellationToken ct) =>
         await AgentEndpoints.List(repository, ct);
 
-    /// <summary>Get one agent.</summary>
+    [ApiOperation("Agents", "Get one agent.", Answer = typeof(AgentView))]
     [Function("GetAgent")]
     public async Task<IResult> Get([HttpTrigger(AuthorizationLevel.Function, "get", Route = "agents/{id}")] HttpRequest request, string id, CancellationToken ct) =>
         await AgentEndpoints.Get(id, repository, ct);
 
-    /// <summary>Create or replace an agent (availability and current call are kept).</summary>
+    [ApiOperation("Agents", "Create or replace an agent (availability and current call are kept).", Body = typeof(AgentBody), Answer = typeof(AgentView))]
     [Function("PutAgent")]
     public Task<IResult> Put([HttpTrigger(AuthorizationLevel.Function, "put", Route = "agents/{id}")] HttpRequest request, string id,
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>
         RequestValues.WithBodyAsync<AgentBody>(request, async body => await AgentEndpoints.Put(id, body, repository, directory, numbers, client, waiting, time, ct), ct);
 
-    /// <summary>Say whether the agent takes callbacks now; an available agent is offered the waiting callbacks at once.</summary>
+    [ApiOperation("Agents", "Say whether the agent takes callbacks now; an available agent is offered the waiting callbacks at once.", Body = typeof(AvailabilityBody), Answer = typeof(AgentView))]
     [Function("SetAgentAvailability")]
     public Task<IResult> SetAvailability([HttpTrigger(AuthorizationLevel.Function, "put", Route = "agents/{id}/availability")] HttpRequest request, string id,
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>
         RequestValues.WithBodyAsync<AvailabilityBody>(request, async body => await AgentEndpoints.SetAvailability(id, body, repository, directory, client, waiting, ct), ct);
 
-    /// <summary>Remove an agent.</summary>
+    [ApiOperation("Agents", "Remove an agent.")]
     [Function("DeleteAgent")]
     public async Task<IResult> Delete([HttpTrigger(AuthorizationLevel.Function, "delete", Route = "agents/{id}")] HttpRequest request, string id, CancellationToken ct) =>
         await AgentEndpoints.Delete(id, repository, directory, ct);

@@ -38,7 +38,7 @@ public sealed record ManualDialResult(string Number, int Cancelled);
 /// <summary><c>/api/callbacks</c>: list and inspect callbacks, cancel one, call one now, record a manual dial.</summary>
 public sealed class CallbackFunctions(CallbackRepository callbacks, CallbackRuns runs, MissedCallService service, PhoneNumberNormalizer numbers, TimeProvider time)
 {
-    /// <summary>List callbacks, filtered by status, caller or queue; paged.</summary>
+    [ApiOperation("Callbacks", "List callbacks, filtered by status, caller or queue; paged.", Query = ["status: Queued, DialingAgent, DialingCustomer, Completed, Cancelled, Expired or Failed", "caller: the customer's number", "queue: the queue", "pageSize: 1 to 1000 (50)", "continuationToken: from the previous page"], Answer = typeof(CallbackPage))]
     [Function("ListCallbacks")]
     public async Task<IResult> List([HttpTrigger(AuthorizationLevel.Function, "get", Route = "callbacks")] HttpRequest request, CancellationToken ct) =>
         RequestValues.TryNumber(request, "pageSize", out var pageSize, out var problem)
@@ -46,24 +46,24 @@ public sealed class CallbackFunctions(CallbackRepository callbacks, CallbackRuns
                 pageSize, RequestValues.Text(request, "continuationToken"), callbacks, numbers, ct)
             : problem!;
 
-    /// <summary>One callback: the list fields and its timeline.</summary>
+    [ApiOperation("Callbacks", "One callback: the list fields and its timeline.", Answer = typeof(CallbackDetail))]
     [Function("GetCallback")]
     public async Task<IResult> Get([HttpTrigger(AuthorizationLevel.Function, "get", Route = "callbacks/{id}")] HttpRequest request, string id, CancellationToken ct) =>
         await CallbackEndpoints.Get(id, callbacks, ct);
 
-    /// <summary>Cancel a live callback.</summary>
+    [ApiOperation("Callbacks", "Cancel a live callback.", Answer = typeof(CallbackDetail))]
     [Function("CancelCallback")]
     public async Task<IResult> Cancel([HttpTrigger(AuthorizationLevel.Function, "post", Route = "callbacks/{id}/cancel")] HttpRequest request, string id,
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>
         await CallbackEndpoints.Command(id, new CancelRequested(CancelReason.Operator), client, callbacks, runs, time, ct);
 
-    /// <summary>Make a queued callback due now.</summary>
+    [ApiOperation("Callbacks", "Make a queued callback due now.", Answer = typeof(CallbackDetail))]
     [Function("CallCallbackNow")]
     public async Task<IResult> CallNow([HttpTrigger(AuthorizationLevel.Function, "post", Route = "callbacks/{id}/call-now")] HttpRequest request, string id,
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>
         await CallbackEndpoints.Command(id, new CallNowRequested(), client, callbacks, runs, time, ct);
 
-    /// <summary>An agent dialled a customer by hand: cancel that number's callbacks.</summary>
+    [ApiOperation("Callbacks", "An agent dialled a customer by hand: cancel that number's callbacks.", Body = typeof(ManualDialBody), Answer = typeof(ManualDialResult))]
     [Function("ManualDial")]
     public async Task<IResult> ManualDial([HttpTrigger(AuthorizationLevel.Function, "post", Route = "callbacks/manual-dial")] HttpRequest request,
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>

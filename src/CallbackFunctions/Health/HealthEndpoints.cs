@@ -2,6 +2,7 @@ using CallbackFunctions.Callbacks;
 using CallbackFunctions.MissedCalls;
 using CallbackFunctions.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
+using CallbackFunctions.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 
@@ -20,7 +21,7 @@ public sealed record PoisonReport(int Count, IReadOnlyList<FailedOrchestration> 
 /// <summary><c>GET /api/health</c> (storage and task hub reachability, the engine's counters) and <c>GET /api/poison-messages</c>.</summary>
 public sealed class HealthFunctions(StorageAccount storage, WebhookSpool spool, Watchdog watchdog)
 {
-    /// <summary>Storage and task hub reachability, the engine's counters (503 when unhealthy).</summary>
+    [ApiOperation("Operations", "Storage and task hub reachability, the engine's counters (503 when unhealthy).", Answer = typeof(HealthReport))]
     [Function("Health")]
     public async Task<IResult> Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request,
         [DurableClient] DurableTaskClient client, CancellationToken ct)
@@ -43,7 +44,7 @@ public sealed class HealthFunctions(StorageAccount storage, WebhookSpool spool, 
         return tables && durable ? TypedResults.Ok(report) : TypedResults.Json(report, statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 
-    /// <summary>Callback orchestrations that failed (first 32).</summary>
+    [ApiOperation("Operations", "Callback orchestrations that failed (first 32).", Answer = typeof(PoisonReport))]
     [Function("PoisonMessages")]
     public async Task<IResult> Poison([HttpTrigger(AuthorizationLevel.Function, "get", Route = "poison-messages")] HttpRequest request,
         [DurableClient] DurableTaskClient client, CancellationToken ct)

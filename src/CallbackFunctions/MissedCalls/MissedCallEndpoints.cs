@@ -21,6 +21,7 @@ namespace CallbackFunctions.MissedCalls;
 public sealed class MissedCallFunctions(TwilioWebhook twilio, MissedCallService service, WebhookSpool spool, PhoneNumberNormalizer numbers,
     IOptionsMonitor<CallbackOptions> options, TimeProvider time, ILoggerFactory loggers)
 {
+    [ApiOperation("Twilio webhooks", "Enqueue action, Dial action or call status callback of an inbound call: lost makes or refreshes a callback, served cancels the caller's callbacks", Query = ["queue: the queue the caller was lost in (required)", "lostIn: scenario or contact-center (which rule applies)", "agent: the agent who missed the call"])]
     [Function("MissedCall")]
     public Task<IResult> MissedCall(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "twilio/missed-call")] HttpRequest request,
@@ -28,6 +29,7 @@ public sealed class MissedCallFunctions(TwilioWebhook twilio, MissedCallService 
         twilio.RunAsync(request, _ => MissedCallEndpoints.MissedCall(request, RequestValues.Text(request, "queue"), RequestValues.Text(request, "lostIn"),
             RequestValues.Text(request, "agent"), client, service, spool, numbers, time, loggers, ct), ct);
 
+    [ApiOperation("Twilio webhooks", "The IVR callback node: schedules a callback, confirms and hangs up", Query = ["queue: the queue to call back for (required)", "delayMinutes: when to call back, 0 = as soon as an agent is free"])]
     [Function("IvrCallback")]
     public Task<IResult> IvrCallback(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "twilio/ivr-callback")] HttpRequest request,

@@ -5,6 +5,7 @@ using CallbackFunctions.MissedCalls;
 using CallbackFunctions.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
+using CallbackFunctions.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 
@@ -16,12 +17,12 @@ public sealed record QueueDeleted(string Name, int AgentsUpdated, int CallbacksC
 /// <summary><c>/api/queues</c>: the queues the agents serve; deleting one takes it off every agent and ends its callbacks.</summary>
 public sealed class QueueFunctions(AgentRepository agents, AgentDirectory directory, CallbackRepository callbacks, CallbackRuns runs)
 {
-    /// <summary>Queues and the agents serving each.</summary>
+    [ApiOperation("Queues", "Queues and the agents serving each.", Answer = typeof(List<QueueView>))]
     [Function("ListQueues")]
     public async Task<IResult> List([HttpTrigger(AuthorizationLevel.Function, "get", Route = "queues")] HttpRequest request, CancellationToken ct) =>
         await QueueEndpoints.List(agents, ct);
 
-    /// <summary>Delete a queue: off every agent; its pending callbacks end.</summary>
+    [ApiOperation("Queues", "Delete a queue: off every agent; its pending callbacks end.", Answer = typeof(QueueDeleted))]
     [Function("DeleteQueue")]
     public async Task<IResult> Delete([HttpTrigger(AuthorizationLevel.Function, "delete", Route = "queues/{name}")] HttpRequest request, string name,
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>

@@ -18,6 +18,7 @@ public sealed record CallRecordingView(string RecordingSid, string CallbackId, i
 public sealed class RecordingFunctions(TwilioWebhook twilio, RecordingRepository recordings, CallbackRepository callbacks, RecordingRetention retention,
     TimeProvider time, ILoggerFactory loggers)
 {
+    [ApiOperation("Twilio webhooks", "Recording status callback of the customer <Dial>: stores a completed recording", Query = ["callbackId: the callback", "attempt: the attempt"])]
     [Function("RecordingStatus")]
     public Task<IResult> RecordingStatus(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "twilio/recording-status")] HttpRequest request, CancellationToken ct) =>
@@ -26,7 +27,7 @@ public sealed class RecordingFunctions(TwilioWebhook twilio, RecordingRepository
                 ? RecordingEndpoints.RecordingStatus(request, id, attempt, recordings, callbacks, time, loggers, ct)
                 : Task.FromResult(problem!), ct);
 
-    /// <summary>A callback's recordings still within their rule's storage period (older ones are deleted at Twilio).</summary>
+    [ApiOperation("Recordings", "A callback's recordings still within their rule's storage period (older ones are deleted at Twilio).", Query = ["callbackId: the callback whose recordings to list (required)"], Answer = typeof(List<CallRecordingView>))]
     [Function("ListRecordings")]
     public async Task<IResult> List([HttpTrigger(AuthorizationLevel.Function, "get", Route = "recordings")] HttpRequest request, CancellationToken ct) =>
         await RecordingEndpoints.List(RequestValues.Text(request, "callbackId"), recordings, retention, time, ct);

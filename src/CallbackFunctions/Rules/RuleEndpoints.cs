@@ -48,39 +48,39 @@ public static class RuleKindNames
 /// <summary><c>/api/rules</c> (the two automatic callback rules) and <c>/api/account</c> (the freeze switch, lines and pacing), seed 001.</summary>
 public sealed class RuleFunctions(RuleBook book, PhoneNumberNormalizer numbers, TimeZones zones)
 {
-    /// <summary>Both rules: missed in scenario, missed in contact center.</summary>
+    [ApiOperation("Rules", "Both rules: missed in scenario, missed in contact center.", Answer = typeof(List<RuleView>))]
     [Function("ListRules")]
     public async Task<IResult> List([HttpTrigger(AuthorizationLevel.Function, "get", Route = "rules")] HttpRequest request, CancellationToken ct) =>
         await RuleEndpoints.List(book, ct);
 
-    /// <summary>One rule: 'scenario' or 'contact-center'.</summary>
+    [ApiOperation("Rules", "One rule: 'scenario' or 'contact-center'.", Answer = typeof(RuleView))]
     [Function("GetRule")]
     public async Task<IResult> Get([HttpTrigger(AuthorizationLevel.Function, "get", Route = "rules/{kind}")] HttpRequest request, string kind, CancellationToken ct) =>
         await RuleEndpoints.Get(kind, book, ct);
 
-    /// <summary>Replace a rule (a new version; switching it off cancels its pending callbacks).</summary>
+    [ApiOperation("Rules", "Replace a rule (a new version; switching it off cancels its pending callbacks).", Body = typeof(RuleBody), Answer = typeof(RuleView))]
     [Function("PutRule")]
     public Task<IResult> Put([HttpTrigger(AuthorizationLevel.Function, "put", Route = "rules/{kind}")] HttpRequest request, string kind,
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>
         RequestValues.WithBodyAsync<RuleBody>(request, async body => await RuleEndpoints.Put(kind, body, book, client, numbers, zones, ct), ct);
 
-    /// <summary>Whether the account is frozen, its lines and pacing.</summary>
+    [ApiOperation("Rules", "Whether the account is frozen, its lines and pacing.", Answer = typeof(AccountView))]
     [Function("GetAccount")]
     public async Task<IResult> GetAccount([HttpTrigger(AuthorizationLevel.Function, "get", Route = "account")] HttpRequest request, CancellationToken ct) =>
         await RuleEndpoints.GetAccount(book, ct);
 
-    /// <summary>Switch every rule off, cancel every live callback and stop all dialing.</summary>
+    [ApiOperation("Rules", "Switch every rule off, cancel every live callback and stop all dialing.", Answer = typeof(AccountView))]
     [Function("FreezeAccount")]
     public async Task<IResult> Freeze([HttpTrigger(AuthorizationLevel.Function, "post", Route = "account/freeze")] HttpRequest request,
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>
         await RuleEndpoints.Freeze(book, client, ct);
 
-    /// <summary>Allow dialing again; rules stay off until each is enabled by hand.</summary>
+    [ApiOperation("Rules", "Allow dialing again; rules stay off until each is enabled by hand.", Answer = typeof(AccountView))]
     [Function("UnfreezeAccount")]
     public async Task<IResult> Unfreeze([HttpTrigger(AuthorizationLevel.Function, "post", Route = "account/unfreeze")] HttpRequest request, CancellationToken ct) =>
         await RuleEndpoints.Unfreeze(book, ct);
 
-    /// <summary>At most maxLines callback calls at once (1-15) and callsPerSecond new calls a second.</summary>
+    [ApiOperation("Rules", "At most maxLines callback calls at once (1-15) and callsPerSecond new calls a second.", Body = typeof(LinesBody), Answer = typeof(AccountView))]
     [Function("PutLines")]
     public Task<IResult> PutLines([HttpTrigger(AuthorizationLevel.Function, "put", Route = "account/lines")] HttpRequest request, CancellationToken ct) =>
         RequestValues.WithBodyAsync<LinesBody>(request, async body => await RuleEndpoints.PutLines(body, book, ct), ct);

@@ -181,10 +181,22 @@ public sealed class MissedCallAndApiTests : StackTestBase
     }
 
     [Fact]
-    public async Task OpenApiDocument_DescribesTheManagementRoutes()
+    public async Task OpenApiDocument_ServedByTheApp_DescribesEveryHttpFunction()
     {
-        var doc = await Stack.Api.GetStringAsync("/openapi/v1.json");
-        Assert.Contains("/api/callbacks/{id}", doc, StringComparison.Ordinal);
-        Assert.Contains("/api/agents/{id}/availability", doc, StringComparison.Ordinal);
+        using var doc = System.Text.Json.JsonDocument.Parse(await Stack.Api.GetStringAsync("/api/openapi.json"));
+        var paths = doc.RootElement.GetProperty("paths");
+
+        foreach (var function in CallbackFunctions.LocalRun.Durable.FunctionRoutes.In(typeof(CallbackApp).Assembly))
+            foreach (var method in function.Methods)
+            {
+                var operation = paths.GetProperty("/" + function.Route).GetProperty(method.ToLowerInvariant());
+                Assert.Equal(function.Name, operation.GetProperty("operationId").GetString());
+                Assert.False(string.IsNullOrWhiteSpace(operation.GetProperty("summary").GetString()), function.Name + " has a summary");
+                Assert.Equal(function.Level != Microsoft.Azure.Functions.Worker.AuthorizationLevel.Anonymous, operation.TryGetProperty("security", out _));
+            }
+        var put = paths.GetProperty("/api/agents/{id}").GetProperty("put");
+        var body = put.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema");
+        Assert.True(body.GetProperty("properties").TryGetProperty("phone", out _), "the agent body's schema names its fields");
+        Assert.Contains("openapi.json", await Stack.Api.GetStringAsync("/api/docs"), StringComparison.Ordinal);
     }
 }
