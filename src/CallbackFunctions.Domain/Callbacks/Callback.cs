@@ -131,19 +131,7 @@ public sealed record Callback
         return (this with { DueAt = opensAt, WaitingForAgent = false }).Record(now, CallbackStatus.Queued, reason).Reschedule(Min(opensAt, ExpiresAt));
     }
 
-    /// <summary>
-    /// The wake-up handler claims a due attempt before it takes any line, number or agent: the generation moves on, so
-    /// a second delivery of the same wake-up is stale and offers nothing. No message is sent for the new wake-up time:
-    /// it only matters if the handler dies mid-offer, and then the sweeper re-arms the overdue callback.
-    /// </summary>
-    public Decision ClaimOffer(DateTimeOffset now)
-    {
-        if (Status != CallbackStatus.Queued) return Decision.Ignore(this, $"not queued ({Status})");
-        if (now < DueAt) return Decision.Ignore(this, $"not due before {DueAt:O}");
-        return new Decision(this with { Generation = Generation + 1, WakeAt = Min(now + OfferClaim, ExpiresAt) }, []);
-    }
-
-    /// <summary>A claimed offer failed on the way (storage or Twilio trouble): wake again shortly and try again.</summary>
+    /// <summary>An offer could not start after all (its holds went back): wake again shortly and try again.</summary>
     public Decision RetryAfterFault(DateTimeOffset now)
     {
         if (Status != CallbackStatus.Queued) return Decision.Ignore(this, $"not queued ({Status})");
@@ -152,9 +140,6 @@ public sealed record Callback
 
     /// <summary>How soon an offer that failed on the way is tried again.</summary>
     public static readonly TimeSpan FaultRetry = TimeSpan.FromSeconds(2);
-
-    /// <summary>How long a claimed offer may take before the sweeper may wake the callback again.</summary>
-    public static readonly TimeSpan OfferClaim = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// The attempt is due but must wait its turn (every line busy, or another call to this number is live): it looks

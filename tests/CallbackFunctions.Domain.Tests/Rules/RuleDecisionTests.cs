@@ -122,18 +122,6 @@ public sealed class RuleLifecycleTests
     }
 
     [Fact]
-    public void ClaimOffer_MovesTheGenerationOn_SoASecondDeliveryIsStale()
-    {
-        var story = Story.Queued().At(Build.T0.AddMinutes(2));
-        var claimed = story.Try((c, now) => c.ClaimOffer(now));
-
-        Assert.Equal(story.Callback.Generation + 1, claimed.Callback.Generation);
-        Assert.Empty(claimed.Commands);                       // no message: the sweeper re-arms it if the handler dies
-        Assert.Equal(story.Now + Callback.OfferClaim, claimed.Callback.WakeAt);
-        Assert.False(Story.Queued().Try((c, now) => c.ClaimOffer(now)).Changed); // not due yet
-    }
-
-    [Fact]
     public void WaitForOpening_WhenAlreadyOpen_IsIgnored()
     {
         var story = Story.Queued();
