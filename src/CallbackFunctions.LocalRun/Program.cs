@@ -30,7 +30,7 @@ static async Task<int> RunAsync(CancellationToken ct)
     Console.WriteLine("Starting Azurite, the Twilio simulator and the app on loopback...");
     await using var stack = await LocalStack.StartAsync(new LocalStackOptions { MinimumLogLevel = LogLevel.Information });
     Console.WriteLine($"App:        {stack.AppUrl}");
-    Console.WriteLine($"API docs:   {stack.AppUrl}scalar  (OpenAPI: {stack.AppUrl}openapi/v1.json)");
+    Console.WriteLine($"API docs:   {stack.AppUrl}api/docs  (OpenAPI: {stack.AppUrl}api/openapi.json)");
     Console.WriteLine($"Simulator:  {stack.Simulator.BaseUrl}  (control API under /sim, e.g. {stack.Simulator.BaseUrl}sim/calls)");
     Console.WriteLine($"Storage:    Azurite blob :{stack.Azurite?.BlobPort}, queue :{stack.Azurite?.QueuePort}, table :{stack.Azurite?.TablePort}; Durable task hub {stack.DurableOptions?.TaskHubName}");
     Console.WriteLine($"Our Twilio number: {LocalStack.SupportNumber}. Intervals {stack.Options.Intervals}, expiry {stack.Options.Expiry}.");

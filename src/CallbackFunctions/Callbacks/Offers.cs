@@ -46,8 +46,12 @@ public sealed class Offers(
         if (early > EarlyLimit) return new StepOutcome(run, []);
         if (early > TimeSpan.Zero) await Task.Delay(early, time, ct);
         if (Now >= callback.ExpiresAt) return await steps.SaveAsync(run, callback.Expire(Now), ct);
-        // A crash between creating a newer callback and cancelling this one leaves this one live but not indexed.
-        if ((await live.GetAsync(callback.Caller, callback.Queue, ct))?.Value != callback.Id)
+        // A crash between creating a newer callback and cancelling this one leaves this one live but not indexed; a
+        // served call (or a manual dial) after this callback was made cancels it even if its event never arrived.
+        var (current, servedAt, how) = await live.ReadAsync(callback.Caller, callback.Queue, ct);
+        if (servedAt >= callback.CreatedAt)
+            return await steps.SaveAsync(run, callback.Cancel(Enum.TryParse<CancelReason>(how, out var reason) ? reason : CancelReason.Served, Now), ct);
+        if (current != callback.Id)
             return await steps.SaveAsync(run, callback.Cancel(CancelReason.Superseded, Now), ct);
         // seed 001: the account switch and the rule as they are now; its schedule in the callback's time zone.
         var set = await rules.CurrentAsync(ct);

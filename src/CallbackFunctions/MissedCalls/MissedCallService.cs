@@ -37,6 +37,7 @@ public sealed class MissedCallService(
     TimeZones zones,
     IOptionsMonitor<CallbackOptions> options,
     IOptionsMonitor<TwilioOptions> twilio,
+    TimeProvider time,
     ILogger<MissedCallService> logger)
 {
     /// <summary>Makes the callback the rules call for; null when they call for none (the reason is logged).</summary>
@@ -119,6 +120,9 @@ public sealed class MissedCallService(
     /// </summary>
     public async Task<int> CancelForCallerAsync(string caller, CancelReason reason, DurableTaskClient client, CancellationToken ct, bool waitForEffect = false)
     {
+        // First the mark every offer looks at: a callback whose orchestration has not started yet misses the event
+        // below, but never dials past the mark.
+        await live.MarkServedAsync(caller, time.GetUtcNow(), reason.ToString(), ct);
         var theirs = (await live.ListForCallerAsync(caller, ct)).Select(l => l.CallbackId).ToList();
         if (waitForEffect) return await runs.CancelAllAsync(client, theirs, reason, ct);
         foreach (var callbackId in theirs) await runs.SendAsync(client, callbackId, new CancelRequested(reason), ct);

@@ -6,11 +6,34 @@ namespace CallbackFunctions.Storage;
 /// <summary>
 /// Which callback is the live one for a caller in a queue (partition = caller, row = queue). It is what makes "one live
 /// callback per caller number per queue" hold across concurrent webhooks and instances: a newer callback takes the
-/// row with If-Match, and a callback that finds the row pointing elsewhere knows it was superseded.
+/// row with If-Match, and a callback that finds the row pointing elsewhere knows it was superseded. The caller's
+/// partition also keeps when they were last served (or dialled by hand): a callback made before that never dials,
+/// even if the cancellation sent to it was lost because its orchestration had not started yet.
 /// </summary>
 public sealed class LiveCallbackIndex(StorageAccount storage)
 {
     private TableClient Table => storage.Live;
+
+    /// <summary>The row of the caller's last served call; queue names start with a letter or digit, so it never clashes.</summary>
+    private const string ServedRow = "~served";
+
+    /// <summary>What an offer needs to know in one request: the caller's live callback in the queue, and their last served call.</summary>
+    public async Task<(string? LiveCallbackId, DateTimeOffset? ServedAt, string? ServedHow)> ReadAsync(string caller, string queue, CancellationToken ct)
+    {
+        string? live = null;
+        DateTimeOffset? servedAt = null;
+        string? how = null;
+        await foreach (var e in Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {caller}"), cancellationToken: ct))
+        {
+            if (e.RowKey == Key(queue)) live = e.GetString("CallbackId");
+            else if (e.RowKey == ServedRow) (servedAt, how) = (e.GetDateTimeOffset("At"), e.GetString("How"));
+        }
+        return (live, servedAt, how);
+    }
+
+    /// <summary>The caller was served (or dialled by hand) at <paramref name="at"/>; a later call of this moves it on.</summary>
+    public async Task MarkServedAsync(string caller, DateTimeOffset at, string how, CancellationToken ct) =>
+        await Table.UpsertEntityAsync(new TableEntity(caller, ServedRow) { ["At"] = at, ["How"] = how }, TableUpdateMode.Replace, ct);
 
     public async Task<Stored<string>?> GetAsync(string caller, string queue, CancellationToken ct)
     {
@@ -30,7 +53,7 @@ public sealed class LiveCallbackIndex(StorageAccount storage)
     {
         var result = new List<(string, string)>();
         await foreach (var e in Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {caller}"), cancellationToken: ct))
-            result.Add((e.GetString("Queue"), e.GetString("CallbackId")));
+            if (e.RowKey != ServedRow) result.Add((e.GetString("Queue"), e.GetString("CallbackId")));
         return result;
     }
 
