@@ -23,7 +23,6 @@ public class AgentLegTests
         Assert.True(decision.Changed);
         Assert.Equal(before.AgentLeg! with { CallSid = "CA-agent-1" }, c.AgentLeg);
         Assert.Equal(CallbackStatus.DialingAgent, c.Status);
-        Assert.Equal(before.Generation, c.Generation);
         Assert.Equal(before.WakeAt, c.WakeAt);
         Assert.Empty(decision.Commands);
         var entry = Expect.NewEntry(before, decision);
@@ -97,9 +96,8 @@ public class AgentLegTests
         Assert.Equal(new CustomerLeg(1, story.Now, null), c.CustomerLeg);
         Assert.Equal(1, c.Attempt);
         Assert.Equal(before.AgentLeg, c.AgentLeg);
-        Assert.Equal(before.Generation + 1, c.Generation);
         Assert.Equal(watchdog, c.WakeAt);
-        Expect.Commands(decision, new ScheduleWakeUp(watchdog, c.Generation));
+        Expect.Commands(decision, new ScheduleWakeUp(watchdog));
         var entry = Expect.NewEntry(before, decision);
         Expect.Entry(entry, story.Now, CallbackStatus.DialingAgent, CallbackStatus.DialingCustomer, ("agent", "CA-agent-1"));
         Assert.Contains("Agent a1 accepted", entry.Reason, StringComparison.Ordinal);
@@ -179,8 +177,7 @@ public class AgentLegTests
         Assert.Null(c.CustomerLeg);
         Assert.True(c.DueAt <= story.Now);
         Assert.Equal(story.Now, c.WakeAt);
-        Assert.Equal(before.Generation + 1, c.Generation);
-        Expect.Commands(decision, new ReleaseAgent("a1", "cb-1/1"), new ScheduleWakeUp(story.Now, c.Generation));
+        Expect.Commands(decision, new ReleaseAgent("a1", "cb-1/1"), new ScheduleWakeUp(story.Now));
         var entry = Expect.NewEntry(before, decision);
         Expect.Entry(entry, story.Now, CallbackStatus.DialingAgent, CallbackStatus.Queued, ("agent", "CA-agent-1"));
         Assert.Equal($"agent Agent a1 {described}; trying the next agent", entry.Reason);
@@ -282,7 +279,7 @@ public class AgentLegTests
         Assert.Equal(1, c.Attempt);
         Assert.Contains("a1", c.TriedAgents);
         Assert.Equal(story.Now, c.WakeAt);
-        Expect.Commands(decision, new ReleaseAgent("a1", "cb-1/1"), new ScheduleWakeUp(story.Now, c.Generation));
+        Expect.Commands(decision, new ReleaseAgent("a1", "cb-1/1"), new ScheduleWakeUp(story.Now));
         var entry = Expect.NewEntry(before, decision);
         Expect.Entry(entry, story.Now, CallbackStatus.DialingAgent, CallbackStatus.Queued, ("agent", "CA-agent-1"));
         Assert.Contains("hung up without accepting", entry.Reason, StringComparison.Ordinal);
@@ -299,8 +296,7 @@ public class AgentLegTests
         var c = decision.Callback;
         Assert.Equal(CallbackStatus.DialingCustomer, c.Status);
         Assert.Equal(story.Now.AddSeconds(15), c.WakeAt);
-        Assert.Equal(before.Generation + 1, c.Generation);
-        Expect.Commands(decision, new ScheduleWakeUp(story.Now.AddSeconds(15), c.Generation));
+        Expect.Commands(decision, new ScheduleWakeUp(story.Now.AddSeconds(15)));
         Expect.NoNewEntry(before, decision);
     }
 

@@ -27,7 +27,6 @@ public class ExpiryTests
         Assert.Equal(CallbackStatus.Expired, c.Status);
         Assert.False(c.IsLive);
         Assert.Null(c.WakeAt);
-        Assert.Equal(before.Generation + 1, c.Generation);
         Assert.Empty(decision.Commands);
         var entry = Expect.NewEntry(before, decision);
         Expect.Entry(entry, ExpiresAt, CallbackStatus.Queued, CallbackStatus.Expired);

@@ -180,6 +180,6 @@ public static class LifecycleDriver
     };
 
     public static string Describe(Step step) =>
-        $"{step.Event.Kind} at {step.Now:O} on {step.Before.Status} (attempt {step.Before.Attempt}, offer {step.Before.Offer}, gen {step.Before.Generation}) -> " +
+        $"{step.Event.Kind} at {step.Now:O} on {step.Before.Status} (attempt {step.Before.Attempt}, offer {step.Before.Offer}, wake {step.Before.WakeAt:O}) -> " +
         (step.Decision.Changed ? $"{step.After.Status} [{string.Join(", ", step.Decision.Commands)}]" : $"ignored: {step.Decision.IgnoredBecause}");
 }

@@ -22,12 +22,11 @@ public class LifecycleProperties
     }
 
     [Property(Arbitrary = new[] { typeof(LifecycleArbitraries) })]
-    public void TerminalCallback_NeverChangesStatusGenerationOrWakeUpAndCommandsNothing(LifecycleSetup setup, LifecycleEvent[] events)
+    public void TerminalCallback_NeverChangesStatusOrWakeUpAndCommandsNothing(LifecycleSetup setup, LifecycleEvent[] events)
     {
         foreach (var step in LifecycleDriver.Run(setup, events).Steps.Where(s => !s.Before.IsLive))
         {
             Assert.True(step.After.Status == step.Before.Status, LifecycleDriver.Describe(step));
-            Assert.True(step.After.Generation == step.Before.Generation, LifecycleDriver.Describe(step));
             Assert.True(step.After.WakeAt is null, LifecycleDriver.Describe(step));
             Assert.True(step.Decision.Commands.IsEmpty, LifecycleDriver.Describe(step));
         }
@@ -89,20 +88,16 @@ public class LifecycleProperties
     }
 
     [Property(Arbitrary = new[] { typeof(LifecycleArbitraries) })]
-    public void Generation_NeverDecreases_AndEveryWakeUpCarriesTheResultingGeneration(LifecycleSetup setup, LifecycleEvent[] events)
+    public void EveryWakeUpCommand_IsTheCallbacksNewWakeUp_AndAMovedWakeUpAlwaysHasOne(LifecycleSetup setup, LifecycleEvent[] events)
     {
         foreach (var step in LifecycleDriver.Run(setup, events).Steps.Where(s => s.Decision.Changed))
         {
             var wakeUps = step.Decision.Commands.OfType<ScheduleWakeUp>().ToList();
-            Assert.True(step.After.Generation >= step.Before.Generation, LifecycleDriver.Describe(step));
             Assert.True(wakeUps.Count <= 1, LifecycleDriver.Describe(step));
             foreach (var wake in wakeUps)
-                Assert.True(wake == new ScheduleWakeUp(step.After.WakeAt!.Value, step.After.Generation), LifecycleDriver.Describe(step));
-            // A moved wake-up always comes with a new generation, so the old message drops out as stale.
-            if (step.After.WakeAt != step.Before.WakeAt)
-                Assert.True(step.After.Generation > step.Before.Generation, LifecycleDriver.Describe(step));
-            // A live callback whose generation moved has a wake-up message for that generation.
-            if (step.After.IsLive && step.After.Generation != step.Before.Generation)
+                Assert.True(wake == new ScheduleWakeUp(step.After.WakeAt!.Value), LifecycleDriver.Describe(step));
+            // A live callback whose wake-up moved says so: its orchestration waits for the new time.
+            if (step.After.IsLive && step.After.WakeAt != step.Before.WakeAt)
                 Assert.True(wakeUps.Count == 1, LifecycleDriver.Describe(step));
         }
     }

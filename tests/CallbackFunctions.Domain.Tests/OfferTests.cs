@@ -29,9 +29,8 @@ public class OfferTests
         Assert.Equal(leg, c.AgentLeg);
         Assert.Equal<string>(["a1"], c.TriedAgents);
         Assert.Null(c.CustomerLeg);
-        Assert.Equal(before.Generation + 1, c.Generation);
         Assert.Equal(story.Now + AgentWatchdog, c.WakeAt);
-        Expect.Commands(decision, new DialAgent(leg), new ScheduleWakeUp(story.Now + AgentWatchdog, c.Generation));
+        Expect.Commands(decision, new DialAgent(leg), new ScheduleWakeUp(story.Now + AgentWatchdog));
     }
 
     [Fact]
@@ -88,8 +87,7 @@ public class OfferTests
         Assert.Equal("a2", c.AgentLeg!.AgentId);
         Assert.Equal(2, c.AgentLeg.Offer);
         Assert.Equal<string>(["a1", "a2"], c.TriedAgents);
-        Assert.Equal(before.Generation + 1, c.Generation);
-        Expect.Commands(decision, new DialAgent(c.AgentLeg), new ScheduleWakeUp(story.Now + AgentWatchdog, c.Generation));
+        Expect.Commands(decision, new DialAgent(c.AgentLeg), new ScheduleWakeUp(story.Now + AgentWatchdog));
         Assert.Contains("attempt 1", Expect.NewEntry(before, decision).Reason, StringComparison.Ordinal);
     }
 
@@ -146,8 +144,7 @@ public class OfferTests
         Assert.True(c.WaitingForAgent);
         Assert.Equal(0, c.Attempt);
         Assert.Equal(next, c.WakeAt);
-        Assert.Equal(before.Generation + 1, c.Generation);
-        Expect.Commands(decision, new ScheduleWakeUp(next, c.Generation));
+        Expect.Commands(decision, new ScheduleWakeUp(next));
         var entry = Expect.NewEntry(before, decision);
         Expect.Entry(entry, story.Now, CallbackStatus.Queued, CallbackStatus.Queued);
         Assert.Equal("no agent available; waiting for one", entry.Reason);
@@ -178,9 +175,8 @@ public class OfferTests
 
         Assert.True(decision.Changed);
         Expect.NoNewEntry(before, decision);
-        Assert.Equal(before.Generation + 1, decision.Callback.Generation);
         Assert.Equal(story.Now.AddSeconds(30), decision.Callback.WakeAt);
-        Expect.Commands(decision, new ScheduleWakeUp(story.Now.AddSeconds(30), decision.Callback.Generation));
+        Expect.Commands(decision, new ScheduleWakeUp(story.Now.AddSeconds(30)));
     }
 
     [Fact]
@@ -191,7 +187,7 @@ public class OfferTests
         var decision = story.Try((c, now) => c.NoAgentAvailable(now));
 
         Assert.Equal(Build.T0.AddMinutes(60), decision.Callback.WakeAt);
-        Expect.Commands(decision, new ScheduleWakeUp(Build.T0.AddMinutes(60), decision.Callback.Generation));
+        Expect.Commands(decision, new ScheduleWakeUp(Build.T0.AddMinutes(60)));
     }
 
     [Theory]
@@ -222,8 +218,7 @@ public class OfferTests
         Assert.Equal(CallbackStatus.Queued, c.Status);
         Assert.False(c.WaitingForAgent);
         Assert.Equal(story.Now, c.WakeAt);
-        Assert.Equal(before.Generation + 1, c.Generation);
-        Expect.Commands(decision, new ScheduleWakeUp(story.Now, c.Generation));
+        Expect.Commands(decision, new ScheduleWakeUp(story.Now));
         Expect.NoNewEntry(before, decision);
     }
 
@@ -271,8 +266,7 @@ public class OfferTests
         Assert.Equal(CallbackStatus.Queued, c.Status);
         Assert.Equal(story.Now, c.DueAt);
         Assert.Equal(story.Now, c.WakeAt);
-        Assert.Equal(before.Generation + 1, c.Generation);
-        Expect.Commands(decision, new ScheduleWakeUp(story.Now, c.Generation));
+        Expect.Commands(decision, new ScheduleWakeUp(story.Now));
         var entry = Expect.NewEntry(before, decision);
         Expect.Entry(entry, story.Now, CallbackStatus.Queued, CallbackStatus.Queued);
         Assert.Equal("call now requested by an operator", entry.Reason);

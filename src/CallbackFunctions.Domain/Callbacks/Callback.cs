@@ -55,8 +55,6 @@ public sealed record Callback
     public bool WaitingForLine { get; init; }
     /// <summary>True while no agent is free; the callback is offered as soon as one frees up (seed 000).</summary>
     public bool WaitingForAgent { get; init; }
-    /// <summary>Bumped whenever the wake-up moves; a wake-up message of another generation is stale.</summary>
-    public long Generation { get; init; }
     /// <summary>The next wake-up (due attempt, ring watchdog, expiry); null once terminal.</summary>
     public DateTimeOffset? WakeAt { get; init; }
     public ImmutableArray<TimelineEvent> Timeline { get; init; } = [];
@@ -95,11 +93,10 @@ public sealed record Callback
             RuleVersion = request.RuleVersion,
             TimeZone = request.TimeZone,
             BoundAgent = request.BoundAgent,
-            Generation = 1,
             WakeAt = Min(due, expires),
             Timeline = [new TimelineEvent(now, null, CallbackStatus.Queued, request.Reason, TimelineEvent.Sids(("original", request.OriginalCallSid)))],
         };
-        return new Decision(callback, [new ScheduleWakeUp(callback.WakeAt!.Value, callback.Generation)]);
+        return new Decision(callback, [new ScheduleWakeUp(callback.WakeAt!.Value)]);
     }
 
     // ---- wake-ups -------------------------------------------------------------------------------------------------
@@ -419,14 +416,14 @@ public sealed record Callback
     private Decision Finish(CallbackStatus to, DateTimeOffset now, string reason, ImmutableArray<CallbackCommand> commands,
         params (string Role, string? Sid)[] sids)
     {
-        var done = Record(now, to, reason, sids) with { WakeAt = null, Generation = Generation + 1, WaitingForAgent = false, WaitingForLine = false };
+        var done = Record(now, to, reason, sids) with { WakeAt = null, WaitingForAgent = false, WaitingForLine = false };
         return new Decision(done, commands);
     }
 
     private Decision Reschedule(DateTimeOffset wakeAt, ImmutableArray<CallbackCommand> commands = default)
     {
-        var moved = this with { WakeAt = wakeAt, Generation = Generation + 1 };
-        return new Decision(moved, (commands.IsDefault ? [] : commands).Add(new ScheduleWakeUp(wakeAt, moved.Generation)));
+        var moved = this with { WakeAt = wakeAt };
+        return new Decision(moved, (commands.IsDefault ? [] : commands).Add(new ScheduleWakeUp(wakeAt)));
     }
 
     private Callback Record(DateTimeOffset now, CallbackStatus to, string reason, params (string Role, string? Sid)[] sids) =>

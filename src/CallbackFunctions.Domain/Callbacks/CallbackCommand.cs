@@ -10,9 +10,8 @@ namespace CallbackFunctions.Domain.Callbacks;
 [JsonDerivedType(typeof(HangUpCall), "hangUpCall")]
 public abstract record CallbackCommand;
 
-/// <summary>Wake the callback up at <paramref name="At"/>; the message carries <paramref name="Generation"/> so a
-/// wake-up made stale by a later change drops out by itself.</summary>
-public sealed record ScheduleWakeUp(DateTimeOffset At, long Generation) : CallbackCommand;
+/// <summary>Wake the callback up at <paramref name="At"/> (its orchestration's next durable timer), unless something happens first.</summary>
+public sealed record ScheduleWakeUp(DateTimeOffset At) : CallbackCommand;
 
 /// <summary>Place the agent's call for this offer (the intent is already saved on the callback).</summary>
 public sealed record DialAgent(AgentLeg Leg) : CallbackCommand;

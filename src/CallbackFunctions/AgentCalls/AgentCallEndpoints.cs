@@ -48,7 +48,7 @@ public sealed class AgentCallFunctions(TwilioWebhook twilio, CallbackRuns runs, 
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>
         twilio.RunAsync(request, _ => Callback(request, out var id) is { } problem ? Task.FromResult(problem)
             : RequestValues.TryRequiredNumber(request, "attempt", out var attempt, out problem) && RequestValues.TryFlag(request, "detection", out var detection, out problem)
-                ? AgentCallEndpoints.DialResult(request, id, attempt, detection, client, runs, callbacks, loggers, ct)
+                ? AgentCallEndpoints.DialResult(request, id, attempt, detection, client, runs, loggers, ct)
                 : Task.FromResult(problem!), ct);
 
     /// <summary>The callback a leg's webhook names in its query (we put it there when we placed the call).</summary>
@@ -141,7 +141,7 @@ public static class AgentCallEndpoints
             VerdictWait, ct))?.State;
 
     internal static async Task<IResult> DialResult(HttpRequest request, string callbackId, int attempt, bool? detection, DurableTaskClient client,
-        CallbackRuns runs, CallbackRepository callbacks, ILoggerFactory loggers, CancellationToken ct)
+        CallbackRuns runs, ILoggerFactory loggers, CancellationToken ct)
     {
         var form = await request.ReadFormAsync(ct);
         var isDialAction = form.ContainsKey("DialCallStatus");

@@ -132,7 +132,13 @@ public static class CallbackOrchestration
                 CallbackLog.Ignored(context.CreateReplaySafeLogger(LogCategory), run.State.Id, decision.IgnoredBecause!);
                 return run;
             }
-            return await SaveAsync(run, decision);
+            var saved = await SaveAsync(run, decision);
+            // Its own last offer's holds are free now: a due callback that waits its turn (its previous agent call
+            // still held the customer's number or a line) looks again at once rather than at its next retry.
+            if (run.Held is not null && saved.Held is null && saved.State is { Status: CallbackStatus.Queued } waiting
+                && waiting.DueAt <= now && waiting.WakeAt > now && _retryAt is null)
+                return await OnWakeUpAsync(saved);
+            return saved;
         }
 
         private async Task<CallbackRun> OnWakeUpAsync(CallbackRun run)

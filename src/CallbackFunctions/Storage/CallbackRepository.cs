@@ -5,8 +5,9 @@ using CallbackFunctions.Domain.Callbacks;
 namespace CallbackFunctions.Storage;
 
 /// <summary>
-/// Callbacks in Table Storage: one entity per callback (partition = id), the whole state as JSON plus a few columns to
-/// filter on. Writes use If-Match; a 412 is a normal answer ("someone moved first"), returned as null.
+/// The callbacks' projection in Table Storage: one entity per callback (partition = id), the whole state as JSON plus a
+/// few columns to filter on, and the number of the orchestration step that wrote it. The webhook that makes a callback
+/// writes step 0; after that its orchestration is the only writer.
 /// </summary>
 public sealed class CallbackRepository(StorageAccount storage)
 {
@@ -17,20 +18,6 @@ public sealed class CallbackRepository(StorageAccount storage)
     {
         var response = await Table.GetEntityIfExistsAsync<TableEntity>(id, Row, cancellationToken: ct);
         return response.HasValue ? new Stored<Callback>(FromEntity(response.Value!), response.Value!.ETag) : null;
-    }
-
-    /// <summary>Adds a new callback; false when one with this id already exists (a repeated webhook).</summary>
-    public async Task<bool> TryAddAsync(Callback callback, CancellationToken ct)
-    {
-        try
-        {
-            await Table.AddEntityAsync(ToEntity(callback), ct);
-            return true;
-        }
-        catch (RequestFailedException e) when (e.Status == 409)
-        {
-            return false;
-        }
     }
 
     /// <summary>The stored callback as its orchestration would start from it (state, ETag, version).</summary>
@@ -76,20 +63,6 @@ public sealed class CallbackRepository(StorageAccount storage)
             if (storedVersion < version)
                 throw new InvalidOperationException($"callback {callback.Id}: projection at version {storedVersion} changed under step {version}; it has one writer");
             return (stored.Value.ETag, FromEntity(stored.Value), storedVersion, false);
-        }
-    }
-
-    /// <summary>Replaces the callback if nobody changed it since <paramref name="etag"/>; null on a 412.</summary>
-    public async Task<ETag?> TryReplaceAsync(Callback callback, ETag etag, CancellationToken ct)
-    {
-        try
-        {
-            var response = await Table.UpdateEntityAsync(ToEntity(callback), etag, TableUpdateMode.Replace, ct);
-            return response.Headers.ETag;
-        }
-        catch (RequestFailedException e) when (e.Status is 412 or 404)
-        {
-            return null;
         }
     }
 
@@ -142,7 +115,6 @@ public sealed class CallbackRepository(StorageAccount storage)
             ["CreatedAt"] = c.CreatedAt,
             ["IsLive"] = c.IsLive,
             ["WaitingForAgent"] = c.WaitingForAgent,
-            ["Generation"] = c.Generation,
         };
         if (c.Rule is { } rule) entity["Rule"] = rule.ToString();
         if (c.WakeAt is { } wake) entity["WakeAt"] = wake;

@@ -254,4 +254,28 @@ public class CallbackOrchestrationTests
 
         Assert.Equal(nudgedAt.UtcDateTime, offeredAt);
     }
+
+    [Fact]
+    public async Task ACallbackWaitingForItsOwnNumber_OffersAgainAsSoonAsItsLastAgentCallEnds()
+    {
+        // Attempt 1 reached a busy customer; attempt 2 is due, but the number is still held by offer 1's agent call.
+        var at = T0.AddMinutes(1);
+        var busy = Queued().StartOffer(Alice, at).Callback.AgentCallPlaced(1, "CA-agent-1", at).Callback.AgentAccepted(1, at).Callback
+            .CustomerNotReached(1, CustomerOutcome.Busy, "CA-c1", at).Callback;
+        var waiting = busy.WaitForTurn("another call to this number is live; waiting", busy.DueAt.AddSeconds(30), busy.DueAt, forLine: false).Callback;
+        var ended = waiting.DueAt.AddSeconds(1);
+        var fake = new FakeOrchestration(waiting.DueAt).At(ended, new AgentCallEnded(1));
+        DateTime? offeredAt = null;
+        fake.Activity = (name, input) =>
+        {
+            if (name == CallbackActivities.OfferCallback) offeredAt ??= fake.Now;
+            return name == CallbackActivities.OfferCallback
+                ? new StepOutcome(((CallbackRun)input!) with { State = waiting.Cancel(CancelReason.Operator, ended).Callback }, [])
+                : Saved((SaveStep)input!);
+        };
+
+        await fake.RunAsync(Run(waiting, new HeldOffer(1, "alice")));
+
+        Assert.Equal(ended.UtcDateTime, offeredAt);
+    }
 }
