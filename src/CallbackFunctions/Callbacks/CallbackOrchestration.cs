@@ -114,7 +114,8 @@ public static class CallbackOrchestration
 
         /// <summary>The next moment to look: a retry after a fault, the callback's wake-up, or (final, offer still held) a check of the agent call.</summary>
         private DateTimeOffset? WakeAt(CallbackRun run) =>
-            _retryAt ?? (run.State.IsLive ? run.State.WakeAt : run.Held is not null ? Now + HeldCheckEvery : null);
+            !run.State.IsLive && run.Held is null ? null
+            : _retryAt ?? (run.State.IsLive ? run.State.WakeAt : Now + HeldCheckEvery);
 
         private async Task<CallbackRun> OnEventAsync(CallbackRun run, CallbackEvent happened)
         {

@@ -278,4 +278,17 @@ public class CallbackOrchestrationTests
 
         Assert.Equal(ended.UtcDateTime, offeredAt);
     }
+
+    [Fact]
+    public async Task ACallbackCancelledWhileAFailedStepWaitsToBeRetried_EndsWithoutAnotherActivity()
+    {
+        var callback = Queued();
+        var fake = new FakeOrchestration(T0).At(callback.DueAt.AddSeconds(5), new CancelRequested(CancelReason.Operator));
+        fake.Activity = (name, input) => name == CallbackActivities.OfferCallback ? throw FakeOrchestration.Failure(name) : Activities(fake)(name, input);
+
+        var status = await fake.RunAsync(Run(callback));
+
+        Assert.Equal(CallbackStatus.Cancelled, status);
+        Assert.Equal([CallbackActivities.OfferCallback, CallbackActivities.SaveCallback], fake.Activities.Select(a => a.Name));
+    }
 }
