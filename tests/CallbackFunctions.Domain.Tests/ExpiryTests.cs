@@ -144,4 +144,18 @@ public class ExpiryTests
         Assert.Equal(ExpiresAt, story.Callback.WakeAt);
         Assert.Equal(CallbackStatus.Expired, story.Try((c, now) => c.Expire(now)).Callback.Status);
     }
+
+    [Fact]
+    public void AgentAccepting_AfterTheExpiry_ExpiresTheCallback_AndNobodyIsDialled()
+    {
+        var story = Story.Queued().Offered().Placed("CA-agent-1");
+        var late = story.Callback.ExpiresAt;
+
+        var decision = story.Callback.AgentAccepted(1, late);
+
+        Assert.Equal(CallbackStatus.Expired, decision.Callback.Status);
+        Assert.Null(decision.Callback.CustomerLeg);
+        Expect.Commands(decision, new ReleaseAgent(story.Callback.AgentLeg!.AgentId, "cb-1/1"), new HangUpCall("CA-agent-1"));
+        Assert.True(story.Callback.AgentAccepted(1, late.AddSeconds(-1)).Callback.Status == CallbackStatus.DialingCustomer, "before the expiry the customer is dialled");
+    }
 }

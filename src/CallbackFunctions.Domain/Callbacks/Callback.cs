@@ -275,6 +275,14 @@ public sealed record Callback
     {
         if (Status != CallbackStatus.DialingAgent || AgentLeg?.Offer != offer)
             return Decision.Ignore(this, $"offer {offer} is not ringing an agent ({Status})");
+        // seed 000: nothing is dialled after the expiry, even for an attempt that began before it; the agent hears
+        // that the callback is no longer needed, and their call ends.
+        if (now >= ExpiresAt)
+        {
+            ImmutableArray<CallbackCommand> release = [new ReleaseAgent(AgentLeg.AgentId, Agent.Holder(Id, offer))];
+            return Finish(CallbackStatus.Expired, now, $"expired while agent {AgentLeg.AgentName} answered: no customer call after {ExpiresAt:u}",
+                AgentLeg.CallSid is { } sid ? release.Add(new HangUpCall(sid)) : release, ("agent", AgentLeg.CallSid));
+        }
         var accepted = this with { CustomerLeg = new CustomerLeg(Attempt, now, null) };
         return accepted.MoveTo(CallbackStatus.DialingCustomer, now, $"agent {AgentLeg.AgentName} accepted; dialling the customer (attempt {Attempt})",
             now + Policy.CustomerRingTimeout + Policy.WatchdogGrace, [], ("agent", AgentLeg.CallSid));
