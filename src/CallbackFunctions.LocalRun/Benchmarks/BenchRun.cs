@@ -11,18 +11,15 @@ using static CallbackFunctions.LocalRun.Benchmarks.BenchSettings;
 namespace CallbackFunctions.LocalRun.Benchmarks;
 
 /// <summary>
-/// <c>./run.sh bench</c>: one local stack (Azurite in memory as three processes, the Twilio simulator with no call-rate
-/// limit, the app in-process with its Durable backend and sidecar), then the figures in order: storage requests per
-/// callback beside Azurite's raw rate (first, on a stack nothing has run on), timer lateness at two loads, a burst, agent
-/// freed to agent call, missed-call webhook latency and the highest sustained webhook rate with nothing lost. Each figure is one line
+/// <c>./run.sh bench</c>: a fresh local stack (Azurite in memory as three processes, the Twilio simulator with no call-rate
+/// limit, the app in-process with its Durable backend and sidecar) for each phase, then the figures in order: timer
+/// lateness at two loads, a burst, agent freed to agent call, storage requests per callback beside Azurite's raw rate,
+/// missed-call webhook latency and the highest sustained webhook rate with nothing lost. Each figure is one line
 /// (<c>name (load): value</c>, with its target and the home-made engine's figure beside it); indented lines say how it
 /// was measured and what else happened meanwhile (CPU, storage requests, stalls, the app's warnings and errors).
 /// </summary>
 public sealed class BenchRun(BenchSettings settings, TextWriter output)
 {
-    /// <summary>The agents of the timer, burst and storage phases serve these queues (one per phase).</summary>
-    private static readonly string[] AgentQueues = ["timer200", "timer1000", "burst", StorageCostBench.Queue];
-
     /// <summary>The line bound the benchmark raises the account to (see <see cref="SetLinesAsync"/>).</summary>
     private const int BenchLines = 1000;
 
@@ -49,104 +46,131 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
         Line($"date: {TimeProvider.System.GetUtcNow():yyyy-MM-dd HH:mm:ss} UTC; load average (1 min) at start: {CpuMeter.LoadAverage()}");
         Line($"command: ./run.sh bench{string.Concat(Environment.GetCommandLineArgs().Skip(2).Select(a => " " + a))}" +
              $"  (process: dotnet {string.Join(' ', Environment.GetCommandLineArgs())})");
-
-        await using var stack = await LocalStack.StartAsync(new LocalStackOptions
-        {
-            Prefix = "bench",
-            Intervals = "00:00:01",
-            Expiry = TimeSpan.FromMinutes(10),
-            CallsPerSecond = 0,
-            // Warnings and errors go to the capture below, counted per phase, not to the console one stack trace at a time.
-            MinimumLogLevel = LogLevel.Warning,
-            ExtraSettings = new Dictionary<string, string?>
-            {
-                ["Logging:Console:LogLevel:Default"] = "None",
-                ["Callbacks:LineLimit"] = BenchLines.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            },
-        }, ct: ct);
-        stack.Service<ILoggerFactory>().AddProvider(_logs);
+        Line("setup: each phase on a fresh LocalStack (Azurite in memory: blob, queue and table services as three node processes; the Twilio simulator with " +
+             "unbounded call rate; the app in-process with its Durable backend and sidecar), stopped after the phase, so that work a phase leaves behind " +
+             "(callbacks not yet final, Durable's backlog, timers still to fire) is not measured in the next;");
+        Line($"  app settings: first interval 1 s, expiry 10 min, line bound {BenchLines} (Callbacks:LineLimit); simulated agents answer at once and press 1, each " +
+             "serving its phase's queue only; customers answer at once and talk 0.2 s");
         _logs.Watch(StaleHoldReleased);
-        var storage = new BenchStorage(stack);
 
-        var cpu = _cpu.Now();
-        var fresh = await StorageCostBench.MeasureRawAsync(stack.StorageConnectionString, "benchrawfresh", settings.RawOperations, settings.RawConcurrency, ct);
-        var freshCpu = _cpu.Since(cpu);
-
-        // Callers: each phase its own, so that no callback of one phase is the live callback of another's caller.
-        var numbers = stack.Service<PhoneNumberNormalizer>();
         var freedWaiting = settings.FreedSamples + settings.FreedExtraWaiting;
-        int[] sizes = [settings.LightTimerCallbacks, settings.HeavyTimerCallbacks, settings.BurstCallbacks, freedWaiting, settings.StorageCostCallbacks];
-        var maxStep = settings.StepRates.Count == 0 ? 0 : settings.StepRates.Max();
-        var callers = NumberPool.Callers(numbers, Math.Max(sizes.Sum(),
-            Math.Max((int)(settings.LatencyRate * settings.LatencyDuration.TotalSeconds), (int)(maxStep * settings.StepDuration.TotalSeconds))));
-        var byPhase = new List<IReadOnlyList<string>>();
-        var taken = 0;
-        foreach (var size in sizes)
-        {
-            byPhase.Add(callers.Skip(taken).Take(size).ToList());
-            taken += size;
-        }
-        var allAgentNumbers = NumberPool.Agents(numbers, settings.Agents + settings.FreedSamples);
-        var agentNumbers = allAgentNumbers.Take(settings.Agents).ToList();
-
-        // People: agents answer at once and press 1; customers answer at once and talk 0.2 s (the freed phase's, longer).
-        foreach (var agent in agentNumbers)
-            stack.Simulator.SetPerson(agent, new PersonScript(new PersonResponse { Answer = PersonAnswer.Answer, RingSeconds = 0, Digits = "1", TalkSeconds = 0.2 }));
-        DueCallbacksBench.ScriptCustomers(stack, byPhase[0].Concat(byPhase[1]).Concat(byPhase[2]).Concat(byPhase[4]), 0.2);
-        var account = await SetLinesAsync(stack, ct);
-        var agentClock = Stopwatch.StartNew();
-        await Parallel.ForEachAsync(Enumerable.Range(0, settings.Agents), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct },
-            async (i, _) => await stack.PutAgentAsync($"agent{i:D4}", $"Agent {i}", agentNumbers[i], AgentQueues));
-        Line($"setup: {settings.Agents} simulated agents (answer after 0 s and press 1; each serves the queues {string.Join(", ", AgentQueues)}); customers answer at once and talk 0.2 s;");
-        Line($"  one LocalStack: Azurite in memory (blob, queue and table services as three node processes), Twilio simulator with unbounded call rate, " +
-             $"the app in-process; app settings: first interval 1 s, expiry 10 min, line bound {BenchLines}; {settings.Agents} agents created through the API in {Ms(agentClock.Elapsed)}");
-        Line($"  {DurableSettings(stack)}");
-        Line($"  account lines and pacing: {account}");
-        AppLog();
-
-        if (settings.Runs("ops"))
-        {
-            var perCallback = double.NaN;
-            await PhaseAsync("ops", async () => perCallback = await StorageCostAsync(stack, storage, byPhase[4], ct), ct);
-            await PhaseAsync("azurite raw", () => RawAzuriteAsync(stack, perCallback, fresh, freshCpu, ct), ct);
-        }
         if (settings.Runs("timer200"))
-            await PhaseAsync("timer200", () => TimerAsync(stack, storage, "timer200", byPhase[0], light: true, ct), ct);
+            await PhaseAsync("timer200", settings.LightTimerCallbacks, settings.LightTimerCallbacks,
+                (stack, storage, callers, agents, note) => TimerAsync(stack, storage, "timer200", callers, light: true, note, ct), ct);
         if (settings.Runs("timer1000"))
-            await PhaseAsync("timer1000", () => TimerAsync(stack, storage, "timer1000", byPhase[1], light: false, ct), ct);
-        if (settings.Runs("burst")) await PhaseAsync("burst", () => BurstAsync(stack, storage, byPhase[2], ct), ct);
+            await PhaseAsync("timer1000", settings.HeavyTimerCallbacks, settings.HeavyTimerCallbacks,
+                (stack, storage, callers, agents, note) => TimerAsync(stack, storage, "timer1000", callers, light: false, note, ct), ct);
+        if (settings.Runs("burst"))
+            await PhaseAsync("burst", settings.BurstCallbacks, settings.BurstCallbacks,
+                (stack, storage, callers, agents, note) => BurstAsync(stack, storage, callers, note, ct), ct);
         if (settings.Runs("freed"))
-            await PhaseAsync("freed", () => FreedAsync(stack, storage, allAgentNumbers.Skip(settings.Agents).ToList(), byPhase[3], ct), ct);
-        if (settings.Runs("webhook")) await PhaseAsync("webhook", () => WebhooksAsync(stack, storage, callers, ct), ct);
+            await PhaseAsync(FreedAgentBench.Queue, freedWaiting, agents: 0,
+                (stack, storage, callers, agents, note) => FreedAsync(stack, storage, agents, callers, note, ct), ct, ownAgents: settings.FreedSamples);
+        if (settings.Runs("ops"))
+            await PhaseAsync(StorageCostBench.Queue, settings.StorageCostCallbacks, settings.StorageCostCallbacks,
+                (stack, storage, callers, agents, note) => StorageCostAsync(stack, storage, callers, note, ct), ct);
+        if (settings.Runs("webhook"))
+        {
+            var maxStep = settings.StepRates.Count == 0 ? 0 : settings.StepRates.Max();
+            var needed = Math.Max((int)(settings.LatencyRate * settings.LatencyDuration.TotalSeconds), (int)(maxStep * settings.StepDuration.TotalSeconds));
+            await PhaseAsync("webhook", needed, agents: 0, (stack, storage, callers, agents, note) => WebhooksAsync(stack, storage, callers, note, ct), ct);
+        }
+        Line($"run time: {N(_run.Elapsed.TotalSeconds, "0")} s; load average (1 min) at the end: {CpuMeter.LoadAverage()}; whole run {_cpu.SinceWithoutChildren(_start)}");
+        return 0;
+    }
 
-        var simErrors = stack.Simulator.Errors;
-        Line($"simulator errors over the run (strictness violations, failed webhooks): {simErrors.Count}" +
-             (simErrors.Count > 0 ? $"; by code: {string.Join(", ", simErrors.GroupBy(e => e.Code).Select(g => $"{g.Key} x{g.Count()}"))}; first: {simErrors[0].Message}" : ""));
+    private delegate Task Phase(LocalStack stack, BenchStorage storage, IReadOnlyList<string> callers, IReadOnlyList<string> ownAgents, string note);
+
+    /// <summary>
+    /// Runs one phase on a fresh stack: its agents (serving the phase's queue, named after it) created through the API,
+    /// its customers scripted; then what the simulator saw go wrong. A phase that breaks (e.g. storage overloaded past
+    /// every retry) is reported and the run goes on.
+    /// </summary>
+    private async Task PhaseAsync(string queue, int callerCount, int agents, Phase phase, CancellationToken ct, int ownAgents = 0)
+    {
         try
         {
-            var instances = await storage.InstanceStatusesAsync(ct);
-            Line($"orchestration instances at the end, by runtime status (the task hub's instances table): " +
-                 string.Join(", ", instances.OrderByDescending(i => i.Value).Select(i => $"{i.Key} {i.Value}")));
+            var clock = Stopwatch.StartNew();
+            await using var stack = await LocalStack.StartAsync(new LocalStackOptions
+            {
+                Prefix = "bench",
+                Intervals = "00:00:01",
+                Expiry = TimeSpan.FromMinutes(10),
+                CallsPerSecond = 0,
+                // Warnings and errors go to the capture, counted per phase, not to the console one stack trace at a time.
+                MinimumLogLevel = LogLevel.Warning,
+                ExtraSettings = new Dictionary<string, string?>
+                {
+                    ["Logging:Console:LogLevel:Default"] = "None",
+                    ["Callbacks:LineLimit"] = BenchLines.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                },
+            }, ct: ct);
+            stack.Service<ILoggerFactory>().AddProvider(_logs);
+            var started = clock.Elapsed;
+            var numbers = stack.Service<PhoneNumberNormalizer>();
+            _callers ??= NumberPool.Callers(numbers, CallerPool());
+            _agents ??= NumberPool.Agents(numbers, Math.Max(Math.Max(settings.HeavyTimerCallbacks, settings.BurstCallbacks), settings.FreedSamples));
+            // Each phase its own callers, so no phase's callback is the live callback of another's caller.
+            var callers = _callers.Skip(_callersTaken).Take(callerCount).ToList();
+            _callersTaken += queue == "webhook" ? 0 : callerCount;
+            if (queue == "webhook") callers = [.. _callers.Take(callerCount)];
+            DueCallbacksBench.ScriptCustomers(stack, callers, 0.2);
+            foreach (var agent in _agents.Take(agents))
+                stack.Simulator.SetPerson(agent, new PersonScript(new PersonResponse { Answer = PersonAnswer.Answer, RingSeconds = 0, Digits = "1", TalkSeconds = 0.2 }));
+            var account = await SetLinesAsync(stack, ct);
+            var agentClock = Stopwatch.StartNew();
+            await Parallel.ForEachAsync(Enumerable.Range(0, agents), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct },
+                async (i, _) => await stack.PutAgentAsync($"agent{i:D4}", $"Agent {i}", _agents[i], queue));
+            if (!_described)
+            {
+                Line($"  {DurableSettings(stack)}");
+                Line($"  account lines and pacing: {account}");
+                _described = true;
+            }
+            var note = $"a fresh stack started in {Ms(started)}" + (agents > 0 ? $"; {agents} agents of the queue '{queue}' created through the API in {Ms(agentClock.Elapsed)}" : "");
+            AppLog(quietIfNone: true);
+            await phase(stack, new BenchStorage(stack), callers, _agents.Take(ownAgents).ToList(), note);
+            var errors = stack.Simulator.Errors;
+            if (errors.Count > 0)
+                Line($"  simulator errors in this phase (strictness violations, failed webhooks): {errors.Count}; by code: " +
+                     $"{string.Join(", ", errors.GroupBy(e => e.Code).Select(g => $"{g.Key} x{g.Count()}"))}; first: {errors[0].Message}");
+            // Disposing the stack stops the app and the sidecar but not the Durable backend's own dispatchers, which would
+            // go on polling the stopped Azurite (and logging every failure) for the rest of the run: stop them first.
+            if (stack.Host is { } host) await host.Durable.Service.StopAsync(isForced: true);
         }
-        catch (Exception e) when (BenchStorage.IsStorageTrouble(e, ct))
+        catch (Exception e) when (!ct.IsCancellationRequested)
         {
-            Line("orchestration instances at the end: could not be read");
+            var root = e;
+            while (root.InnerException is not null) root = root.InnerException;
+            Line($"{queue}: could not complete: {e.GetType().Name}: {e.Message.Split('\n')[0]}" + (root != e ? $" <- {root.GetType().Name}: {root.Message.Split('\n')[0]}" : ""));
+            AppLog(quietIfNone: true);
         }
-        Line($"run time: {N(_run.Elapsed.TotalSeconds, "0")} s; load average (1 min) at the end: {CpuMeter.LoadAverage()}; whole run {_cpu.Since(_start)}");
-        return 0;
+    }
+
+    private IReadOnlyList<string>? _callers;
+    private IReadOnlyList<string>? _agents;
+    private int _callersTaken;
+    private bool _described;
+
+    /// <summary>Enough distinct callers for every phase's own, and for the largest webhook step.</summary>
+    private int CallerPool()
+    {
+        var maxStep = settings.StepRates.Count == 0 ? 0 : settings.StepRates.Max();
+        var webhook = Math.Max((int)(settings.LatencyRate * settings.LatencyDuration.TotalSeconds), (int)(maxStep * settings.StepDuration.TotalSeconds));
+        var phases = settings.LightTimerCallbacks + settings.HeavyTimerCallbacks + settings.BurstCallbacks + settings.FreedSamples + settings.FreedExtraWaiting + settings.StorageCostCallbacks;
+        return Math.Max(phases, webhook);
     }
 
     // ---- timer lateness -------------------------------------------------------------------------------------------
 
-    private async Task TimerAsync(LocalStack stack, BenchStorage storage, string queue, IReadOnlyList<string> callers, bool light, CancellationToken ct)
+    private async Task TimerAsync(LocalStack stack, BenchStorage storage, string queue, IReadOnlyList<string> callers, bool light, string note, CancellationToken ct)
     {
-        await storage.WaitForAgentsFreeAsync(TimeSpan.FromSeconds(20), ct);
         var bench = new DueCallbacksBench(stack, storage);
         var n = callers.Count;
         var load = $"{Count(n)} over {N(settings.TimerSpread.TotalSeconds)} s";
         var step = settings.TimerSpread / n;
-        // Every callback is made before the first is due, so that the figures are of timers firing, not of creation.
-        var lead = Lead(n);
+        // Made in due order from 10 s before the first is due, as callbacks keep coming while others come due.
+        var lead = TimeSpan.FromSeconds(10);
         var first = TimeProvider.System.GetUtcNow() + lead;
         var created = await bench.CreateAsync(queue, callers, i => first + step * i, ct);
         _creationRate = created.PerSecond;
@@ -156,11 +180,12 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
         using var requests = new StorageRequestLog(stack);
         using var stalls = new StallMeter(stack.Azurite!);
         var last = first + step * (n - 1);
+        var tail = light ? settings.LightTimerTail : settings.HeavyTimerTail;
         int terminal;
         string queueLine;
         await using (var queues = storage.SampleQueues())
         {
-            terminal = await bench.WaitForTerminalAsync(queue, created, last - TimeProvider.System.GetUtcNow() + TimeSpan.FromSeconds(light ? 30 : 60), ct);
+            terminal = await bench.WaitForTerminalAsync(queue, created, last - TimeProvider.System.GetUtcNow() + tail, ct);
             queueLine = queues.Summary();
         }
         var cpuLine = _cpu.Since(cpu);
@@ -174,25 +199,28 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
         var lateness = placements.Where(p => p.LatenessMs is not null).Select(p => p.LatenessMs!.Value).Order().ToList();
         var early = lateness.Where(l => l < 0).ToList();
         var farEarly = lateness.Count(l => l < -1000);
-        var p99 = Percentiles.Of(lateness, 0.99);
+        // A callback with no agent call by the end of the wait is later than the wait's tail: it counts as +infinity in
+        // the percentiles, which then read "over" the tail rather than leaving it out.
+        var withUnplaced = lateness.Concat(Enumerable.Repeat(double.PositiveInfinity, n - lateness.Count)).ToList();
+        var p99 = Percentiles.Of(withUnplaced, 0.99);
         var all = lateness.Count == n;
+        string Late(double ms) => double.IsPositiveInfinity(ms) ? $"over {N(tail.TotalSeconds)} s ({n - lateness.Count} of {n} had no agent call {N(tail.TotalSeconds)} s after the last due moment)" : Time(ms);
         string target;
         if (light)
             target = $"target p99 < 1 s: {Met(all && p99 < 1000)}";
         else
             target = $"target p99 < 5 s: {Met(all && p99 < 5000)}";
-        Figure("timer lateness p50", load, Time(Percentiles.Of(lateness, 0.50)), null, light ? BeforeFigures.TimerLightP50 : BeforeFigures.TimerHeavyP50);
-        Figure("timer lateness p99", load, Time(p99), target, light ? BeforeFigures.TimerLightP99 : BeforeFigures.TimerHeavyP99);
-        Figure("timer lateness max", load, Time(lateness.Count == 0 ? double.NaN : lateness[^1]), null, light ? BeforeFigures.TimerLightMax : BeforeFigures.TimerHeavyMax);
+        Figure("timer lateness p50", load, Late(Percentiles.Of(withUnplaced, 0.50)), null, light ? BeforeFigures.TimerLightP50 : BeforeFigures.TimerHeavyP50);
+        Figure("timer lateness p99", load, Late(p99), target, light ? BeforeFigures.TimerLightP99 : BeforeFigures.TimerHeavyP99);
+        Figure("timer lateness max", load, Late(withUnplaced.Count == 0 ? double.NaN : withUnplaced[^1]), null, light ? BeforeFigures.TimerLightMax : BeforeFigures.TimerHeavyMax);
         Figure("timer early", load, $"{early.Count} of {n} agent calls placed before their due moment" +
                (early.Count > 0 ? $" (earliest {Time(-early[0])} early; {farEarly} more than 1 s early)" : ""),
             light ? $"target: none more than 1 s early: {Met(all && farEarly == 0)}" : null, light ? BeforeFigures.TimerLightEarly : BeforeFigures.TimerHeavyEarly);
-        Line($"  {n} IVR-style callbacks (MissedCallService, FirstDelay) made up front through the app's service in {Ms(created.Took)} ({N(created.PerSecond)}/s, 16 at a time), " +
-             $"the first due {N(lead.TotalSeconds)} s after the start; {created.CreatedAfterDue} made after their due moment, {Describe(pending)} orchestrations not yet started when the last was made; " +
-             $"due one every {Ms(step)} over {N(settings.TimerSpread.TotalSeconds)} s");
+        Line($"  {n} IVR-style callbacks (MissedCallService, FirstDelay) made through the app's service in due order, 16 at a time, in {Ms(created.Took)} ({N(created.PerSecond)}/s), " +
+             $"the first due {N(lead.TotalSeconds)} s after the first was made; {created.CreatedAfterDue} made after their due moment, {Describe(pending)} orchestrations not yet started when the last was made; " +
+             $"due one every {Ms(step)} over {N(settings.TimerSpread.TotalSeconds)} s; {note}");
         Line("  lateness = the simulator's creation moment of the callback's first agent call (found by the CallSid its timeline names) - the due moment asked for (= the stored DueAt); " +
              "early = that call created before the due moment");
-        if (lateness.Count < n) Line($"  NOTE: {n - lateness.Count} of {n} had no agent call placed within the wait (last due + {(light ? 30 : 60)} s); p50/p99/max above are of those placed only");
         Line($"  agent call placed for {lateness.Count}/{n}; {terminal}/{n} final, {placements.Count(p => p.Status == CallbackStatus.Completed)} Completed; " +
              $"{placements.Count(p => p.WaitedForAgent)} waited for an agent, {placements.Count(p => p.WaitedForLine)} for a line, {placements.Count(p => p.Offers > 1)} needed more than one offer{Unread(bench)}");
         WhereTheTimeWent(placements, traces);
@@ -212,21 +240,18 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
         if (settings.Detail) Detail(stallList, requests, placements, stalls.StartedAt);
         AppLog();
         await StaleHoldsAsync(stack, ct);
-        await CleanUpAsync(bench, queue, terminal < n, ct);
     }
 
     // ---- burst ----------------------------------------------------------------------------------------------------
 
-    private async Task BurstAsync(LocalStack stack, BenchStorage storage, IReadOnlyList<string> callers, CancellationToken ct)
+    private async Task BurstAsync(LocalStack stack, BenchStorage storage, IReadOnlyList<string> callers, string note, CancellationToken ct)
     {
-        var held = await storage.WaitForAgentsFreeAsync(TimeSpan.FromSeconds(30), ct);
         var bench = new DueCallbacksBench(stack, storage);
         var n = callers.Count;
         var load = $"{Count(n)} due at one moment";
         var lead = Lead(n);
         var moment = TimeProvider.System.GetUtcNow() + lead;
         var created = await bench.CreateAsync("burst", callers, _ => moment, ct);
-        _creationRate = created.PerSecond;
         var pending = await CountOrMinusOne(storage.PendingInstancesAsync, ct);
         var untilMoment = moment - TimeProvider.System.GetUtcNow();
         if (untilMoment > TimeSpan.Zero) await Task.Delay(untilMoment, ct);
@@ -238,9 +263,10 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
         string queueLine;
         await using (var queues = storage.SampleQueues())
         {
-            terminal = await bench.WaitForTerminalAsync("burst", created, TimeSpan.FromSeconds(settings.Quick ? 60 : 120), ct);
+            terminal = await bench.WaitForTerminalAsync("burst", created, settings.BurstLimit, ct);
             queueLine = queues.Summary();
         }
+        var waited = (TimeProvider.System.GetUtcNow() - moment).TotalSeconds;
         var cpuLine = _cpu.Since(cpu);
         var requestLine = RequestLine(requests);
         var stallLine = stalls.Summary(0);
@@ -250,13 +276,14 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
         var placed = placements.Where(p => p.PlacedAt is not null).Select(p => (p.PlacedAt!.Value - moment).TotalMilliseconds).Order().ToList();
         var drained = placed.Count == n;
         var drain = drained ? placed[^1] : double.NaN;
-        Figure("burst time to drain", load, drained ? Time(drain) : $"not drained ({placed.Count}/{n} agent calls placed)", null, BeforeFigures.BurstDrain);
-        Figure("burst rate", load, drained ? $"{N(n / (drain / 1000.0))} agent calls placed per s" : "n/a", null, BeforeFigures.BurstRate);
+        Figure("burst time to drain", load, drained ? Time(drain) : $"over {N(waited)} s (not drained: {placed.Count} of {n} agent calls placed by then)", null, BeforeFigures.BurstDrain);
+        Figure("burst rate", load, drained ? $"{N(n / (drain / 1000.0))} agent calls placed per s" : $"{N(placed.Count(ms => ms <= waited * 1000) / waited, "0.0")} agent calls placed per s over the {N(waited)} s waited",
+            null, BeforeFigures.BurstRate);
         Line($"  {n} IVR-style callbacks due at one moment, made {N(lead.TotalSeconds)} s ahead in {Ms(created.Took)} ({N(created.PerSecond)}/s; {created.CreatedAfterDue} after the moment; " +
-             $"{Describe(pending)} orchestrations not yet started when the last was made); drain = the last first agent call's creation at the simulator - the moment; rate = {n} / drain");
+             $"{Describe(pending)} orchestrations not yet started when the last was made); drain = the last first agent call's creation at the simulator - the moment; rate = {n} / drain; {note}");
         Line($"  agent calls placed: first {Time(placed.Count > 0 ? placed[0] : double.NaN)}, p50 {Time(Percentiles.Of(placed, 0.5))}, p90 {Time(Percentiles.Of(placed, 0.9))} after the moment; " +
              $"{terminal}/{n} final, {placements.Count(p => p.Status == CallbackStatus.Completed)} Completed; {placements.Count(p => p.WaitedForAgent)} waited for an agent, " +
-             $"{placements.Count(p => p.WaitedForLine)} for a line; {held} agents still held from the phase before at the start{Unread(bench)}");
+             $"{placements.Count(p => p.WaitedForLine)} for a line{Unread(bench)}");
         if (placed.Count > 0)
         {
             var buckets = placed.GroupBy(ms => (int)(ms / 5000)).OrderBy(g => g.Key).Select(g => $"{g.Key * 5}-{g.Key * 5 + 5} s: {g.Count()}");
@@ -272,14 +299,12 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
         if (settings.Detail) Detail(stalls.Stalls(0, 200).ToList(), requests, placements, stalls.StartedAt);
         AppLog();
         await StaleHoldsAsync(stack, ct);
-        await CleanUpAsync(bench, "burst", terminal < n, ct);
     }
 
     // ---- agent freed -> agent call ----------------------------------------------------------------------------------
 
-    private async Task FreedAsync(LocalStack stack, BenchStorage storage, IReadOnlyList<string> agentPhones, IReadOnlyList<string> callers, CancellationToken ct)
+    private async Task FreedAsync(LocalStack stack, BenchStorage storage, IReadOnlyList<string> agentPhones, IReadOnlyList<string> callers, string note, CancellationToken ct)
     {
-        await storage.WaitForAgentsFreeAsync(TimeSpan.FromSeconds(20), ct);
         var bench = new FreedAgentBench(stack, storage);
         var cpu = _cpu.Now();
         var phaseStart = TimeProvider.System.GetUtcNow();
@@ -303,7 +328,7 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
         Figure("agent freed -> agent call p50", load, Time(Percentiles.Of(after, 0.5)), null, BeforeFigures.FreedP50);
         Figure("agent freed -> agent call p99", load, Time(p99), $"target p99 < 1 s: {Met(missed == 0 && p99 < 1000)}", BeforeFigures.FreedP99);
         Line($"  {result.Created} callbacks of the queue '{FreedAgentBench.Queue}' came due at once while its {samples.Count} agents were all unavailable; " +
-             $"{result.WaitingAtStart} were waiting for an agent (the waiting index) {N(result.UntilAllWaiting.TotalSeconds, "0.0")} s later");
+             $"{result.WaitingAtStart} were waiting for an agent (the waiting index) {N(result.UntilAllWaiting.TotalSeconds, "0.0")} s later; {note}");
         Line($"  then, one at a time, {FreedAgentBench.Queue}NNN made available (PUT /api/agents/{{id}}/availability {{\"available\":true}}); time = the PUT's answer to the " +
              $"simulator's creation of that agent's call; the agent made unavailable again once the call was seen (customers talk {N(FreedAgentBench.TalkSeconds)} s); " +
              $"{Ms(settings.FreedPause)} between samples; max {Time(after.Count == 0 ? double.NaN : after[^1])}; {missed} freed agents got no call within 15 s");
@@ -318,18 +343,19 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
             Line("    samples (waiting, PUT, after answer): " + string.Join(", ", samples.Select(s => $"{s.Waiting}/{Ms(s.PutMs)}/{Time(s.AfterAnswerMs ?? double.NaN)}")));
         AppLog();
         await StaleHoldsAsync(stack, ct);
-        await CleanUpAsync(new DueCallbacksBench(stack, storage), FreedAgentBench.Queue, needed: true, ct);
     }
 
     // ---- storage requests per callback ------------------------------------------------------------------------------
 
-    private async Task<double> StorageCostAsync(LocalStack stack, BenchStorage storage, IReadOnlyList<string> callers, CancellationToken ct)
+    private async Task StorageCostAsync(LocalStack stack, BenchStorage storage, IReadOnlyList<string> callers, string note, CancellationToken ct)
     {
         var bench = new StorageCostBench(stack, storage);
-        await storage.WaitForAgentsFreeAsync(TimeSpan.FromSeconds(15), ct);
-        var linesHeld = await storage.WaitForLinesFreeAsync(TimeSpan.FromSeconds(15), ct);
-        var unfinishedBefore = await storage.WaitForOrchestrationsDoneAsync(TimeSpan.FromSeconds(20), ct);
-        var queuedBefore = await storage.WaitForDurableQueuesEmptyAsync(TimeSpan.FromSeconds(20), ct);
+        var freshCpu = _cpu.Now();
+        var fresh = await StorageCostBench.MeasureRawAsync(stack.StorageConnectionString, "benchrawfresh", settings.RawOperations, settings.RawConcurrency, ct);
+        var freshCpuLine = _cpu.Since(freshCpu);
+        var linesHeld = await storage.HeldLinesAsync(ct);
+        var unfinishedBefore = await storage.UnfinishedInstancesAsync(ct);
+        var queuedBefore = await storage.WaitForDurableQueuesEmptyAsync(TimeSpan.FromSeconds(10), ct);
         AppLog(quietIfNone: true);
         var idle = await bench.IdleAsync(TimeSpan.FromSeconds(5), ct);
         var cpu = _cpu.Now();
@@ -347,7 +373,7 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
         Line($"  the count ran on {N(cost.QuietAfterCompletion.TotalSeconds, "0.0")} s after the last completion, until Durable's queues held no message " +
              $"(left: control {cost.QueueLeft.Control}, work items {cost.QueueLeft.WorkItems}), no orchestration was unfinished ({cost.UnfinishedLeft} left), " +
              $"no call was live and no more agents were held than before ({cost.AgentsHeld} vs {cost.AgentsHeldBefore}); before it started: " +
-             $"{Describe(unfinishedBefore)} orchestrations unfinished, {Describe(queuedBefore)} messages in Durable's queues, {linesHeld} lines held");
+             $"{Describe(unfinishedBefore)} orchestrations unfinished, {Describe(queuedBefore)} messages in Durable's queues, {linesHeld} lines held; {note}");
         Line("  per callback, by what they were for:");
         foreach (var group in StorageNames.Groups)
         {
@@ -380,7 +406,7 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
         if (settings.Detail)
             Line("    every kind per callback: " + string.Join(", ", cost.Kinds.Select(x => $"{x.Kind} {PerCallback(x.Count, k)}")));
         AppLog();
-        return cost.PerCallback;
+        await RawAzuriteAsync(stack, cost.PerCallback, fresh, freshCpuLine, ct);
     }
 
     private async Task RawAzuriteAsync(LocalStack stack, double perCallback, StorageCostBench.Raw fresh, string freshCpu, CancellationToken ct)
@@ -390,7 +416,7 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
         Figure("azurite raw single-entity ops/s", "same run, right after the count", N(raw.OpsPerSecond), null, BeforeFigures.AzuriteRaw);
         Line($"  {raw.Upserts} upserts then {raw.Reads} point reads of small entities (upserts {N(raw.UpsertsPerSecond)}/s, point reads {N(raw.ReadsPerSecond)}/s), " +
              $"{raw.Concurrency} concurrent, Azure.Data.Tables, a table of our own in the same Azurite (500 + 500 warm-up operations first); {_cpu.Since(cpu)}");
-        Line($"  the same on the fresh Azurite before any load: {N(fresh.OpsPerSecond)} ops/s (upserts {N(fresh.UpsertsPerSecond)}/s, " +
+        Line($"  the same on this phase's fresh Azurite before the count: {N(fresh.OpsPerSecond)} ops/s (upserts {N(fresh.UpsertsPerSecond)}/s, " +
              $"point reads {N(fresh.ReadsPerSecond)}/s); {freshCpu}");
         Line($"  so at most ≈ {N(raw.OpsPerSecond / perCallback, "0.0")} callbacks/s on this box if every request cost a single-entity operation " +
              $"(= {N(raw.OpsPerSecond)} raw ops/s / {N(perCallback, "0.0")} requests per callback; Durable's queue requests go to the queue service's own process)");
@@ -399,7 +425,7 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
 
     // ---- webhooks ---------------------------------------------------------------------------------------------------
 
-    private async Task WebhooksAsync(LocalStack stack, BenchStorage storage, IReadOnlyList<string> callers, CancellationToken ct)
+    private async Task WebhooksAsync(LocalStack stack, BenchStorage storage, IReadOnlyList<string> callers, string note, CancellationToken ct)
     {
         // The callbacks this load makes would be due 1 s later and ring agents in the middle of the measurement. Move the
         // first interval to 10 minutes (a setting the app reads live; production's default is 1 minute) so that this
@@ -428,7 +454,7 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
         Line($"  {latency.Sent} signed POSTs to /api/twilio/missed-call?queue=bench (QueueResult=hangup, distinct callers and CallSids), open-loop at " +
              $"{latency.Rate}/s for {N(settings.LatencyDuration.TotalSeconds)} s, after 20 warm-up requests; latency = scheduled send moment to the end of the answer");
         Line($"  max {Ms(latency.Max)}, errors {latency.Errors}, callbacks made {latency.Callbacks}/{latency.Sent}, spooled {spooled[latency.Rate]}, " +
-             $"sender behind schedule by at most {Ms(latency.MaxSendLagMs)}; first interval during this load: {intervals}; {cpuLine}");
+             $"sender behind schedule by at most {Ms(latency.MaxSendLagMs)}; first interval during this load: {intervals}; {cpuLine}; {note}");
         PrintLog(latencyLog, quietIfNone: false);
 
         var steps = new List<WebhookLoadBench.Step> { latency };
@@ -472,7 +498,7 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
             }.Where(x => x is not null);
             Line($"  {s.Rate}/s: {s.Sent} sent, p50 {Ms(s.P50)}, p99 {Ms(s.P99)}, max {Ms(s.Max)}, answered {N(s.AnsweredRate)}/s, spooled {spooled.GetValueOrDefault(s.Rate)}, " +
                  $"callbacks {s.Callbacks}/{s.Sent}, sender lag max {Ms(s.MaxSendLagMs)}: {(s.Passed ? "passed" : "FAILED: " + string.Join(", ", problems))}");
-            if (stepNotes.TryGetValue(s.Rate, out var note)) Line($"    {note}");
+            if (stepNotes.TryGetValue(s.Rate, out var stepNote)) Line($"    {stepNote}");
             if (stepLogs.TryGetValue(s.Rate, out var log)) PrintLog(log, quietIfNone: true, indent: "    ");
         }
         if (keptUp != best)
@@ -610,33 +636,6 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
             overlaps += found;
         }
         return $"agents rung twice at once (two calls to one agent alive together at the simulator): {agents} agents, {overlaps} overlaps" + (example is null ? "" : $"; e.g. {example}");
-    }
-
-    /// <summary>Callbacks a phase left live would keep loading storage: cancel them through the API before the next phase.</summary>
-    private async Task CleanUpAsync(DueCallbacksBench bench, string queue, bool needed, CancellationToken ct)
-    {
-        if (!needed) return;
-        var clock = Stopwatch.StartNew();
-        var cancelled = await bench.CancelLeftoversAsync(queue, TimeSpan.FromSeconds(30), ct);
-        Line($"  {cancelled} callbacks of this phase still live at its end were cancelled through the API (POST /api/callbacks/{{id}}/cancel) in {Ms(clock.Elapsed)}, so the next phase starts clean");
-        _logs.TakePeriod();
-        _logs.TakeWatched(StaleHoldReleased);
-    }
-
-    /// <summary>A phase that breaks (e.g. storage overloaded past every retry) is reported and the run goes on.</summary>
-    private async Task PhaseAsync(string name, Func<Task> phase, CancellationToken ct)
-    {
-        try
-        {
-            await phase();
-        }
-        catch (Exception e) when (!ct.IsCancellationRequested)
-        {
-            var root = e;
-            while (root.InnerException is not null) root = root.InnerException;
-            Line($"{name}: could not complete: {e.GetType().Name}: {e.Message.Split('\n')[0]}" + (root != e ? $" <- {root.GetType().Name}: {root.Message.Split('\n')[0]}" : ""));
-            AppLog(quietIfNone: true);
-        }
     }
 
     private static string DurableSettings(LocalStack stack)

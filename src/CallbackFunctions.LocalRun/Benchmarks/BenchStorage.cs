@@ -76,9 +76,6 @@ public sealed class BenchStorage
         return held;
     }
 
-    /// <summary>Waits until no agent is held (all released after their calls) or the limit passes; returns how many still are.</summary>
-    public Task<int> WaitForAgentsFreeAsync(TimeSpan limit, CancellationToken ct) => WaitForZeroAsync(HeldAgentsAsync, limit, ct);
-
     /// <summary>The account's lines (seed 001: at most 15 calls at once) held right now.</summary>
     public async Task<int> HeldLinesAsync(CancellationToken ct)
     {
@@ -88,9 +85,6 @@ public sealed class BenchStorage
             if (!string.IsNullOrEmpty(e.GetString("HeldBy"))) held++;
         return held;
     }
-
-    /// <summary>Waits until no line is held or the limit passes; returns how many still are.</summary>
-    public Task<int> WaitForLinesFreeAsync(TimeSpan limit, CancellationToken ct) => WaitForZeroAsync(HeldLinesAsync, limit, ct);
 
     /// <summary>Orchestration instances in the task hub by runtime status (Pending, Running, Completed, ...), from the instances table.</summary>
     public async Task<Dictionary<string, int>> InstanceStatusesAsync(CancellationToken ct)
@@ -114,9 +108,6 @@ public sealed class BenchStorage
 
     /// <summary>Instances started but not yet run once (their ExecutionStarted still in the control queue).</summary>
     public async Task<int> PendingInstancesAsync(CancellationToken ct) => (await InstanceStatusesAsync(ct)).GetValueOrDefault("Pending");
-
-    /// <summary>Waits until no orchestration is Pending or Running, or the limit passes; returns how many still are.</summary>
-    public Task<int> WaitForOrchestrationsDoneAsync(TimeSpan limit, CancellationToken ct) => WaitForZeroAsync(UnfinishedInstancesAsync, limit, ct);
 
     /// <summary>
     /// Messages in Durable's control queues and work-item queue, visible or not (Azurite counts both): timers not yet

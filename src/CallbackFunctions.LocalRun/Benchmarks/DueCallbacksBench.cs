@@ -133,41 +133,6 @@ public sealed class DueCallbacksBench(LocalStack stack, BenchStorage storage)
     }
 
     /// <summary>
-    /// Cancels, through the API, whatever a phase left live when its time ran out, so that the next phase starts clean;
-    /// bounded in time. Returns how many were cancelled.
-    /// </summary>
-    public async Task<int> CancelLeftoversAsync(string queue, TimeSpan limit, CancellationToken ct)
-    {
-        Dictionary<string, CallbackStatus> statuses;
-        try { statuses = await storage.StatusesAsync(queue, ct); }
-        catch (Exception e) when (BenchStorage.IsStorageTrouble(e, ct)) { return 0; }
-        var live = statuses.Where(s => !s.Value.IsTerminal()).Select(s => s.Key).ToList();
-        var cancelled = 0;
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(limit);
-        try
-        {
-            await Parallel.ForEachAsync(live, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = timeout.Token }, async (id, c) =>
-            {
-                try
-                {
-                    using var response = await stack.Api.PostAsync($"/api/callbacks/{id}/cancel", null, c);
-                    if (response.IsSuccessStatusCode) Interlocked.Increment(ref cancelled);
-                }
-                catch (HttpRequestException)
-                {
-                    // counted as not cancelled
-                }
-            });
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            // out of time: report what was done
-        }
-        return cancelled;
-    }
-
-    /// <summary>
     /// Waits until every customer of <paramref name="created"/> has been called and that call has ended, or the limit
     /// passes. Progress is watched on the simulator, which costs storage nothing; only then is the callbacks table read
     /// (how many are terminal), so that polling does not load Azurite mid-measure.

@@ -33,8 +33,6 @@ public sealed class StallMeter : IDisposable
         _thread.Start();
     }
 
-    public double ElapsedSeconds => _clock.Elapsed.TotalSeconds;
-
     /// <summary>The moment of the first probe (+0 s), to place stalls against due moments.</summary>
     public DateTimeOffset StartedAt { get; } = TimeProvider.System.GetUtcNow();
 
