@@ -53,45 +53,51 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
              "serving its phase's queue only; customers answer at once and talk 0.2 s");
         _logs.Watch(StaleHoldReleased);
 
-        var freedWaiting = settings.FreedSamples + settings.FreedExtraWaiting;
         if (settings.Runs("timer200"))
             await PhaseAsync("timer200", settings.LightTimerCallbacks, settings.LightTimerCallbacks,
-                (stack, storage, callers, agents, note) => TimerAsync(stack, storage, "timer200", callers, light: true, note, ct), ct);
+                (stack, storage, callers, note) => TimerAsync(stack, storage, "timer200", callers, light: true, note, ct), ct);
         if (settings.Runs("timer1000"))
             await PhaseAsync("timer1000", settings.HeavyTimerCallbacks, settings.HeavyTimerCallbacks,
-                (stack, storage, callers, agents, note) => TimerAsync(stack, storage, "timer1000", callers, light: false, note, ct), ct);
+                (stack, storage, callers, note) => TimerAsync(stack, storage, "timer1000", callers, light: false, note, ct), ct);
         if (settings.Runs("burst"))
             await PhaseAsync("burst", settings.BurstCallbacks, settings.BurstCallbacks,
-                (stack, storage, callers, agents, note) => BurstAsync(stack, storage, callers, note, ct), ct);
+                (stack, storage, callers, note) => BurstAsync(stack, storage, callers, note, ct), ct);
         if (settings.Runs("freed"))
-            await PhaseAsync(FreedAgentBench.Queue, freedWaiting, agents: 0,
-                (stack, storage, callers, agents, note) => FreedAsync(stack, storage, agents, callers, note, ct), ct, ownAgents: settings.FreedSamples);
+            // Its agents are its own (made unavailable first), so the stack starts with none.
+            await PhaseAsync(FreedAgentBench.Queue, settings.FreedSamples + settings.FreedExtraWaiting, agents: 0,
+                (stack, storage, callers, note) => FreedAsync(stack, storage, AgentNumbers.Take(settings.FreedSamples).ToList(), callers, note, ct), ct);
         if (settings.Runs("ops"))
             await PhaseAsync(StorageCostBench.Queue, settings.StorageCostCallbacks, settings.StorageCostCallbacks,
-                (stack, storage, callers, agents, note) => StorageCostAsync(stack, storage, callers, note, ct), ct);
+                (stack, storage, callers, note) => StorageCostAsync(stack, storage, callers, note, ct), ct);
         if (settings.Runs("webhook"))
-        {
-            var maxStep = settings.StepRates.Count == 0 ? 0 : settings.StepRates.Max();
-            var needed = Math.Max((int)(settings.LatencyRate * settings.LatencyDuration.TotalSeconds), (int)(maxStep * settings.StepDuration.TotalSeconds));
-            await PhaseAsync("webhook", needed, agents: 0, (stack, storage, callers, agents, note) => WebhooksAsync(stack, storage, callers, note, ct), ct);
-        }
+            await PhaseAsync("webhook", WebhookCallers, agents: 0, (stack, storage, callers, note) => WebhooksAsync(stack, storage, callers, note, ct), ct);
         Line($"run time: {N(_run.Elapsed.TotalSeconds, "0")} s; load average (1 min) at the end: {CpuMeter.LoadAverage()}; whole run {_cpu.SinceWithoutChildren(_start)}");
         return 0;
     }
 
-    private delegate Task Phase(LocalStack stack, BenchStorage storage, IReadOnlyList<string> callers, IReadOnlyList<string> ownAgents, string note);
+    private delegate Task Phase(LocalStack stack, BenchStorage storage, IReadOnlyList<string> callers, string note);
+
+    /// <summary>Valid caller numbers (the first stack's normalizer checks them) and agent numbers, shared by every phase's stack.</summary>
+    private IReadOnlyList<string> CallerNumbers { get; set; } = [];
+    private IReadOnlyList<string> AgentNumbers { get; set; } = [];
+    private bool _described;
+
+    /// <summary>Distinct callers the largest webhook step needs (every request its own caller and CallSid).</summary>
+    private int WebhookCallers => Math.Max((int)(settings.LatencyRate * settings.LatencyDuration.TotalSeconds),
+        (int)(settings.StepRates.DefaultIfEmpty(0).Max() * settings.StepDuration.TotalSeconds));
 
     /// <summary>
-    /// Runs one phase on a fresh stack: its agents (serving the phase's queue, named after it) created through the API,
-    /// its customers scripted; then what the simulator saw go wrong. A phase that breaks (e.g. storage overloaded past
-    /// every retry) is reported and the run goes on.
+    /// Runs one phase on a fresh stack: <paramref name="agents"/> agents serving the phase's queue, created through the
+    /// API, and <paramref name="callerCount"/> customers, scripted; then what the simulator saw go wrong. A phase that
+    /// breaks (e.g. storage overloaded past every retry) is reported and the run goes on.
     /// </summary>
-    private async Task PhaseAsync(string queue, int callerCount, int agents, Phase phase, CancellationToken ct, int ownAgents = 0)
+    private async Task PhaseAsync(string queue, int callerCount, int agents, Phase phase, CancellationToken ct)
     {
+        LocalStack? stack = null;
         try
         {
             var clock = Stopwatch.StartNew();
-            await using var stack = await LocalStack.StartAsync(new LocalStackOptions
+            stack = await LocalStack.StartAsync(new LocalStackOptions
             {
                 Prefix = "bench",
                 Intervals = "00:00:01",
@@ -107,20 +113,22 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
             }, ct: ct);
             stack.Service<ILoggerFactory>().AddProvider(_logs);
             var started = clock.Elapsed;
-            var numbers = stack.Service<PhoneNumberNormalizer>();
-            _callers ??= NumberPool.Callers(numbers, CallerPool());
-            _agents ??= NumberPool.Agents(numbers, Math.Max(Math.Max(settings.HeavyTimerCallbacks, settings.BurstCallbacks), settings.FreedSamples));
-            // Each phase its own callers, so no phase's callback is the live callback of another's caller.
-            var callers = _callers.Skip(_callersTaken).Take(callerCount).ToList();
-            _callersTaken += queue == "webhook" ? 0 : callerCount;
-            if (queue == "webhook") callers = [.. _callers.Take(callerCount)];
+            if (CallerNumbers.Count == 0)
+            {
+                var numbers = stack.Service<PhoneNumberNormalizer>();
+                CallerNumbers = NumberPool.Callers(numbers, new[] { settings.LightTimerCallbacks, settings.HeavyTimerCallbacks, settings.BurstCallbacks,
+                    settings.FreedSamples + settings.FreedExtraWaiting, settings.StorageCostCallbacks, WebhookCallers }.Max());
+                AgentNumbers = NumberPool.Agents(numbers, new[] { settings.LightTimerCallbacks, settings.HeavyTimerCallbacks, settings.BurstCallbacks,
+                    settings.FreedSamples, settings.StorageCostCallbacks }.Max());
+            }
+            var callers = CallerNumbers.Take(callerCount).ToList();
             DueCallbacksBench.ScriptCustomers(stack, callers, 0.2);
-            foreach (var agent in _agents.Take(agents))
+            foreach (var agent in AgentNumbers.Take(agents))
                 stack.Simulator.SetPerson(agent, new PersonScript(new PersonResponse { Answer = PersonAnswer.Answer, RingSeconds = 0, Digits = "1", TalkSeconds = 0.2 }));
             var account = await SetLinesAsync(stack, ct);
             var agentClock = Stopwatch.StartNew();
             await Parallel.ForEachAsync(Enumerable.Range(0, agents), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct },
-                async (i, _) => await stack.PutAgentAsync($"agent{i:D4}", $"Agent {i}", _agents[i], queue));
+                async (i, _) => await stack.PutAgentAsync($"agent{i:D4}", $"Agent {i}", AgentNumbers[i], queue));
             if (!_described)
             {
                 Line($"  {DurableSettings(stack)}");
@@ -129,14 +137,11 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
             }
             var note = $"a fresh stack started in {Ms(started)}" + (agents > 0 ? $"; {agents} agents of the queue '{queue}' created through the API in {Ms(agentClock.Elapsed)}" : "");
             AppLog(quietIfNone: true);
-            await phase(stack, new BenchStorage(stack), callers, _agents.Take(ownAgents).ToList(), note);
+            await phase(stack, new BenchStorage(stack), callers, note);
             var errors = stack.Simulator.Errors;
             if (errors.Count > 0)
                 Line($"  simulator errors in this phase (strictness violations, failed webhooks): {errors.Count}; by code: " +
                      $"{string.Join(", ", errors.GroupBy(e => e.Code).Select(g => $"{g.Key} x{g.Count()}"))}; first: {errors[0].Message}");
-            // Disposing the stack stops the app and the sidecar but not the Durable backend's own dispatchers, which would
-            // go on polling the stopped Azurite (and logging every failure) for the rest of the run: stop them first.
-            if (stack.Host is { } host) await host.Durable.Service.StopAsync(isForced: true);
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {
@@ -145,20 +150,16 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
             Line($"{queue}: could not complete: {e.GetType().Name}: {e.Message.Split('\n')[0]}" + (root != e ? $" <- {root.GetType().Name}: {root.Message.Split('\n')[0]}" : ""));
             AppLog(quietIfNone: true);
         }
-    }
-
-    private IReadOnlyList<string>? _callers;
-    private IReadOnlyList<string>? _agents;
-    private int _callersTaken;
-    private bool _described;
-
-    /// <summary>Enough distinct callers for every phase's own, and for the largest webhook step.</summary>
-    private int CallerPool()
-    {
-        var maxStep = settings.StepRates.Count == 0 ? 0 : settings.StepRates.Max();
-        var webhook = Math.Max((int)(settings.LatencyRate * settings.LatencyDuration.TotalSeconds), (int)(maxStep * settings.StepDuration.TotalSeconds));
-        var phases = settings.LightTimerCallbacks + settings.HeavyTimerCallbacks + settings.BurstCallbacks + settings.FreedSamples + settings.FreedExtraWaiting + settings.StorageCostCallbacks;
-        return Math.Max(phases, webhook);
+        finally
+        {
+            if (stack is not null)
+            {
+                // Disposing the stack stops the app and the sidecar but not the Durable backend's own dispatchers, which
+                // would go on polling the stopped Azurite (and logging each failure) for the rest of the run: stop them first.
+                if (stack.Host is { } host) await host.Durable.Service.StopAsync(isForced: true);
+                await stack.DisposeAsync();
+            }
+        }
     }
 
     // ---- timer lateness -------------------------------------------------------------------------------------------
@@ -171,23 +172,26 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
         var step = settings.TimerSpread / n;
         // Made in due order from 10 s before the first is due, as callbacks keep coming while others come due.
         var lead = TimeSpan.FromSeconds(10);
-        var first = TimeProvider.System.GetUtcNow() + lead;
-        var created = await bench.CreateAsync(queue, callers, i => first + step * i, ct);
-        _creationRate = created.PerSecond;
-        var pending = await CountOrMinusOne(storage.PendingInstancesAsync, ct);
+        // The meters run from the first callback made: making them overlaps their coming due.
         var cpu = _cpu.Now();
         var phaseStart = TimeProvider.System.GetUtcNow();
         using var requests = new StorageRequestLog(stack);
         using var stalls = new StallMeter(stack.Azurite!);
+        var first = TimeProvider.System.GetUtcNow() + lead;
         var last = first + step * (n - 1);
         var tail = light ? settings.LightTimerTail : settings.HeavyTimerTail;
+        DueCallbacksBench.Creation created;
+        int pending;
         int terminal;
         string queueLine;
         await using (var queues = storage.SampleQueues())
         {
+            created = await bench.CreateAsync(queue, callers, i => first + step * i, ct);
+            pending = await CountOrMinusOne(storage.PendingInstancesAsync, ct);
             terminal = await bench.WaitForTerminalAsync(queue, created, last - TimeProvider.System.GetUtcNow() + tail, ct);
             queueLine = queues.Summary();
         }
+        _creationRate = created.PerSecond;
         var cpuLine = _cpu.Since(cpu);
         var requestLine = RequestLine(requests);
         var stallLine = stalls.Summary(0);
@@ -224,7 +228,7 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
         Line($"  agent call placed for {lateness.Count}/{n}; {terminal}/{n} final, {placements.Count(p => p.Status == CallbackStatus.Completed)} Completed; " +
              $"{placements.Count(p => p.WaitedForAgent)} waited for an agent, {placements.Count(p => p.WaitedForLine)} for a line, {placements.Count(p => p.Offers > 1)} needed more than one offer{Unread(bench)}");
         WhereTheTimeWent(placements, traces);
-        Line($"  meanwhile (the last made to all final): {cpuLine}");
+        Line($"  meanwhile (the first made to all final, or the tail's end): {cpuLine}");
         Line($"  app storage requests meanwhile: {requestLine}");
         Line($"  {queueLine}");
         Line($"  {stallLine}");
@@ -357,7 +361,8 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
         var unfinishedBefore = await storage.UnfinishedInstancesAsync(ct);
         var queuedBefore = await storage.WaitForDurableQueuesEmptyAsync(TimeSpan.FromSeconds(10), ct);
         AppLog(quietIfNone: true);
-        var idle = await bench.IdleAsync(TimeSpan.FromSeconds(5), ct);
+        // Long enough to take in the watchdog's sweep (every 10 s locally) once.
+        var idle = await bench.IdleAsync(TimeSpan.FromSeconds(settings.Quick ? 5 : 10), ct);
         var cpu = _cpu.Now();
         var cost = await bench.MeasureAsync(callers, ct);
         var cpuLine = _cpu.Since(cpu);
@@ -402,9 +407,8 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
                     $"{r.EventType}{(r.Name is null ? "" : " " + r.Name)} +{N(((r.Written ?? origin) - origin)?.TotalSeconds ?? double.NaN, "0.0")}" +
                     (r.FireAt is { } at && origin is { } o ? $" (due +{N((new DateTimeOffset(at, TimeSpan.Zero) - o).TotalSeconds, "0.0")})" : ""))));
             }
-        }
-        if (settings.Detail)
             Line("    every kind per callback: " + string.Join(", ", cost.Kinds.Select(x => $"{x.Kind} {PerCallback(x.Count, k)}")));
+        }
         AppLog();
         await RawAzuriteAsync(stack, cost.PerCallback, fresh, freshCpuLine, ct);
     }
