@@ -10,6 +10,22 @@ namespace CallbackFunctions.LocalRun.Benchmarks;
 public sealed class AppLogCapture : ILoggerProvider
 {
     private ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<int, ConcurrentQueue<Captured>> _watched = new();
+
+    /// <summary>One entry of a watched event id: when it was logged and its named values (e.g. a holder id).</summary>
+    public sealed record Captured(DateTimeOffset At, IReadOnlyDictionary<string, string?> Values);
+
+    /// <summary>Keeps every entry of <paramref name="eventId"/> from now on, with its values, for a closer look.</summary>
+    public void Watch(int eventId) => _watched.TryAdd(eventId, new ConcurrentQueue<Captured>());
+
+    /// <summary>The watched entries of <paramref name="eventId"/> logged so far, and forgets them.</summary>
+    public IReadOnlyList<Captured> TakeWatched(int eventId)
+    {
+        var taken = new List<Captured>();
+        if (_watched.TryGetValue(eventId, out var queue))
+            while (queue.TryDequeue(out var entry)) taken.Add(entry);
+        return taken;
+    }
 
     public sealed class Entry(string example)
     {
@@ -70,6 +86,8 @@ public sealed class AppLogCapture : ILoggerProvider
         {
             if (!IsEnabled(logLevel)) return;
             owner.Add(category, logLevel, eventId, formatter(state, exception), exception);
+            if (owner._watched.TryGetValue(eventId.Id, out var queue) && state is IReadOnlyList<KeyValuePair<string, object?>> values)
+                queue.Enqueue(new Captured(TimeProvider.System.GetUtcNow(), values.ToDictionary(v => v.Key, v => v.Value?.ToString(), StringComparer.Ordinal)));
         }
     }
 }

@@ -11,234 +11,429 @@ using static CallbackFunctions.LocalRun.Benchmarks.BenchSettings;
 namespace CallbackFunctions.LocalRun.Benchmarks;
 
 /// <summary>
-/// <c>./run.sh bench</c>: one local stack (Azurite in memory, the Twilio simulator with no call-rate limit, the app
-/// in-process), then the figures in order: timer lateness, burst, storage operations per callback beside Azurite's raw
-/// rate, missed-call webhook latency and the highest sustained webhook rate with nothing lost. One line per figure;
-/// indented lines say how it was measured and what else happened meanwhile (CPU, the app's warnings and errors).
+/// <c>./run.sh bench</c>: a fresh local stack (Azurite in memory as three processes, the Twilio simulator with no call-rate
+/// limit, the app in-process with its Durable backend and sidecar) for each phase, then the figures in order: timer
+/// lateness at two loads, a burst, agent freed to agent call, storage requests per callback beside Azurite's raw rate,
+/// missed-call webhook latency and the highest sustained webhook rate with nothing lost. Each figure is one line
+/// (<c>name (load): value</c>, with its target and the home-made engine's figure beside it); indented lines say how it
+/// was measured and what else happened meanwhile (CPU, storage requests, stalls, the app's warnings and errors).
 /// </summary>
 public sealed class BenchRun(BenchSettings settings, TextWriter output)
 {
-    private const string AgentQueues = "timer, burst, ops";
+    /// <summary>The line bound the benchmark raises the account to (see <see cref="SetLinesAsync"/>).</summary>
+    private const int BenchLines = 1000;
+
+    /// <summary>The watchdog's "released a hold of an offer that no longer dials" (CallbackLog.StaleHoldReleased).</summary>
+    private const int StaleHoldReleased = 1012;
+
     private readonly Stopwatch _run = Stopwatch.StartNew();
     private readonly CpuMeter _cpu = new();
     private readonly AppLogCapture _logs = new();
     private CpuMeter.Sample _start = null!;
-    private TimeSpan _timerCreation;
+    /// <summary>Callbacks made per second by the last phase that made them up front; sets how far ahead the next phase makes its own.</summary>
+    private double _creationRate = double.NaN;
 
     public async Task<int> RunAsync(CancellationToken ct)
     {
         _start = _cpu.Now();
+        if (settings.UnknownPhases.Count > 0)
+        {
+            Line($"bench: --only names unknown phase(s) {string.Join(", ", settings.UnknownPhases)}; the phases are {string.Join(", ", BenchSettings.Phases)}");
+            return 2;
+        }
         Line("# CallbackFunctions benchmark" + (settings.Quick ? " (--quick: reduced sizes, a smoke run, not figures)" : ""));
         foreach (var line in MachineInfo.Describe()) Line(line);
         Line($"date: {TimeProvider.System.GetUtcNow():yyyy-MM-dd HH:mm:ss} UTC; load average (1 min) at start: {CpuMeter.LoadAverage()}");
         Line($"command: ./run.sh bench{string.Concat(Environment.GetCommandLineArgs().Skip(2).Select(a => " " + a))}" +
              $"  (process: dotnet {string.Join(' ', Environment.GetCommandLineArgs())})");
+        Line("setup: each phase on a fresh LocalStack (Azurite in memory: blob, queue and table services as three node processes; the Twilio simulator with " +
+             "unbounded call rate; the app in-process with its Durable backend and sidecar), stopped after the phase, so that work a phase leaves behind " +
+             "(callbacks not yet final, Durable's backlog, timers still to fire) is not measured in the next;");
+        Line($"  app settings: first interval 1 s, expiry 10 min, line bound {BenchLines} (Callbacks:LineLimit); simulated agents answer at once and press 1, each " +
+             "serving its phase's queue only; customers answer at once and talk 0.2 s");
+        _logs.Watch(StaleHoldReleased);
 
-        await using var stack = await LocalStack.StartAsync(new LocalStackOptions
-        {
-            Prefix = "bench",
-            Intervals = "00:00:01",
-            Expiry = TimeSpan.FromMinutes(10),
-            CallsPerSecond = 0,
-            // Warnings and errors go to the capture below, counted per phase, not to the console one stack trace at a time.
-            MinimumLogLevel = LogLevel.Warning,
-            ExtraSettings = new Dictionary<string, string?> { ["Logging:Console:LogLevel:Default"] = "None", ["Callbacks:LineLimit"] = BenchLines.ToString(System.Globalization.CultureInfo.InvariantCulture) },
-        }, ct: ct);
-        stack.Service<ILoggerFactory>().AddProvider(_logs);
-        var storage = new BenchStorage(stack);
-
-        var cpu = _cpu.Now();
-        var fresh = await StorageCostBench.MeasureRawAsync(stack.StorageConnectionString, "benchrawfresh", settings.RawOperations, settings.RawConcurrency, ct);
-        var freshCpu = _cpu.Since(cpu);
-
-        var numbers = stack.Service<PhoneNumberNormalizer>();
-        var dialled = settings.TimerCallbacks + settings.BurstCallbacks + settings.StorageCostCallbacks;
-        var maxStep = settings.StepRates.Count == 0 ? 0 : settings.StepRates.Max();
-        var callers = NumberPool.Callers(numbers, Math.Max(dialled,
-            Math.Max((int)(settings.LatencyRate * settings.LatencyDuration.TotalSeconds), (int)(maxStep * settings.StepDuration.TotalSeconds))));
-        var agentNumbers = NumberPool.Agents(numbers, settings.Agents);
-
-        // People: agents answer at once and press 1; customers answer at once and talk 0.2 s.
-        foreach (var agent in agentNumbers)
-            stack.Simulator.SetPerson(agent, new PersonScript(new PersonResponse { Answer = PersonAnswer.Answer, RingSeconds = 0, Digits = "1", TalkSeconds = 0.2 }));
-        foreach (var caller in callers.Take(dialled))
-            stack.Simulator.SetPerson(caller, new PersonScript(new PersonResponse { Answer = PersonAnswer.Answer, RingSeconds = 0, TalkSeconds = 0.2 }));
-        var account = await SetLinesAsync(stack, ct);
-        var agentClock = Stopwatch.StartNew();
-        await Parallel.ForEachAsync(Enumerable.Range(0, settings.Agents), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct },
-            async (i, _) => await stack.PutAgentAsync($"agent{i:D4}", $"Agent {i}", agentNumbers[i], "timer", "burst", StorageCostBench.Queue));
-        Line($"setup: {settings.Agents} simulated agents (answer after 0 s and press 1; each serves the queues {AgentQueues}); customers answer at once and talk 0.2 s;");
-        Line($"  one LocalStack: Azurite in memory, Twilio simulator with unbounded call rate, the app in-process; app settings: first interval 1 s, " +
-             $"expiry 10 min, {Hosting(stack)}; {settings.Agents} agents created through the API in {Ms(agentClock.Elapsed)}");
-        Line($"  account lines and pacing: {account}");
-        AppLog();
-
-        if (settings.Runs("timer")) await PhaseAsync("timer lateness", () => TimerAsync(stack, storage, callers.Take(settings.TimerCallbacks).ToList(), ct), ct);
-        if (settings.Runs("burst")) await PhaseAsync("burst", () => BurstAsync(stack, storage, callers.Skip(settings.TimerCallbacks).Take(settings.BurstCallbacks).ToList(), ct), ct);
-        var perCallback = double.NaN;
-        if (settings.Runs("ops")) await PhaseAsync("storage ops per callback", async () => perCallback = await StorageCostAsync(stack, storage,
-            callers.Skip(settings.TimerCallbacks + settings.BurstCallbacks).Take(settings.StorageCostCallbacks).ToList(), ct), ct);
-        if (settings.Runs("ops")) await PhaseAsync("azurite raw", () => RawAzuriteAsync(stack, perCallback, fresh, freshCpu, ct), ct);
-        if (settings.Runs("webhook")) await PhaseAsync("webhook", () => WebhooksAsync(stack, storage, callers, ct), ct);
-
-        var poison = -1;
-        try { poison = await PoisonCountAsync(stack, ct); }
-        catch (Exception e) when (BenchStorage.IsStorageTrouble(e, ct)) { }
-        var simErrors = stack.Simulator.Errors;
-        Line($"simulator errors over the run (strictness violations, failed webhooks): {simErrors.Count}" +
-             (simErrors.Count > 0 ? $"; by code: {string.Join(", ", simErrors.GroupBy(e => e.Code).Select(g => $"{g.Key} x{g.Count()}"))}; first: {simErrors[0].Message}" : ""));
-        Line($"poison wake-ups: {poison}");
-        Line($"run time: {N(_run.Elapsed.TotalSeconds, "0")} s; load average (1 min) at the end: {CpuMeter.LoadAverage()}; whole run {_cpu.Since(_start)}");
+        if (settings.Runs("timer200"))
+            await PhaseAsync("timer200", settings.LightTimerCallbacks, settings.LightTimerCallbacks,
+                (stack, storage, callers, note) => TimerAsync(stack, storage, "timer200", callers, light: true, note, ct), ct);
+        if (settings.Runs("timer1000"))
+            await PhaseAsync("timer1000", settings.HeavyTimerCallbacks, settings.HeavyTimerCallbacks,
+                (stack, storage, callers, note) => TimerAsync(stack, storage, "timer1000", callers, light: false, note, ct), ct);
+        if (settings.Runs("burst"))
+            await PhaseAsync("burst", settings.BurstCallbacks, settings.BurstCallbacks,
+                (stack, storage, callers, note) => BurstAsync(stack, storage, callers, note, ct), ct);
+        if (settings.Runs("freed"))
+            // Its agents are its own (made unavailable first), so the stack starts with none.
+            await PhaseAsync(FreedAgentBench.Queue, settings.FreedSamples + settings.FreedExtraWaiting, agents: 0,
+                (stack, storage, callers, note) => FreedAsync(stack, storage, AgentNumbers.Take(settings.FreedSamples).ToList(), callers, note, ct), ct);
+        if (settings.Runs("ops"))
+            await PhaseAsync(StorageCostBench.Queue, settings.StorageCostCallbacks, settings.StorageCostCallbacks,
+                (stack, storage, callers, note) => StorageCostAsync(stack, storage, callers, note, ct), ct);
+        if (settings.Runs("webhook"))
+            await PhaseAsync("webhook", WebhookCallers, agents: 0, (stack, storage, callers, note) => WebhooksAsync(stack, storage, callers, note, ct), ct);
+        Line($"run time: {N(_run.Elapsed.TotalSeconds, "0")} s; load average (1 min) at the end: {CpuMeter.LoadAverage()}; whole run {_cpu.SinceWithoutChildren(_start)}");
         return 0;
     }
 
-    // ---- 1. timer lateness ----------------------------------------------------------------------------------------
+    private delegate Task Phase(LocalStack stack, BenchStorage storage, IReadOnlyList<string> callers, string note);
 
-    private async Task TimerAsync(LocalStack stack, BenchStorage storage, IReadOnlyList<string> callers, CancellationToken ct)
+    /// <summary>Valid caller numbers (the first stack's normalizer checks them) and agent numbers, shared by every phase's stack.</summary>
+    private IReadOnlyList<string> CallerNumbers { get; set; } = [];
+    private IReadOnlyList<string> AgentNumbers { get; set; } = [];
+    private bool _described;
+
+    /// <summary>Distinct callers the largest webhook step needs (every request its own caller and CallSid).</summary>
+    private int WebhookCallers => Math.Max((int)(settings.LatencyRate * settings.LatencyDuration.TotalSeconds),
+        (int)(settings.StepRates.DefaultIfEmpty(0).Max() * settings.StepDuration.TotalSeconds));
+
+    /// <summary>
+    /// Runs one phase on a fresh stack: <paramref name="agents"/> agents serving the phase's queue, created through the
+    /// API, and <paramref name="callerCount"/> customers, scripted; then what the simulator saw go wrong. A phase that
+    /// breaks (e.g. storage overloaded past every retry) is reported and the run goes on.
+    /// </summary>
+    private async Task PhaseAsync(string queue, int callerCount, int agents, Phase phase, CancellationToken ct)
+    {
+        LocalStack? stack = null;
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            stack = await LocalStack.StartAsync(new LocalStackOptions
+            {
+                Prefix = "bench",
+                Intervals = "00:00:01",
+                Expiry = TimeSpan.FromMinutes(10),
+                CallsPerSecond = 0,
+                // Warnings and errors go to the capture, counted per phase, not to the console one stack trace at a time.
+                MinimumLogLevel = LogLevel.Warning,
+                ExtraSettings = new Dictionary<string, string?>
+                {
+                    ["Logging:Console:LogLevel:Default"] = "None",
+                    ["Callbacks:LineLimit"] = BenchLines.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                },
+            }, ct: ct);
+            stack.Service<ILoggerFactory>().AddProvider(_logs);
+            var started = clock.Elapsed;
+            if (CallerNumbers.Count == 0)
+            {
+                var numbers = stack.Service<PhoneNumberNormalizer>();
+                CallerNumbers = NumberPool.Callers(numbers, new[] { settings.LightTimerCallbacks, settings.HeavyTimerCallbacks, settings.BurstCallbacks,
+                    settings.FreedSamples + settings.FreedExtraWaiting, settings.StorageCostCallbacks, WebhookCallers }.Max());
+                AgentNumbers = NumberPool.Agents(numbers, new[] { settings.LightTimerCallbacks, settings.HeavyTimerCallbacks, settings.BurstCallbacks,
+                    settings.FreedSamples, settings.StorageCostCallbacks }.Max());
+            }
+            var callers = CallerNumbers.Take(callerCount).ToList();
+            DueCallbacksBench.ScriptCustomers(stack, callers, 0.2);
+            foreach (var agent in AgentNumbers.Take(agents))
+                stack.Simulator.SetPerson(agent, new PersonScript(new PersonResponse { Answer = PersonAnswer.Answer, RingSeconds = 0, Digits = "1", TalkSeconds = 0.2 }));
+            var account = await SetLinesAsync(stack, ct);
+            var agentClock = Stopwatch.StartNew();
+            await Parallel.ForEachAsync(Enumerable.Range(0, agents), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct },
+                async (i, _) => await stack.PutAgentAsync($"agent{i:D4}", $"Agent {i}", AgentNumbers[i], queue));
+            if (!_described)
+            {
+                Line($"  {DurableSettings(stack)}");
+                Line($"  account lines and pacing: {account}");
+                _described = true;
+            }
+            var note = $"a fresh stack started in {Ms(started)}" + (agents > 0 ? $"; {agents} agents of the queue '{queue}' created through the API in {Ms(agentClock.Elapsed)}" : "");
+            AppLog(quietIfNone: true);
+            await phase(stack, new BenchStorage(stack), callers, note);
+            var errors = stack.Simulator.Errors;
+            if (errors.Count > 0)
+                Line($"  simulator errors in this phase (strictness violations, failed webhooks): {errors.Count}; by code: " +
+                     $"{string.Join(", ", errors.GroupBy(e => e.Code).Select(g => $"{g.Key} x{g.Count()}"))}; first: {errors[0].Message}");
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            var root = e;
+            while (root.InnerException is not null) root = root.InnerException;
+            Line($"{queue}: could not complete: {e.GetType().Name}: {e.Message.Split('\n')[0]}" + (root != e ? $" <- {root.GetType().Name}: {root.Message.Split('\n')[0]}" : ""));
+            AppLog(quietIfNone: true);
+        }
+        finally
+        {
+            if (stack is not null)
+            {
+                // Disposing the stack stops the app and the sidecar but not the Durable backend's own dispatchers, which
+                // would go on polling the stopped Azurite (and logging each failure) for the rest of the run: stop them first.
+                if (stack.Host is { } host) await host.Durable.Service.StopAsync(isForced: true);
+                await stack.DisposeAsync();
+            }
+        }
+    }
+
+    // ---- timer lateness -------------------------------------------------------------------------------------------
+
+    private async Task TimerAsync(LocalStack stack, BenchStorage storage, string queue, IReadOnlyList<string> callers, bool light, string note, CancellationToken ct)
     {
         var bench = new DueCallbacksBench(stack, storage);
         var n = callers.Count;
-        var cpu = _cpu.Now();
-        using var requests = Requests(stack);
-        using var stalls = new StallMeter(stack.Azurite?.TablePort ?? -1, stack.Azurite?.QueuePort ?? -1);
-        var meterStart = TimeProvider.System.GetUtcNow();
-        var first = TimeProvider.System.GetUtcNow() + TimeSpan.FromSeconds(10);
+        var load = $"{Count(n)} over {N(settings.TimerSpread.TotalSeconds)} s";
         var step = settings.TimerSpread / n;
-        var created = await bench.CreateAsync("timer", callers, i => first + step * i, ct);
-        _timerCreation = created.Took;
+        // Made in due order from 10 s before the first is due, as callbacks keep coming while others come due.
+        var lead = TimeSpan.FromSeconds(10);
+        // The meters run from the first callback made: making them overlaps their coming due.
+        var cpu = _cpu.Now();
+        var phaseStart = TimeProvider.System.GetUtcNow();
+        using var requests = new StorageRequestLog(stack);
+        using var stalls = new StallMeter(stack.Azurite!);
+        var first = TimeProvider.System.GetUtcNow() + lead;
         var last = first + step * (n - 1);
-        var terminal = await bench.WaitForTerminalAsync("timer", created.Ids, callers, last - TimeProvider.System.GetUtcNow() + TimeSpan.FromSeconds(40), ct);
-        var cpuLine = _cpu.Since(cpu);
-        var requestLine = requests.Summary();
-        var stallLine = stalls.Summary(0);
-        var stallList = stalls.Stalls(0, 200).ToList();
-        var placements = await bench.ReadPlacementsAsync(created, ct);
-        var lateness = placements.Where(p => p.LatenessMs is not null).Select(p => p.LatenessMs!.Value).Order().ToList();
-        var firstWake = placements.Where(p => p.FirstWakeMs is not null).Select(p => p.FirstWakeMs!.Value).Order().ToList();
-        var p99 = Percentiles.Of(lateness, 0.99);
-        var met = lateness.Count == n && p99 < 1000;
-        Line($"timer lateness p50: {Ms(Percentiles.Of(lateness, 0.50))}");
-        Line($"timer lateness p99: {Ms(p99)}  target < 1 s: {(met ? "target met" : "target missed")}");
-        Line($"timer lateness max: {Ms(lateness.Count == 0 ? double.NaN : lateness[^1])}");
-        Line($"  {n} IVR-style callbacks (MissedCallService, FirstDelay) made up front in {Ms(created.Took)}, {created.CreatedAfterDue} of them after their due moment; " +
-             $"due one every {Ms(step)} over {N(settings.TimerSpread.TotalSeconds)} s; lateness = \"{DueCallbacksBench.AgentCallPlaced}\" timeline event - due moment");
-        if (lateness.Count < n) Line($"  NOTE: {n - lateness.Count} of {n} never had their agent call placed within the wait (due + 40 s); p50/p99/max above are of those placed only");
-        Line($"  agent call placed for {lateness.Count}/{n} (earliest {Ms(lateness.Count == 0 ? double.NaN : lateness[0])} after due); {terminal}/{n} terminal, " +
-             $"{placements.Count(p => p.Status == CallbackStatus.Completed)} Completed; {placements.Count(p => p.WaitedForAgent)} waited for an agent, {placements.Count(p => p.WaitedForLine)} for a line; " +
-             $"offer to agent call placed (Twilio create + save) p50 {Ms(Percentiles.Of(Dials(placements), 0.5))}, p99 {Ms(Percentiles.Of(Dials(placements), 0.99))}");
-        Line($"  the timer alone (due moment -> first timeline event of the wake-up, whatever it decided): p50 {Ms(Percentiles.Of(firstWake, 0.5))}, " +
-             $"p99 {Ms(Percentiles.Of(firstWake, 0.99))}, max {Ms(firstWake.Count == 0 ? double.NaN : firstWake[^1])} ({firstWake.Count} woken){Unread(bench)}");
-        Line($"  meanwhile: {cpuLine}; app storage requests: {requestLine}");
-        Line($"  {stallLine}");
-        if (settings.Detail)
+        var tail = light ? settings.LightTimerTail : settings.HeavyTimerTail;
+        DueCallbacksBench.Creation created;
+        int pending;
+        int terminal;
+        string queueLine;
+        await using (var queues = storage.SampleQueues())
         {
-            foreach (var s in stallList.Take(40)) Line("    " + s);
-            var slow = requests.Slow;
-            foreach (var g in slow.GroupBy(r => (int)((r.Start - meterStart).TotalSeconds)).Take(30))
-                Line($"    slow requests starting at +{g.Key} s: " + string.Join(", ", g.GroupBy(r => (r.Kind, r.Outcome)).Select(k => $"{k.Key.Kind} {k.Key.Outcome} x{k.Count()} (max {Ms(k.Max(r => r.Ms))})")));
-            foreach (var p in placements.Where(p => p.LatenessMs is not null).OrderByDescending(p => p.LatenessMs).Take(15))
-                Line($"    late {Ms(p.LatenessMs!.Value)}: due +{N((p.DueAt - meterStart).TotalSeconds, "0.00")} s, first wake +{N(((p.FirstWakeAt ?? p.DueAt) - meterStart).TotalSeconds, "0.00")} s, offered +{N(((p.OfferedAt ?? p.DueAt) - meterStart).TotalSeconds, "0.00")} s");
+            created = await bench.CreateAsync(queue, callers, i => first + step * i, ct);
+            pending = await CountOrMinusOne(storage.PendingInstancesAsync, ct);
+            terminal = await bench.WaitForTerminalAsync(queue, created, last - TimeProvider.System.GetUtcNow() + tail, ct);
+            queueLine = queues.Summary();
         }
+        _creationRate = created.PerSecond;
+        var cpuLine = _cpu.Since(cpu);
+        var requestLine = RequestLine(requests);
+        var stallLine = stalls.Summary(0);
+        var episodes = stalls.Episodes(1000);
+        var stallList = stalls.Stalls(0, 200).ToList();
+
+        var placements = await bench.ReadPlacementsAsync(created, ct);
+        var traces = await bench.ReadTimerTracesAsync(placements, settings.TracedCallbacks, ct);
+        var lateness = placements.Where(p => p.LatenessMs is not null).Select(p => p.LatenessMs!.Value).Order().ToList();
+        var early = lateness.Where(l => l < 0).ToList();
+        var farEarly = lateness.Count(l => l < -1000);
+        // A callback with no agent call by the end of the wait is later than the wait's tail: it counts as +infinity in
+        // the percentiles, which then read "over" the tail rather than leaving it out.
+        var withUnplaced = lateness.Concat(Enumerable.Repeat(double.PositiveInfinity, n - lateness.Count)).ToList();
+        var p99 = Percentiles.Of(withUnplaced, 0.99);
+        var all = lateness.Count == n;
+        string Late(double ms) => double.IsPositiveInfinity(ms) ? $"over {N(tail.TotalSeconds)} s ({n - lateness.Count} of {n} had no agent call {N(tail.TotalSeconds)} s after the last due moment)" : Time(ms);
+        string target;
+        if (light)
+            target = $"target p99 < 1 s: {Met(all && p99 < 1000)}";
+        else
+            target = $"target p99 < 5 s: {Met(all && p99 < 5000)}";
+        Figure("timer lateness p50", load, Late(Percentiles.Of(withUnplaced, 0.50)), null, light ? BeforeFigures.TimerLightP50 : BeforeFigures.TimerHeavyP50);
+        Figure("timer lateness p99", load, Late(p99), target, light ? BeforeFigures.TimerLightP99 : BeforeFigures.TimerHeavyP99);
+        Figure("timer lateness max", load, Late(withUnplaced.Count == 0 ? double.NaN : withUnplaced[^1]), null, light ? BeforeFigures.TimerLightMax : BeforeFigures.TimerHeavyMax);
+        Figure("timer early", load, $"{early.Count} of {n} agent calls placed before their due moment" +
+               (early.Count > 0 ? $" (earliest {Time(-early[0])} early; {farEarly} more than 1 s early)" : ""),
+            light ? $"target: none more than 1 s early: {Met(all && farEarly == 0)}" : null, light ? BeforeFigures.TimerLightEarly : BeforeFigures.TimerHeavyEarly);
+        Line($"  {n} IVR-style callbacks (MissedCallService, FirstDelay) made through the app's service in due order, 16 at a time, in {Ms(created.Took)} ({N(created.PerSecond)}/s), " +
+             $"the first due {N(lead.TotalSeconds)} s after the first was made; {created.CreatedAfterDue} made after their due moment, {Describe(pending)} orchestrations not yet started when the last was made; " +
+             $"due one every {Ms(step)} over {N(settings.TimerSpread.TotalSeconds)} s; {note}");
+        Line("  lateness = the simulator's creation moment of the callback's first agent call (found by the CallSid its timeline names) - the due moment asked for (= the stored DueAt); " +
+             "early = that call created before the due moment");
+        Line($"  agent call placed for {lateness.Count}/{n}; {terminal}/{n} final, {placements.Count(p => p.Status == CallbackStatus.Completed)} Completed; " +
+             $"{placements.Count(p => p.WaitedForAgent)} waited for an agent, {placements.Count(p => p.WaitedForLine)} for a line, {placements.Count(p => p.Offers > 1)} needed more than one offer{Unread(bench)}");
+        WhereTheTimeWent(placements, traces);
+        Line($"  meanwhile (the first made to all final, or the tail's end): {cpuLine}");
+        Line($"  app storage requests meanwhile: {requestLine}");
+        Line($"  {queueLine}");
+        Line($"  {stallLine}");
+        StallEpisodes(episodes, stalls.StartedAt, placements);
+        Line($"  {DoubleBooked(stack, phaseStart)}");
         var byDue = placements.Where(p => p.LatenessMs is not null).OrderBy(p => p.DueAt).ToList();
         if (byDue.Count >= 10)
         {
             var tenth = byDue.Count / 10;
             Line("  lateness p50 per tenth of the spread, earliest due first: " + string.Join(", ", Enumerable.Range(0, 10).Select(k =>
-                Ms(Percentiles.Of(byDue.Skip(k * tenth).Take(tenth).Select(p => p.LatenessMs!.Value).Order().ToList(), 0.5)))));
+                Time(Percentiles.Of(byDue.Skip(k * tenth).Take(tenth).Select(p => p.LatenessMs!.Value).Order().ToList(), 0.5)))));
         }
+        if (settings.Detail) Detail(stallList, requests, placements, stalls.StartedAt);
         AppLog();
-        await CleanUpAsync(bench, storage, "timer", terminal < n, ct);
+        await StaleHoldsAsync(stack, ct);
     }
 
-    // ---- 2. burst -------------------------------------------------------------------------------------------------
+    // ---- burst ----------------------------------------------------------------------------------------------------
 
-    private async Task BurstAsync(LocalStack stack, BenchStorage storage, IReadOnlyList<string> callers, CancellationToken ct)
+    private async Task BurstAsync(LocalStack stack, BenchStorage storage, IReadOnlyList<string> callers, string note, CancellationToken ct)
     {
-        var held = await storage.WaitForAgentsFreeAsync(TimeSpan.FromSeconds(30), ct);
         var bench = new DueCallbacksBench(stack, storage);
         var n = callers.Count;
-        // Far enough ahead that every callback is stored before the moment: twice the timer phase's creation rate, + 3 s.
-        var lead = TimeSpan.FromSeconds(Math.Max(8, Math.Ceiling(_timerCreation.TotalSeconds * 2 * n / Math.Max(1, settings.TimerCallbacks)) + 3));
+        var load = $"{Count(n)} due at one moment";
+        var lead = Lead(n);
         var moment = TimeProvider.System.GetUtcNow() + lead;
         var created = await bench.CreateAsync("burst", callers, _ => moment, ct);
+        var pending = await CountOrMinusOne(storage.PendingInstancesAsync, ct);
         var untilMoment = moment - TimeProvider.System.GetUtcNow();
         if (untilMoment > TimeSpan.Zero) await Task.Delay(untilMoment, ct);
         var cpu = _cpu.Now();
-        using var requests = Requests(stack);
-        var terminal = await bench.WaitForTerminalAsync("burst", created.Ids, callers, TimeSpan.FromSeconds(100), ct);
+        var phaseStart = TimeProvider.System.GetUtcNow();
+        using var requests = new StorageRequestLog(stack);
+        using var stalls = new StallMeter(stack.Azurite!);
+        int terminal;
+        string queueLine;
+        await using (var queues = storage.SampleQueues())
+        {
+            terminal = await bench.WaitForTerminalAsync("burst", created, settings.BurstLimit, ct);
+            queueLine = queues.Summary();
+        }
+        var waited = (TimeProvider.System.GetUtcNow() - moment).TotalSeconds;
         var cpuLine = _cpu.Since(cpu);
-        var requestLine = requests.Summary();
+        var requestLine = RequestLine(requests);
+        var stallLine = stalls.Summary(0);
+        var episodes = stalls.Episodes(1000);
         var placements = await bench.ReadPlacementsAsync(created, ct);
+        var traces = await bench.ReadTimerTracesAsync(placements, settings.TracedCallbacks, ct);
         var placed = placements.Where(p => p.PlacedAt is not null).Select(p => (p.PlacedAt!.Value - moment).TotalMilliseconds).Order().ToList();
         var drained = placed.Count == n;
         var drain = drained ? placed[^1] : double.NaN;
-        Line($"burst time to drain: {(drained ? Ms(drain) : $"not drained ({placed.Count}/{n} agent calls placed)")}");
-        Line($"burst wake-ups per second: {(drained ? N(n / (drain / 1000.0)) : "n/a")}");
-        Line($"  {n} callbacks due at one moment, made {N(lead.TotalSeconds)} s ahead in {Ms(created.Took)} ({created.CreatedAfterDue} after the moment); " +
-             $"drain = last \"{DueCallbacksBench.AgentCallPlaced}\" - the moment; wake-ups/s = {n} / drain");
-        Line($"  agent call placed: first {Ms(placed.Count > 0 ? placed[0] : double.NaN)}, p50 {Ms(Percentiles.Of(placed, 0.5))} after the moment; " +
-             $"{terminal}/{n} terminal, {placements.Count(p => p.Status == CallbackStatus.Completed)} Completed; {placements.Count(p => p.WaitedForAgent)} waited for an agent, {placements.Count(p => p.WaitedForLine)} for a line; " +
-             $"{held} agents still held from the timer phase; offer to agent call placed p50 {Ms(Percentiles.Of(Dials(placements), 0.5))}, " +
-             $"p99 {Ms(Percentiles.Of(Dials(placements), 0.99))}");
-        var firstWake = placements.Where(p => p.FirstWakeMs is not null).Select(p => p.FirstWakeMs!.Value).Order().ToList();
-        Line($"  the timer alone (the moment -> first timeline event of each wake-up): p50 {Ms(Percentiles.Of(firstWake, 0.5))}, " +
-             $"last {Ms(firstWake.Count == 0 ? double.NaN : firstWake[^1])} ({firstWake.Count} woken){Unread(bench)}");
-        Line($"  from the moment until all terminal (or 100 s): {cpuLine}; app storage requests: {requestLine}");
+        Figure("burst time to drain", load, drained ? Time(drain) : $"over {N(waited)} s (not drained: {placed.Count} of {n} agent calls placed by then)", null, BeforeFigures.BurstDrain);
+        Figure("burst rate", load, drained ? $"{N(n / (drain / 1000.0))} agent calls placed per s" : $"{N(placed.Count(ms => ms <= waited * 1000) / waited, "0.0")} agent calls placed per s over the {N(waited)} s waited",
+            null, BeforeFigures.BurstRate);
+        Line($"  {n} IVR-style callbacks due at one moment, made {N(lead.TotalSeconds)} s ahead in {Ms(created.Took)} ({N(created.PerSecond)}/s; {created.CreatedAfterDue} after the moment; " +
+             $"{Describe(pending)} orchestrations not yet started when the last was made); drain = the last first agent call's creation at the simulator - the moment; rate = {n} / drain; {note}");
+        Line($"  agent calls placed: first {Time(placed.Count > 0 ? placed[0] : double.NaN)}, p50 {Time(Percentiles.Of(placed, 0.5))}, p90 {Time(Percentiles.Of(placed, 0.9))} after the moment; " +
+             $"{terminal}/{n} final, {placements.Count(p => p.Status == CallbackStatus.Completed)} Completed; {placements.Count(p => p.WaitedForAgent)} waited for an agent, " +
+             $"{placements.Count(p => p.WaitedForLine)} for a line{Unread(bench)}");
+        if (placed.Count > 0)
+        {
+            var buckets = placed.GroupBy(ms => (int)(ms / 5000)).OrderBy(g => g.Key).Select(g => $"{g.Key * 5}-{g.Key * 5 + 5} s: {g.Count()}");
+            Line("  agent calls placed per 5 s after the moment: " + string.Join(", ", buckets));
+        }
+        WhereTheTimeWent(placements, traces);
+        Line($"  from the moment until all final: {cpuLine}");
+        Line($"  app storage requests meanwhile: {requestLine}");
+        Line($"  {queueLine}");
+        Line($"  {stallLine}");
+        StallEpisodes(episodes, stalls.StartedAt, placements);
+        Line($"  {DoubleBooked(stack, phaseStart)}");
+        if (settings.Detail) Detail(stalls.Stalls(0, 200).ToList(), requests, placements, stalls.StartedAt);
         AppLog();
-        await CleanUpAsync(bench, storage, "burst", terminal < n, ct);
+        await StaleHoldsAsync(stack, ct);
     }
 
-    // ---- 3. storage operations per callback ---------------------------------------------------------------------
+    // ---- agent freed -> agent call ----------------------------------------------------------------------------------
 
-    private async Task<double> StorageCostAsync(LocalStack stack, BenchStorage storage, IReadOnlyList<string> callers, CancellationToken ct)
+    private async Task FreedAsync(LocalStack stack, BenchStorage storage, IReadOnlyList<string> agentPhones, IReadOnlyList<string> callers, string note, CancellationToken ct)
+    {
+        var bench = new FreedAgentBench(stack, storage);
+        var cpu = _cpu.Now();
+        var phaseStart = TimeProvider.System.GetUtcNow();
+        using var requests = new StorageRequestLog(stack);
+        FreedAgentBench.Result result;
+        string queueLine;
+        await using (var queues = storage.SampleQueues())
+        {
+            result = await bench.RunAsync(agentPhones, callers, settings.FreedSamples, settings.FreedPause, ct);
+            queueLine = queues.Summary();
+        }
+        var cpuLine = _cpu.Since(cpu);
+        var requestLine = RequestLine(requests);
+        var samples = result.Samples;
+        var after = samples.Where(s => s.AfterAnswerMs is not null).Select(s => s.AfterAnswerMs!.Value).Order().ToList();
+        var fromSend = samples.Where(s => s.AfterAnswerMs is not null).Select(s => s.AfterAnswerMs!.Value + s.PutMs).Order().ToList();
+        var puts = samples.Select(s => s.PutMs).Order().ToList();
+        var missed = samples.Count(s => s.AfterAnswerMs is null);
+        var load = $"{samples.Count} agents freed one at a time, {samples.Min(s => s.Waiting)}-{samples.Max(s => s.Waiting)} callbacks waiting";
+        var p99 = Percentiles.Of(after, 0.99);
+        Figure("agent freed -> agent call p50", load, Time(Percentiles.Of(after, 0.5)), null, BeforeFigures.FreedP50);
+        Figure("agent freed -> agent call p99", load, Time(p99), $"target p99 < 1 s: {Met(missed == 0 && p99 < 1000)}", BeforeFigures.FreedP99);
+        Line($"  {result.Created} callbacks of the queue '{FreedAgentBench.Queue}' came due at once while its {samples.Count} agents were all unavailable; " +
+             $"{result.WaitingAtStart} were waiting for an agent (the waiting index) {N(result.UntilAllWaiting.TotalSeconds, "0.0")} s later; {note}");
+        Line($"  then, one at a time, {FreedAgentBench.Queue}NNN made available (PUT /api/agents/{{id}}/availability {{\"available\":true}}); time = the PUT's answer to the " +
+             $"simulator's creation of that agent's call; the agent made unavailable again once the call was seen (customers talk {N(FreedAgentBench.TalkSeconds)} s); " +
+             $"{Ms(settings.FreedPause)} between samples; max {Time(after.Count == 0 ? double.NaN : after[^1])}; {missed} freed agents got no call within 15 s");
+        Line($"  the PUT itself (the app tells every waiting callback before it answers): p50 {Ms(Percentiles.Of(puts, 0.5))}, p99 {Ms(Percentiles.Of(puts, 0.99))}; " +
+             $"from sending the PUT to the agent call: p50 {Time(Percentiles.Of(fromSend, 0.5))}, p99 {Time(Percentiles.Of(fromSend, 0.99))}");
+        Line($"  calls to the freed agents in all: {result.CallsToFreedAgents} (one per sample expected; more means an agent took a second callback before being made unavailable)");
+        Line($"  meanwhile (whole phase, {N(result.Took.TotalSeconds)} s): {cpuLine}");
+        Line($"  app storage requests meanwhile: {requestLine}");
+        Line($"  {queueLine}");
+        Line($"  {DoubleBooked(stack, phaseStart)}");
+        if (settings.Detail)
+            Line("    samples (waiting, PUT, after answer): " + string.Join(", ", samples.Select(s => $"{s.Waiting}/{Ms(s.PutMs)}/{Time(s.AfterAnswerMs ?? double.NaN)}")));
+        AppLog();
+        await StaleHoldsAsync(stack, ct);
+    }
+
+    // ---- storage requests per callback ------------------------------------------------------------------------------
+
+    private async Task StorageCostAsync(LocalStack stack, BenchStorage storage, IReadOnlyList<string> callers, string note, CancellationToken ct)
     {
         var bench = new StorageCostBench(stack, storage);
-        await storage.WaitForAgentsFreeAsync(TimeSpan.FromSeconds(15), ct);
-        var linesHeld = await storage.WaitForLinesFreeAsync(TimeSpan.FromSeconds(15), ct);
-        var before = await storage.WaitForOrchestrationsDoneAsync(TimeSpan.FromSeconds(20), ct);
-        var idle = await bench.IdleRateAsync(TimeSpan.FromSeconds(5), ct);
+        var freshCpu = _cpu.Now();
+        var fresh = await StorageCostBench.MeasureRawAsync(stack.StorageConnectionString, "benchrawfresh", settings.RawOperations, settings.RawConcurrency, ct);
+        var freshCpuLine = _cpu.Since(freshCpu);
+        var linesHeld = await storage.HeldLinesAsync(ct);
+        var unfinishedBefore = await storage.UnfinishedInstancesAsync(ct);
+        var queuedBefore = await storage.WaitForDurableQueuesEmptyAsync(TimeSpan.FromSeconds(10), ct);
         AppLog(quietIfNone: true);
+        // Long enough to take in the watchdog's sweep (every 10 s locally) once.
+        var idle = await bench.IdleAsync(TimeSpan.FromSeconds(settings.Quick ? 5 : 10), ct);
         var cpu = _cpu.Now();
-        var cost = await bench.MeasureAsync(callers, idle, ct);
+        var cost = await bench.MeasureAsync(callers, ct);
         var cpuLine = _cpu.Since(cpu);
-        Line($"storage ops per completed one-attempt callback: {N(cost.PerCallback, "0.0")}  " +
-             $"(tables {N((double)cost.Tables / cost.Callbacks, "0.0")}, queues {N((double)cost.Queues / cost.Callbacks, "0.0")})");
-        Line($"  counted, not estimated: the app's StorageOperationCounter moved by {cost.Total} requests over K = {cost.Callbacks} callbacks, each driven from a " +
-             $"missed-call webhook (a simulated caller hangs up in the queue) to Completed, 5 calls a second ({linesHeld} of 15 lines still held from before at the start): {cost.Found} made, {cost.Completed} Completed, {cost.OneAttempt} in one attempt and one offer, " +
-             $"{cost.Waited} waited for an agent, a line or the number");
-        Line($"  stale wake-ups (the ring watchdogs of each leg) were left to drain before the counter was read: it ran on until the timer queue was empty " +
-             $"({cost.QueueLeft} messages left, {before} before the start), no call was live and no more agents were held than before ({cost.AgentsHeld} vs {cost.AgentsHeldBefore}), " +
-             $"{N(cost.QuietAfterCompletion.TotalSeconds, "0.0")} s after the last completion");
-        Line($"  window {N(cost.Window.TotalSeconds, "0.0")} s; it includes what the idle app does anyway (queue polls, sweeper, agent list: " +
-             $"{N(cost.IdleOpsPerSecond, "0.0")} requests/s measured idle just before, at most {N(cost.IdleOpsPerSecond * cost.Window.TotalSeconds / cost.Callbacks, "0.0")} per callback here); {cpuLine}");
+        var k = cost.Callbacks;
+        var idleShare = idle.Rate * cost.Window.TotalSeconds / k;
+        var load = $"{k} callbacks, 5 a second";
+        Figure("storage requests per completed one-attempt callback", load, N(cost.PerCallback, "0.0"),
+            $"target < 60: {Met(cost.OneAttempt == k && cost.PerCallback < 60)}; {N(cost.PerCallback - idleShare, "0.0")} net of what the idle app asks meanwhile",
+            BeforeFigures.StorageRequests);
+        Line($"  counted, not estimated: every HTTP request the app's process (the app, Durable's backend and its sidecar) made to Azurite's table, queue and blob ports " +
+             $"(HttpClient's activities), {cost.Total} over K = {k} callbacks, each driven from a missed-call webhook (a simulated caller hangs up in the queue) to Completed, " +
+             $"5 calls a second: {cost.Found} made, {cost.Completed} Completed, {cost.OneAttempt} in one attempt and one offer, {cost.Waited} waited for an agent, a line or the number");
+        Line($"  the count ran on {N(cost.QuietAfterCompletion.TotalSeconds, "0.0")} s after the last completion, until Durable's queues held no message " +
+             $"(left: control {cost.QueueLeft.Control}, work items {cost.QueueLeft.WorkItems}), no orchestration was unfinished ({cost.UnfinishedLeft} left), " +
+             $"no call was live and no more agents were held than before ({cost.AgentsHeld} vs {cost.AgentsHeldBefore}); before it started: " +
+             $"{Describe(unfinishedBefore)} orchestrations unfinished, {Describe(queuedBefore)} messages in Durable's queues, {linesHeld} lines held; {note}");
+        Line("  per callback, by what they were for:");
+        foreach (var group in StorageNames.Groups)
+        {
+            var count = cost.ByGroup.GetValueOrDefault(group);
+            if (count == 0 && group == StorageNames.Other) continue;
+            var parts = group == StorageNames.OurTables
+                ? cost.Resources[group].Select(r => $"{r.Resource} {PerCallback(r.Count, k)}")
+                : cost.Operations[group].Select(o => $"{o.Operation} {PerCallback(o.Count, k)}");
+            Line($"    {group}: {PerCallback(count, k)}" + (count > 0 ? $" ({string.Join(", ", parts)})" : "") +
+                 $"; the idle app {N(idle.RateOf(group), "0.0")}/s, so {N((count - idle.RateOf(group) * cost.Window.TotalSeconds) / k, "0.0")} net");
+        }
+        Line($"  the idle app (nothing live, measured over {N(idle.Window.TotalSeconds)} s just before: Durable's queue polling, partition management, the watchdog) " +
+             $"made {N(idle.Rate, "0.0")} requests/s: over this {N(cost.Window.TotalSeconds, "0.0")} s window, {N(idleShare, "0.0")} per callback");
+        Line($"  cross-check: the app's own StorageOperationCounter (on our tables' clients) moved by {cost.OurTablesByAppCounter}; " +
+             $"the log saw {cost.ByGroup.GetValueOrDefault(StorageNames.OurTables)} requests to our tables");
+        Line($"  requests: {cost.Requests}; {cpuLine}");
         if (cost.FirstOdd is not null) Line($"  not a one-attempt completion: {cost.FirstOdd}");
-        if (cost.BreakdownTotal > 0)
-            Line($"  per callback by request (HttpClient activities to Azurite in the same window, {cost.BreakdownTotal} seen): " +
-                 string.Join(", ", cost.Breakdown.Select(k => $"{k.Kind} {N((double)k.Count / cost.Callbacks, "0.00")}")));
+        if (settings.Detail)
+        {
+            Line("    after the last completion: " + string.Join("; ", cost.QuietTrace));
+            if (cost.SampleId is { } sample)
+            {
+                var rows = await storage.HistoryAsync(sample, ct);
+                var origin = rows.FirstOrDefault()?.Written;
+                Line($"    history of {sample} (+s written; timers: +s due): " + string.Join(", ", rows.Select(r =>
+                    $"{r.EventType}{(r.Name is null ? "" : " " + r.Name)} +{N(((r.Written ?? origin) - origin)?.TotalSeconds ?? double.NaN, "0.0")}" +
+                    (r.FireAt is { } at && origin is { } o ? $" (due +{N((new DateTimeOffset(at, TimeSpan.Zero) - o).TotalSeconds, "0.0")})" : ""))));
+            }
+            Line("    every kind per callback: " + string.Join(", ", cost.Kinds.Select(x => $"{x.Kind} {PerCallback(x.Count, k)}")));
+        }
         AppLog();
-        return cost.PerCallback;
+        await RawAzuriteAsync(stack, cost.PerCallback, fresh, freshCpuLine, ct);
     }
 
     private async Task RawAzuriteAsync(LocalStack stack, double perCallback, StorageCostBench.Raw fresh, string freshCpu, CancellationToken ct)
     {
         var cpu = _cpu.Now();
         var raw = await StorageCostBench.MeasureRawAsync(stack.StorageConnectionString, "benchraw", settings.RawOperations, settings.RawConcurrency, ct);
-        Line($"azurite raw single-entity ops/s: {N(raw.OpsPerSecond)}  (upserts {N(raw.UpsertsPerSecond)}/s, point reads {N(raw.ReadsPerSecond)}/s)");
-        Line($"  {raw.Upserts} upserts then {raw.Reads} point reads of small entities, {raw.Concurrency} concurrent, Azure.Data.Tables, a table of our own in the same " +
-             $"Azurite, measured right after the count above (500 + 500 warm-up operations first); {_cpu.Since(cpu)}");
-        Line($"  the same on the fresh Azurite before any load: {N(fresh.OpsPerSecond)} ops/s (upserts {N(fresh.UpsertsPerSecond)}/s, " +
+        Figure("azurite raw single-entity ops/s", "same run, right after the count", N(raw.OpsPerSecond), null, BeforeFigures.AzuriteRaw);
+        Line($"  {raw.Upserts} upserts then {raw.Reads} point reads of small entities (upserts {N(raw.UpsertsPerSecond)}/s, point reads {N(raw.ReadsPerSecond)}/s), " +
+             $"{raw.Concurrency} concurrent, Azure.Data.Tables, a table of our own in the same Azurite (500 + 500 warm-up operations first); {_cpu.Since(cpu)}");
+        Line($"  the same on this phase's fresh Azurite before the count: {N(fresh.OpsPerSecond)} ops/s (upserts {N(fresh.UpsertsPerSecond)}/s, " +
              $"point reads {N(fresh.ReadsPerSecond)}/s); {freshCpu}");
-        Line($"storage-bound callbacks/s: {N(raw.OpsPerSecond / perCallback, "0.0")}  (= {N(raw.OpsPerSecond)} raw ops/s / {N(perCallback, "0.0")} ops per callback)");
+        Line($"  so at most ≈ {N(raw.OpsPerSecond / perCallback, "0.0")} callbacks/s on this box if every request cost a single-entity operation " +
+             $"(= {N(raw.OpsPerSecond)} raw ops/s / {N(perCallback, "0.0")} requests per callback; Durable's queue requests go to the queue service's own process)");
         AppLog(quietIfNone: true);
     }
 
-    // ---- 4. webhooks ----------------------------------------------------------------------------------------------
+    // ---- webhooks ---------------------------------------------------------------------------------------------------
 
-    private async Task WebhooksAsync(LocalStack stack, BenchStorage storage, IReadOnlyList<string> callers, CancellationToken ct)
+    private async Task WebhooksAsync(LocalStack stack, BenchStorage storage, IReadOnlyList<string> callers, string note, CancellationToken ct)
     {
         // The callbacks this load makes would be due 1 s later and ring agents in the middle of the measurement. Move the
         // first interval to 10 minutes (a setting the app reads live; production's default is 1 minute) so that this
-        // measures the webhook and the work it does itself.
+        // measures the webhook and the work it does itself (the callback's projection and its orchestration's start).
         var config = (IConfigurationRoot)stack.App.Configuration;
         config["Callbacks:Intervals"] = "00:10:00";
         config.Reload();
@@ -250,35 +445,37 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
         var cpu = _cpu.Now();
         WebhookLoadBench.Step latency;
         string cpuLine;
-        using (var requests = Requests(stack))
+        using (var requests = new StorageRequestLog(stack))
         {
             latency = await bench.OfferAsync("bench", settings.LatencyRate, settings.LatencyDuration, callers, settings.SettleLimit, ct);
-            cpuLine = $"{_cpu.Since(cpu)}; app storage requests: {requests.Summary()}";
+            cpuLine = $"{_cpu.Since(cpu)}; app storage requests: {RequestLine(requests)}";
         }
         var spooled = new Dictionary<int, int> { [latency.Rate] = _logs.CountOf(2002) + _logs.CountOf(2006) };
         var latencyLog = _logs.TakePeriod();
-        Line($"webhook p50: {Ms(latency.P50)}");
-        Line($"webhook p99: {Ms(latency.P99)}  target < 50 ms: {(latency.P99 < 50 && latency.Passed ? "target met" : "target missed")}");
+        var load = $"{latency.Rate} requests/s";
+        Figure("webhook latency p50", load, Ms(latency.P50), null, BeforeFigures.WebhookP50);
+        Figure("webhook latency p99", load, Ms(latency.P99), $"target < 50 ms: {Met(latency.P99 < 50 && latency.Passed)}", BeforeFigures.WebhookP99);
         Line($"  {latency.Sent} signed POSTs to /api/twilio/missed-call?queue=bench (QueueResult=hangup, distinct callers and CallSids), open-loop at " +
              $"{latency.Rate}/s for {N(settings.LatencyDuration.TotalSeconds)} s, after 20 warm-up requests; latency = scheduled send moment to the end of the answer");
         Line($"  max {Ms(latency.Max)}, errors {latency.Errors}, callbacks made {latency.Callbacks}/{latency.Sent}, spooled {spooled[latency.Rate]}, " +
-             $"sender behind schedule by at most {Ms(latency.MaxSendLagMs)}; first interval during this load: {intervals}; {cpuLine}");
+             $"sender behind schedule by at most {Ms(latency.MaxSendLagMs)}; first interval during this load: {intervals}; {cpuLine}; {note}");
         PrintLog(latencyLog, quietIfNone: false);
 
         var steps = new List<WebhookLoadBench.Step> { latency };
         var stepLogs = new Dictionary<int, IReadOnlyList<(string Kind, int Count, string Example)>>();
         var stepNotes = new Dictionary<int, string>();
+        var notRun = new List<int>();
         if (latency.Passed)
         {
             foreach (var rate in settings.StepRates)
             {
-                if (_run.Elapsed > settings.StepCutoff) { Line($"  step {rate}/s not run: the benchmark is near its time limit"); break; }
+                if (_run.Elapsed > settings.StepCutoff) { notRun.Add(rate); continue; }
                 var stepCpu = _cpu.Now();
                 WebhookLoadBench.Step step;
-                using (var requests = Requests(stack))
+                using (var requests = new StorageRequestLog(stack))
                 {
                     step = await bench.OfferAsync($"step{rate}", rate, settings.StepDuration, callers, settings.SettleLimit, ct);
-                    stepNotes[rate] = $"{_cpu.Since(stepCpu)}; app storage requests: {requests.Summary()}";
+                    stepNotes[rate] = $"{_cpu.Since(stepCpu)}; app storage requests: {RequestLine(requests)}";
                 }
                 spooled[rate] = _logs.CountOf(2002) + _logs.CountOf(2006);
                 if (spooled[rate] > 0) stepNotes[rate] += $"; {stack.Service<MissedCalls.WebhookSpool>().Count} spooled webhooks still waiting at the end of the step";
@@ -290,8 +487,10 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
         var passed = steps.Where(s => s.Passed).ToList();
         var best = passed.Select(s => s.Rate).DefaultIfEmpty(0).Max();
         var keptUp = passed.Where(s => s.AnsweredRate >= 0.95 * s.Rate && s.P99 < 1000).Select(s => s.Rate).DefaultIfEmpty(0).Max();
-        Line($"webhook highest sustained rate with nothing lost: {(best == 0 ? "none" : $"{best} req/s")}");
-        Line($"  steps of {N(settings.StepDuration.TotalSeconds)} s (the first is the 100/s run above), open-loop; a step fails on any error, any answer over " +
+        Figure("webhook highest sustained rate with nothing lost", $"steps of {N(settings.StepDuration.TotalSeconds)} s up to {settings.StepRates.DefaultIfEmpty(0).Max()}/s",
+            best == 0 ? "none" : $"{best} requests/s" + (notRun.Count > 0 ? $" (steps {string.Join(", ", notRun)}/s not run: near the time limit)" : ""),
+            null, BeforeFigures.WebhookSustained);
+        Line($"  steps (the first is the {settings.LatencyRate}/s run above), open-loop; a step fails on any error, any answer over " +
              $"Twilio's 15 s, or any request without its callback {N(settings.SettleLimit.TotalSeconds)} s after the last answer (looked up by id in the callbacks table)");
         foreach (var s in steps)
         {
@@ -303,13 +502,15 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
             }.Where(x => x is not null);
             Line($"  {s.Rate}/s: {s.Sent} sent, p50 {Ms(s.P50)}, p99 {Ms(s.P99)}, max {Ms(s.Max)}, answered {N(s.AnsweredRate)}/s, spooled {spooled.GetValueOrDefault(s.Rate)}, " +
                  $"callbacks {s.Callbacks}/{s.Sent}, sender lag max {Ms(s.MaxSendLagMs)}: {(s.Passed ? "passed" : "FAILED: " + string.Join(", ", problems))}");
-            if (stepNotes.TryGetValue(s.Rate, out var note)) Line($"    {note}");
+            if (stepNotes.TryGetValue(s.Rate, out var stepNote)) Line($"    {stepNote}");
             if (stepLogs.TryGetValue(s.Rate, out var log)) PrintLog(log, quietIfNone: true, indent: "    ");
         }
         if (keptUp != best)
             Line($"  highest step the app also kept up with (answered >= 95% of the offered rate, p99 < 1 s): {(keptUp == 0 ? "none" : $"{keptUp} req/s")}; " +
                  "above it, requests queued inside the app" + (spooled.Values.Sum() > 0 ? "; those beyond Spool:MaxInFlight at work at once (or past the 8 s storage budget) were answered from the local spool and replayed" : ""));
     }
+
+    // ---- helpers ----------------------------------------------------------------------------------------------------
 
     /// <summary>
     /// The account's line limit and carrier pacing (seed 001: at most 15 lines; Twilio's CPS, 1 by default) are product
@@ -328,55 +529,152 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
                $"(bound raised with Callbacks:LineLimit={BenchLines}: the product's 15-line cap is not what the timer figures measure; a line is held from the offer until the agent's call ends)";
     }
 
-    /// <summary>A phase that breaks (e.g. storage overloaded past every retry) is reported and the run goes on.</summary>
-    private const int BenchLines = 1000;
-
-    private async Task PhaseAsync(string name, Func<Task> phase, CancellationToken ct)
+    /// <summary>How far ahead to make n callbacks so that all are made (and their orchestrations started) before the first is due.</summary>
+    private TimeSpan Lead(int n)
     {
-        try
-        {
-            await phase();
-        }
-        catch (Exception e) when (!ct.IsCancellationRequested)
-        {
-            var root = e;
-            while (root.InnerException is not null) root = root.InnerException;
-            Line($"{name}: could not complete: {e.GetType().Name}: {e.Message.Split('\n')[0]}" + (root != e ? $" <- {root.GetType().Name}: {root.Message.Split('\n')[0]}" : ""));
-            AppLog(quietIfNone: true);
-        }
+        var rate = double.IsNaN(_creationRate) ? 25 : _creationRate;
+        return TimeSpan.FromSeconds(Math.Max(10, Math.Ceiling(n / rate * 1.25 + 5)));
     }
 
-    private static string Unread(DueCallbacksBench bench) => bench.Unread == 0 ? "" : $"; {bench.Unread} callbacks could not be read back (storage kept failing)";
-
-    /// <summary>Callbacks a phase left live would keep loading storage: cancel them through the API before the next phase.</summary>
-    private async Task CleanUpAsync(DueCallbacksBench bench, BenchStorage storage, string queue, bool needed, CancellationToken ct)
+    /// <summary>Due moment to offer to agent call, and what Durable's history says of the due timers.</summary>
+    private void WhereTheTimeWent(IReadOnlyList<DueCallbacksBench.Placement> placements, IReadOnlyList<DueCallbacksBench.TimerTrace> traces)
     {
-        if (!needed) return;
-        var clock = Stopwatch.StartNew();
-        var cancelled = await bench.CancelLeftoversAsync(queue, storage, TimeSpan.FromSeconds(30), ct);
-        Line($"  {cancelled} callbacks of this phase still live at its time limit were cancelled through the API (POST /api/callbacks/{{id}}/cancel) in {Ms(clock.Elapsed)}, so the next phase starts clean");
-        _logs.TakePeriod();
+        var offer = placements.Where(p => p.OfferMs is not null).Select(p => p.OfferMs!.Value).Order().ToList();
+        var dial = placements.Where(p => p.DialMs is not null).Select(p => p.DialMs!.Value).Order().ToList();
+        var handled = traces.Select(t => t.HandledMs).Order().ToList();
+        Line($"  where the time went: due -> offer saved (timer, orchestration, activity dispatch, holds) p50 {Time(Percentiles.Of(offer, 0.5))}, " +
+             $"p99 {Time(Percentiles.Of(offer, 0.99))}, max {Time(offer.Count == 0 ? double.NaN : offer[^1])}; offer -> agent call at the simulator " +
+             $"(pacing slot, Twilio create) p50 {Ms(Percentiles.Of(dial, 0.5))}, p99 {Ms(Percentiles.Of(dial, 0.99))}");
+        Line($"  Durable's history ({traces.Count} callbacks read): due -> the episode that took the due timer in was written (it schedules the offer's activity) " +
+             $"p50 {Time(Percentiles.Of(handled, 0.5))}, p99 {Time(Percentiles.Of(handled, 0.99))}, max {Time(handled.Count == 0 ? double.NaN : handled[^1])}; " +
+             $"{handled.Count(h => h < 0)} taken in before the due moment; {traces.Count(t => t.Fired > 1)} callbacks had their due timer set again after it fired early " +
+             $"(up to {traces.Select(t => t.Fired).DefaultIfEmpty(0).Max()} timers for one due moment)");
     }
 
-    private static string Hosting(LocalStack stack)
+    /// <summary>Each stall over a second, with the lateness of the callbacks due in it (or up to 2 s before) beside the rest.</summary>
+    private void StallEpisodes(IReadOnlyList<(string What, double From, double Seconds)> episodes, DateTimeOffset meterStart, IReadOnlyList<DueCallbacksBench.Placement> placements)
+    {
+        if (episodes.Count == 0)
+        {
+            Line("  no stall over 1 s (thread pool, Azurite tables, queues, blobs)");
+            return;
+        }
+        var placed = placements.Where(p => p.LatenessMs is not null).ToList();
+        foreach (var (what, from, seconds) in episodes.Take(10))
+        {
+            var start = meterStart + TimeSpan.FromSeconds(from);
+            var end = start + TimeSpan.FromSeconds(seconds);
+            var inside = placed.Where(p => p.DueAt >= start - TimeSpan.FromSeconds(2) && p.DueAt <= end).Select(p => p.LatenessMs!.Value).Order().ToList();
+            var outside = placed.Where(p => p.DueAt < start - TimeSpan.FromSeconds(2) || p.DueAt > end).Select(p => p.LatenessMs!.Value).Order().ToList();
+            Line($"  stall: {what} answered slower than 1 s for {N(seconds, "0.0")} s from +{N(from, "0.0")} s; " +
+                 (inside.Count == 0 ? "no callback due in it" : $"{inside.Count} callbacks due in it or 2 s before: lateness p50 {Time(Percentiles.Of(inside, 0.5))}, " +
+                  $"max {Time(inside[^1])} (the others: p50 {Time(Percentiles.Of(outside, 0.5))})"));
+        }
+        if (episodes.Count > 10) Line($"  ... and {episodes.Count - 10} more stalls over 1 s");
+    }
+
+    private void Detail(IReadOnlyList<string> stallList, StorageRequestLog requests, IReadOnlyList<DueCallbacksBench.Placement> placements, DateTimeOffset meterStart)
+    {
+        foreach (var s in stallList.Take(40)) Line("    " + s);
+        foreach (var g in requests.Slow.GroupBy(r => (int)(r.Start - meterStart).TotalSeconds).Take(30))
+            Line($"    slow requests starting at +{g.Key} s: " + string.Join(", ", g.GroupBy(r => (r.Kind, r.Outcome)).Select(k => $"{k.Key.Kind} {k.Key.Outcome} x{k.Count()} (max {Ms(k.Max(r => r.Ms))})")));
+        foreach (var p in placements.Where(p => p.LatenessMs is not null).OrderByDescending(p => p.LatenessMs).Take(15))
+            Line($"    late {Time(p.LatenessMs!.Value)}: {p.Id} due +{N((p.DueAt - meterStart).TotalSeconds, "0.00")} s, offered +{N(((p.OfferedAt ?? p.DueAt) - meterStart).TotalSeconds, "0.00")} s, " +
+                 $"agent call +{N((p.PlacedAt!.Value - meterStart).TotalSeconds, "0.00")} s");
+    }
+
+    /// <summary>
+    /// The watchdog's releases of holds "that no longer dial", looked at closely: a release is wrong when the offer that
+    /// held it went on to place its agent call afterwards (the offer was under way, its intent not yet saved).
+    /// </summary>
+    private async Task StaleHoldsAsync(LocalStack stack, CancellationToken ct)
+    {
+        var releases = _logs.TakeWatched(StaleHoldReleased);
+        if (releases.Count == 0) return;
+        var repository = stack.Service<Storage.CallbackRepository>();
+        var live = 0;
+        string? example = null;
+        foreach (var release in releases)
+        {
+            if (release.Values.GetValueOrDefault("Holder") is not { } holder) continue;
+            var slash = holder.LastIndexOf('/');
+            if (slash < 0 || !int.TryParse(holder[(slash + 1)..], System.Globalization.CultureInfo.InvariantCulture, out var offer)) continue;
+            Domain.Callbacks.Callback? callback;
+            try { callback = (await repository.GetAsync(holder[..slash], ct))?.Value; }
+            catch (Exception e) when (BenchStorage.IsStorageTrouble(e, ct)) { continue; }
+            // The offer that took the hold, and its agent call: placed after the release, the offer was dialling all along.
+            var offered = callback?.Timeline.FirstOrDefault(e => e.To == CallbackStatus.DialingAgent && e.Reason.Contains($"(offer {offer}", StringComparison.Ordinal));
+            var placedEvent = offered is null ? null : callback!.Timeline.FirstOrDefault(e => e.Reason.StartsWith("agent call placed", StringComparison.Ordinal) && e.At >= offered.At);
+            if (placedEvent is null || placedEvent.At <= release.At) continue;
+            live++;
+            example ??= $"{release.Values.GetValueOrDefault("What")} held by {holder} released at {release.At:HH:mm:ss.fff}; that offer's intent is on the timeline at " +
+                        $"{offered!.At:HH:mm:ss.fff} (the moment the activity decided it, before its write) and its agent call was placed at {placedEvent.At:HH:mm:ss.fff}; the callback ended {callback!.Status}";
+        }
+        Line($"  watchdog: {releases.Count} holds released as \"no longer dials\"; for {live} of them the offer that held it placed its agent call after the release" +
+             (example is null ? "" : $"; e.g. {example}"));
+    }
+
+    /// <summary>
+    /// Agents rung twice at once: two outbound calls to one agent's number alive together at the simulator (a call to
+    /// an agent is made only while the agent is held, so an overlap means the hold was lost or given twice).
+    /// </summary>
+    private static string DoubleBooked(LocalStack stack, DateTimeOffset since)
+    {
+        var calls = stack.Simulator.Calls.Where(c => c.Direction == "outbound-api" && c.DateCreated >= since).GroupBy(c => c.To, StringComparer.Ordinal);
+        var agents = 0;
+        var overlaps = 0;
+        string? example = null;
+        foreach (var agent in calls)
+        {
+            var ordered = agent.OrderBy(c => c.DateCreated).ToList();
+            var found = 0;
+            for (var i = 1; i < ordered.Count; i++)
+            {
+                var before = ordered[i - 1];
+                if (before.EndTime is { } end && end <= ordered[i].DateCreated) continue;
+                found++;
+                example ??= $"{CallbackFunctions.Domain.Telephony.PhoneMask.Mask(agent.Key)}: call {before.Sid} created {before.DateCreated:HH:mm:ss.fff}, ended " +
+                            $"{before.EndTime?.ToString("HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture) ?? "not yet"}; call {ordered[i].Sid} created {ordered[i].DateCreated:HH:mm:ss.fff}";
+            }
+            if (found > 0) agents++;
+            overlaps += found;
+        }
+        return $"agents rung twice at once (two calls to one agent alive together at the simulator): {agents} agents, {overlaps} overlaps" + (example is null ? "" : $"; e.g. {example}");
+    }
+
+    private static string DurableSettings(LocalStack stack)
     {
         var o = stack.DurableOptions!;
-        return $"Durable on Azurite: {o.PartitionCount} partition(s), queue polling cap {Ms(o.MaxQueuePollingInterval)}, " +
+        return $"Durable (Azure Storage backend on Azurite, gRPC sidecar, worker and client in the app's process): task hub {o.TaskHubName}, {o.PartitionCount} partition(s), " +
+               $"queue polling cap {Ms(o.MaxQueuePollingInterval)}, visibility timeout {N(o.VisibilityTimeout.TotalSeconds)} s, " +
                $"{o.MaxConcurrentOrchestrations} orchestrations and {o.MaxConcurrentActivities} activities at once";
     }
 
-    private static StorageRequestLog Requests(LocalStack stack) => new(stack.Azurite?.TablePort ?? -1, stack.Azurite?.QueuePort ?? -1);
-
-    private static List<double> Dials(IEnumerable<DueCallbacksBench.Placement> placements) =>
-        [.. placements.Where(p => p.DialMs is not null).Select(p => p.DialMs!.Value).Order()];
-
-    private static async Task<int> PoisonCountAsync(LocalStack stack, CancellationToken ct)
+    /// <summary>A request log's summary and its split by what the requests were for.</summary>
+    private static string RequestLine(StorageRequestLog requests)
     {
-        var query = new Microsoft.DurableTask.Client.OrchestrationQuery { Statuses = [Microsoft.DurableTask.Client.OrchestrationRuntimeStatus.Failed] };
-        var count = 0;
-        await foreach (var _ in stack.Service<Microsoft.DurableTask.Client.DurableTaskClient>().GetAllInstancesAsync(query).WithCancellation(ct)) count++;
-        return count;
+        var groups = requests.ByGroup;
+        return requests.Summary() + "; by what for: " +
+               string.Join(", ", StorageNames.Groups.Where(groups.ContainsKey).Select(g => $"{g} {groups[g]}"));
     }
+
+    private static async Task<int> CountOrMinusOne(Func<CancellationToken, Task<int>> count, CancellationToken ct)
+    {
+        try { return await count(ct); }
+        catch (Exception e) when (BenchStorage.IsStorageTrouble(e, ct)) { return -1; }
+    }
+
+    private static string Describe(int count) => count < 0 ? "(could not read)" : count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string PerCallback(int count, int callbacks) => N((double)count / callbacks, "0.0");
+
+    private static string Met(bool met) => met ? "met" : "missed";
+
+    private static string Unread(DueCallbacksBench bench) => bench.Unread == 0 ? "" : $"; {bench.Unread} callbacks could not be read back (storage kept failing)";
+
+    /// <summary>One figure: <c>name (load): value  [target]  | before (home-made engine, ...): value</c>.</summary>
+    private void Figure(string name, string load, string value, string? target, string before) =>
+        Line($"{name} ({load}): {value}" + (target is null ? "" : $"  [{target}]") + $"  | {BeforeFigures.Label}: {before}");
 
     /// <summary>The app's warnings and errors since the last call, one line per kind.</summary>
     private void AppLog(bool quietIfNone = false) => PrintLog(_logs.TakePeriod(), quietIfNone);

@@ -37,6 +37,21 @@ public sealed class CpuMeter
             $"cpu: app+simulator+client {self:0.00} cores, Azurite (node) {child:0.00}, other processes {Math.Max(0, busy - self - child):0.00} (of {Environment.ProcessorCount})");
     }
 
+    /// <summary>
+    /// e.g. "cpu: app+simulator+client 0.50 cores, everything else 1.10 (of 2)", for a span over which child processes
+    /// came and went (Azurite, one per phase): their time cannot be read once they have exited.
+    /// </summary>
+    public string SinceWithoutChildren(Sample start)
+    {
+        var now = Now();
+        var wall = (now.Wall - start.Wall).TotalSeconds;
+        if (wall <= 0) return "cpu: n/a";
+        var self = (now.SelfSeconds - start.SelfSeconds) / wall;
+        var busy = (now.MachineBusySeconds - start.MachineBusySeconds) / wall;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"cpu: app+simulator+client {self:0.00} cores, everything else (Azurite and other processes) {Math.Max(0, busy - self):0.00} (of {Environment.ProcessorCount})");
+    }
+
     /// <summary>Busy ticks of the whole machine: the "cpu" line of /proc/stat minus idle and iowait.</summary>
     private static long MachineBusy()
     {

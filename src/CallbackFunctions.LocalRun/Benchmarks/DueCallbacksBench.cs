@@ -4,32 +4,38 @@ using CallbackFunctions.Domain.Callbacks;
 using Callback = CallbackFunctions.Domain.Callbacks.Callback;
 using CallbackFunctions.MissedCalls;
 using CallbackFunctions.Storage;
+using CallbackFunctions.TwilioSimulator;
 
 namespace CallbackFunctions.LocalRun.Benchmarks;
 
 /// <summary>
-/// Callbacks made up front (IVR-style, <see cref="CallbackRequest.FirstDelay"/> = due moment - now) and what the timer
-/// made of them: for each, the "agent call placed" timeline event minus the callback's due moment.
+/// Callbacks made up front (IVR-style, <see cref="CallbackRequest.FirstDelay"/> = due moment - now, so the stored due
+/// moment is exactly the one asked for) and when their first agent call was placed: the moment the Twilio simulator
+/// created that call (its <c>DateCreated</c>), found by the CallSid the callback's timeline names.
 /// </summary>
 public sealed class DueCallbacksBench(LocalStack stack, BenchStorage storage)
 {
-    public const string AgentCallPlaced = "agent call placed";
-
-    public sealed record Creation(IReadOnlyList<string> Ids, IReadOnlyList<DateTimeOffset> Dues, TimeSpan Took, int CreatedAfterDue);
+    public sealed record Creation(IReadOnlyList<string> Ids, IReadOnlyList<string> Callers, IReadOnlyList<DateTimeOffset> Dues, TimeSpan Took, int CreatedAfterDue)
+    {
+        public double PerSecond => Ids.Count / Math.Max(0.001, Took.TotalSeconds);
+    }
 
     /// <summary>Callbacks the last <see cref="ReadPlacementsAsync"/> could not read (storage kept failing).</summary>
     public int Unread { get; private set; }
 
-    public sealed record Placement(string Id, DateTimeOffset DueAt, DateTimeOffset? FirstWakeAt, DateTimeOffset? OfferedAt, DateTimeOffset? PlacedAt, CallbackStatus Status,
-        bool WaitedForAgent, bool WaitedForLine, int Attempt)
+    /// <param name="OfferedAt">The offer (holds taken, intent saved): the callback's DialingAgent timeline event.</param>
+    /// <param name="PlacedAt">The simulator's creation moment of the callback's first agent call.</param>
+    public sealed record Placement(string Id, string Caller, DateTimeOffset DueAt, DateTimeOffset? OfferedAt, DateTimeOffset? PlacedAt, CallbackStatus? Status,
+        bool WaitedForAgent, bool WaitedForLine, int Offers)
     {
-        /// <summary>From the offer (the intent saved, agent held) to Twilio's confirmation of the agent call.</summary>
-        public double? DialMs => PlacedAt is { } placed && OfferedAt is { } offered ? (placed - offered).TotalMilliseconds : null;
-
+        /// <summary>Due moment to the agent call at the simulator; negative when it was placed early.</summary>
         public double? LatenessMs => PlacedAt is { } at ? (at - DueAt).TotalMilliseconds : null;
 
-        /// <summary>Due moment to the first wake-up's timeline event (the timer alone, before any wait for a line).</summary>
-        public double? FirstWakeMs => FirstWakeAt is { } at ? (at - DueAt).TotalMilliseconds : null;
+        /// <summary>Due moment to the offer (the timer, the orchestration, the activity's dispatch and holds).</summary>
+        public double? OfferMs => OfferedAt is { } at ? (at - DueAt).TotalMilliseconds : null;
+
+        /// <summary>From the offer to the agent call at the simulator (Twilio's create).</summary>
+        public double? DialMs => PlacedAt is { } placed && OfferedAt is { } offered ? (placed - offered).TotalMilliseconds : null;
     }
 
     public async Task<Creation> CreateAsync(string queue, IReadOnlyList<string> callers, Func<int, DateTimeOffset> dueOf, CancellationToken ct)
@@ -52,86 +58,89 @@ public sealed class DueCallbacksBench(LocalStack stack, BenchStorage storage)
                 if (TimeProvider.System.GetUtcNow() > due) Interlocked.Increment(ref late);
                 ids[i] = callback?.Id ?? throw new InvalidOperationException($"the app made no callback for caller {i} in queue {queue}");
             });
-        return new Creation(ids, dues, clock.Elapsed, late);
+        return new Creation(ids, callers, dues, clock.Elapsed, late);
     }
 
-    /// <summary>Reads every callback through the app's <see cref="CallbackRepository"/> and finds its first agent call.</summary>
+    /// <summary>
+    /// Reads every callback through the app's <see cref="CallbackRepository"/> (its offers and the CallSid of its first
+    /// agent call) and the simulator's calls (when each was created). A callback that cannot be read is matched on the
+    /// simulator alone: the agent call its customer's leg was dialled from.
+    /// </summary>
     public async Task<IReadOnlyList<Placement>> ReadPlacementsAsync(Creation created, CancellationToken ct)
     {
-        var dueById = created.Ids.Zip(created.Dues).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal);
-        var ids = created.Ids;
+        var calls = stack.Simulator.Calls;
+        var bySid = calls.ToDictionary(c => c.Sid, StringComparer.Ordinal);
+        var agentCallOfCustomer = calls.Where(c => c.Direction == "outbound-dial" && c.ParentCallSid is not null)
+            .GroupBy(c => c.To, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.OrderBy(c => c.DateCreated).First().ParentCallSid!, StringComparer.Ordinal);
         var repository = stack.Service<CallbackRepository>();
         var result = new ConcurrentBag<Placement>();
         var unread = 0;
-        await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (id, c) =>
+        await Parallel.ForEachAsync(Enumerable.Range(0, created.Ids.Count), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (i, c) =>
         {
+            var (id, caller, due) = (created.Ids[i], created.Callers[i], created.Dues[i]);
             // Storage may still be overloaded by the app: a few tries, then the callback counts as unread.
             Callback? callback = null;
             for (var attempt = 0; attempt < 3 && callback is null; attempt++)
             {
                 try { callback = (await repository.GetAsync(id, c))?.Value; }
-                catch (Exception e) when (e is Azure.RequestFailedException or AggregateException or HttpRequestException or TaskCanceledException && !c.IsCancellationRequested)
+                catch (Exception e) when (BenchStorage.IsStorageTrouble(e, c))
                 {
                     await Task.Delay(TimeSpan.FromMilliseconds(500), c);
                 }
             }
-            if (callback is null) { Interlocked.Increment(ref unread); return; }
-            var placed = callback.Timeline.FirstOrDefault(e => e.Reason.StartsWith(AgentCallPlaced, StringComparison.Ordinal));
-            var waited = callback.Timeline.Any(e => e.Reason.Contains("waiting for one", StringComparison.Ordinal));
-            var waitedForLine = callback.Timeline.Any(e => e.Reason.Contains("lines busy", StringComparison.Ordinal));
-            var offered = callback.Timeline.FirstOrDefault(e => e.To == CallbackStatus.DialingAgent);
-            // The first thing that happened after creation: the first wake-up's doing, whatever it decided (timer alone).
-            var firstWake = callback.Timeline.Length > 1 ? callback.Timeline[1].At : (DateTimeOffset?)null;
-            // The due moment asked for (FirstDelay from the moment of creation); the stored DueAt may move while it waits its turn.
-            result.Add(new Placement(id, dueById[id], firstWake, offered?.At, placed?.At, callback.Status, waited, waitedForLine, callback.Attempt));
+            if (callback is null) Interlocked.Increment(ref unread);
+            var sid = callback?.Timeline.Select(e => e.CallSids.GetValueOrDefault("agent")).FirstOrDefault(s => s is not null)
+                      ?? agentCallOfCustomer.GetValueOrDefault(caller);
+            DateTimeOffset? placed = sid is not null && bySid.TryGetValue(sid, out var call) ? call.DateCreated : null;
+            var offered = callback?.Timeline.FirstOrDefault(e => e.To == CallbackStatus.DialingAgent)?.At;
+            var waited = callback?.Timeline.Any(e => e.Reason.Contains("waiting for one", StringComparison.Ordinal)) == true;
+            var waitedForLine = callback?.Timeline.Any(e => e.Reason.Contains("lines busy", StringComparison.Ordinal)) == true;
+            result.Add(new Placement(id, caller, due, offered, placed, callback?.Status, waited, waitedForLine, callback?.Offer ?? 0));
         });
         Unread = unread;
         return [.. result];
     }
 
+    /// <summary>What Durable's history says about one callback's due timer.</summary>
+    /// <param name="HandledMs">Due moment to the write of the episode that took the timer in (and scheduled the offer).</param>
+    /// <param name="Fired">How many timers for the due moment fired: more than one when a timer came early and was set again.</param>
+    public sealed record TimerTrace(string Id, double HandledMs, int Fired);
+
     /// <summary>
-    /// Cancels, through the API, whatever a phase left live when its time ran out, so that the next phase starts clean;
-    /// bounded in time. Returns how many were cancelled.
+    /// Reads the Durable history of each callback (the benchmark's own table client, after the measurement) and finds
+    /// the timers set for its due moment (at most <paramref name="atMost"/> callbacks, evenly spread): the history rows of the episode that took the last of them in are written
+    /// just before the offer's activity message is sent (DurableTask.AzureStorage writes history, then sends messages).
     /// </summary>
-    public async Task<int> CancelLeftoversAsync(string queue, BenchStorage storage, TimeSpan limit, CancellationToken ct)
+    public async Task<IReadOnlyList<TimerTrace>> ReadTimerTracesAsync(IReadOnlyList<Placement> placements, int atMost, CancellationToken ct)
     {
-        Dictionary<string, CallbackStatus> statuses;
-        try { statuses = await storage.StatusesAsync(queue, ct); }
-        catch (Exception e) when (BenchStorage.IsStorageTrouble(e, ct)) { return 0; }
-        var live = statuses.Where(s => !s.Value.IsTerminal()).Select(s => s.Key).ToList();
-        var cancelled = 0;
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(limit);
-        try
+        var result = new ConcurrentBag<TimerTrace>();
+        // Evenly over the due moments, so a sample keeps the shape of the whole.
+        var ordered = placements.OrderBy(p => p.DueAt).ToList();
+        var every = Math.Max(1, (int)Math.Ceiling(ordered.Count / (double)atMost));
+        var sample = ordered.Where((_, i) => i % every == 0).ToList();
+        await Parallel.ForEachAsync(sample, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (p, c) =>
         {
-            await Parallel.ForEachAsync(live, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = timeout.Token }, async (id, c) =>
-            {
-                try
-                {
-                    using var response = await stack.Api.PostAsync($"/api/callbacks/{id}/cancel", null, c);
-                    if (response.IsSuccessStatusCode) Interlocked.Increment(ref cancelled);
-                }
-                catch (HttpRequestException)
-                {
-                    // counted as not cancelled
-                }
-            });
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            // out of time: report what was done
-        }
-        return cancelled;
+            IReadOnlyList<BenchStorage.HistoryRow> rows;
+            try { rows = await storage.HistoryAsync(p.Id, c); }
+            catch (Exception e) when (BenchStorage.IsStorageTrouble(e, c)) { return; }
+            var due = p.DueAt.UtcDateTime;
+            var fired = rows.Where(r => r.EventType == "TimerFired" && r.FireAt is { } at && Math.Abs((at - due).TotalMilliseconds) < 1).ToList();
+            if (fired.Count == 0 || fired[^1].Written is not { } written) return;
+            result.Add(new TimerTrace(p.Id, (written - p.DueAt).TotalMilliseconds, fired.Count));
+        });
+        return [.. result];
     }
 
     /// <summary>
-    /// Waits until every callback is terminal. Progress is watched on the simulator (each customer's call ended), which
-    /// costs storage nothing; only then is the callbacks table read, so that polling does not load Azurite mid-measure.
+    /// Waits until every customer of <paramref name="created"/> has been called and that call has ended, or the limit
+    /// passes. Progress is watched on the simulator, which costs storage nothing; only then is the callbacks table read
+    /// (how many are terminal), so that polling does not load Azurite mid-measure.
     /// </summary>
-    public async Task<int> WaitForTerminalAsync(string queue, IReadOnlyList<string> ids, IReadOnlyCollection<string> callers, TimeSpan limit, CancellationToken ct)
+    public async Task<int> WaitForTerminalAsync(string queue, Creation created, TimeSpan limit, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
-        var wanted = callers.ToHashSet(StringComparer.Ordinal);
+        var wanted = created.Callers.ToHashSet(StringComparer.Ordinal);
         while (clock.Elapsed < limit)
         {
             var reached = stack.Simulator.Calls.Where(c => c.Direction == "outbound-dial" && c.IsEnded && wanted.Contains(c.To)).Select(c => c.To).Distinct().Count();
@@ -139,6 +148,13 @@ public sealed class DueCallbacksBench(LocalStack stack, BenchStorage storage)
             await Task.Delay(TimeSpan.FromSeconds(1), ct);
         }
         var rest = limit - clock.Elapsed;
-        return await storage.WaitForTerminalAsync(queue, ids, rest > TimeSpan.FromSeconds(15) ? rest : TimeSpan.FromSeconds(15), ct);
+        return await storage.WaitForTerminalAsync(queue, created.Ids, rest > TimeSpan.FromSeconds(15) ? rest : TimeSpan.FromSeconds(15), ct);
+    }
+
+    /// <summary>Scripts the customers of a phase: they answer at once and talk for <paramref name="talkSeconds"/>.</summary>
+    public static void ScriptCustomers(LocalStack stack, IEnumerable<string> callers, double talkSeconds)
+    {
+        foreach (var caller in callers)
+            stack.Simulator.SetPerson(caller, new PersonScript(new PersonResponse { Answer = PersonAnswer.Answer, RingSeconds = 0, TalkSeconds = talkSeconds }));
     }
 }

@@ -7,44 +7,83 @@ namespace CallbackFunctions.LocalRun.Benchmarks;
 
 /// <summary>
 /// Tells where a stall came from, from a dedicated thread (not the thread pool it watches): every 50 ms it measures how
-/// long a work item waits for the .NET thread pool (the app, the simulator and the client share this process), and how
-/// long each Azurite service (tables, queues) takes to answer a tiny request on its own connection. A phase prints the
-/// worst of each, and when.
+/// long a work item waits for the .NET thread pool (the app, Durable's backend and sidecar, the simulator and the client
+/// share this process), and how long each Azurite service (tables, queues, blobs: three processes) takes to answer a
+/// tiny request on its own connection. A phase prints the worst of each, and when.
 /// </summary>
 public sealed class StallMeter : IDisposable
 {
     private readonly int _tablePort;
     private readonly int _queuePort;
+    private readonly int _blobPort;
     private readonly Thread _thread;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly object _gate = new();
-    private readonly List<(double At, double PoolMs, double StorageMs, double QueueMs, int Threads, long Pending)> _samples = [];
+    private readonly List<Sample> _samples = [];
     private readonly ManualResetEventSlim _stop = new();
 
-    public StallMeter(int tablePort, int queuePort)
+    private readonly record struct Sample(double At, double PoolMs, double StorageMs, double QueueMs, double BlobMs, int Threads, long Pending);
+
+    public StallMeter(Azurite azurite)
     {
-        _tablePort = tablePort;
-        _queuePort = queuePort;
+        _tablePort = azurite.TablePort;
+        _queuePort = azurite.QueuePort;
+        _blobPort = azurite.BlobPort;
         _thread = new Thread(Run) { IsBackground = true, Name = "stall-meter" };
         _thread.Start();
     }
 
-    public double ElapsedSeconds => _clock.Elapsed.TotalSeconds;
+    /// <summary>The moment of the first probe (+0 s), to place stalls against due moments.</summary>
+    public DateTimeOffset StartedAt { get; } = TimeProvider.System.GetUtcNow();
+
+    /// <summary>
+    /// Stretches in which one thing answered slower than <paramref name="thresholdMs"/> probe after probe (a stalled
+    /// probe blocks the next, so a freeze of N seconds is one long probe): what, from when (s into the meter), how long.
+    /// </summary>
+    public IReadOnlyList<(string What, double From, double Seconds)> Episodes(double thresholdMs)
+    {
+        List<Sample> samples;
+        lock (_gate) samples = [.. _samples];
+        var result = new List<(string What, double From, double Seconds)>();
+        foreach (var (what, pick) in new (string, Func<Sample, double>)[]
+                 { ("thread pool", s => s.PoolMs), ("tables", s => s.StorageMs), ("queues", s => s.QueueMs), ("blobs", s => s.BlobMs) })
+        {
+            (double From, double To)? open = null;
+            foreach (var s in samples)
+            {
+                var ms = pick(s);
+                if (ms > thresholdMs)
+                {
+                    // A probe starts at s.At and lasts ms (the probes of one sample run one after another; close enough).
+                    open = open is { } o ? (o.From, Math.Max(o.To, s.At + ms / 1000)) : (s.At, s.At + ms / 1000);
+                }
+                else if (open is { } o)
+                {
+                    result.Add((what, o.From, o.To - o.From));
+                    open = null;
+                }
+            }
+            if (open is { } last) result.Add((what, last.From, last.To - last.From));
+        }
+        return [.. result.OrderBy(e => e.From)];
+    }
 
     private void Run()
     {
-        Socket? tables = null, queues = null;
+        Socket? tables = null, queues = null, blobs = null;
         while (!_stop.IsSet)
         {
             var at = _clock.Elapsed.TotalSeconds;
             var pool = PoolLatency();
             var table = Probe(ref tables, _tablePort, "/devstoreaccount1/Tables");
             var queue = Probe(ref queues, _queuePort, "/devstoreaccount1?comp=list");
-            lock (_gate) _samples.Add((at, pool, table, queue, ThreadPool.ThreadCount, ThreadPool.PendingWorkItemCount));
+            var blob = Probe(ref blobs, _blobPort, "/devstoreaccount1?comp=list");
+            lock (_gate) _samples.Add(new Sample(at, pool, table, queue, blob, ThreadPool.ThreadCount, ThreadPool.PendingWorkItemCount));
             _stop.Wait(50);
         }
         tables?.Dispose();
         queues?.Dispose();
+        blobs?.Dispose();
     }
 
     private double Probe(ref Socket? socket, int port, string path)
@@ -104,7 +143,7 @@ public sealed class StallMeter : IDisposable
     /// <summary>The worst thread-pool wait and Azurite answer since <paramref name="fromSeconds"/>, and when (s into the meter).</summary>
     public string Summary(double fromSeconds)
     {
-        List<(double At, double PoolMs, double StorageMs, double QueueMs, int Threads, long Pending)> window;
+        List<Sample> window;
         lock (_gate) window = [.. _samples.Where(s => s.At >= fromSeconds)];
         if (window.Count == 0) return "stalls: no samples";
         var pool = window.MaxBy(s => s.PoolMs);
@@ -113,20 +152,23 @@ public sealed class StallMeter : IDisposable
         var storageOver = window.Count(s => s.StorageMs > 100);
         var queue = window.Where(s => !double.IsNaN(s.QueueMs)).DefaultIfEmpty().MaxBy(s => s.QueueMs);
         var queueOver = window.Count(s => s.QueueMs > 100);
+        var blob = window.Where(s => !double.IsNaN(s.BlobMs)).DefaultIfEmpty().MaxBy(s => s.BlobMs);
+        var blobOver = window.Count(s => s.BlobMs > 100);
         return string.Create(CultureInfo.InvariantCulture,
             $"stalls (probed every 50 ms, {window.Count} probes): thread-pool wait max {pool.PoolMs:0} ms at +{pool.At - fromSeconds:0.0} s " +
             $"({poolOver} probes over 100 ms; threads up to {window.Max(s => s.Threads)}, queued work items up to {window.Max(s => s.Pending)}); " +
             $"Azurite tables answer max {storage.StorageMs:0} ms at +{storage.At - fromSeconds:0.0} s ({storageOver} probes over 100 ms), " +
-            $"queues max {queue.QueueMs:0} ms at +{queue.At - fromSeconds:0.0} s ({queueOver} probes over 100 ms)");
+            $"queues max {queue.QueueMs:0} ms at +{queue.At - fromSeconds:0.0} s ({queueOver} probes over 100 ms), " +
+            $"blobs max {blob.BlobMs:0} ms at +{blob.At - fromSeconds:0.0} s ({blobOver} probes over 100 ms)");
     }
 
     /// <summary>Every probe over <paramref name="thresholdMs"/> since <paramref name="fromSeconds"/>, for a close look.</summary>
     public IEnumerable<string> Stalls(double fromSeconds, double thresholdMs)
     {
         lock (_gate)
-            return [.. _samples.Where(s => s.At >= fromSeconds && (s.PoolMs > thresholdMs || s.StorageMs > thresholdMs || s.QueueMs > thresholdMs))
+            return [.. _samples.Where(s => s.At >= fromSeconds && (s.PoolMs > thresholdMs || s.StorageMs > thresholdMs || s.QueueMs > thresholdMs || s.BlobMs > thresholdMs))
                 .Select(s => string.Create(CultureInfo.InvariantCulture,
-                    $"+{s.At - fromSeconds:0.00} s: pool {s.PoolMs:0} ms, tables {s.StorageMs:0} ms, queues {s.QueueMs:0} ms, threads {s.Threads}, queued {s.Pending}"))];
+                    $"+{s.At - fromSeconds:0.00} s: pool {s.PoolMs:0} ms, tables {s.StorageMs:0} ms, queues {s.QueueMs:0} ms, blobs {s.BlobMs:0} ms, threads {s.Threads}, queued {s.Pending}"))];
     }
 
     public void Dispose()

@@ -7,19 +7,36 @@ using CallbackFunctions.TwilioSimulator;
 namespace CallbackFunctions.LocalRun.Benchmarks;
 
 /// <summary>
-/// Storage requests the app makes per callback, counted by its <see cref="StorageOperationCounter"/> over K callbacks
-/// driven from a missed-call webhook (a simulated caller hangs up in the queue) to Completed; and Azurite's raw rate of
-/// single-entity operations with the same SDK, to turn that into callbacks per second.
+/// Storage requests per callback, counted: every HTTP request the app's process makes to Azurite (our tables, and
+/// Durable's history, instances, queues and blobs: the backend and the sidecar run in this process), classified by
+/// <see cref="StorageRequestLog"/>, over K callbacks driven from a missed-call webhook (a simulated caller hangs up in
+/// the queue) to Completed; and Azurite's raw rate of single-entity operations with the same SDK, to turn that into
+/// callbacks per second.
 /// </summary>
 public sealed class StorageCostBench(LocalStack stack, BenchStorage storage)
 {
     public const string Queue = "ops";
 
-    public sealed record Cost(int Callbacks, int Found, int Completed, int OneAttempt, long Tables, long Queues, TimeSpan Window, double IdleOpsPerSecond,
-        int QueueLeft, int AgentsHeld, int AgentsHeldBefore, TimeSpan QuietAfterCompletion, string? FirstOdd,
-        IReadOnlyList<(string Kind, int Count)> Breakdown, int BreakdownTotal, int Waited)
+    /// <summary>
+    /// How long the count may run on after the last callback is final: a final callback whose agent is still on the call
+    /// waits for that call's end with a one-minute check timer (CallbackOrchestration.HeldCheckEvery), and that timer's
+    /// message is taken off the control queue when it fires, after the orchestration has ended.
+    /// </summary>
+    public static readonly TimeSpan QuietLimit = TimeSpan.FromSeconds(75);
+
+    /// <summary>The idle app's requests per second, by group (Durable's queue polling, partition management, the watchdog).</summary>
+    public sealed record Idle(TimeSpan Window, IReadOnlyDictionary<string, int> ByGroup)
     {
-        public long Total => Tables + Queues;
+        public double RateOf(string group) => ByGroup.GetValueOrDefault(group) / Window.TotalSeconds;
+        public double Rate => ByGroup.Values.Sum() / Window.TotalSeconds;
+    }
+
+    public sealed record Cost(int Callbacks, int Found, int Completed, int OneAttempt, int Total, IReadOnlyDictionary<string, int> ByGroup,
+        IReadOnlyDictionary<string, IReadOnlyList<(string Resource, int Count)>> Resources, IReadOnlyDictionary<string, IReadOnlyList<(string Operation, int Count)>> Operations,
+        IReadOnlyList<(string Kind, int Count)> Kinds, long OurTablesByAppCounter, TimeSpan Window, TimeSpan QuietAfterCompletion,
+        int UnfinishedLeft, (int Control, int WorkItems) QueueLeft, int AgentsHeld, int AgentsHeldBefore, string? FirstOdd, int Waited, string Requests,
+        IReadOnlyList<string> QuietTrace, string? SampleId)
+    {
         public double PerCallback => (double)Total / Callbacks;
     }
 
@@ -30,29 +47,27 @@ public sealed class StorageCostBench(LocalStack stack, BenchStorage storage)
         public double OpsPerSecond => (Upserts + Reads) / (UpsertTime + ReadTime).TotalSeconds;
     }
 
-    /// <summary>The app's request rate while nothing happens (poller polls, sweeper, agent snapshot), over <paramref name="window"/>.</summary>
-    public async Task<double> IdleRateAsync(TimeSpan window, CancellationToken ct)
+    /// <summary>What the app's process asks of storage while no callback is live, over <paramref name="window"/>.</summary>
+    public async Task<Idle> IdleAsync(TimeSpan window, CancellationToken ct)
     {
-        var counter = stack.StorageCounter;
-        var before = counter.Total;
+        using var requests = new StorageRequestLog(stack);
         var clock = Stopwatch.StartNew();
         await Task.Delay(window, ct);
-        return (counter.Total - before) / clock.Elapsed.TotalSeconds;
+        return new Idle(clock.Elapsed, requests.ByGroup);
     }
 
-    public async Task<Cost> MeasureAsync(IReadOnlyList<string> callers, double idleRate, CancellationToken ct)
+    public async Task<Cost> MeasureAsync(IReadOnlyList<string> callers, CancellationToken ct)
     {
-        var counter = stack.StorageCounter;
         var sim = stack.Simulator;
+        var counter = stack.StorageCounter;
         var heldBefore = await storage.HeldAgentsAsync(ct);
         var action = new Uri(stack.AppUrl, $"api/twilio/missed-call?queue={Queue}").AbsoluteUri;
-        using var requests = new StorageRequestLog(stack.Azurite?.TablePort ?? -1, stack.Azurite?.QueuePort ?? -1);
-        var tables0 = counter.Tables.Count;
-        var queues0 = counter.Queues.Count;
+        using var requests = new StorageRequestLog(stack);
+        var ourTables0 = counter.Tables.Count;
         var clock = Stopwatch.StartNew();
 
-        // K callers ring our number and hang up in the queue, 5 a second (well below what the 15 lines carry, so that
-        // callbacks rarely wait for a line and the count is of plain attempts); the simulator posts the Enqueue action.
+        // K callers ring our number and hang up in the queue, 5 a second (as the home-made engine's bench did), so that
+        // callbacks rarely wait and the count is of plain attempts; the simulator posts the Enqueue action.
         for (var i = 0; i < callers.Count; i++)
         {
             var wait = TimeSpan.FromMilliseconds(200 * i) - clock.Elapsed;
@@ -67,7 +82,7 @@ public sealed class StorageCostBench(LocalStack stack, BenchStorage storage)
             }, ct);
         }
 
-        // Every one to Completed (polled with the benchmark's own client: not counted).
+        // Every one to a final status (polled with the benchmark's own client: not counted).
         var deadline = Stopwatch.StartNew();
         Dictionary<string, CallbackStatus> statuses = [];
         while (true)
@@ -80,31 +95,38 @@ public sealed class StorageCostBench(LocalStack stack, BenchStorage storage)
         }
         var completedAt = clock.Elapsed;
 
-        // Stale wake-ups (the ring watchdogs of each offer and customer leg) surface seconds later and are read and
-        // deleted: they belong to these callbacks. So the count runs on until the timer queue holds no message at all
-        // (Azurite counts invisible ones too), no agent is held and no simulated call is live.
+        // What a callback costs goes on after it is final: its orchestration ends when the agent call does, and the timers
+        // it cancelled (each leg's ring watchdog) still fire later and are taken off the control queue. So the count runs
+        // on until Durable's queues hold no message at all (visible or not), no orchestration is unfinished, no call is
+        // live and no more agents are held than before.
         var quiet = Stopwatch.StartNew();
-        var left = 0;
-        var held = 0;
-        while (quiet.Elapsed < TimeSpan.FromSeconds(30))
+        var unfinished = -1;
+        var queueLeft = (-1, -1);
+        var held = -1;
+        var trace = new List<string>();
+        while (quiet.Elapsed < QuietLimit)
         {
             try
             {
-                left = await storage.RunningOrchestrationsAsync(ct);
+                queueLeft = await storage.DurableQueueMessagesAsync(ct);
+                unfinished = await storage.UnfinishedInstancesAsync(ct);
                 held = await storage.HeldAgentsAsync(ct);
             }
             catch (Exception e) when (BenchStorage.IsStorageTrouble(e, ct))
             {
-                left = -1;
+                unfinished = -1;
             }
-            if (left == 0 && held <= heldBefore && sim.Stats.CurrentCalls == 0) break;
+            if (trace.Count == 0 || quiet.Elapsed.TotalSeconds >= 5 * trace.Count)
+                trace.Add($"+{quiet.Elapsed.TotalSeconds:0} s: control {queueLeft.Item1}, work items {queueLeft.Item2}, unfinished {unfinished}, held {held}");
+            if (queueLeft is (0, 0) && unfinished == 0 && held <= heldBefore && sim.Stats.CurrentCalls == 0) break;
             await Task.Delay(TimeSpan.FromMilliseconds(250), ct);
         }
-        var tables = counter.Tables.Count - tables0;
-        var queues = counter.Queues.Count - queues0;
         var window = clock.Elapsed;
-        var breakdown = requests.Kinds;
-        var breakdownTotal = requests.Total;
+        var byGroup = requests.ByGroup;
+        var resources = StorageNames.Groups.ToDictionary(g => g, requests.ResourcesOf);
+        var operations = StorageNames.Groups.ToDictionary(g => g, requests.OperationsOf);
+        var ourTables = counter.Tables.Count - ourTables0;
+        var summary = requests.Summary();
 
         // Now (outside the counted window) check through the app's repository that each took exactly one attempt.
         var repository = stack.Service<CallbackRepository>();
@@ -124,12 +146,13 @@ public sealed class StorageCostBench(LocalStack stack, BenchStorage storage)
                 odd = $"{callback.Id} {callback.Status}, attempt {callback.Attempt}, offer {callback.Offer}: " +
                       string.Join(" | ", callback.Timeline.Select(e => $"{e.At:HH:mm:ss.fff} {e.To} {e.Reason}"));
         }
-        return new Cost(callers.Count, statuses.Count, completed, oneAttempt, tables, queues, window, idleRate, left, held, heldBefore, window - completedAt, odd,
-            breakdown, breakdownTotal, waited);
+        return new Cost(callers.Count, statuses.Count, completed, oneAttempt, byGroup.Values.Sum(), byGroup, resources, operations, requests.Kinds, ourTables,
+            window, window - completedAt, unfinished, queueLeft, held, heldBefore, odd, waited, summary, trace, statuses.Keys.FirstOrDefault());
     }
 
     public static async Task<Raw> MeasureRawAsync(string connectionString, string tableName, int operations, int concurrency, CancellationToken ct)
     {
+        StorageRequestLog.MarkOurs();
         var table = new TableServiceClient(connectionString).GetTableClient(tableName);
         await table.CreateIfNotExistsAsync(ct);
         static TableEntity Entity(int i) => new($"p{i % 16:D2}", $"r{i:D6}") { ["Caller"] = "+14155550100", ["Attempt"] = i % 5, ["Status"] = "Queued" };
