@@ -81,6 +81,8 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
     private IReadOnlyList<string> CallerNumbers { get; set; } = [];
     private IReadOnlyList<string> AgentNumbers { get; set; } = [];
     private bool _described;
+    /// <summary>The current phase's agents: phone number to agent id.</summary>
+    private Dictionary<string, string> _agentIds = new(StringComparer.Ordinal);
 
     /// <summary>Distinct callers the largest webhook step needs (every request its own caller and CallSid).</summary>
     private int WebhookCallers => Math.Max((int)(settings.LatencyRate * settings.LatencyDuration.TotalSeconds),
@@ -94,6 +96,7 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
     private async Task PhaseAsync(string queue, int callerCount, int agents, Phase phase, CancellationToken ct)
     {
         LocalStack? stack = null;
+        var phaseClock = Stopwatch.StartNew();
         try
         {
             var clock = Stopwatch.StartNew();
@@ -129,6 +132,7 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
             var agentClock = Stopwatch.StartNew();
             await Parallel.ForEachAsync(Enumerable.Range(0, agents), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct },
                 async (i, _) => await stack.PutAgentAsync($"agent{i:D4}", $"Agent {i}", AgentNumbers[i], queue));
+            _agentIds = Enumerable.Range(0, agents).ToDictionary(i => AgentNumbers[i], i => $"agent{i:D4}", StringComparer.Ordinal);
             if (!_described)
             {
                 Line($"  {DurableSettings(stack)}");
@@ -154,10 +158,15 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
         {
             if (stack is not null)
             {
+                var stopping = Stopwatch.StartNew();
                 // Disposing the stack stops the app and the sidecar but not the Durable backend's own dispatchers, which
                 // would go on polling the stopped Azurite (and logging each failure) for the rest of the run: stop them first.
                 if (stack.Host is { } host) await host.Durable.Service.StopAsync(isForced: true);
                 await stack.DisposeAsync();
+                Line($"  ({queue}: {N(phaseClock.Elapsed.TotalSeconds)} s with the stack's start, stopped in {N(stopping.Elapsed.TotalSeconds, "0.0")} s; run time so far {N(_run.Elapsed.TotalSeconds)} s)");
+                // What the app logged while it stopped (requests and work in flight cut off): shutdown, not load.
+                PrintLog(_logs.TakePeriod(), quietIfNone: true, indent: "  ", what: "app warnings/errors while the stack stopped");
+                _logs.TakeWatched(StaleHoldReleased);
             }
         }
     }
@@ -182,13 +191,12 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
         var tail = light ? settings.LightTimerTail : settings.HeavyTimerTail;
         DueCallbacksBench.Creation created;
         int pending;
-        int terminal;
         string queueLine;
         await using (var queues = storage.SampleQueues())
         {
             created = await bench.CreateAsync(queue, callers, i => first + step * i, ct);
             pending = await CountOrMinusOne(storage.PendingInstancesAsync, ct);
-            terminal = await bench.WaitForTerminalAsync(queue, created, last - TimeProvider.System.GetUtcNow() + tail, ct);
+            await bench.WaitForCustomersAsync(queue, created, last - TimeProvider.System.GetUtcNow() + tail, ct);
             queueLine = queues.Summary();
         }
         _creationRate = created.PerSecond;
@@ -225,7 +233,7 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
              $"due one every {Ms(step)} over {N(settings.TimerSpread.TotalSeconds)} s; {note}");
         Line("  lateness = the simulator's creation moment of the callback's first agent call (found by the CallSid its timeline names) - the due moment asked for (= the stored DueAt); " +
              "early = that call created before the due moment");
-        Line($"  agent call placed for {lateness.Count}/{n}; {terminal}/{n} final, {placements.Count(p => p.Status == CallbackStatus.Completed)} Completed; " +
+        Line($"  agent call placed for {lateness.Count}/{n}; {Final(placements)}/{n} final, {placements.Count(p => p.Status == CallbackStatus.Completed)} Completed; " +
              $"{placements.Count(p => p.WaitedForAgent)} waited for an agent, {placements.Count(p => p.WaitedForLine)} for a line, {placements.Count(p => p.Offers > 1)} needed more than one offer{Unread(bench)}");
         WhereTheTimeWent(placements, traces);
         Line($"  meanwhile (the first made to all final, or the tail's end): {cpuLine}");
@@ -233,7 +241,6 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
         Line($"  {queueLine}");
         Line($"  {stallLine}");
         StallEpisodes(episodes, stalls.StartedAt, placements);
-        Line($"  {DoubleBooked(stack, phaseStart)}");
         var byDue = placements.Where(p => p.LatenessMs is not null).OrderBy(p => p.DueAt).ToList();
         if (byDue.Count >= 10)
         {
@@ -243,7 +250,8 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
         }
         if (settings.Detail) Detail(stallList, requests, placements, stalls.StartedAt);
         AppLog();
-        await StaleHoldsAsync(stack, ct);
+        var releases = await StaleHoldsAsync(stack, ct);
+        Line($"  {DoubleBooked(stack, phaseStart, bench.AgentCalls, releases)}");
     }
 
     // ---- burst ----------------------------------------------------------------------------------------------------
@@ -263,11 +271,10 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
         var phaseStart = TimeProvider.System.GetUtcNow();
         using var requests = new StorageRequestLog(stack);
         using var stalls = new StallMeter(stack.Azurite!);
-        int terminal;
         string queueLine;
         await using (var queues = storage.SampleQueues())
         {
-            terminal = await bench.WaitForTerminalAsync("burst", created, settings.BurstLimit, ct);
+            await bench.WaitForCustomersAsync("burst", created, settings.BurstLimit, ct);
             queueLine = queues.Summary();
         }
         var waited = (TimeProvider.System.GetUtcNow() - moment).TotalSeconds;
@@ -286,7 +293,7 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
         Line($"  {n} IVR-style callbacks due at one moment, made {N(lead.TotalSeconds)} s ahead in {Ms(created.Took)} ({N(created.PerSecond)}/s; {created.CreatedAfterDue} after the moment; " +
              $"{Describe(pending)} orchestrations not yet started when the last was made); drain = the last first agent call's creation at the simulator - the moment; rate = {n} / drain; {note}");
         Line($"  agent calls placed: first {Time(placed.Count > 0 ? placed[0] : double.NaN)}, p50 {Time(Percentiles.Of(placed, 0.5))}, p90 {Time(Percentiles.Of(placed, 0.9))} after the moment; " +
-             $"{terminal}/{n} final, {placements.Count(p => p.Status == CallbackStatus.Completed)} Completed; {placements.Count(p => p.WaitedForAgent)} waited for an agent, " +
+             $"{Final(placements)}/{n} final, {placements.Count(p => p.Status == CallbackStatus.Completed)} Completed; {placements.Count(p => p.WaitedForAgent)} waited for an agent, " +
              $"{placements.Count(p => p.WaitedForLine)} for a line{Unread(bench)}");
         if (placed.Count > 0)
         {
@@ -299,10 +306,10 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
         Line($"  {queueLine}");
         Line($"  {stallLine}");
         StallEpisodes(episodes, stalls.StartedAt, placements);
-        Line($"  {DoubleBooked(stack, phaseStart)}");
         if (settings.Detail) Detail(stalls.Stalls(0, 200).ToList(), requests, placements, stalls.StartedAt);
         AppLog();
-        await StaleHoldsAsync(stack, ct);
+        var releases = await StaleHoldsAsync(stack, ct);
+        Line($"  {DoubleBooked(stack, phaseStart, bench.AgentCalls, releases)}");
     }
 
     // ---- agent freed -> agent call ----------------------------------------------------------------------------------
@@ -310,6 +317,7 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
     private async Task FreedAsync(LocalStack stack, BenchStorage storage, IReadOnlyList<string> agentPhones, IReadOnlyList<string> callers, string note, CancellationToken ct)
     {
         var bench = new FreedAgentBench(stack, storage);
+        _agentIds = agentPhones.Select((phone, i) => (phone, i)).ToDictionary(a => a.phone, a => FreedAgentBench.AgentId(a.i), StringComparer.Ordinal);
         var cpu = _cpu.Now();
         var phaseStart = TimeProvider.System.GetUtcNow();
         using var requests = new StorageRequestLog(stack);
@@ -342,11 +350,11 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
         Line($"  meanwhile (whole phase, {N(result.Took.TotalSeconds)} s): {cpuLine}");
         Line($"  app storage requests meanwhile: {requestLine}");
         Line($"  {queueLine}");
-        Line($"  {DoubleBooked(stack, phaseStart)}");
         if (settings.Detail)
             Line("    samples (waiting, PUT, after answer): " + string.Join(", ", samples.Select(s => $"{s.Waiting}/{Ms(s.PutMs)}/{Time(s.AfterAnswerMs ?? double.NaN)}")));
         AppLog();
-        await StaleHoldsAsync(stack, ct);
+        var releases = await StaleHoldsAsync(stack, ct);
+        Line($"  {DoubleBooked(stack, phaseStart, new Dictionary<string, string>(), releases)}");
     }
 
     // ---- storage requests per callback ------------------------------------------------------------------------------
@@ -584,15 +592,19 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
     }
 
     /// <summary>
-    /// The watchdog's releases of holds "that no longer dial", looked at closely: a release is wrong when the offer that
-    /// held it went on to place its agent call afterwards (the offer was under way, its intent not yet saved).
+    /// The watchdog's releases of holds "that no longer dial", looked at closely. A hold is named "{callback}/{offer}",
+    /// the offer the activity is about to make; every try of a callback waiting for its offer takes holds under the
+    /// same name. A release is of a try under way when that offer's intent is on the timeline around the release (the
+    /// watchdog read the projection before the intent's write landed) and its agent call was placed: the offer was
+    /// dialling while the watchdog said it no longer did.
     /// </summary>
-    private async Task StaleHoldsAsync(LocalStack stack, CancellationToken ct)
+    private async Task<IReadOnlyList<AppLogCapture.Captured>> StaleHoldsAsync(LocalStack stack, CancellationToken ct)
     {
         var releases = _logs.TakeWatched(StaleHoldReleased);
-        if (releases.Count == 0) return;
+        if (releases.Count == 0) return releases;
         var repository = stack.Service<Storage.CallbackRepository>();
-        var live = 0;
+        var underWay = 0;
+        var later = 0;
         string? example = null;
         foreach (var release in releases)
         {
@@ -602,24 +614,33 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
             Domain.Callbacks.Callback? callback;
             try { callback = (await repository.GetAsync(holder[..slash], ct))?.Value; }
             catch (Exception e) when (BenchStorage.IsStorageTrouble(e, ct)) { continue; }
-            // The offer that took the hold, and its agent call: placed after the release, the offer was dialling all along.
             var offered = callback?.Timeline.FirstOrDefault(e => e.To == CallbackStatus.DialingAgent && e.Reason.Contains($"(offer {offer}", StringComparison.Ordinal));
             var placedEvent = offered is null ? null : callback!.Timeline.FirstOrDefault(e => e.Reason.StartsWith("agent call placed", StringComparison.Ordinal) && e.At >= offered.At);
-            if (placedEvent is null || placedEvent.At <= release.At) continue;
-            live++;
+            if (offered is null || placedEvent is null || offered.At < release.At - TimeSpan.FromSeconds(1)) continue;
+            if (offered.At > release.At + TimeSpan.FromSeconds(5))
+            {
+                later++;
+                continue;
+            }
+            underWay++;
             example ??= $"{release.Values.GetValueOrDefault("What")} held by {holder} released at {release.At:HH:mm:ss.fff}; that offer's intent is on the timeline at " +
-                        $"{offered!.At:HH:mm:ss.fff} (the moment the activity decided it, before its write) and its agent call was placed at {placedEvent.At:HH:mm:ss.fff}; the callback ended {callback!.Status}";
+                        $"{offered.At:HH:mm:ss.fff} (the moment the activity decided it, before its write) and its agent call was placed at {placedEvent.At:HH:mm:ss.fff}; the callback ended {callback!.Status}";
         }
-        Line($"  watchdog: {releases.Count} holds released as \"no longer dials\"; for {live} of them the offer that held it placed its agent call after the release" +
-             (example is null ? "" : $"; e.g. {example}"));
+        Line($"  watchdog: {releases.Count} holds released as \"no longer dials\"; {underWay} of them by a try under way (that offer's intent on the timeline from 1 s before " +
+             $"to 5 s after the release, and its agent call placed), {later} by tries whose offer came more than 5 s later" + (example is null ? "" : $"; e.g. {example}"));
+        return releases;
     }
 
     /// <summary>
     /// Agents rung twice at once: two outbound calls to one agent's number alive together at the simulator (a call to
-    /// an agent is made only while the agent is held, so an overlap means the hold was lost or given twice).
+    /// an agent is made only while the agent is held, so an overlap means the hold was lost or given twice), with the
+    /// callbacks that placed them and whether the watchdog had released that agent's hold just before.
     /// </summary>
-    private static string DoubleBooked(LocalStack stack, DateTimeOffset since)
+    private string DoubleBooked(LocalStack stack, DateTimeOffset since, IReadOnlyDictionary<string, string> owners, IReadOnlyList<AppLogCapture.Captured> releases)
     {
+        var releasedAgents = releases.Select(r => (What: r.Values.GetValueOrDefault("What") ?? "", Holder: r.Values.GetValueOrDefault("Holder"), r.At))
+            .Where(r => r.What.StartsWith("agent ", StringComparison.Ordinal)).ToList();
+        var watchdogBefore = 0;
         var calls = stack.Simulator.Calls.Where(c => c.Direction == "outbound-api" && c.DateCreated >= since).GroupBy(c => c.To, StringComparer.Ordinal);
         var agents = 0;
         var overlaps = 0;
@@ -628,18 +649,25 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
         {
             var ordered = agent.OrderBy(c => c.DateCreated).ToList();
             var found = 0;
+            var agentId = _agentIds.GetValueOrDefault(agent.Key);
             for (var i = 1; i < ordered.Count; i++)
             {
                 var before = ordered[i - 1];
                 if (before.EndTime is { } end && end <= ordered[i].DateCreated) continue;
                 found++;
-                example ??= $"{CallbackFunctions.Domain.Telephony.PhoneMask.Mask(agent.Key)}: call {before.Sid} created {before.DateCreated:HH:mm:ss.fff}, ended " +
-                            $"{before.EndTime?.ToString("HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture) ?? "not yet"}; call {ordered[i].Sid} created {ordered[i].DateCreated:HH:mm:ss.fff}";
+                var released = releasedAgents.FirstOrDefault(r => r.What == "agent " + agentId && r.At >= before.DateCreated - TimeSpan.FromSeconds(30) && r.At <= ordered[i].DateCreated);
+                if (released.Holder is not null) watchdogBefore++;
+                example ??= $"{CallbackFunctions.Domain.Telephony.PhoneMask.Mask(agent.Key)}: call {before.Sid} ({Owner(before.Sid)}) created {before.DateCreated:HH:mm:ss.fff}, ended " +
+                            $"{before.EndTime?.ToString("HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture) ?? "not yet"}; call {ordered[i].Sid} ({Owner(ordered[i].Sid)}) created {ordered[i].DateCreated:HH:mm:ss.fff}";
             }
             if (found > 0) agents++;
             overlaps += found;
         }
-        return $"agents rung twice at once (two calls to one agent alive together at the simulator): {agents} agents, {overlaps} overlaps" + (example is null ? "" : $"; e.g. {example}");
+        return $"agents rung twice at once (two calls to one agent alive together at the simulator): {agents} agents, {overlaps} overlaps" +
+               (overlaps == 0 ? "" : $"; for {watchdogBefore} of them the watchdog had released that agent's hold (as \"no longer dials\") between the first call's offer and the second call") +
+               (example is null ? "" : $"; e.g. {example}");
+
+        string Owner(string sid) => owners.TryGetValue(sid, out var owner) ? "callback " + owner : "named by no callback's timeline";
     }
 
     private static string DurableSettings(LocalStack stack)
@@ -664,6 +692,8 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
         catch (Exception e) when (BenchStorage.IsStorageTrouble(e, ct)) { return -1; }
     }
 
+    private static int Final(IEnumerable<DueCallbacksBench.Placement> placements) => placements.Count(p => p.Status is { } s && s.IsTerminal());
+
     private static string Describe(int count) => count < 0 ? "(could not read)" : count.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static string PerCallback(int count, int callbacks) => N((double)count / callbacks, "0.0");
@@ -679,14 +709,14 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
     /// <summary>The app's warnings and errors since the last call, one line per kind.</summary>
     private void AppLog(bool quietIfNone = false) => PrintLog(_logs.TakePeriod(), quietIfNone);
 
-    private void PrintLog(IReadOnlyList<(string Kind, int Count, string Example)> log, bool quietIfNone, string indent = "  ")
+    private void PrintLog(IReadOnlyList<(string Kind, int Count, string Example)> log, bool quietIfNone, string indent = "  ", string what = "app warnings/errors meanwhile")
     {
         if (log.Count == 0)
         {
-            if (!quietIfNone) Line($"{indent}app warnings/errors meanwhile: none");
+            if (!quietIfNone) Line($"{indent}{what}: none");
             return;
         }
-        Line($"{indent}app warnings/errors meanwhile: {log.Sum(e => e.Count)}");
+        Line($"{indent}{what}: {log.Sum(e => e.Count)}");
         foreach (var (kind, count, example) in log.Take(6)) Line($"{indent}  {count} x {kind}: {example}");
         if (log.Count > 6) Line($"{indent}  ... and {log.Count - 6} other kinds ({log.Skip(6).Sum(e => e.Count)} entries)");
     }

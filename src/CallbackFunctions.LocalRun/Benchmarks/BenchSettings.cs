@@ -41,7 +41,7 @@ public sealed record BenchSettings
     /// </summary>
     public TimeSpan TimeLimit { get; init; } = TimeSpan.FromMinutes(12);
     /// <summary>No new webhook load step starts after this much of the run.</summary>
-    public TimeSpan StepCutoff { get; init; } = TimeSpan.FromMinutes(10.5);
+    public TimeSpan StepCutoff { get; init; } = TimeSpan.FromMinutes(10.75);
     public bool Quick { get; init; }
     /// <summary>Callbacks whose Durable history is read to see where a due timer's time went (evenly over the due moments).</summary>
     public int TracedCallbacks { get; init; } = 100;

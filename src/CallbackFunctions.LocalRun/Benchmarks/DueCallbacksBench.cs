@@ -23,6 +23,9 @@ public sealed class DueCallbacksBench(LocalStack stack, BenchStorage storage)
     /// <summary>Callbacks the last <see cref="ReadPlacementsAsync"/> could not read (storage kept failing).</summary>
     public int Unread { get; private set; }
 
+    /// <summary>Every agent call the callbacks read by the last <see cref="ReadPlacementsAsync"/> name: CallSid to "callback/offer".</summary>
+    public IReadOnlyDictionary<string, string> AgentCalls { get; private set; } = new Dictionary<string, string>();
+
     /// <param name="OfferedAt">The offer (holds taken, intent saved): the callback's DialingAgent timeline event.</param>
     /// <param name="PlacedAt">The simulator's creation moment of the callback's first agent call.</param>
     public sealed record Placement(string Id, string Caller, DateTimeOffset DueAt, DateTimeOffset? OfferedAt, DateTimeOffset? PlacedAt, CallbackStatus? Status,
@@ -75,6 +78,7 @@ public sealed class DueCallbacksBench(LocalStack stack, BenchStorage storage)
             .ToDictionary(g => g.Key, g => g.OrderBy(c => c.DateCreated).First().ParentCallSid!, StringComparer.Ordinal);
         var repository = stack.Service<CallbackRepository>();
         var result = new ConcurrentBag<Placement>();
+        var agentCalls = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
         var unread = 0;
         await Parallel.ForEachAsync(Enumerable.Range(0, created.Ids.Count), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (i, c) =>
         {
@@ -90,6 +94,9 @@ public sealed class DueCallbacksBench(LocalStack stack, BenchStorage storage)
                 }
             }
             if (callback is null) Interlocked.Increment(ref unread);
+            foreach (var e in callback?.Timeline ?? [])
+                if (e.CallSids.TryGetValue("agent", out var agentSid))
+                    agentCalls.TryAdd(agentSid, $"{id} ({(e.Reason.Length > 60 ? e.Reason[..60] + "..." : e.Reason)})");
             var sid = callback?.Timeline.Select(e => e.CallSids.GetValueOrDefault("agent")).FirstOrDefault(s => s is not null)
                       ?? agentCallOfCustomer.GetValueOrDefault(caller);
             DateTimeOffset? placed = sid is not null && bySid.TryGetValue(sid, out var call) ? call.DateCreated : null;
@@ -99,6 +106,7 @@ public sealed class DueCallbacksBench(LocalStack stack, BenchStorage storage)
             result.Add(new Placement(id, caller, due, offered, placed, callback?.Status, waited, waitedForLine, callback?.Offer ?? 0));
         });
         Unread = unread;
+        AgentCalls = agentCalls;
         return [.. result];
     }
 
@@ -134,21 +142,24 @@ public sealed class DueCallbacksBench(LocalStack stack, BenchStorage storage)
 
     /// <summary>
     /// Waits until every customer of <paramref name="created"/> has been called and that call has ended, or the limit
-    /// passes. Progress is watched on the simulator, which costs storage nothing; only then is the callbacks table read
-    /// (how many are terminal), so that polling does not load Azurite mid-measure.
+    /// passes. Progress is watched on the simulator, which costs storage nothing; only once every customer was reached
+    /// is the callbacks table read (a few seconds more at most, for the last projections to be written), so that polling
+    /// does not load Azurite mid-measure and an overloaded phase ends at its limit.
     /// </summary>
-    public async Task<int> WaitForTerminalAsync(string queue, Creation created, TimeSpan limit, CancellationToken ct)
+    public async Task WaitForCustomersAsync(string queue, Creation created, TimeSpan limit, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
         var wanted = created.Callers.ToHashSet(StringComparer.Ordinal);
         while (clock.Elapsed < limit)
         {
             var reached = stack.Simulator.Calls.Where(c => c.Direction == "outbound-dial" && c.IsEnded && wanted.Contains(c.To)).Select(c => c.To).Distinct().Count();
-            if (reached == wanted.Count) break;
+            if (reached == wanted.Count)
+            {
+                await storage.WaitForTerminalAsync(queue, created.Ids, TimeSpan.FromSeconds(10), ct);
+                return;
+            }
             await Task.Delay(TimeSpan.FromSeconds(1), ct);
         }
-        var rest = limit - clock.Elapsed;
-        return await storage.WaitForTerminalAsync(queue, created.Ids, rest > TimeSpan.FromSeconds(15) ? rest : TimeSpan.FromSeconds(15), ct);
     }
 
     /// <summary>Scripts the customers of a phase: they answer at once and talk for <paramref name="talkSeconds"/>.</summary>

@@ -25,12 +25,14 @@ public sealed class FreedAgentBench(LocalStack stack, BenchStorage storage)
     /// <param name="Waiting">Callbacks waiting for an agent when the agent was freed.</param>
     public sealed record Sample(int Index, double PutMs, double? AfterAnswerMs, int Waiting);
 
+    public static string AgentId(int index) => $"freed{index:D3}";
+
     public sealed record Result(IReadOnlyList<Sample> Samples, int Created, int WaitingAtStart, TimeSpan UntilAllWaiting, int CallsToFreedAgents, TimeSpan Took);
 
     public async Task<Result> RunAsync(IReadOnlyList<string> agentPhones, IReadOnlyList<string> callers, int samples, TimeSpan pause, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
-        var agentIds = Enumerable.Range(0, samples).Select(i => $"freed{i:D3}").ToList();
+        var agentIds = Enumerable.Range(0, samples).Select(AgentId).ToList();
         foreach (var phone in agentPhones.Take(samples))
             stack.Simulator.SetPerson(phone, new PersonScript(new PersonResponse { Answer = PersonAnswer.Answer, RingSeconds = 0, Digits = "1", TalkSeconds = 0.2 }));
         DueCallbacksBench.ScriptCustomers(stack, callers, TalkSeconds);
