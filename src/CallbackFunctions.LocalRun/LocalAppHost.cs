@@ -48,6 +48,7 @@ public sealed class LocalAppHost : IAsyncDisposable
         {
             var app = Build(settings, durable, url, minimumLevel);
             await app.StartAsync(ct);
+            await durable.WorkerConnectedAsync().WaitAsync(TimeSpan.FromSeconds(30), ct);
             return new LocalAppHost(app, durable, options);
         }
         catch

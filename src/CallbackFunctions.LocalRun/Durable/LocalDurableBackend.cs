@@ -1,4 +1,5 @@
 using System.Net;
+using System.Reflection;
 using Azure.Storage.Blobs;
 using DurableTask.AzureStorage;
 using DurableTask.Core;
@@ -47,6 +48,19 @@ public sealed class LocalDurableBackend : IAsyncDisposable
 
     public GrpcChannel Channel { get; }
     public AzureStorageOrchestrationService Service { get; }
+
+    /// <summary>
+    /// Completes once the app's Durable worker has connected, and with it the backend started. The sidecar stops the
+    /// backend when it stops; a backend stopped before it ever started throws on a thread-pool thread and takes the
+    /// process down, so the local host is not ready (and never stops) before this.
+    /// </summary>
+    public Task WorkerConnectedAsync()
+    {
+        // The sidecar keeps this wait to itself (it is not public in this preview package).
+        var wait = typeof(TaskHubGrpcServer).GetMethod("WaitForWorkItemClientConnection", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic)
+            ?? throw new InvalidOperationException("TaskHubGrpcServer.WaitForWorkItemClientConnection is gone: check the sidecar package");
+        return (Task)wait.Invoke(_sidecar.Services.GetRequiredService<TaskHubGrpcServer>(), null)!;
+    }
 
     public static async Task<LocalDurableBackend> StartAsync(LocalDurableOptions options, ILoggerFactory loggers, CancellationToken ct = default)
     {
