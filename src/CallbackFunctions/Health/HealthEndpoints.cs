@@ -33,7 +33,7 @@ public sealed class HealthFunctions(StorageAccount storage, WebhookSpool spool, 
         {
             await storage.Callbacks.QueryAsync<Azure.Data.Tables.TableEntity>(maxPerPage: 1, cancellationToken: ct).AsPages().FirstOrDefaultAsync(ct);
             tables = true;
-            failed = (await FailedAsync(client, ct)).Count;
+            failed = (await FailedAsync(client, withErrors: false, ct)).Count;
             durable = true;
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
@@ -49,13 +49,14 @@ public sealed class HealthFunctions(StorageAccount storage, WebhookSpool spool, 
     public async Task<IResult> Poison([HttpTrigger(AuthorizationLevel.Function, "get", Route = "poison-messages")] HttpRequest request,
         [DurableClient] DurableTaskClient client, CancellationToken ct)
     {
-        var failed = await FailedAsync(client, ct);
+        var failed = await FailedAsync(client, withErrors: true, ct);
         return TypedResults.Ok(new PoisonReport(failed.Count, failed));
     }
 
-    private static async Task<List<FailedOrchestration>> FailedAsync(DurableTaskClient client, CancellationToken ct)
+    /// <summary>The failed callback orchestrations (first 32); their errors only when asked (health needs the count alone).</summary>
+    private static async Task<List<FailedOrchestration>> FailedAsync(DurableTaskClient client, bool withErrors, CancellationToken ct)
     {
-        var query = new OrchestrationQuery { Statuses = [OrchestrationRuntimeStatus.Failed], PageSize = 32, FetchInputsAndOutputs = true };
+        var query = new OrchestrationQuery { Statuses = [OrchestrationRuntimeStatus.Failed], PageSize = 32, FetchInputsAndOutputs = withErrors };
         var result = new List<FailedOrchestration>();
         await foreach (var page in client.GetAllInstancesAsync(query).AsPages().WithCancellation(ct))
         {

@@ -71,8 +71,7 @@ public sealed class StorageAccount
 public sealed class StorageOperationCounter
 {
     public Counter Tables { get; } = new();
-    public Counter Queues { get; } = new();
-    public long Total => Tables.Count + Queues.Count;
+    public long Total => Tables.Count;
 
     public sealed class Counter : HttpPipelineSynchronousPolicy
     {
