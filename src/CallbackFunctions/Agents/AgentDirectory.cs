@@ -31,7 +31,10 @@ public sealed class AgentDirectory(AgentRepository repository, TimeProvider time
             if (!_holdingHere.TryAdd(agent.Id, 0)) continue;
             try
             {
-                var stored = snapshot.Agents[agent.Id];
+                // The snapshot may have moved between choosing and claiming (another offer here held this agent and
+                // left): write over exactly the version we chose from, or choose again. Holding from a stale agent
+                // over a fresher ETag would overwrite that other offer's hold and ring the agent twice.
+                if (!snapshot.Agents.TryGetValue(agent.Id, out var stored) || !ReferenceEquals(stored.Value, agent)) continue;
                 var held = agent.Hold(holder);
                 var etag = await repository.TryReplaceAsync(held, stored.ETag, ct);
                 if (etag is { } e)
