@@ -58,6 +58,12 @@ public static class CallbackOrchestration
     /// <summary>Timers may fire up to a second early (DESIGN §1): a wake-up waits out the rest, at most this many times.</summary>
     private const int MaxEarlyWaits = 3;
 
+    /// <summary>
+    /// A due offer whose timer fired at most this early starts at once: the offer activity waits out the rest itself
+    /// (to the millisecond, <see cref="Offers"/>), which costs far less than another timer's round trip through the queues.
+    /// </summary>
+    internal static readonly TimeSpan OfferWaitsOutEarly = TimeSpan.FromSeconds(1.5);
+
     [Function(Name)]
     public static Task<CallbackStatus> Run([OrchestrationTrigger] TaskOrchestrationContext context) =>
         RunAsync(context, context.GetInput<CallbackRun>() ?? throw new InvalidOperationException("a callback orchestration needs its CallbackRun"));
@@ -73,6 +79,9 @@ public static class CallbackOrchestration
 
         /// <summary>Set when a step failed past its retries: the next look is then, whatever the callback's own wake-up.</summary>
         private DateTimeOffset? _retryAt;
+
+        /// <summary>When a final callback still holding an offer next asks Twilio about that agent call (kept across events).</summary>
+        private DateTimeOffset? _heldCheckAt;
 
         public async Task<CallbackStatus> RunAsync(CallbackRun run)
         {
@@ -100,9 +109,10 @@ public static class CallbackOrchestration
                 }
                 else
                 {
-                    if (Now < wakeAt && ++early <= MaxEarlyWaits) continue;
+                    if (Now < wakeAt && !StartsAtOnce(run, wakeAt) && ++early <= MaxEarlyWaits) continue;
                     early = 0;
                     _retryAt = null;
+                    _heldCheckAt = null;
                     run = await OnWakeUpAsync(run);
                     // A wake-up always moves the callback on; if a step left it due, look again after a pause, not at once.
                     if (_retryAt is null && run.State.IsLive && run.State.WakeAt <= Now) _retryAt = Now + FaultRetry;
@@ -115,7 +125,12 @@ public static class CallbackOrchestration
         /// <summary>The next moment to look: a retry after a fault, the callback's wake-up, or (final, offer still held) a check of the agent call.</summary>
         private DateTimeOffset? WakeAt(CallbackRun run) =>
             !run.State.IsLive && run.Held is null ? null
-            : _retryAt ?? (run.State.IsLive ? run.State.WakeAt : Now + HeldCheckEvery);
+            : _retryAt ?? (run.State.IsLive ? run.State.WakeAt : _heldCheckAt ??= Now + HeldCheckEvery);
+
+        /// <summary>An early timer of a due offer (not of a retry after a fault, nor of a watchdog): see <see cref="OfferWaitsOutEarly"/>.</summary>
+        private bool StartsAtOnce(CallbackRun run, DateTimeOffset wakeAt) =>
+            _retryAt is null && run.State is { Status: CallbackStatus.Queued } queued && wakeAt == queued.DueAt && queued.DueAt < queued.ExpiresAt
+            && wakeAt - Now <= OfferWaitsOutEarly;
 
         private async Task<CallbackRun> OnEventAsync(CallbackRun run, CallbackEvent happened)
         {

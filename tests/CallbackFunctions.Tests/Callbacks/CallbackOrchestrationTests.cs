@@ -19,6 +19,8 @@ public class CallbackOrchestrationTests
 
     private static CallbackRun Run(Callback callback, HeldOffer? held = null) => new(callback, "etag-0", 0, held);
 
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+
     /// <summary>The offer activity as it behaves when it holds Alice and Twilio accepts her call.</summary>
     private static StepOutcome OfferedToAlice(CallbackRun run, DateTimeOffset now)
     {
@@ -36,7 +38,8 @@ public class CallbackOrchestrationTests
 
     private static Func<string, object?, object?> Activities(FakeOrchestration fake, Func<CallbackRun, object?>? checkLeg = null) => (name, input) => name switch
     {
-        CallbackActivities.OfferCallback => OfferedToAlice((CallbackRun)input!, new DateTimeOffset(fake.Now, TimeSpan.Zero)),
+        // The real activity waits out a due time up to a couple of seconds ahead before it offers.
+        CallbackActivities.OfferCallback => OfferedToAlice((CallbackRun)input!, Max(new DateTimeOffset(fake.Now, TimeSpan.Zero), ((CallbackRun)input!).State.DueAt)),
         CallbackActivities.SaveCallback => Saved((SaveStep)input!),
         CallbackActivities.CheckLeg when checkLeg is not null => checkLeg((CallbackRun)input!),
         _ => throw new InvalidOperationException($"unexpected activity {name}"),
@@ -83,10 +86,33 @@ public class CallbackOrchestrationTests
     }
 
     [Fact]
-    public async Task ATimerThatFiresEarly_IsWaitedOut_AndTheOfferStartsOnlyWhenDue()
+    public async Task ATimerThatFiresUpToASecondEarly_StartsTheOfferAtOnce_WhichWaitsOutTheRestItself()
     {
         var callback = Queued();
         var fake = new FakeOrchestration(T0) { EarlyBy = TimeSpan.FromMilliseconds(900) }
+            .At(callback.DueAt.AddSeconds(1), new CancelRequested(CancelReason.Operator));
+        DateTime? offeredAt = null;
+        fake.Activity = (name, input) =>
+        {
+            if (name == CallbackActivities.OfferCallback) offeredAt ??= fake.Now;
+            return Activities(fake)(name, input);
+        };
+
+        await fake.RunAsync(Run(callback));
+
+        // One timer, not a second for the remaining 0.9 s: the offer activity is handed a callback due 0.9 s from now.
+        Assert.Equal(callback.DueAt.UtcDateTime, fake.Timers[0]);
+        Assert.NotEqual(callback.DueAt.UtcDateTime, fake.Timers.ElementAtOrDefault(1));
+        Assert.Equal(callback.DueAt.UtcDateTime.AddMilliseconds(-900), offeredAt);
+        var offer = Assert.Single(fake.Inputs<CallbackRun>(CallbackActivities.OfferCallback));
+        Assert.Equal(callback.DueAt, offer.State.DueAt);
+    }
+
+    [Fact]
+    public async Task ATimerThatFiresMoreThanASecondAndAHalfEarly_IsWaitedOut_AndTheOfferStartsOnlyWhenDue()
+    {
+        var callback = Queued();
+        var fake = new FakeOrchestration(T0) { EarlyBy = TimeSpan.FromSeconds(3) }
             .At(callback.DueAt.AddSeconds(1), new CancelRequested(CancelReason.Operator));
         DateTime? offeredAt = null;
         fake.Activity = (name, input) =>
@@ -203,6 +229,26 @@ public class CallbackOrchestrationTests
         Assert.Equal(3, checks);
         var save = Assert.Single(fake.Inputs<SaveStep>(CallbackActivities.SaveCallback));
         Assert.Equal(new ReleaseAgent("alice", "cb-1/1"), Assert.Single(save.Decision.Commands));
+    }
+
+    [Fact]
+    public async Task AFinalCallbackStillHoldingAnOffer_KeepsOneCheckTime_WhateverEventsArriveMeanwhile()
+    {
+        var completed = Queued().StartOffer(Alice, T0.AddMinutes(1)).Callback.AgentCallPlaced(1, "CA-agent-1", T0.AddMinutes(1)).Callback
+            .AgentAccepted(1, T0.AddMinutes(1)).Callback.CustomerAnswered(1, "CA-c", T0.AddMinutes(1)).Callback;
+        var fake = new FakeOrchestration(T0.AddMinutes(1))
+            .At(T0.AddMinutes(1).AddSeconds(10), new AgentAccepted(1))
+            .At(T0.AddMinutes(1).AddSeconds(20), new CustomerAnswered(1, "CA-c"))
+            .At(T0.AddMinutes(1).AddSeconds(30), new AgentAccepted(1));
+        fake.Activity = Activities(fake, _ => new AgentCallEnded(1));
+
+        var status = await fake.RunAsync(Run(completed, new HeldOffer(1, "alice")));
+
+        Assert.Equal(CallbackStatus.Completed, status);
+        // Late repeats of webhooks do not push the check back (nor arm a new timer's worth of time each).
+        var check = T0.AddMinutes(1).Add(CallbackOrchestration.HeldCheckEvery).UtcDateTime;
+        Assert.Equal([check, check, check, check], fake.Timers);
+        Assert.Single(fake.Inputs<CallbackRun>(CallbackActivities.CheckLeg));
     }
 
     [Fact]
