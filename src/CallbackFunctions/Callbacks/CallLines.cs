@@ -60,9 +60,9 @@ public sealed class CallLines(HoldRepository holds)
     }
 
     /// <summary>Every line and number hold (for the sweeper).</summary>
-    public async Task<IReadOnlyList<(string Kind, string Key, string Holder)>> AllHoldsAsync(CancellationToken ct) =>
-        [.. (await holds.ListAsync(Lines, ct)).Select(h => (Lines, h.Key, h.Holder)),
-         .. (await holds.ListAsync(Numbers, ct)).Select(h => (Numbers, h.Key, h.Holder))];
+    public async Task<IReadOnlyList<(string Kind, string Key, string Holder, DateTimeOffset Since)>> AllHoldsAsync(CancellationToken ct) =>
+        [.. (await holds.ListHeldAsync(Lines, ct)).Select(h => (Lines, h.Key, h.Holder, h.Since)),
+         .. (await holds.ListHeldAsync(Numbers, ct)).Select(h => (Numbers, h.Key, h.Holder, h.Since))];
 
     // Orders the waiting callbacks: by the time they were first due, then id. Fixed once the callback is in line.
     private static string Ticket(Callback c) => $"{c.DueAt.UtcTicks:D19}|{c.Id}";

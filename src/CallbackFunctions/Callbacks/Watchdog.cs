@@ -25,16 +25,22 @@ public sealed class Watchdog(CallbackRepository callbacks, AgentRepository agent
     /// <summary>Callbacks this instance nudged (or started) since it started.</summary>
     public long Nudged => Interlocked.Read(ref _nudged);
 
+    /// <summary>How long an offer may take between holding its agent, line and number and saving itself.</summary>
+    internal static readonly TimeSpan OfferBeingMade = TimeSpan.FromMinutes(1);
+
     /// <summary>
-    /// A hold ("{callbackId}/{offer}") is stale when its offer no longer dials. A hold just taken gets a minute (the
-    /// offer may be being saved); an offer that completed keeps its agent and line while they talk (up to Twilio's
-    /// 4 h call limit), released by the agent leg's status callback normally.
+    /// A hold ("{callbackId}/{offer}") is stale when its offer no longer dials. The offer a queued callback is making
+    /// right now holds first and saves after (under load, seconds later): its holds get <see cref="OfferBeingMade"/>
+    /// from when they were taken. A dialled offer just requested gets a minute too; an offer that completed keeps its
+    /// agent and line while they talk (up to Twilio's 4 h call limit), released by the agent leg's status callback normally.
     /// </summary>
-    private async Task<bool> IsStaleAsync(string holder, DateTimeOffset now, CancellationToken ct)
+    private async Task<bool> IsStaleAsync(string holder, DateTimeOffset? heldSince, DateTimeOffset now, CancellationToken ct)
     {
         var slash = holder.LastIndexOf('/');
         if (slash < 0 || !int.TryParse(holder[(slash + 1)..], System.Globalization.CultureInfo.InvariantCulture, out var offer)) return true;
         var callback = (await callbacks.GetAsync(holder[..slash], ct))?.Value;
+        if (callback is { Status: CallbackStatus.Queued } queued && offer == queued.Offer + 1 && heldSince is { } since && now - since < OfferBeingMade)
+            return false;
         if (callback?.AgentLeg is not { } leg || leg.Offer != offer) return true;
         if (callback.Status is CallbackStatus.DialingAgent or CallbackStatus.DialingCustomer) return false;
         if (now - leg.RequestedAt < TimeSpan.FromMinutes(1)) return false;
@@ -59,14 +65,14 @@ public sealed class Watchdog(CallbackRepository callbacks, AgentRepository agent
         var released = 0;
         foreach (var stored in await agents.ListAsync(ct))
         {
-            if (stored.Value.HeldBy is not { } holder || !await IsStaleAsync(holder, now, ct)) continue;
+            if (stored.Value.HeldBy is not { } holder || !await IsStaleAsync(holder, stored.ModifiedAt, now, ct)) continue;
             if (await directory.ReleaseAsync(stored.Value.Id, holder, ct) is { IsFree: true } agent) await waiting.OfferToAsync(agent, client, ct);
             CallbackLog.StaleHoldReleased(logger, "agent " + stored.Value.Id, holder);
             released++;
         }
-        foreach (var (kind, key, holder) in await lines.AllHoldsAsync(ct))
+        foreach (var (kind, key, holder, since) in await lines.AllHoldsAsync(ct))
         {
-            if (!await IsStaleAsync(holder, now, ct)) continue;
+            if (!await IsStaleAsync(holder, since, now, ct)) continue;
             await holds.ReleaseAsync(kind, key, holder, ct);
             CallbackLog.StaleHoldReleased(logger, $"{kind} {PhoneMask.Mask(key)}", holder);
             released++;

@@ -14,7 +14,7 @@ public sealed class AgentRepository(StorageAccount storage)
     {
         var result = new List<Stored<Agent>>();
         await foreach (var e in Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Partition}"), cancellationToken: ct))
-            result.Add(new Stored<Agent>(FromEntity(e), e.ETag));
+            result.Add(new Stored<Agent>(FromEntity(e), e.ETag, e.Timestamp));
         return result;
     }
 

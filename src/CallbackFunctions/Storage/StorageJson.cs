@@ -32,4 +32,5 @@ internal static class StorageJson
 }
 
 /// <summary>A stored value with the ETag it was read at; writes pass it back as If-Match.</summary>
-public sealed record Stored<T>(T Value, Azure.ETag ETag);
+/// <param name="ModifiedAt">The row's last write as the store stamped it, where the reader asked for it.</param>
+public sealed record Stored<T>(T Value, Azure.ETag ETag, DateTimeOffset? ModifiedAt = null);

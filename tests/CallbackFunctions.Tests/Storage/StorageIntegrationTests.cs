@@ -103,6 +103,42 @@ public sealed class StorageIntegrationTests : StackTestBase
     }
 
     [Fact]
+    public async Task Watchdog_LeavesTheHoldsOfAnOfferBeingMade_AndFreesThemOnceTheyOutliveIt()
+    {
+        // An offer holds its agent and the customer's number before it saves itself (under load, seconds before):
+        // the watchdog must not take that for a leaked hold, or the agent is offered to someone else meanwhile.
+        var repository = Stack.Service<CallbackRepository>();
+        var agentRepository = Stack.Service<AgentRepository>();
+        var directory = Stack.Service<CallbackFunctions.Agents.AgentDirectory>();
+        var lines = Stack.Service<CallLines>();
+        var client = Stack.Service<DurableTaskClient>();
+        var id = "cb-making-" + Guid.NewGuid().ToString("N")[..6];
+        var queued = NewCallback(id, DateTimeOffset.UtcNow);
+        Assert.NotNull(await repository.TryCreateAsync(queued, default));
+        await agentRepository.TryAddAsync(new Agent { Id = "ag-making", Name = "M", Phone = "+14155550799", Queues = ["support"], Available = true }, default);
+        directory.Invalidate();
+        var holder = CallbackFunctions.Domain.Agents.Agent.Holder(id, queued.Offer + 1);
+        Assert.NotNull(await directory.TryHoldFreeAgentAsync("support", [], holder, default));
+        Assert.True(await lines.TryHoldNumberAsync(queued.Caller, holder, default));
+
+        var now = Microsoft.Extensions.DependencyInjection.ActivatorUtilities.CreateInstance<Watchdog>(Stack.App.Services);
+        Assert.Equal(0, (await now.SweepAsync(client, default)).Released);
+        Assert.Equal(holder, (await agentRepository.GetAsync("ag-making", default))!.Value.HeldBy);
+
+        // The same holds, never followed by their offer, after the grace: leaked, freed.
+        var later = Microsoft.Extensions.DependencyInjection.ActivatorUtilities.CreateInstance<Watchdog>(Stack.App.Services,
+            new ShiftedTime(Watchdog.OfferBeingMade + TimeSpan.FromSeconds(5)));
+        Assert.Equal(2, (await later.SweepAsync(client, default)).Released);
+        Assert.Null((await agentRepository.GetAsync("ag-making", default))!.Value.HeldBy);
+        Assert.Empty(await lines.AllHoldsAsync(default));
+    }
+
+    private sealed class ShiftedTime(TimeSpan by) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + by;
+    }
+
+    [Fact]
     public async Task AnOrchestrationThatFails_IsListedAsPoison_AndCountedInHealth()
     {
         // A callback orchestration started without its input fails at once.
