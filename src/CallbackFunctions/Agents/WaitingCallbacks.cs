@@ -6,12 +6,19 @@ using Microsoft.DurableTask.Client;
 
 namespace CallbackFunctions.Agents;
 
-/// <summary>seed 000: when an agent becomes available, the dial-backs waiting in their queues are offered before anything else.</summary>
-public sealed class WaitingCallbacks(WaitingIndex waiting, CallbackRuns runs)
+/// <summary>
+/// seed 000: when an agent becomes available, the dial-backs waiting in their queues are offered before anything else,
+/// longest-waiting first. A freed agent wakes the head of the line and one behind it (in case the head cannot take a
+/// call just now: its number or a line busy); everyone else waits for the next freed agent or their own look
+/// (<c>NoAgentRetry</c>), never for a herd of offers that all but one lose.
+/// </summary>
+public sealed class WaitingCallbacks(WaitingIndex waiting, CallbackRuns runs, TimeProvider time)
 {
+    public const int WakesPerFreedAgent = 2;
+
     public async Task OfferToAsync(Agent agent, DurableTaskClient client, CancellationToken ct)
     {
-        foreach (var callbackId in await waiting.ListAsync([.. agent.Queues], ct))
-            await runs.SendAsync(client, callbackId, new AgentFreed(), ct);
+        var woken = await waiting.ClaimHeadAsync([.. agent.Queues], WakesPerFreedAgent, time.GetUtcNow(), ct);
+        await Task.WhenAll(woken.Select(id => runs.SendAsync(client, id, new AgentFreed(), ct)));
     }
 }

@@ -19,6 +19,7 @@ public sealed class CallbackSteps(
     AgentDirectory agents,
     CallLines lines,
     TwilioCalls twilio,
+    TimeProvider time,
     ILogger<CallbackSteps> logger)
 {
     public async Task<StepOutcome> SaveAsync(CallbackRun run, Decision decision, CancellationToken ct)
@@ -55,13 +56,13 @@ public sealed class CallbackSteps(
     {
         if (!after.IsLive) await live.RemoveAsync(after.Caller, after.Queue, after.Id, ct);
         if (!after.IsLive && before.WaitingForLine) await lines.LeaveLineQueueAsync(after, ct);
-        if (after.WaitingForAgent && !before.WaitingForAgent) await waiting.AddAsync(after.Queue, after.Id, ct);
+        if (after.WaitingForAgent && !before.WaitingForAgent) await waiting.AddAsync(after.Queue, after.Id, after.DueAt, ct);
         else if (!after.WaitingForAgent && before.WaitingForAgent) await waiting.RemoveAsync(after.Queue, after.Id, ct);
     }
 
     /// <summary>
     /// Frees what an offer held: its line, the customer's number and the agent. The callback waiting longest for a
-    /// line, and (seed 000) the callbacks waiting for an agent of the freed agent's queues, are told at once.
+    /// line, and (seed 000) the callbacks at the head of the freed agent's queues' lines, are told at once.
     /// </summary>
     public async Task<IReadOnlyList<Wake>> ReleaseAsync(Callback callback, ReleaseAgent release, CancellationToken ct)
     {
@@ -73,7 +74,8 @@ public sealed class CallbackSteps(
         }
         await lines.ReleaseNumberAsync(callback.Caller, release.Holder, ct);
         if (await agents.ReleaseAsync(release.AgentId, release.Holder, ct) is { IsFree: true } agent)
-            wakes.AddRange((await waiting.ListAsync([.. agent.Queues], ct)).Where(id => id != callback.Id).Select(id => new Wake(id, new AgentFreed())));
+            wakes.AddRange((await waiting.ClaimHeadAsync([.. agent.Queues], WaitingCallbacks.WakesPerFreedAgent, time.GetUtcNow(), ct))
+                .Where(id => id != callback.Id).Select(id => new Wake(id, new AgentFreed())));
         return wakes;
     }
 

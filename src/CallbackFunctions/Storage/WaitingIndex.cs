@@ -4,15 +4,21 @@ using Azure.Data.Tables;
 namespace CallbackFunctions.Storage;
 
 /// <summary>
-/// Callbacks waiting for a free agent, by queue (partition = queue, row = callback id), so a freed agent finds them
-/// with one partition read instead of a scan of every callback.
+/// Callbacks waiting for a free agent, by queue (partition = queue, row = callback id, with the moment it is waiting
+/// since), so a freed agent finds them with one partition read instead of a scan of every callback, and wakes the
+/// head of the line rather than everyone (each woken callback runs a whole offer: waking a hundred for one agent
+/// costs a hundred offers, ninety-nine of which find nobody).
 /// </summary>
 public sealed class WaitingIndex(StorageAccount storage)
 {
+    /// <summary>A callback woken this recently is making its offer: the next freed agent wakes the one behind it.</summary>
+    public static readonly TimeSpan WokenFor = TimeSpan.FromSeconds(10);
+
     private TableClient Table => storage.Waiting;
 
-    public async Task AddAsync(string queue, string callbackId, CancellationToken ct) =>
-        await Table.UpsertEntityAsync(new TableEntity(Key(queue), callbackId), TableUpdateMode.Replace, ct);
+    /// <summary>Puts the callback in its queue's line, placed by <paramref name="since"/> (then id); idempotent.</summary>
+    public async Task AddAsync(string queue, string callbackId, DateTimeOffset since, CancellationToken ct) =>
+        await Table.UpsertEntityAsync(new TableEntity(Key(queue), callbackId) { ["Since"] = since }, TableUpdateMode.Replace, ct);
 
     public async Task RemoveAsync(string queue, string callbackId, CancellationToken ct)
     {
@@ -20,16 +26,47 @@ public sealed class WaitingIndex(StorageAccount storage)
         catch (RequestFailedException e) when (e.Status == 404) { }
     }
 
-    /// <summary>The callbacks waiting in any of <paramref name="queues"/>, queue by queue in the order given: one query for all.</summary>
-    public async Task<IReadOnlyList<string>> ListAsync(IReadOnlyList<string> queues, CancellationToken ct)
+    /// <summary>The callbacks waiting in any of <paramref name="queues"/>, queue by queue in the order given, each line longest-waiting first.</summary>
+    public async Task<IReadOnlyList<string>> ListAsync(IReadOnlyList<string> queues, CancellationToken ct) =>
+        [.. (await ReadAsync(queues, ct)).Select(r => r.Id).Distinct()];
+
+    /// <summary>
+    /// Claims up to <paramref name="count"/> callbacks at the head of the lines of <paramref name="queues"/> that were
+    /// not woken within <see cref="WokenFor"/>, marking each woken with an If-Match write, so agents freed together
+    /// wake different callbacks across threads and instances. Returns their ids, head first.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ClaimHeadAsync(IReadOnlyList<string> queues, int count, DateTimeOffset now, CancellationToken ct)
+    {
+        var claimed = new List<string>();
+        foreach (var row in await ReadAsync(queues, ct))
+        {
+            if (claimed.Count == count) break;
+            if (claimed.Contains(row.Id) || row.WokenAt > now - WokenFor) continue;
+            try
+            {
+                await Table.UpdateEntityAsync(new TableEntity(row.Partition, row.Id) { ["WokenAt"] = now }, row.ETag, TableUpdateMode.Merge, ct);
+                claimed.Add(row.Id);
+            }
+            catch (RequestFailedException e) when (e.Status is 404 or 412)
+            {
+                // Offered meanwhile (the row is gone) or woken by another freed agent: the next in line, then.
+            }
+        }
+        return claimed;
+    }
+
+    private sealed record Row(string Partition, string Id, DateTimeOffset Since, DateTimeOffset WokenAt, ETag ETag);
+
+    private async Task<IReadOnlyList<Row>> ReadAsync(IReadOnlyList<string> queues, CancellationToken ct)
     {
         if (queues.Count == 0) return [];
         var keys = queues.Select(Key).Distinct().ToList();
         var filter = string.Join(" or ", keys.Select(k => TableClient.CreateQueryFilter($"PartitionKey eq {k}")));
-        var found = new List<(string Queue, string Id)>();
-        await foreach (var e in Table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: ct))
-            found.Add((e.PartitionKey, e.RowKey));
-        return [.. found.OrderBy(f => keys.IndexOf(f.Queue)).Select(f => f.Id).Distinct()];
+        var found = new List<Row>();
+        await foreach (var e in Table.QueryAsync<TableEntity>(filter, cancellationToken: ct))
+            found.Add(new Row(e.PartitionKey, e.RowKey, e.GetDateTimeOffset("Since") ?? DateTimeOffset.MinValue,
+                e.GetDateTimeOffset("WokenAt") ?? DateTimeOffset.MinValue, e.ETag));
+        return [.. found.OrderBy(r => keys.IndexOf(r.Partition)).ThenBy(r => r.Since).ThenBy(r => r.Id, StringComparer.Ordinal)];
     }
 
     private static string Key(string queue) => queue.ToLowerInvariant();

@@ -139,6 +139,30 @@ public sealed class StorageIntegrationTests : StackTestBase
     }
 
     [Fact]
+    public async Task WaitingLine_AgentsFreedTogether_WakeDifferentCallbacks_HeadOfTheLineFirst()
+    {
+        var waiting = Stack.Service<WaitingIndex>();
+        var t0 = new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
+        // Added out of order; the line is by the moment each waits since.
+        foreach (var (id, minutes) in new[] { ("cb-e", 5), ("cb-a", 1), ("cb-c", 3), ("cb-b", 2), ("cb-d", 4) })
+            await waiting.AddAsync("support", id, t0.AddMinutes(minutes), default);
+        await waiting.AddAsync("sales", "cb-s", t0, default);
+        Assert.Equal(["cb-a", "cb-b", "cb-c", "cb-d", "cb-e"], await waiting.ListAsync(["support"], default));
+
+        var now = t0.AddHours(1);
+        var claims = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => waiting.ClaimHeadAsync(["support"], 2, now, default))));
+        var woken = claims.SelectMany(c => c).ToList();
+        Assert.Equal(woken.Count, woken.Distinct().Count());
+        Assert.Equal(["cb-a", "cb-b", "cb-c", "cb-d", "cb-e"], woken.Order());
+
+        // Everyone was just woken: nobody again until that has had time to become an offer; then the head again.
+        Assert.Empty(await waiting.ClaimHeadAsync(["support"], 2, now.AddSeconds(1), default));
+        Assert.Equal(["cb-a", "cb-b"], await waiting.ClaimHeadAsync(["support"], 2, now + WaitingIndex.WokenFor + TimeSpan.FromSeconds(1), default));
+        // An agent of two queues: their first queue's line first.
+        Assert.Equal(["cb-s", "cb-c"], await waiting.ClaimHeadAsync(["sales", "support"], 2, now + WaitingIndex.WokenFor + TimeSpan.FromSeconds(2), default));
+    }
+
+    [Fact]
     public async Task AnOrchestrationThatFails_IsListedAsPoison_AndCountedInHealth()
     {
         // A callback orchestration started without its input fails at once.
