@@ -125,7 +125,7 @@ public static class AgentCallEndpoints
             return Results.Problem("unknown CallStatus", statusCode: 400);
         }
         // The orchestration frees the agent, line and number once the agent's call is over, whatever the callback does.
-        if (LegStatus.ForAgentLeg(offer, status.Value) is { } ended) await runs.SendAsync(client, callbackId, ended, ct);
+        if (LegStatus.ForAgentLeg(offer, status.Value) is { } ended) await runs.SendOrSpoolAsync(client, callbackId, ended);
         return Results.NoContent();
     }
 
@@ -163,7 +163,7 @@ public static class AgentCallEndpoints
         {
             // The Dial action's TwiML depends on what the callback makes of the result; a status callback's does not.
             if (isDialAction) decision = await runs.TellAsync(client, callbackId, result, ct);
-            else await runs.SendAsync(client, callbackId, result, ct);
+            else await runs.SendOrSpoolAsync(client, callbackId, result);
         }
         if (!isDialAction) return Results.NoContent();
         var reached = detection == true

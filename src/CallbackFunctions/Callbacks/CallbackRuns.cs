@@ -10,7 +10,7 @@ namespace CallbackFunctions.Callbacks;
 /// How the edges (webhooks, the management API, the watchdog) talk to callbacks: start a callback's orchestration, and
 /// tell it what happened. Every change goes through the orchestration; the edges read the projection only.
 /// </summary>
-public sealed class CallbackRuns(CallbackRepository callbacks, TimeProvider time, ILogger<CallbackRuns> logger)
+public sealed class CallbackRuns(CallbackRepository callbacks, MissedCalls.WebhookSpool spool, TimeProvider time, ILogger<CallbackRuns> logger)
 {
     /// <summary>Every status an instance can have: a start of an id that exists, in whatever state, is refused.</summary>
     private static readonly OrchestrationRuntimeStatus[] AnyStatus = Enum.GetValues<OrchestrationRuntimeStatus>();
@@ -61,6 +61,29 @@ public sealed class CallbackRuns(CallbackRepository callbacks, TimeProvider time
         await client.RaiseEventAsync(callbackId, CallbackOrchestration.EventName, happened, ct);
         CallbackLog.Told(logger, callbackId, happened.GetType().Name);
     }
+
+    /// <summary>
+    /// Tells the orchestration what a Twilio status callback reported. Twilio never sends a status callback twice, so
+    /// the event must not be lost: it is told whether or not Twilio still waits for the answer (the request's own
+    /// cancellation does not stop it), and if Durable's storage is unreachable it is spooled and told on replay.
+    /// </summary>
+    public async Task SendOrSpoolAsync(DurableTaskClient client, string callbackId, CallbackEvent happened)
+    {
+        spool.Remember(client);
+        using var budget = new CancellationTokenSource(SendBudget);
+        try
+        {
+            await SendAsync(client, callbackId, happened, budget.Token);
+        }
+        catch (Exception e) when (e is RpcException or Azure.RequestFailedException or HttpRequestException or OperationCanceledException or TimeoutException)
+        {
+            await spool.SaveAsync(new MissedCalls.SpooledWebhook(null, null, callbackId, happened), CancellationToken.None);
+            CallbackLog.TellSpooled(logger, callbackId, happened.GetType().Name, e.GetType().Name, spool.Count);
+        }
+    }
+
+    /// <summary>How long a status callback tries to tell its orchestration before spooling the event instead.</summary>
+    private static readonly TimeSpan SendBudget = TimeSpan.FromSeconds(10);
 
     /// <summary>How long an operator's command waits to see its effect saved before answering with what it expects.</summary>
     public static readonly TimeSpan CommandWait = TimeSpan.FromSeconds(10);

@@ -5,8 +5,11 @@ using Microsoft.DurableTask.Client;
 
 namespace CallbackFunctions.MissedCalls;
 
-/// <summary>A missed-call webhook that could not reach storage, kept on local disk until it can.</summary>
-public sealed record SpooledWebhook(CallbackRequest? Create, string? ServedCaller);
+/// <summary>
+/// A webhook that could not reach storage, kept on local disk until it can: a missed call to make a callback of, a
+/// served call to cancel callbacks for, or an event (a leg's status callback) to tell a callback's orchestration.
+/// </summary>
+public sealed record SpooledWebhook(CallbackRequest? Create, string? ServedCaller, string? TellCallback = null, CallbackEvent? Tell = null);
 
 public sealed class SpoolOptions
 {
@@ -120,14 +123,16 @@ public sealed class SpoolDrainer(WebhookSpool spool, IServiceProvider services, 
         // that offers one as a service (the local host) is used at once.
         if (spool.Count == 0 || (spool.Client ?? services.GetService<DurableTaskClient>()) is not { } client) return;
         var service = services.GetRequiredService<MissedCallService>();
+        var runs = services.GetRequiredService<Callbacks.CallbackRuns>();
         var lanes = Math.Max(1, options.Value.ReplayLanes);
         var byLane = spool.Pending().GroupBy(p => (uint)StringComparer.Ordinal.GetHashCode(Caller(p.Item)) % (uint)lanes);
-        await Task.WhenAll(byLane.Select(lane => Task.Run(() => ReplayAsync(service, client, lane, ct), CancellationToken.None)));
+        await Task.WhenAll(byLane.Select(lane => Task.Run(() => ReplayAsync(service, runs, client, lane, ct), CancellationToken.None)));
     }
 
-    private static string Caller(SpooledWebhook item) => item.Create?.Caller ?? item.ServedCaller ?? "";
+    private static string Caller(SpooledWebhook item) => item.Create?.Caller ?? item.ServedCaller ?? item.TellCallback ?? "";
 
-    private async Task ReplayAsync(MissedCallService service, DurableTaskClient client, IEnumerable<(string File, SpooledWebhook Item)> lane, CancellationToken ct)
+    private async Task ReplayAsync(MissedCallService service, Callbacks.CallbackRuns runs, DurableTaskClient client,
+        IEnumerable<(string File, SpooledWebhook Item)> lane, CancellationToken ct)
     {
         foreach (var (file, item) in lane)
         {
@@ -135,6 +140,7 @@ public sealed class SpoolDrainer(WebhookSpool spool, IServiceProvider services, 
             {
                 if (item.Create is { } create) await service.CreateAsync(create, client, ct);
                 if (item.ServedCaller is { } caller) await service.CancelForCallerAsync(caller, CancelReason.Served, client, ct);
+                if (item is { TellCallback: { } callbackId, Tell: { } happened }) await runs.SendAsync(client, callbackId, happened, ct);
                 spool.Remove(file);
                 MissedCallLog.Replayed(logger, Path.GetFileName(file));
             }

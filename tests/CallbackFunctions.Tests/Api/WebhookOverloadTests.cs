@@ -54,4 +54,26 @@ public sealed class WebhookOverloadTests : StackTestBase
         await Eventually.GetAsync(() => Task.FromResult(spool.Count), n => n == 0, TimeSpan.FromSeconds(15), "the spool to be empty");
         Assert.Equal(21, (await CallbacksAsync()).Count);
     }
+
+    [Fact]
+    public async Task StatusCallbackEvent_ThatCannotBeTold_IsSpooled_AndToldOnReplay()
+    {
+        const string caller = "+14155550943";
+        await CallInAsync(caller);
+        var queued = await WaitForStatusAsync(caller, CallbackStatus.Queued);
+        var spool = Stack.Service<WebhookSpool>();
+        await Eventually.GetAsync(() => Task.FromResult(spool.Count), n => n == 0, TimeSpan.FromSeconds(10), "the missed call to be replayed");
+        spool.Remember(Stack.Service<Microsoft.DurableTask.Client.DurableTaskClient>());
+        // Durable's storage unreachable as the status callback tells its event (Twilio will not send it again).
+        var unreachable = new Moq.Mock<Microsoft.DurableTask.Client.DurableTaskClient>("unreachable");
+        unreachable.Setup(c => c.RaiseEventAsync(Moq.It.IsAny<string>(), Moq.It.IsAny<string>(), Moq.It.IsAny<object?>(), Moq.It.IsAny<CancellationToken>()))
+            .Returns(Task.FromException(new Grpc.Core.RpcException(new Grpc.Core.Status(Grpc.Core.StatusCode.Unavailable, "storage unreachable"))));
+
+        await Stack.Service<CallbackFunctions.Callbacks.CallbackRuns>().SendOrSpoolAsync(unreachable.Object, queued.Id, new CancelRequested(CancelReason.Operator));
+
+        var cancelled = await WaitForStatusAsync(caller, CallbackStatus.Cancelled);
+        Assert.Equal(queued.Id, cancelled.Id);
+        Assert.Contains(cancelled.Timeline, e => e.Reason.Contains("operator", StringComparison.OrdinalIgnoreCase));
+        await Eventually.GetAsync(() => Task.FromResult(spool.Count), n => n == 0, TimeSpan.FromSeconds(10), "the spool to be empty");
+    }
 }
