@@ -85,6 +85,20 @@ public static class CallbackOrchestration
 
         public async Task<CallbackStatus> RunAsync(CallbackRun run)
         {
+            var timer = new WakeTimer(context);
+            try
+            {
+                return await LoopAsync(run, timer);
+            }
+            finally
+            {
+                // An orchestration with a timer outstanding does not complete: whatever way it ends, none is left.
+                timer.Cancel();
+            }
+        }
+
+        private async Task<CallbackStatus> LoopAsync(CallbackRun run, WakeTimer timer)
+        {
             Task<CallbackEvent>? next = null;
             var early = 0;
             for (var step = 0; ; step++)
@@ -92,23 +106,25 @@ public static class CallbackOrchestration
                 if (WakeAt(run) is not { } wakeAt) return run.State.Status;
                 if (step == StepsPerRun)
                 {
+                    timer.Cancel();
                     context.ContinueAsNew(run, preserveUnprocessedEvents: true);
                     return run.State.Status;
                 }
-                // The event wait outlives a timer that wins, so no event is waited for twice; a losing timer is cancelled.
+                // The event wait outlives a timer that wins, so no event is waited for twice.
                 next ??= context.WaitForExternalEvent<CallbackEvent>(EventName);
-                using var cancelTimer = new CancellationTokenSource();
-                var timer = context.CreateTimer(wakeAt.UtcDateTime, cancelTimer.Token);
+                var fires = timer.FiringBy(wakeAt);
                 var before = run.State;
-                if (await Task.WhenAny(next, timer) == next)
+                if (await Task.WhenAny(next, fires) == next)
                 {
-                    cancelTimer.Cancel();
                     var happened = await next;
                     next = null;
                     run = await OnEventAsync(run, happened);
                 }
                 else
                 {
+                    var armedFor = timer.Fired();
+                    // A timer kept from an earlier, sooner wake-up: now arm the one this wake-up needs.
+                    if (armedFor < wakeAt) continue;
                     if (Now < wakeAt && !StartsAtOnce(run, wakeAt) && ++early <= MaxEarlyWaits) continue;
                     early = 0;
                     _retryAt = null;
@@ -223,6 +239,45 @@ public static class CallbackOrchestration
                 _retryAt = Now + FaultRetry;
                 return run;
             }
+        }
+    }
+    /// <summary>
+    /// The one durable timer a callback keeps. Every timer costs a message through the control queue (and, if it fires
+    /// while the orchestration runs, a whole replay), cancelled or not: a wake-up that moves later keeps the timer it
+    /// has and looks again when that fires; only a wake-up that moves sooner arms a new one.
+    /// </summary>
+    private sealed class WakeTimer(TaskOrchestrationContext context)
+    {
+        private Task? _task;
+        private CancellationTokenSource? _cancel;
+        private DateTimeOffset _at;
+
+        /// <summary>A timer firing no later than <paramref name="wakeAt"/>: the one outstanding, or a new one.</summary>
+        public Task FiringBy(DateTimeOffset wakeAt)
+        {
+            if (_task is not null && _at <= wakeAt) return _task;
+            Cancel();
+            _cancel = new CancellationTokenSource();
+            _at = wakeAt;
+            _task = context.CreateTimer(wakeAt.UtcDateTime, _cancel.Token);
+            return _task;
+        }
+
+        /// <summary>The timer fired: forget it; returns the moment it was armed for.</summary>
+        public DateTimeOffset Fired()
+        {
+            _task = null;
+            _cancel?.Dispose();
+            _cancel = null;
+            return _at;
+        }
+
+        public void Cancel()
+        {
+            _cancel?.Cancel();
+            _cancel?.Dispose();
+            _cancel = null;
+            _task = null;
         }
     }
 }

@@ -66,7 +66,15 @@ public class CallbackOrchestrationTests
         // The agent stays held while on the call with the customer; the end of the agent's call frees them.
         Assert.Empty(saves[1].Decision.Commands.OfType<ReleaseAgent>());
         Assert.Equal(new ReleaseAgent("alice", "cb-1/1"), Assert.Single(saves[2].Decision.Commands.OfType<ReleaseAgent>()));
-        Assert.Equal(3, fake.CancelledTimers);
+        // Three timers, not one per event (each timer is a message through the control queue): the due time; the
+        // agent's ring watchdog, kept while the later wake-ups of the customer leg came and went, which fires with
+        // nothing to do; then the check of the held offer. The last is cancelled as the orchestration ends, so it can complete.
+        Assert.Equal(3, fake.Timers.Count);
+        Assert.Equal(callback.DueAt.UtcDateTime, fake.Timers[0]);
+        Assert.True(fake.Timers[1] < callback.DueAt.AddSeconds(40).UtcDateTime, "the ring watchdog fired before the agent call ended");
+        Assert.Equal(callback.DueAt.AddSeconds(6).Add(CallbackOrchestration.HeldCheckEvery).UtcDateTime, fake.Timers[2]);
+        Assert.Equal(1, fake.CancelledTimers);
+        Assert.Equal(0, fake.OutstandingTimers);
     }
 
     [Fact]
@@ -126,6 +134,27 @@ public class CallbackOrchestrationTests
         Assert.Equal([callback.DueAt.UtcDateTime, callback.DueAt.UtcDateTime], fake.Timers.Take(2));
         Assert.Equal(callback.DueAt.UtcDateTime, offeredAt);
         Assert.Single(fake.Inputs<CallbackRun>(CallbackActivities.OfferCallback));
+    }
+
+    [Fact]
+    public async Task AWakeUpMovedSooner_ArmsANewTimerAndCancelsTheOld_AndOneMovedLaterKeepsIt()
+    {
+        var callback = Queued();
+        var fake = new FakeOrchestration(T0)
+            .At(T0.AddSeconds(5), new AgentFreed())             // changes nothing: the timer stays
+            .At(T0.AddSeconds(10), new CallNowRequested())      // due at once: a sooner timer
+            .At(T0.AddSeconds(12), new CancelRequested(CancelReason.Operator));
+        fake.Activity = Activities(fake);
+
+        await fake.RunAsync(Run(callback));
+
+        var offer = Assert.Single(fake.Inputs<CallbackRun>(CallbackActivities.OfferCallback));
+        Assert.Equal(T0.AddSeconds(10), offer.State.DueAt);
+        Assert.Equal(callback.DueAt.UtcDateTime, fake.Timers[0]);
+        Assert.Equal(T0.AddSeconds(10).UtcDateTime, fake.Timers[1]);
+        Assert.Equal(3, fake.Timers.Count); // the due time, call now, then the ring watchdog (cancelled at the end)
+        Assert.Equal(2, fake.CancelledTimers);
+        Assert.Equal(0, fake.OutstandingTimers);
     }
 
     [Fact]
@@ -245,9 +274,9 @@ public class CallbackOrchestrationTests
         var status = await fake.RunAsync(Run(completed, new HeldOffer(1, "alice")));
 
         Assert.Equal(CallbackStatus.Completed, status);
-        // Late repeats of webhooks do not push the check back (nor arm a new timer's worth of time each).
+        // Late repeats of webhooks do not push the check back, nor arm a timer each.
         var check = T0.AddMinutes(1).Add(CallbackOrchestration.HeldCheckEvery).UtcDateTime;
-        Assert.Equal([check, check, check, check], fake.Timers);
+        Assert.Equal([check], fake.Timers);
         Assert.Single(fake.Inputs<CallbackRun>(CallbackActivities.CheckLeg));
     }
 
