@@ -7,6 +7,15 @@ using Microsoft.Extensions.Logging;
 
 namespace CallbackFunctions.LocalRun;
 
+/// <summary>What a test may add to the local host.</summary>
+public sealed record LocalAppHostExtras
+{
+    /// <summary>Also gets every log entry of the app, the sidecar and the Durable backend, from the start.</summary>
+    public ILoggerProvider? LogCapture { get; init; }
+    /// <summary>Classes whose <c>[TimerTrigger]</c> functions run beside the app's own.</summary>
+    public IReadOnlyList<Type> TimerTypes { get; init; } = [];
+}
+
 /// <summary>
 /// The app outside the Functions host (DESIGN §5): the Durable backend on the storage <c>AzureWebJobsStorage</c> names,
 /// its task hub <c>DurableTaskHubName</c>, and the app on Kestrel with the worker and client connected to it.
@@ -29,8 +38,11 @@ public sealed class LocalAppHost : IAsyncDisposable
     public LocalDurableBackend Durable { get; }
     public LocalDurableOptions DurableOptions { get; }
 
+    public static Task<LocalAppHost> StartAsync(IReadOnlyDictionary<string, string?> settings, string url, LogLevel minimumLevel, CancellationToken ct) =>
+        StartAsync(settings, url, minimumLevel, new LocalAppHostExtras(), ct);
+
     /// <param name="settings">Settings over the environment's and <c>local.settings.json</c>'s (the local stack's own).</param>
-    public static async Task<LocalAppHost> StartAsync(IReadOnlyDictionary<string, string?> settings, string url, LogLevel minimumLevel, CancellationToken ct)
+    public static async Task<LocalAppHost> StartAsync(IReadOnlyDictionary<string, string?> settings, string url, LogLevel minimumLevel, LocalAppHostExtras extras, CancellationToken ct)
     {
         var configuration = new ConfigurationBuilder()
             .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "local.settings.json"), optional: true)
@@ -40,13 +52,17 @@ public sealed class LocalAppHost : IAsyncDisposable
         var storage = configuration["AzureWebJobsStorage"] ?? configuration["Values:AzureWebJobsStorage"]
             ?? throw new InvalidOperationException("AzureWebJobsStorage is not set: Durable needs the storage account it names.");
         var hub = configuration["DurableTaskHubName"] ?? configuration["Values:DurableTaskHubName"] ?? DefaultTaskHub;
-        var loggers = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning).AddFilter("DurableTask", LogLevel.Error)
-            .AddSimpleConsole(c => { c.SingleLine = true; c.TimestampFormat = "HH:mm:ss.fff "; }));
+        var loggers = LoggerFactory.Create(b =>
+        {
+            b.SetMinimumLevel(LogLevel.Warning).AddFilter("DurableTask", LogLevel.Error)
+                .AddSimpleConsole(c => { c.SingleLine = true; c.TimestampFormat = "HH:mm:ss.fff "; });
+            if (extras.LogCapture is { } capture) b.AddProvider(capture);
+        });
         var options = new LocalDurableOptions { TaskHubName = hub, StorageConnectionString = storage };
-        var durable = await LocalDurableBackend.StartAsync(options, loggers, ct);
+        var durable = await LocalDurableBackend.StartAsync(options, loggers, extras.LogCapture, ct);
         try
         {
-            var app = Build(settings, durable, url, minimumLevel);
+            var app = Build(settings, durable, url, minimumLevel, extras);
             await app.StartAsync(ct);
             await durable.WorkerConnectedAsync().WaitAsync(TimeSpan.FromSeconds(30), ct);
             return new LocalAppHost(app, durable, options);
@@ -59,7 +75,7 @@ public sealed class LocalAppHost : IAsyncDisposable
     }
 
     /// <summary>The app's services and functions on Kestrel, with what the Functions host would give them.</summary>
-    private static WebApplication Build(IReadOnlyDictionary<string, string?> settings, LocalDurableBackend durable, string url, LogLevel minimumLevel)
+    private static WebApplication Build(IReadOnlyDictionary<string, string?> settings, LocalDurableBackend durable, string url, LogLevel minimumLevel, LocalAppHostExtras extras)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Configuration.AddJsonFile("local.settings.json", optional: true).AddEnvironmentVariables();
@@ -69,8 +85,9 @@ public sealed class LocalAppHost : IAsyncDisposable
         builder.Logging.SetMinimumLevel(minimumLevel)
             .AddFilter("Microsoft", LogLevel.Warning).AddFilter("System", LogLevel.Warning).AddFilter("DurableTask", LogLevel.Warning)
             .AddSimpleConsole(c => { c.SingleLine = true; c.TimestampFormat = "HH:mm:ss.fff "; });
+        if (extras.LogCapture is { } capture) builder.Logging.AddProvider(capture);
         builder.Services.AddCallbackServices(builder.Configuration);
-        builder.Services.AddLocalDurable(durable.Channel);
+        builder.Services.AddLocalDurable(durable.Channel, extras.TimerTypes);
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

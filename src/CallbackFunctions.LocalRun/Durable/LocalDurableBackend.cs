@@ -62,7 +62,8 @@ public sealed class LocalDurableBackend : IAsyncDisposable
         return (Task)wait.Invoke(_sidecar.Services.GetRequiredService<TaskHubGrpcServer>(), null)!;
     }
 
-    public static async Task<LocalDurableBackend> StartAsync(LocalDurableOptions options, ILoggerFactory loggers, CancellationToken ct = default)
+    /// <param name="logCapture">Also gets the sidecar host's own warnings and errors (its gRPC and Kestrel logs).</param>
+    public static async Task<LocalDurableBackend> StartAsync(LocalDurableOptions options, ILoggerFactory loggers, ILoggerProvider? logCapture = null, CancellationToken ct = default)
     {
         var connection = options.StorageConnectionString;
         var service = new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings
@@ -91,6 +92,7 @@ public sealed class LocalDurableBackend : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port, o => o.Protocols = HttpProtocols.Http2));
         builder.Logging.ClearProviders();
+        if (logCapture is not null) builder.Logging.SetMinimumLevel(LogLevel.Warning).AddProvider(logCapture);
         builder.Services.AddSingleton(loggers);
         builder.Services.AddGrpc();
         builder.Services.AddSingleton<IOrchestrationService>(service);
