@@ -1,8 +1,11 @@
 using CallbackFunctions.LocalRun.Durable;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace CallbackFunctions.LocalRun;
@@ -27,11 +30,14 @@ public sealed class LocalAppHost : IAsyncDisposable
     public const string DefaultTaskHub = "Callbacks";
     public const string DefaultUrl = "http://127.0.0.1:7071";
 
-    private LocalAppHost(WebApplication app, LocalDurableBackend durable, LocalDurableOptions options)
+    private readonly ILoggerFactory _loggers;
+
+    private LocalAppHost(WebApplication app, LocalDurableBackend durable, LocalDurableOptions options, ILoggerFactory loggers)
     {
         App = app;
         Durable = durable;
         DurableOptions = options;
+        _loggers = loggers;
     }
 
     public WebApplication App { get; }
@@ -65,11 +71,12 @@ public sealed class LocalAppHost : IAsyncDisposable
             var app = Build(settings, durable, url, minimumLevel, extras);
             await app.StartAsync(ct);
             await durable.WorkerConnectedAsync().WaitAsync(TimeSpan.FromSeconds(30), ct);
-            return new LocalAppHost(app, durable, options);
+            return new LocalAppHost(app, durable, options, loggers);
         }
         catch
         {
             await durable.DisposeAsync();
+            loggers.Dispose();
             throw;
         }
     }
@@ -82,6 +89,8 @@ public sealed class LocalAppHost : IAsyncDisposable
         AddLocalSettingsValues(builder.Configuration);
         builder.Configuration.AddInMemoryCollection(settings);
         builder.WebHost.UseUrls(url);
+        // Ctrl+C and SIGTERM end the program, which disposes this host in order; the console lifetime would stop parts of it first.
+        builder.Services.AddSingleton<IHostLifetime, LocalDurableBackend.NoSignalsLifetime>();
         builder.Logging.SetMinimumLevel(minimumLevel)
             .AddFilter("Microsoft", LogLevel.Warning).AddFilter("System", LogLevel.Warning).AddFilter("DurableTask", LogLevel.Warning)
             .AddSimpleConsole(c => { c.SingleLine = true; c.TimestampFormat = "HH:mm:ss.fff "; });
@@ -105,11 +114,30 @@ public sealed class LocalAppHost : IAsyncDisposable
         if (values.Count > 0) config.AddInMemoryCollection(values);
     }
 
+    /// <summary>
+    /// Stops in an order where nothing runs against what has already stopped: HTTP requests (those under way finish),
+    /// the timers (a run under way is cancelled), the Durable work (the sidecar hands out no more, the worker finishes
+    /// what it has, the backend stops and lets its partitions go), the worker and the rest of the app, then the sidecar.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        try { await App.StopAsync(stop.Token); } catch (OperationCanceledException) { }
+        using (var stop = new CancellationTokenSource(LocalDurableBackend.StopBound))
+        {
+            await UntilCancelledAsync(App.Services.GetRequiredService<IServer>().StopAsync(stop.Token));
+            foreach (var timers in App.Services.GetServices<IHostedService>().OfType<LocalFunctionTimers>())
+                await UntilCancelledAsync(timers.StopAsync(stop.Token));
+        }
+        await Durable.StopWorkAsync();
+        using (var stop = new CancellationTokenSource(LocalDurableBackend.StopBound))
+            await UntilCancelledAsync(App.StopAsync(stop.Token));
         await App.DisposeAsync();
         await Durable.DisposeAsync();
+        _loggers.Dispose();
+    }
+
+    private static async Task UntilCancelledAsync(Task stopping)
+    {
+        try { await stopping; }
+        catch (OperationCanceledException) { }
     }
 }
