@@ -1,11 +1,23 @@
 using CallbackFunctions.LocalRun.Durable;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace CallbackFunctions.LocalRun;
+
+/// <summary>What a test may add to the local host.</summary>
+public sealed record LocalAppHostExtras
+{
+    /// <summary>Also gets every log entry of the app, the sidecar and the Durable backend, from the start.</summary>
+    public ILoggerProvider? LogCapture { get; init; }
+    /// <summary>Classes whose <c>[TimerTrigger]</c> functions run beside the app's own.</summary>
+    public IReadOnlyList<Type> TimerTypes { get; init; } = [];
+}
 
 /// <summary>
 /// The app outside the Functions host (DESIGN §5): the Durable backend on the storage <c>AzureWebJobsStorage</c> names,
@@ -18,19 +30,25 @@ public sealed class LocalAppHost : IAsyncDisposable
     public const string DefaultTaskHub = "Callbacks";
     public const string DefaultUrl = "http://127.0.0.1:7071";
 
-    private LocalAppHost(WebApplication app, LocalDurableBackend durable, LocalDurableOptions options)
+    private readonly ILoggerFactory _loggers;
+
+    private LocalAppHost(WebApplication app, LocalDurableBackend durable, LocalDurableOptions options, ILoggerFactory loggers)
     {
         App = app;
         Durable = durable;
         DurableOptions = options;
+        _loggers = loggers;
     }
 
     public WebApplication App { get; }
     public LocalDurableBackend Durable { get; }
     public LocalDurableOptions DurableOptions { get; }
 
+    public static Task<LocalAppHost> StartAsync(IReadOnlyDictionary<string, string?> settings, string url, LogLevel minimumLevel, CancellationToken ct) =>
+        StartAsync(settings, url, minimumLevel, new LocalAppHostExtras(), ct);
+
     /// <param name="settings">Settings over the environment's and <c>local.settings.json</c>'s (the local stack's own).</param>
-    public static async Task<LocalAppHost> StartAsync(IReadOnlyDictionary<string, string?> settings, string url, LogLevel minimumLevel, CancellationToken ct)
+    public static async Task<LocalAppHost> StartAsync(IReadOnlyDictionary<string, string?> settings, string url, LogLevel minimumLevel, LocalAppHostExtras extras, CancellationToken ct)
     {
         var configuration = new ConfigurationBuilder()
             .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "local.settings.json"), optional: true)
@@ -40,37 +58,45 @@ public sealed class LocalAppHost : IAsyncDisposable
         var storage = configuration["AzureWebJobsStorage"] ?? configuration["Values:AzureWebJobsStorage"]
             ?? throw new InvalidOperationException("AzureWebJobsStorage is not set: Durable needs the storage account it names.");
         var hub = configuration["DurableTaskHubName"] ?? configuration["Values:DurableTaskHubName"] ?? DefaultTaskHub;
-        var loggers = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning).AddFilter("DurableTask", LogLevel.Error)
-            .AddSimpleConsole(c => { c.SingleLine = true; c.TimestampFormat = "HH:mm:ss.fff "; }));
+        var loggers = LoggerFactory.Create(b =>
+        {
+            b.SetMinimumLevel(LogLevel.Warning).AddFilter("DurableTask", LogLevel.Error)
+                .AddSimpleConsole(c => { c.SingleLine = true; c.TimestampFormat = "HH:mm:ss.fff "; });
+            if (extras.LogCapture is { } capture) b.AddProvider(capture);
+        });
         var options = new LocalDurableOptions { TaskHubName = hub, StorageConnectionString = storage };
-        var durable = await LocalDurableBackend.StartAsync(options, loggers, ct);
+        var durable = await LocalDurableBackend.StartAsync(options, loggers, extras.LogCapture, ct);
         try
         {
-            var app = Build(settings, durable, url, minimumLevel);
+            var app = Build(settings, durable, url, minimumLevel, extras);
             await app.StartAsync(ct);
             await durable.WorkerConnectedAsync().WaitAsync(TimeSpan.FromSeconds(30), ct);
-            return new LocalAppHost(app, durable, options);
+            return new LocalAppHost(app, durable, options, loggers);
         }
         catch
         {
             await durable.DisposeAsync();
+            loggers.Dispose();
             throw;
         }
     }
 
     /// <summary>The app's services and functions on Kestrel, with what the Functions host would give them.</summary>
-    private static WebApplication Build(IReadOnlyDictionary<string, string?> settings, LocalDurableBackend durable, string url, LogLevel minimumLevel)
+    private static WebApplication Build(IReadOnlyDictionary<string, string?> settings, LocalDurableBackend durable, string url, LogLevel minimumLevel, LocalAppHostExtras extras)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Configuration.AddJsonFile("local.settings.json", optional: true).AddEnvironmentVariables();
         AddLocalSettingsValues(builder.Configuration);
         builder.Configuration.AddInMemoryCollection(settings);
         builder.WebHost.UseUrls(url);
+        // Ctrl+C and SIGTERM end the program, which disposes this host in order; the console lifetime would stop parts of it first.
+        builder.Services.AddSingleton<IHostLifetime, LocalDurableBackend.NoSignalsLifetime>();
         builder.Logging.SetMinimumLevel(minimumLevel)
             .AddFilter("Microsoft", LogLevel.Warning).AddFilter("System", LogLevel.Warning).AddFilter("DurableTask", LogLevel.Warning)
             .AddSimpleConsole(c => { c.SingleLine = true; c.TimestampFormat = "HH:mm:ss.fff "; });
+        if (extras.LogCapture is { } capture) builder.Logging.AddProvider(capture);
         builder.Services.AddCallbackServices(builder.Configuration);
-        builder.Services.AddLocalDurable(durable.Channel);
+        builder.Services.AddLocalDurable(durable.Channel, extras.TimerTypes);
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
@@ -88,11 +114,30 @@ public sealed class LocalAppHost : IAsyncDisposable
         if (values.Count > 0) config.AddInMemoryCollection(values);
     }
 
+    /// <summary>
+    /// Stops in an order where nothing runs against what has already stopped: HTTP requests (those under way finish),
+    /// the timers (a run under way is cancelled), the Durable work (the sidecar hands out no more, the worker finishes
+    /// what it has, the backend stops and lets its partitions go), the worker and the rest of the app, then the sidecar.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        try { await App.StopAsync(stop.Token); } catch (OperationCanceledException) { }
+        using (var stop = new CancellationTokenSource(LocalDurableBackend.StopBound))
+        {
+            await UntilCancelledAsync(App.Services.GetRequiredService<IServer>().StopAsync(stop.Token));
+            foreach (var timers in App.Services.GetServices<IHostedService>().OfType<LocalFunctionTimers>())
+                await UntilCancelledAsync(timers.StopAsync(stop.Token));
+        }
+        await Durable.StopWorkAsync();
+        using (var stop = new CancellationTokenSource(LocalDurableBackend.StopBound))
+            await UntilCancelledAsync(App.StopAsync(stop.Token));
         await App.DisposeAsync();
         await Durable.DisposeAsync();
+        _loggers.Dispose();
+    }
+
+    private static async Task UntilCancelledAsync(Task stopping)
+    {
+        try { await stopping; }
+        catch (OperationCanceledException) { }
     }
 }

@@ -34,6 +34,10 @@ public sealed record LocalStackOptions
     public bool StartApp { get; init; } = true;
     public LogLevel MinimumLogLevel { get; init; } = LogLevel.Warning;
     public IReadOnlyDictionary<string, string?> ExtraSettings { get; init; } = new Dictionary<string, string?>();
+    /// <summary>Also gets every log entry of the app and its Durable backend from the start (tests capture them).</summary>
+    public ILoggerProvider? LogCapture { get; init; }
+    /// <summary>Classes whose <c>[TimerTrigger]</c> functions the app runs besides its own (tests add theirs here).</summary>
+    public IReadOnlyList<Type> ExtraTimerTypes { get; init; } = [];
 }
 
 /// <summary>
@@ -83,7 +87,8 @@ public sealed class LocalStack : IAsyncDisposable
             stack.AppSettings = stack.SettingsFor(stack.AppUrl);
             stack.Api = new HttpClient { BaseAddress = stack.AppUrl, Timeout = TimeSpan.FromSeconds(30) };
             if (!options.StartApp) return stack;
-            stack.Host = await LocalAppHost.StartAsync(stack.AppSettings, stack.AppUrl.AbsoluteUri, options.MinimumLogLevel, ct);
+            stack.Host = await LocalAppHost.StartAsync(stack.AppSettings, stack.AppUrl.AbsoluteUri, options.MinimumLogLevel,
+                new LocalAppHostExtras { LogCapture = options.LogCapture, TimerTypes = options.ExtraTimerTypes }, ct);
             return stack;
         }
         catch

@@ -159,9 +159,7 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
             if (stack is not null)
             {
                 var stopping = Stopwatch.StartNew();
-                // Disposing the stack stops the app and the sidecar but not the Durable backend's own dispatchers, which
-                // would go on polling the stopped Azurite (and logging each failure) for the rest of the run: stop them first.
-                if (stack.Host is { } host) await host.Durable.Service.StopAsync(isForced: true);
+                // Disposing the stack stops the app, the Durable backend (its dispatchers and partition leases) and the sidecar, in order.
                 await stack.DisposeAsync();
                 Line($"  ({queue}: {N(phaseClock.Elapsed.TotalSeconds)} s with the stack's start, stopped in {N(stopping.Elapsed.TotalSeconds, "0.0")} s; run time so far {N(_run.Elapsed.TotalSeconds)} s)");
                 // What the app logged while it stopped (requests and work in flight cut off): shutdown, not load.

@@ -10,9 +10,9 @@ public static class LocalDurableServices
     /// <summary>
     /// What the Functions host's Durable extension gives the app, here: a worker that runs its orchestrators and
     /// activities (registered by their function names) and a client, both on the local backend's gRPC channel, and the
-    /// timer functions on their schedules.
+    /// timer functions on their schedules (the app's, and those of <paramref name="extraTimerTypes"/>: tests add theirs).
     /// </summary>
-    public static IServiceCollection AddLocalDurable(this IServiceCollection services, GrpcChannel channel)
+    public static IServiceCollection AddLocalDurable(this IServiceCollection services, GrpcChannel channel, IReadOnlyList<Type>? extraTimerTypes = null)
     {
         services.AddDurableTaskWorker(b =>
         {
@@ -24,7 +24,10 @@ public static class LocalDurableServices
             b.UseGrpc(channel);
             b.RegisterDirectly();
         });
-        services.AddHostedService<LocalFunctionTimers>();
+        IReadOnlyList<LocalFunctionTimers.Found> timers =
+            [.. LocalFunctionTimers.In(typeof(CallbackFunctions.CallbackApp).Assembly), .. LocalFunctionTimers.In(extraTimerTypes ?? [])];
+        // Registered after the worker, so the host stops the timers before it stops the worker.
+        services.AddHostedService(sp => ActivatorUtilities.CreateInstance<LocalFunctionTimers>(sp, timers));
         return services;
     }
 }
