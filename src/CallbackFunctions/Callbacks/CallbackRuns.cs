@@ -33,12 +33,6 @@ public sealed class CallbackRuns(CallbackRepository callbacks, MissedCalls.Webho
         }
     }
 
-    /// <summary>Starts the orchestration of a stored live callback unless it runs already (a webhook repeated after a crash).</summary>
-    public async Task EnsureStartedAsync(DurableTaskClient client, string callbackId, CancellationToken ct)
-    {
-        if (await callbacks.GetRunAsync(callbackId, ct) is { State.IsLive: true } run) await StartAsync(client, run, ct);
-    }
-
     /// <summary>
     /// Tells a callback's orchestration that <paramref name="happened"/>, and returns what the domain decides on it from
     /// the projection as it stands now (null: no such callback). The orchestration decides for real, on its own state,

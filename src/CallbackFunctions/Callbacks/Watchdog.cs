@@ -17,7 +17,7 @@ namespace CallbackFunctions.Callbacks;
 /// Nudges are counted for <c>/api/health</c>.
 /// </summary>
 public sealed class Watchdog(CallbackRepository callbacks, AgentRepository agents, AgentDirectory directory, CallLines lines, HoldRepository holds,
-    CallbackRuns runs, WaitingCallbacks waiting, RecordingJanitor janitor,
+    CallbackRuns runs, MissedCalls.MissedCallService missedCalls, WaitingCallbacks waiting, RecordingJanitor janitor,
     IOptionsMonitor<CallbackOptions> options, TimeProvider time, ILogger<Watchdog> logger)
 {
     private long _nudged;
@@ -53,10 +53,11 @@ public sealed class Watchdog(CallbackRepository callbacks, AgentRepository agent
         var nudged = 0;
         await foreach (var callback in callbacks.QueryOverdueAsync(now - options.CurrentValue.SweepLateness, ct))
         {
-            // An orchestration that never started (a crash after the projection was stored) is started; one that
-            // runs is told to look at its callback again, as if its timer had fired.
+            // An orchestration that never started (a crash after the projection was stored, or after the webhook
+            // answered) is started, taking the caller's live slot first; one that runs is told to look at its callback
+            // again, as if its timer had fired.
             var instance = await client.GetInstanceAsync(callback.Id, ct);
-            if (instance is null) await runs.EnsureStartedAsync(client, callback.Id, ct);
+            if (instance is null) await missedCalls.StartStoredAsync(callback.Id, client, ct);
             else await runs.SendAsync(client, callback.Id, new Nudged(), ct);
             CallbackLog.Nudged(logger, callback.Id, callback.WakeAt!.Value, instance?.RuntimeStatus.ToString() ?? "not started");
             Interlocked.Increment(ref _nudged);

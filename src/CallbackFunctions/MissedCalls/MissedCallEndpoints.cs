@@ -7,6 +7,7 @@ using CallbackFunctions.Settings;
 using CallbackFunctions.Telephony;
 using CallbackFunctions.Twilio;
 using Microsoft.DurableTask.Client;
+using CallbackFunctions.Callbacks;
 using Microsoft.Extensions.Options;
 using CallbackFunctions.Http;
 using Microsoft.Azure.Functions.Worker;
@@ -77,10 +78,12 @@ public static partial class MissedCallEndpoints
                     ? RuleKind.Scenario : RuleKind.ContactCenter);
                 var create = new CallbackRequest(caller.E164!, calledNumber.E164 ?? "", queue, form["CallSid"], CallbackOrigin.MissedCall,
                     $"missed call: {reason}", null, time.GetUtcNow(), kind, agent);
-                var made = await WithSpoolAsync(spool, logger, new SpooledWebhook(create, null), c => service.CreateAsync(create, client, c), ct);
-                return (made.Spooled || made.Result is not null
+                var item = new SpooledWebhook(create, null);
+                var made = await WithSpoolAsync(spool, logger, item, c => service.RecordAsync(create, c), ct);
+                var answer = (made.Spooled || made.Result?.Callback is not null
                     ? new VoiceResponse().Say("Sorry we missed your call. We will call you back shortly.")
                     : new VoiceResponse().Say("Sorry we missed your call. Goodbye.")).Hangup().ToResult();
+                return await AnswerThenStartAsync(request, answer, made.Result?.ToStart, item, client, service, spool, logger);
             case InboundOutcome.Served when caller.IsValid:
                 await WithSpoolAsync(spool, logger, new SpooledWebhook(null, caller.E164), async c =>
                 {
@@ -115,11 +118,39 @@ public static partial class MissedCallEndpoints
         var create = new CallbackRequest(caller.E164!, numbers.Normalize(form["To"]).E164 ?? "", queue, form["CallSid"], CallbackOrigin.IvrRequest,
             delay == 0 ? "callback requested in the IVR" : $"callback requested in the IVR for {delay} minutes later",
             TimeSpan.FromMinutes(delay), time.GetUtcNow(), RuleKind.Scenario);
-        var made = await WithSpoolAsync(spool, logger, new SpooledWebhook(create, null), c => service.CreateAsync(create, client, c), ct);
-        if (!made.Spooled && made.Result is null)
+        var item = new SpooledWebhook(create, null);
+        var made = await WithSpoolAsync(spool, logger, item, c => service.RecordAsync(create, c), ct);
+        if (!made.Spooled && made.Result?.Callback is null)
             return new VoiceResponse().Say("Sorry, we cannot arrange a callback right now. Goodbye.").Hangup().ToResult();
         var when = delay == 0 ? "shortly" : delay == 1 ? "in about a minute" : $"in about {delay} minutes";
-        return new VoiceResponse().Say($"Thank you. We will call you back {when}. Goodbye.").Hangup().ToResult();
+        return await AnswerThenStartAsync(request, new VoiceResponse().Say($"Thank you. We will call you back {when}. Goodbye.").Hangup().ToResult(),
+            made.Result?.ToStart, item, client, service, spool, logger);
+    }
+
+    /// <summary>
+    /// The callback is stored: Twilio gets its answer now (the response is completed), and the rest (the caller's live
+    /// slot, the orchestration's start) is done after it, in the same invocation, so the caller never waits for Durable.
+    /// If that rest fails, the webhook is spooled and replayed (idempotent); if the process dies first, the watchdog
+    /// starts the stored callback when it comes due.
+    /// </summary>
+    private static async Task<IResult> AnswerThenStartAsync(HttpRequest request, IResult answer, CallbackRun? toStart, SpooledWebhook item,
+        DurableTaskClient client, MissedCallService service, WebhookSpool spool, ILogger logger)
+    {
+        if (toStart is null) return answer;
+        await answer.ExecuteAsync(request.HttpContext);
+        await request.HttpContext.Response.CompleteAsync();
+        using var budget = new CancellationTokenSource(StorageBudget);
+        try
+        {
+            await service.StartAsync(toStart, client, budget.Token);
+        }
+        catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or OperationCanceledException or AggregateException
+                                       or IOException or Grpc.Core.RpcException or TimeoutException)
+        {
+            await spool.SaveAsync(item, CancellationToken.None);
+            MissedCallLog.Spooled(logger, e.GetType().Name, spool.Count);
+        }
+        return Results.Empty;
     }
 
     /// <summary>Runs the storage work within Twilio's budget; if storage fails or is too slow, spools it instead.</summary>

@@ -43,6 +43,21 @@ public sealed class MissedCallService(
     /// <summary>Makes the callback the rules call for; null when they call for none (the reason is logged).</summary>
     public async Task<Callback?> CreateAsync(CallbackRequest request, DurableTaskClient client, CancellationToken ct)
     {
+        var recorded = await RecordAsync(request, ct);
+        if (recorded.ToStart is { } run) await StartAsync(run, client, ct);
+        return recorded.Callback;
+    }
+
+    /// <summary>
+    /// What a lost call became: the callback stored (null when the rules call for none), and, when it is live, the run
+    /// <see cref="StartAsync"/> must still start. Storing is what a webhook waits for before it answers: from then on the
+    /// callback exists, and the watchdog finishes what a crash may leave undone.
+    /// </summary>
+    public sealed record Recorded(Callback? Callback, CallbackRun? ToStart);
+
+    /// <summary>Stores the callback the rules call for (idempotent: a repeated webhook finds the one it stored).</summary>
+    public async Task<Recorded> RecordAsync(CallbackRequest request, CancellationToken ct)
+    {
         var set = await rules.CurrentAsync(ct);
         var rule = set[request.LostIn];
         var isRequest = request.Origin == CallbackOrigin.IvrRequest;
@@ -51,7 +66,7 @@ public sealed class MissedCallService(
         if (decision is RuleDecision.NoCallback none)
         {
             MissedCallLog.NoCallback(logger, PhoneMask.Mask(request.Caller), none.Reason);
-            return null;
+            return new Recorded(null, null);
         }
         var (queue, callerId, zone, boundAgent) = decision switch
         {
@@ -71,7 +86,7 @@ public sealed class MissedCallService(
             // Failed before it started: a projection to show, nothing to run.
             var failed = created.Fail(failedAtOnce.Reason, request.ReceivedAt).Callback;
             await callbacks.TryCreateAsync(failed, ct);
-            return failed;
+            return new Recorded(failed, null);
         }
         CallbackRun run;
         if (await callbacks.TryCreateAsync(created, ct) is { } etag)
@@ -83,14 +98,27 @@ public sealed class MissedCallService(
         {
             // A repeated webhook: the callback exists. Finish whatever the first delivery may not have.
             var existing = await callbacks.GetRunAsync(id, ct);
-            if (existing is null || !existing.State.IsLive) return existing?.State ?? created;
+            if (existing is null || !existing.State.IsLive) return new Recorded(existing?.State ?? created, null);
             run = existing;
         }
+        return new Recorded(run.State, run);
+    }
+
+    /// <summary>
+    /// Makes a stored live callback the caller's live one in its queue (the one it replaces is told) and starts its
+    /// orchestration; idempotent. A newer missed call that got there first makes this one the superseded one.
+    /// </summary>
+    public async Task StartAsync(CallbackRun run, DurableTaskClient client, CancellationToken ct)
+    {
         var superseded = await TakeLiveSlotAsync(run.State, client, ct);
         await runs.StartAsync(client, run, ct);
-        // A newer missed call got there first (webhooks arrive out of order): this one is the superseded one.
-        if (superseded) await runs.SendAsync(client, id, new CancelRequested(CancelReason.Superseded), ct);
-        return run.State;
+        if (superseded) await runs.SendAsync(client, run.State.Id, new CancelRequested(CancelReason.Superseded), ct);
+    }
+
+    /// <summary>Starts a stored callback whose orchestration never started (a crash after it was stored), if it is live.</summary>
+    public async Task StartStoredAsync(string callbackId, DurableTaskClient client, CancellationToken ct)
+    {
+        if (await callbacks.GetRunAsync(callbackId, ct) is { State.IsLive: true } run) await StartAsync(run, client, ct);
     }
 
     /// <summary>

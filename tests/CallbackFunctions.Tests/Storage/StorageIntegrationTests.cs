@@ -133,6 +133,35 @@ public sealed class StorageIntegrationTests : StackTestBase
         Assert.Empty(await lines.AllHoldsAsync(default));
     }
 
+    [Fact]
+    public async Task ACallbackStoredButNeverStarted_IsStartedByTheWatchdog_AsTheCallersLiveOne()
+    {
+        // A missed-call webhook answers Twilio once the callback is stored and starts it after: a crash in between
+        // leaves a stored callback with no orchestration and no live slot. The watchdog starts it as the caller's live
+        // one (started without the slot, its first offer would take it for superseded and cancel it).
+        const string caller = "+14155550977";
+        var service = Stack.Service<CallbackFunctions.MissedCalls.MissedCallService>();
+        var recorded = await service.RecordAsync(new CallbackFunctions.MissedCalls.CallbackRequest(caller, LocalStack.SupportNumber, "support",
+            "CA" + Guid.NewGuid().ToString("N"), CallbackOrigin.IvrRequest, "callback requested in the IVR", TimeSpan.Zero, DateTimeOffset.UtcNow), default);
+        var id = recorded.Callback!.Id;
+        Assert.NotNull(recorded.ToStart);
+        var client = Stack.Service<DurableTaskClient>();
+        Assert.Null(await client.GetInstanceAsync(id));
+
+        var watchdog = Microsoft.Extensions.DependencyInjection.ActivatorUtilities.CreateInstance<Watchdog>(Stack.App.Services, new ShiftedTime(TimeSpan.FromMinutes(5)));
+        Assert.Equal(1, (await watchdog.SweepAsync(client, default)).Nudged);
+
+        Assert.NotNull(await client.GetInstanceAsync(id));
+        var (live, _, _) = await Stack.Service<LiveCallbackIndex>().ReadAsync(caller, "support", default);
+        Assert.Equal(id, live);
+        // No agent exists: its offer finds none and it waits for one, live, rather than ending superseded.
+        var waiting = await Eventually.GetAsync(async () => (await repository(Stack).GetAsync(id, default))?.Value,
+            c => c?.WaitingForAgent == true || c?.IsLive == false, TimeSpan.FromSeconds(30), "the callback's first offer");
+        Assert.True(waiting!.IsLive, $"the callback ended {waiting.Status}: {waiting.Timeline[^1].Reason}");
+
+        static CallbackRepository repository(LocalStack stack) => stack.Service<CallbackRepository>();
+    }
+
     private sealed class ShiftedTime(TimeSpan by) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + by;
