@@ -54,6 +54,9 @@ internal static partial class CallbackLog
     [LoggerMessage(EventId = 1020, Level = LogLevel.Error, Message = "Callback {CallbackId}: could not tell {Event} ({Error}); spooled it locally to tell on replay, {Pending} waiting")]
     public static partial void TellSpooled(ILogger logger, string callbackId, string @event, string error, int pending);
 
+    [LoggerMessage(EventId = 1021, Level = LogLevel.Debug, Message = "Callback {CallbackId}: {Event} was told already (Twilio reported it twice); not told again")]
+    public static partial void RepeatNotTold(ILogger logger, string callbackId, string @event);
+
     [LoggerMessage(EventId = 1019, Level = LogLevel.Information, Message = "Purged the Durable histories of {Count} callback(s) finished before {Before:O}")]
     public static partial void Purged(ILogger logger, int count, DateTimeOffset before);
 }

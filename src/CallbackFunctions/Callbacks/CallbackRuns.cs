@@ -52,8 +52,47 @@ public sealed class CallbackRuns(CallbackRepository callbacks, MissedCalls.Webho
     /// <summary>Tells a callback's orchestration that <paramref name="happened"/>; one that has ended ignores it.</summary>
     public async Task SendAsync(DurableTaskClient client, string callbackId, CallbackEvent happened, CancellationToken ct)
     {
-        await client.RaiseEventAsync(callbackId, CallbackOrchestration.EventName, happened, ct);
+        // Twilio reports a leg's end twice when the Dial action and the leg's status callback both come: the second
+        // says nothing new, and telling it costs a whole orchestration step. Only a repeat of one told here is skipped
+        // (another instance may tell it again: the orchestration ignores it); one that failed to be told is not.
+        var repeat = RepeatKey(callbackId, happened);
+        if (repeat is not null && !_told.TryAdd(repeat, time.GetUtcNow()))
+        {
+            CallbackLog.RepeatNotTold(logger, callbackId, happened.GetType().Name);
+            return;
+        }
+        try
+        {
+            await client.RaiseEventAsync(callbackId, CallbackOrchestration.EventName, happened, ct);
+        }
+        catch when (repeat is not null)
+        {
+            _told.TryRemove(repeat, out _);
+            throw;
+        }
         CallbackLog.Told(logger, callbackId, happened.GetType().Name);
+        if (repeat is not null && _told.Count > ToldKept) Forget();
+    }
+
+    /// <summary>Leg outcomes told from this instance lately (a leg's end, its answer), so a repeat is not told again.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _told = new(StringComparer.Ordinal);
+    private const int ToldKept = 10_000;
+    private static readonly TimeSpan ToldFor = TimeSpan.FromMinutes(10);
+
+    private static string? RepeatKey(string callbackId, CallbackEvent happened) => happened switch
+    {
+        CustomerAnswered a => $"{callbackId}|customer-answered|{a.Attempt}",
+        CustomerLegEnded e => $"{callbackId}|customer-ended|{e.Attempt}",
+        CustomerNotReached n => $"{callbackId}|customer-ended|{n.Attempt}",
+        AgentCallEnded e => $"{callbackId}|agent-ended|{e.Offer}",
+        _ => null,
+    };
+
+    private void Forget()
+    {
+        var before = time.GetUtcNow() - ToldFor;
+        foreach (var (key, at) in _told)
+            if (at < before) _told.TryRemove(key, out _);
     }
 
     /// <summary>

@@ -162,6 +162,37 @@ public sealed class StorageIntegrationTests : StackTestBase
         static CallbackRepository repository(LocalStack stack) => stack.Service<CallbackRepository>();
     }
 
+    [Fact]
+    public async Task ALegEndReportedTwice_IsToldOnce_UnlessTellingTheFirstFailed()
+    {
+        var runs = Stack.Service<CallbackRuns>();
+        var id = "cb-twice-" + Guid.NewGuid().ToString("N")[..6];
+        var told = new List<object?>();
+        var fail = true;
+        var client = new Moq.Mock<DurableTaskClient>("counting");
+        client.Setup(c => c.RaiseEventAsync(id, CallbackOrchestration.EventName, Moq.It.IsAny<object?>(), Moq.It.IsAny<CancellationToken>()))
+            .Returns((string _, string _, object? payload, CancellationToken _) =>
+            {
+                if (fail) { fail = false; return Task.FromException(new Grpc.Core.RpcException(new Grpc.Core.Status(Grpc.Core.StatusCode.Unavailable, "down"))); }
+                told.Add(payload);
+                return Task.CompletedTask;
+            });
+
+        // The first telling fails: the repeat (the leg's status callback after the Dial action) is told, then no more.
+        await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => runs.SendAsync(client.Object, id, new CustomerLegEnded(1, TimeSpan.FromSeconds(30), "CA1"), default));
+        await runs.SendAsync(client.Object, id, new CustomerLegEnded(1, TimeSpan.FromSeconds(30), "CA1"), default);
+        await runs.SendAsync(client.Object, id, new CustomerLegEnded(1, TimeSpan.FromSeconds(30), "CA1"), default);
+        await runs.SendAsync(client.Object, id, new CustomerNotReached(1, CustomerOutcome.NoAnswer, "CA1"), default);
+        // A later attempt's leg, and events that are no leg outcome, are always told.
+        await runs.SendAsync(client.Object, id, new CustomerLegEnded(2, TimeSpan.FromSeconds(30), "CA2"), default);
+        await runs.SendAsync(client.Object, id, new AgentFreed(), default);
+        await runs.SendAsync(client.Object, id, new AgentFreed(), default);
+
+        Assert.Equal(4, told.Count);
+        Assert.Equal(new CustomerLegEnded(1, TimeSpan.FromSeconds(30), "CA1"), told[0]);
+        Assert.Equal(new CustomerLegEnded(2, TimeSpan.FromSeconds(30), "CA2"), told[1]);
+    }
+
     private sealed class ShiftedTime(TimeSpan by) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + by;
