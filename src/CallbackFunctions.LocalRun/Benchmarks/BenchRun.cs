@@ -342,7 +342,7 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
         Line($"  then, one at a time, {FreedAgentBench.Queue}NNN made available (PUT /api/agents/{{id}}/availability {{\"available\":true}}); time = the PUT's answer to the " +
              $"simulator's creation of that agent's call; the agent made unavailable again once the call was seen (customers talk {N(FreedAgentBench.TalkSeconds)} s); " +
              $"{Ms(settings.FreedPause)} between samples; max {Time(after.Count == 0 ? double.NaN : after[^1])}; {missed} freed agents got no call within 15 s");
-        Line($"  the PUT itself (the app tells every waiting callback before it answers): p50 {Ms(Percentiles.Of(puts, 0.5))}, p99 {Ms(Percentiles.Of(puts, 0.99))}; " +
+        Line($"  the PUT itself (the app wakes the two longest-waiting callbacks before it answers): p50 {Ms(Percentiles.Of(puts, 0.5))}, p99 {Ms(Percentiles.Of(puts, 0.99))}; " +
              $"from sending the PUT to the agent call: p50 {Time(Percentiles.Of(fromSend, 0.5))}, p99 {Time(Percentiles.Of(fromSend, 0.99))}");
         Line($"  calls to the freed agents in all: {result.CallsToFreedAgents} (one per sample expected; more means an agent took a second callback before being made unavailable)");
         Line($"  meanwhile (whole phase, {N(result.Took.TotalSeconds)} s): {cpuLine}");

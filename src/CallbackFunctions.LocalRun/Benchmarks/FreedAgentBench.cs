@@ -20,7 +20,7 @@ public sealed class FreedAgentBench(LocalStack stack, BenchStorage storage)
     /// <summary>Customers of this phase talk this long, so a freed agent is still on the call when made unavailable again.</summary>
     public const double TalkSeconds = 3;
 
-    /// <param name="PutMs">The PUT itself, sent to answered (the app tells every waiting callback before it answers).</param>
+    /// <param name="PutMs">The PUT itself, sent to answered (the app wakes the two longest-waiting callbacks before it answers).</param>
     /// <param name="AfterAnswerMs">The PUT's answer to the agent's call at the simulator (null: no call within the wait).</param>
     /// <param name="Waiting">Callbacks waiting for an agent when the agent was freed.</param>
     public sealed record Sample(int Index, double PutMs, double? AfterAnswerMs, int Waiting);
