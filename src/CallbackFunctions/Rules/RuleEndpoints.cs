@@ -1,7 +1,9 @@
 using System.Globalization;
 using CallbackFunctions.Domain.Rules;
 using CallbackFunctions.MissedCalls;
+using CallbackFunctions.Settings;
 using CallbackFunctions.Telephony;
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 using CallbackFunctions.Http;
@@ -46,7 +48,7 @@ public static class RuleKindNames
 }
 
 /// <summary><c>/api/rules</c> (the two automatic callback rules) and <c>/api/account</c> (the freeze switch, lines and pacing), seed 001.</summary>
-public sealed class RuleFunctions(RuleBook book, PhoneNumberNormalizer numbers, TimeZones zones)
+public sealed class RuleFunctions(RuleBook book, PhoneNumberNormalizer numbers, TimeZones zones, IOptionsMonitor<CallbackOptions> options)
 {
     [ApiOperation("Rules", "Both rules: missed in scenario, missed in contact center.", Answer = typeof(List<RuleView>))]
     [Function("ListRules")]
@@ -62,7 +64,7 @@ public sealed class RuleFunctions(RuleBook book, PhoneNumberNormalizer numbers, 
     [Function("PutRule")]
     public Task<IResult> Put([HttpTrigger(AuthorizationLevel.Function, "put", Route = "rules/{kind}")] HttpRequest request, string kind,
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>
-        RequestValues.WithBodyAsync<RuleBody>(request, async body => await RuleEndpoints.Put(kind, body, book, client, numbers, zones, ct), ct);
+        RequestValues.WithBodyAsync<RuleBody>(request, async body => await RuleEndpoints.Put(kind, body, book, client, numbers, zones, options.CurrentValue, ct), ct);
 
     [ApiOperation("Rules", "Whether the account is frozen, its lines and pacing.", Answer = typeof(AccountView))]
     [Function("GetAccount")]
@@ -99,15 +101,18 @@ public static class RuleEndpoints
         RuleKindNames.Parse(kind) is { } k ? TypedResults.Ok(RuleView.From((await book.CurrentAsync(ct))[k])) : UnknownKind(kind);
 
     internal static async Task<Results<Ok<RuleView>, ProblemHttpResult, ValidationProblem>> Put(string kind, RuleBody body, RuleBook book, DurableTaskClient client,
-        PhoneNumberNormalizer numbers, TimeZones zones, CancellationToken ct)
+        PhoneNumberNormalizer numbers, TimeZones zones, CallbackOptions defaults, CancellationToken ct)
     {
         if (RuleKindNames.Parse(kind) is not { } k) return UnknownKind(kind);
         var errors = new Dictionary<string, string[]>();
+        // A setting left out takes its documented default: the app's settings (Callbacks__Intervals,
+        // Callbacks__CustomerRingTimeout), as README says.
         var intervals = new List<TimeSpan>();
+        if (body.Intervals is null) intervals.AddRange(CallbackOptions.ParseIntervals(defaults.Intervals));
         foreach (var text in body.Intervals ?? [])
             if (TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var t)) intervals.Add(t);
             else errors["intervals"] = [$"'{text}' is not a duration like 00:05:00"];
-        var ring = TimeSpan.FromSeconds(30);
+        var ring = defaults.CustomerRingTimeout;
         if (body.CustomerRingTimeout is not null && !TimeSpan.TryParse(body.CustomerRingTimeout, CultureInfo.InvariantCulture, out ring))
             errors["customerRingTimeout"] = ["a duration like 00:00:30"];
         string? callerId = null;

@@ -20,6 +20,7 @@ public sealed class RuleTests : StackTestBase
         Intervals = "00:05:00",
         Expiry = TimeSpan.FromMinutes(30),
         OwnedNumbers = [LocalStack.SupportNumber, "+14155550999"],
+        CustomerRingTimeout = TimeSpan.FromSeconds(7), // not the 30 s a PUT once hard-coded
         ExtraSettings = new Dictionary<string, string?> { ["Twilio:OwnedNumbers"] = $"{LocalStack.SupportNumber},+14155550999" },
     };
 
@@ -48,6 +49,18 @@ public sealed class RuleTests : StackTestBase
         Assert.Equal(["scenario", "contact-center"], rules!.Select(r => r.Kind));
         Assert.All(rules!, r => { Assert.True(r.Enabled); Assert.Equal(0, r.Version); Assert.Equal(["00:05:00"], r.Intervals); });
         Assert.Equal(HttpStatusCode.NotFound, (await Stack.Api.GetAsync("/api/rules/elsewhere")).StatusCode);
+    }
+
+    [Fact]
+    public async Task PutRule_WithoutIntervalsOrRingTimeout_TakesTheAppSettings_AsDocumented()
+    {
+        var rule = await PutRuleAsync("contact-center", new { enabled = true });
+
+        Assert.Equal(["00:05:00"], rule.Intervals);               // Callbacks__Intervals of this stack
+        Assert.Equal("00:00:07", rule.CustomerRingTimeout);       // Callbacks__CustomerRingTimeout of this stack
+        var explicitly = await PutRuleAsync("contact-center", new { intervals = new[] { "00:02:00" }, customerRingTimeout = "00:00:20" });
+        Assert.Equal(["00:02:00"], explicitly.Intervals);
+        Assert.Equal("00:00:20", explicitly.CustomerRingTimeout);
     }
 
     [Fact]
