@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using CallbackFunctions.Domain.Callbacks;
 using CallbackFunctions.MissedCalls;
 using CallbackFunctions.Storage;
@@ -93,15 +94,46 @@ public static class CallbackEndpoints
         if (queue is not null && !MissedCallEndpoints.IsValidQueue(queue)) errors["queue"] = ["not a valid queue name"];
         var size = pageSize ?? 50;
         if (size is < 1 or > 1000) errors["pageSize"] = ["between 1 and 1000"];
+        // A page token names the query it continues: one from another query, or one we never gave out, is refused
+        // (the storage's own token would be taken as a starting key and answer an empty page as if that were the end).
+        var query = $"{statusFilter}|{callerFilter}|{queue?.ToLowerInvariant()}";
+        string? storageToken = null;
+        if (continuationToken is not null && !PageToken.TryRead(continuationToken, query, out storageToken))
+            errors["continuationToken"] = ["not a token this API gave out for this query (status, caller and queue as on the page before)"];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
         try
         {
-            var (items, token) = await callbacks.ListAsync(statusFilter, callerFilter, queue, size, continuationToken, ct);
-            return TypedResults.Ok(new CallbackPage([.. items.Select(CallbackSummary.From)], token));
+            var (items, token) = await callbacks.ListAsync(statusFilter, callerFilter, queue, size, storageToken, ct);
+            return TypedResults.Ok(new CallbackPage([.. items.Select(CallbackSummary.From)], token is null ? null : PageToken.Write(token, query)));
         }
         catch (Azure.RequestFailedException e) when (e.Status == 400)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["continuationToken"] = ["not a token this API gave out"] });
+        }
+    }
+
+    /// <summary>An opaque page token: the storage's continuation and the query it belongs to, base64url-encoded JSON.</summary>
+    private static class PageToken
+    {
+        private sealed record Content(string Query, string Storage);
+
+        public static string Write(string storageToken, string query) =>
+            Base64Url.EncodeToString(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new Content(query, storageToken)));
+
+        public static bool TryRead(string token, string query, out string? storageToken)
+        {
+            storageToken = null;
+            try
+            {
+                var content = System.Text.Json.JsonSerializer.Deserialize<Content>(Base64Url.DecodeFromChars(token));
+                if (content is null || content.Query != query || string.IsNullOrEmpty(content.Storage)) return false;
+                storageToken = content.Storage;
+                return true;
+            }
+            catch (Exception e) when (e is FormatException or System.Text.Json.JsonException)
+            {
+                return false;
+            }
         }
     }
 

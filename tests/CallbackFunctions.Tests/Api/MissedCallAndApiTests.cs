@@ -158,6 +158,18 @@ public sealed class MissedCallAndApiTests : StackTestBase
         var bad = await Stack.Api.GetAsync("/api/callbacks?status=sleeping&pageSize=0");
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Equal("application/problem+json", bad.Content.Headers.ContentType?.MediaType);
+        var problem = await bad.Content.ReadAsStringAsync();
+        Assert.Contains("status", problem, StringComparison.Ordinal);
+        Assert.Contains("pageSize", problem, StringComparison.Ordinal);
+
+        // A token this API never gave out, or one given out for another query, is refused rather than read as the end.
+        foreach (var token in new[] { "garbage", "eyJ4IjoxfQ", Uri.EscapeDataString(page1.ContinuationToken!) })
+        {
+            var query = token == "garbage" || token == "eyJ4IjoxfQ" ? "queue=support" : "queue=sales";
+            var refused = await Stack.Api.GetAsync($"/api/callbacks?{query}&pageSize=3&continuationToken={token}");
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Contains("continuationToken", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
     }
 
     [Fact]
