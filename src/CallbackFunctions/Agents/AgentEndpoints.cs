@@ -54,6 +54,12 @@ public sealed class AgentFunctions(AgentRepository repository, AgentDirectory di
 /// <summary>The agents API's work.</summary>
 public static class AgentEndpoints
 {
+    /// <summary>An agent's name as the whisper and the API show it (a table property holds 32K characters: far more than a name needs).</summary>
+    public const int MaxNameLength = 100;
+
+    /// <summary>Queues an agent serves: each is one more partition the freed-agent wake-up reads.</summary>
+    public const int MaxQueues = 20;
+
     internal static async Task<Ok<List<AgentView>>> List(AgentRepository repository, CancellationToken ct) =>
         TypedResults.Ok((await repository.ListAsync(ct)).Select(s => AgentView.From(s.Value)).OrderBy(a => a.Id, StringComparer.Ordinal).ToList());
 
@@ -66,11 +72,15 @@ public static class AgentEndpoints
         var errors = new Dictionary<string, string[]>();
         if (!MissedCallEndpoints.IsValidQueue(id)) errors["id"] = ["letters, digits, '_', '.', '-'; at most 64"];
         if (string.IsNullOrWhiteSpace(body.Name)) errors["name"] = ["required"];
+        else if (body.Name.Trim().Length > MaxNameLength) errors["name"] = [$"at most {MaxNameLength} characters (this one has {body.Name.Trim().Length})"];
+        else if (body.Name.Any(char.IsControl)) errors["name"] = ["no control characters (line breaks, tabs, ...)"];
         var phone = numbers.Normalize(body.Phone);
         if (!phone.IsValid) errors["phone"] = [$"a valid phone number is required ({phone.Problem})"];
         var queues = body.Queues ?? [];
         if (queues.Count == 0) errors["queues"] = ["at least one queue"];
-        else if (queues.FirstOrDefault(q => !MissedCallEndpoints.IsValidQueue(q)) is { } bad) errors["queues"] = [$"'{bad}' is not a valid queue name"];
+        else if (queues.Count > MaxQueues) errors["queues"] = [$"at most {MaxQueues} queues (this list has {queues.Count})"];
+        else if (queues.FirstOrDefault(q => !MissedCallEndpoints.IsValidQueue(q)) is { } bad)
+            errors["queues"] = [$"'{(bad is null ? "null" : bad.Length > 70 ? bad[..70] + "..." : bad)}' is not a valid queue name (letters, digits, '_', '.', '-'; at most 64)"];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
         for (var round = 0; ; round++)

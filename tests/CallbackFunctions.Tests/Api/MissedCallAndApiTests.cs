@@ -181,6 +181,16 @@ public sealed class MissedCallAndApiTests : StackTestBase
         Assert.Contains("phone", problem, StringComparison.Ordinal);
         Assert.Contains("queues", problem, StringComparison.Ordinal);
 
+        // Bounds that fit the storage and the product: all errors at once, nothing stored.
+        var huge = await Stack.Api.PutAsJsonAsync("/api/agents/bounded", new { name = new string('n', 40_000), phone = "+14155550909",
+            queues = Enumerable.Range(0, 2_000).Select(i => $"q{i}").ToArray() });
+        Assert.Equal(HttpStatusCode.BadRequest, huge.StatusCode);
+        var hugeProblem = await huge.Content.ReadAsStringAsync();
+        Assert.Contains("at most 100 characters", hugeProblem, StringComparison.Ordinal);
+        Assert.Contains("at most 20 queues", hugeProblem, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, (await Stack.Api.PutAsJsonAsync("/api/agents/bounded", new { name = "Line\nBreak", phone = "+14155550909", queues = new[] { "support" } })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Stack.Api.GetAsync("/api/agents/bounded")).StatusCode);
+
         await Stack.PutAgentAsync("alice", "Alice", "(415) 555-0901", "support", "sales");
         var alice = await Stack.Api.GetFromJsonAsync<CallbackFunctions.Agents.AgentView>("/api/agents/alice");
         Assert.Equal("+14155550901", alice!.Phone);
