@@ -45,6 +45,9 @@ public sealed class TwilioSimulator : IAsyncDisposable
 
     public FaultSettings Faults => engine.Faults;
 
+    /// <summary>Every endpoint the simulator maps (the page at GET / is rendered from them).</summary>
+    internal IEnumerable<Endpoint> Endpoints => app.Services.GetRequiredService<EndpointDataSource>().Endpoints;
+
     public static async Task<TwilioSimulator> StartAsync(SimulatorOptions options, ILoggerFactory? loggerFactory = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -76,7 +79,8 @@ public sealed class TwilioSimulator : IAsyncDisposable
         TwilioSimulator? simulator = null;
         app.MapTwilioRest(engine, logger);
         app.MapSimulatorControl(new Lazy<TwilioSimulator>(() => simulator!));
-        app.MapFallback(RestApi.NotFound);
+        app.MapFallback(RestApi.NotFound)
+            .WithMetadata(new RouteDoc("Any other path.", "404 with Twilio's error JSON (code 20404)"));
 
         try
         {

@@ -3,6 +3,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using CallbackFunctions.TwilioSimulator.Calls;
+using CallbackFunctions.TwilioSimulator.Control;
 using Microsoft.Extensions.Logging;
 using Microsoft.Net.Http.Headers;
 
@@ -25,20 +26,27 @@ internal static class RestApi
                 "POST" => () => CreateAsync(http, engine, logger),
                 "GET" => () => Task.FromResult(List(http, engine)),
                 _ => null,
-            }));
+            })).WithMetadata(new RestRouteDoc(
+                new RestOperation("POST", "Create Call (form: To, From, one of Url, Twiml, ApplicationSid; StatusCallback, Timeout, MachineDetection, Record, ...): 201 + call JSON"),
+                new RestOperation("GET", "List Calls, newest first (To, From, ParentCallSid, Status, StartTime/EndTime filters; PageSize, Page, PageToken)")));
         app.Map(Base + "/Calls/{callSid}.json", (HttpContext http, string accountSid, string callSid) =>
             Guarded(http, engine, logger, accountSid, http.Request.Method switch
             {
                 "GET" => () => Task.FromResult(Fetch(engine, callSid)),
                 "POST" => () => UpdateAsync(http, engine, callSid),
                 _ => null,
-            }));
+            })).WithMetadata(new RestRouteDoc(
+                new RestOperation("GET", "Fetch Call: 200 + call JSON"),
+                new RestOperation("POST", "Update Call (Status=canceled or completed, or Url or Twiml to redirect the live call): 200 + call JSON")));
         app.Map(Base + "/Recordings/{recordingSid}.json", (HttpContext http, string accountSid, string recordingSid) =>
-            Guarded(http, engine, logger, accountSid, http.Request.Method == "DELETE" ? () => Task.FromResult(DeleteRecording(engine, recordingSid, null)) : null));
+            Guarded(http, engine, logger, accountSid, http.Request.Method == "DELETE" ? () => Task.FromResult(DeleteRecording(engine, recordingSid, null)) : null))
+            .WithMetadata(new RestRouteDoc(new RestOperation("DELETE", "Delete Recording (RE...): 204")));
         app.Map(Base + "/Calls/{callSid}/Recordings/{recordingSid}.json", (HttpContext http, string accountSid, string callSid, string recordingSid) =>
-            Guarded(http, engine, logger, accountSid, http.Request.Method == "DELETE" ? () => Task.FromResult(DeleteRecording(engine, recordingSid, callSid)) : null));
+            Guarded(http, engine, logger, accountSid, http.Request.Method == "DELETE" ? () => Task.FromResult(DeleteRecording(engine, recordingSid, callSid)) : null))
+            .WithMetadata(new RestRouteDoc(new RestOperation("DELETE", "Delete a call's Recording: 204")));
         app.Map("/2010-04-01/{**rest}", (HttpContext http) =>
-            Refuse(http, logger, Authenticate(http, engine.Options, accountSid: null) ?? new TwilioError(404, TwilioError.NotFound, $"The requested resource {http.Request.Path} was not found")));
+            Refuse(http, logger, Authenticate(http, engine.Options, accountSid: null) ?? new TwilioError(404, TwilioError.NotFound, $"The requested resource {http.Request.Path} was not found")))
+            .WithMetadata(new RestRouteDoc(new RestOperation("any", "Anything else: 401 without valid credentials, else 404 (code 20404), Twilio's error JSON")));
     }
 
     /// <summary>Unknown paths outside /sim: Twilio's 404 body.</summary>
