@@ -1,3 +1,4 @@
+using CallbackFunctions.Domain.Telephony;
 using System.Diagnostics;
 using CallbackFunctions.Domain.Callbacks;
 using CallbackFunctions.TwilioSimulator;
@@ -18,7 +19,8 @@ public sealed class DemoDay(LocalStack stack, TextWriter output)
     public const string CallsBackAndIsServed = "+14155550122";
     public const string NeverAnswers = "+14155550133";
 
-    public sealed record Outcome(string Caller, CallbackStatus Expected, CallbackStatus? Actual);
+    /// <param name="Plays">What the customer does in the script, in a few words.</param>
+    public sealed record Outcome(string Caller, string Plays, CallbackStatus Expected, CallbackStatus? Actual);
 
     public async Task<IReadOnlyList<Outcome>> RunAsync(TimeSpan timeout, CancellationToken ct)
     {
@@ -32,7 +34,17 @@ public sealed class DemoDay(LocalStack stack, TextWriter output)
         sim.SetPerson(NeverAnswers, new PersonScript(new PersonResponse { Answer = PersonAnswer.NoAnswer, RingSeconds = 60 }));
         await stack.PutAgentAsync("alice", "Alice", Alice, Queue);
         await stack.PutAgentAsync("bob", "Bob", Bob, Queue);
-        await output.WriteLineAsync("Agents Alice and Bob serve the 'support' queue. Three customers call and hang up in the queue...");
+        var script = new (string Caller, string Plays, CallbackStatus Expected)[]
+        {
+            (BusyThenAnswers, "busy on the first callback, answers the second", CallbackStatus.Completed),
+            (CallsBackAndIsServed, "calls again at once and is served by an agent", CallbackStatus.Cancelled),
+            (NeverAnswers, "never answers", CallbackStatus.Expired),
+        };
+        await output.WriteLineAsync("Agents Alice and Bob serve the 'support' queue; they answer after a second and press 1.");
+        await output.WriteLineAsync("Three customers call and hang up in the queue. What each will do, and how their callback should end:");
+        foreach (var (caller, plays, ends) in script)
+            await output.WriteLineAsync($"  {PhoneMask.Mask(caller)}  {plays}: {ends}");
+        await output.WriteLineAsync();
 
         await CallAsync(BusyThenAnswers, QueueOutcome.Hangup, ct);
         await CallAsync(CallsBackAndIsServed, QueueOutcome.Hangup, ct);
@@ -40,12 +52,7 @@ public sealed class DemoDay(LocalStack stack, TextWriter output)
         await output.WriteLineAsync("...and one of them calls again at once and is served by an agent.");
         await CallAsync(CallsBackAndIsServed, QueueOutcome.Bridged, ct);
 
-        var expected = new Dictionary<string, CallbackStatus>
-        {
-            [BusyThenAnswers] = CallbackStatus.Completed,
-            [CallsBackAndIsServed] = CallbackStatus.Cancelled,
-            [NeverAnswers] = CallbackStatus.Expired,
-        };
+        var expected = script.ToDictionary(s => s.Caller, s => s.Expected);
         var printer = new TimelinePrinter(stack.Api, output);
         var clock = Stopwatch.StartNew();
         Dictionary<string, CallbackStatus> finals = [];
@@ -56,7 +63,7 @@ public sealed class DemoDay(LocalStack stack, TextWriter output)
             if (expected.Keys.All(finals.ContainsKey)) break;
             await Task.Delay(250, ct);
         }
-        return [.. expected.Select(kv => new Outcome(kv.Key, kv.Value, finals.TryGetValue(kv.Key, out var s) ? s : null))];
+        return [.. script.Select(s => new Outcome(s.Caller, s.Plays, s.Expected, finals.TryGetValue(s.Caller, out var final) ? final : null))];
     }
 
     private Task CallAsync(string from, QueueOutcome outcome, CancellationToken ct) => stack.CallInAsync(from, outcome, Queue, 0.5, ct);

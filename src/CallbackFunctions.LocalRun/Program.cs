@@ -58,7 +58,8 @@ static async Task<int> DemoAsync(CancellationToken ct)
     var outcomes = await new DemoDay(stack, Console.Out).RunAsync(TimeSpan.FromSeconds(90), ct);
     Console.WriteLine();
     foreach (var o in outcomes)
-        Console.WriteLine($"{CallbackFunctions.Domain.Telephony.PhoneMask.Mask(o.Caller)}: expected {o.Expected}, got {o.Actual?.ToString() ?? "(not finished)"}");
+        Console.WriteLine($"{CallbackFunctions.Domain.Telephony.PhoneMask.Mask(o.Caller)} ({o.Plays}): " +
+            (o.Actual == o.Expected ? $"{o.Actual}, as scripted" : $"{o.Actual?.ToString() ?? "not finished"}, expected {o.Expected}"));
     var ok = outcomes.All(o => o.Actual == o.Expected);
     Console.WriteLine(ok ? "Demo finished as scripted." : "Demo did NOT finish as scripted.");
     return ok ? 0 : 1;

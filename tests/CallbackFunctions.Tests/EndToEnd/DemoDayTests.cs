@@ -15,6 +15,8 @@ public sealed class DemoDayTests : StackTestBase
 
         Assert.All(outcomes, o => Assert.True(o.Actual == o.Expected, $"{o.Caller}: expected {o.Expected}, got {o.Actual}\n{output}"));
         Assert.Empty(Stack.Simulator.Errors);
+        // It says upfront what each customer will do and how their callback should end.
+        Assert.All(outcomes, o => Assert.Contains($"{CallbackFunctions.Domain.Telephony.PhoneMask.Mask(o.Caller)}  {o.Plays}: {o.Expected}", output.ToString(), StringComparison.Ordinal));
 
         // Completed: agent first, customer busy on attempt 1, answered on attempt 2.
         var completed = await WaitForStatusAsync(DemoDay.BusyThenAnswers, CallbackStatus.Completed);
