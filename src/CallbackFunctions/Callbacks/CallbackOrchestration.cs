@@ -241,6 +241,7 @@ public static class CallbackOrchestration
             }
         }
     }
+
     /// <summary>
     /// The one durable timer a callback keeps. Every timer costs a message through the control queue (and, if it fires
     /// while the orchestration runs, a whole replay), cancelled or not: a wake-up that moves later keeps the timer it
