@@ -13,13 +13,18 @@ namespace CallbackFunctions.Health;
 /// <param name="FailedOrchestrations">Callback orchestrations that failed (listed by <c>/api/poison-messages</c>).</param>
 /// <param name="Nudged">Overdue callbacks the watchdog nudged (or started) on this instance since it started.</param>
 /// <param name="ShedWebhooks">Webhooks this instance spooled since it started because too many were at work at once.</param>
+/// <param name="RejectedWebhooks">
+/// Requests to the Twilio routes this instance refused since it started before reading them as a webhook: a body over
+/// the limit (413), not a form (415), or a form the reader refused (400). A real Twilio sends none of these.
+/// </param>
+/// <param name="BadSignatureWebhooks">Requests to the Twilio routes refused since this instance started for a bad or missing X-Twilio-Signature (403).</param>
 public sealed record HealthReport(string Status, bool Tables, bool Durable, int? FailedOrchestrations, int SpooledWebhooks, string? Error,
-    long Nudged, long ShedWebhooks);
+    long Nudged, long ShedWebhooks, long RejectedWebhooks, long BadSignatureWebhooks);
 public sealed record FailedOrchestration(string InstanceId, string? Error, DateTimeOffset CreatedAt, DateTimeOffset LastUpdatedAt);
 public sealed record PoisonReport(int Count, IReadOnlyList<FailedOrchestration> Orchestrations);
 
 /// <summary><c>GET /api/health</c> (storage and task hub reachability, the engine's counters) and <c>GET /api/poison-messages</c>.</summary>
-public sealed class HealthFunctions(StorageAccount storage, WebhookSpool spool, Watchdog watchdog)
+public sealed class HealthFunctions(StorageAccount storage, WebhookSpool spool, Watchdog watchdog, Twilio.TwilioWebhook webhooks)
 {
     [ApiOperation("Operations", "Storage and task hub reachability, the engine's counters (503 when unhealthy).", Answer = typeof(HealthReport))]
     [Function("Health")]
@@ -40,7 +45,8 @@ public sealed class HealthFunctions(StorageAccount storage, WebhookSpool spool, 
         {
             error = e.GetType().Name + ": " + e.Message.Split('\n')[0];
         }
-        var report = new HealthReport(tables && durable ? "Healthy" : "Unhealthy", tables, durable, failed, spool.Count, error, watchdog.Nudged, spool.Shed);
+        var report = new HealthReport(tables && durable ? "Healthy" : "Unhealthy", tables, durable, failed, spool.Count, error, watchdog.Nudged, spool.Shed,
+            webhooks.Rejected, webhooks.BadSignatures);
         return tables && durable ? TypedResults.Ok(report) : TypedResults.Json(report, statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 

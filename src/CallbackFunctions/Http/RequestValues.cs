@@ -1,13 +1,16 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Net.Http.Headers;
 using Microsoft.Extensions.Options;
 
 namespace CallbackFunctions.Http;
 
 /// <summary>
 /// Query parameters and JSON bodies of the HTTP functions, read the same under the Functions host and the local host;
-/// anything unreadable is a 400 (415 for a body that is not JSON) that says which value and why.
+/// anything unreadable is a 400 (415 for a body that is not JSON, 413 for one over the limit) that says which value and why.
 /// </summary>
 public static class RequestValues
 {
@@ -58,11 +61,31 @@ public static class RequestValues
         return false;
     }
 
-    /// <summary>The JSON body as <typeparamref name="T"/> (the app's JSON options: camelCase, enums by name).</summary>
+    /// <summary>
+    /// The largest JSON body read. The largest body of the management API is a rule (a week's schedule, prompts, retries
+    /// per outcome): a few KiB. 256 KiB is far above any real one and bounds what a request can make us buffer and parse.
+    /// </summary>
+    public const int MaxJsonBodyBytes = 256 * 1024;
+
+    /// <summary>
+    /// The JSON body as <typeparamref name="T"/> (the app's JSON options: camelCase, enums by name). Whatever is wrong
+    /// with the body is a problem (application/problem+json) saying what: over <see cref="MaxJsonBodyBytes"/> 413, not
+    /// JSON (or a charset we cannot read) 415, not valid JSON for the route 400 with the line and byte; none is a 500,
+    /// whatever the environment.
+    /// </summary>
     public static async Task<(T? Value, IResult? Problem)> BodyAsync<T>(HttpRequest request, CancellationToken ct) where T : class
     {
+        if (request.ContentLength > MaxJsonBodyBytes)
+            return (null, TooLarge($"the body is {request.ContentLength} bytes, over the {MaxJsonBodyBytes}-byte limit"));
+        // A body sent without a length (chunked) is cut off at the limit by the server as it is read (413 below). One
+        // with a length within the limit needs no more; one over it was refused unread (the server discards it).
+        if (request.ContentLength is null && request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+            size.MaxRequestBodySize = MaxJsonBodyBytes;
         if (!request.HasJsonContentType())
-            return (null, Results.Problem("a JSON body is required (Content-Type: application/json)", statusCode: StatusCodes.Status415UnsupportedMediaType));
+            return (null, Results.Problem($"a JSON body is required (Content-Type: application/json); got {Describe(request.ContentType)}",
+                statusCode: StatusCodes.Status415UnsupportedMediaType));
+        if (UnknownCharset(request.ContentType) is { } charset)
+            return (null, Results.Problem($"the body's charset '{charset}' is not one we can read (send UTF-8)", statusCode: StatusCodes.Status415UnsupportedMediaType));
         var options = request.HttpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
         try
         {
@@ -72,9 +95,62 @@ public static class RequestValues
         }
         catch (JsonException e)
         {
-            return (null, Results.Problem($"the body is not valid JSON for this route: {e.Message}", statusCode: StatusCodes.Status400BadRequest));
+            return (null, NotJson(e));
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (null, TooLarge($"the body is over the {MaxJsonBodyBytes}-byte limit"));
+        }
+        catch (BadHttpRequestException e)
+        {
+            return (null, Results.Problem($"the body could not be read: {e.Message}", statusCode: e.StatusCode is >= 400 and < 500 ? e.StatusCode : StatusCodes.Status400BadRequest));
+        }
+        catch (IOException) when (!ct.IsCancellationRequested)
+        {
+            return (null, Results.Problem("the body ended before it was complete", statusCode: StatusCodes.Status400BadRequest));
         }
     }
+
+    private static IResult TooLarge(string detail) => Results.Problem(detail, statusCode: StatusCodes.Status413PayloadTooLarge);
+
+    /// <summary>Where the JSON went wrong (line and byte counted from 1, and the JSON path), in the detail and as extensions.</summary>
+    private static IResult NotJson(JsonException e)
+    {
+        // The serializer ends its message with " Path: … | LineNumber: … | BytePositionInLine: …."; say that in words instead.
+        var message = e.Message;
+        var tail = message.IndexOf(" Path: ", StringComparison.Ordinal);
+        if (tail >= 0) message = message[..tail];
+        var where = e.LineNumber is { } line
+            ? $" at line {line + 1}, byte {e.BytePositionInLine.GetValueOrDefault() + 1}" + (string.IsNullOrEmpty(e.Path) ? "" : $" ({e.Path})")
+            : string.IsNullOrEmpty(e.Path) ? "" : $" at {e.Path}";
+        var extensions = new Dictionary<string, object?>(StringComparer.Ordinal);
+        if (e.LineNumber is { } l) extensions["line"] = l + 1;
+        if (e.BytePositionInLine is { } b) extensions["bytePositionInLine"] = b + 1;
+        if (!string.IsNullOrEmpty(e.Path)) extensions["path"] = e.Path;
+        return Results.Problem($"the body is not valid JSON for this route{where}: {message}", statusCode: StatusCodes.Status400BadRequest,
+            extensions: extensions);
+    }
+
+    /// <summary>The charset of a JSON content type when it names an encoding .NET does not have (reading would throw).</summary>
+    private static string? UnknownCharset(string? contentType)
+    {
+        if (!MediaTypeHeaderValue.TryParse(contentType, out var type) || type.Charset is not { Length: > 0 } charset) return null;
+        var name = charset.ToString().Trim('"');
+        try
+        {
+            _ = Encoding.GetEncoding(name);
+            return null;
+        }
+        catch (ArgumentException)
+        {
+            return name.Length > 40 ? name[..40] : name;
+        }
+    }
+
+    private static string Describe(string? contentType) =>
+        string.IsNullOrEmpty(contentType) ? "no Content-Type"
+        : MediaTypeHeaderValue.TryParse(contentType, out var type) ? $"'{type.MediaType}'"
+        : "an unparsable Content-Type";
 
     /// <summary>Reads the JSON body and hands it on, or answers the problem with it.</summary>
     public static async Task<IResult> WithBodyAsync<T>(HttpRequest request, Func<T, Task<IResult>> handle, CancellationToken ct) where T : class
