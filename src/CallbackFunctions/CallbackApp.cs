@@ -25,7 +25,12 @@ public static class CallbackApp
     {
         services.AddSingleton(TimeProvider.System);
         services.AddProblemDetails();
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
+            // A field a route does not take is refused, by name: PUT replaces, so a misspelt one would reset a setting.
+            o.SerializerOptions.UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow;
+        });
         AddSettings(services, config);
         AddStorage(services);
         AddTwilio(services);

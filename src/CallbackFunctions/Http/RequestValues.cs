@@ -87,11 +87,21 @@ public static class RequestValues
         if (UnknownCharset(request.ContentType) is { } charset)
             return (null, Results.Problem($"the body's charset '{charset}' is not one we can read (send UTF-8)", statusCode: StatusCodes.Status415UnsupportedMediaType));
         var options = request.HttpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        byte[] json = [];
         try
         {
-            return await request.ReadFromJsonAsync<T>(options, ct) is { } value
+            // Read whole (it is small: bounded above) so that, if it names fields the route does not take, every one
+            // of them can be named at once.
+            using var buffer = new MemoryStream();
+            await request.Body.CopyToAsync(buffer, ct);
+            json = Utf8(buffer.ToArray(), request.ContentType);
+            return JsonSerializer.Deserialize<T>(json, options) is { } value
                 ? (value, null)
                 : (null, Results.Problem("a JSON body is required", statusCode: StatusCodes.Status400BadRequest));
+        }
+        catch (JsonException e) when (IsUnknownField(e))
+        {
+            return (null, UnknownFields(json, typeof(T), options));
         }
         catch (JsonException e)
         {
@@ -108,6 +118,55 @@ public static class RequestValues
         catch (IOException) when (!ct.IsCancellationRequested)
         {
             return (null, Results.Problem("the body ended before it was complete", statusCode: StatusCodes.Status400BadRequest));
+        }
+    }
+
+    /// <summary>The body as UTF-8 (JSON's encoding; a body in another charset the content type names is converted).</summary>
+    private static byte[] Utf8(byte[] body, string? contentType)
+    {
+        if (!MediaTypeHeaderValue.TryParse(contentType, out var type) || type.Charset is not { Length: > 0 } charset) return body;
+        var encoding = Encoding.GetEncoding(charset.ToString().Trim('"'));
+        return encoding.CodePage == Encoding.UTF8.CodePage ? body : Encoding.UTF8.GetBytes(encoding.GetString(body));
+    }
+
+    /// <summary>The serializer refused a property the type does not have (unknown fields are refused, so a typo never silently resets a setting).</summary>
+    private static bool IsUnknownField(JsonException e) => e.Message.Contains("could not be mapped to any .NET member", StringComparison.Ordinal);
+
+    private const int NamedAtMost = 20;
+
+    /// <summary>Every field of the body that the route does not take, by its JSON path, and the fields it does take.</summary>
+    private static IResult UnknownFields(byte[] json, Type type, JsonSerializerOptions options)
+    {
+        using var document = JsonDocument.Parse(json);
+        var unknown = new List<string>();
+        CollectUnknown(document.RootElement, type, options, "$", unknown);
+        var known = options.GetTypeInfo(type).Properties.Select(p => p.Name);
+        var named = string.Join(", ", unknown.Take(NamedAtMost)) + (unknown.Count > NamedAtMost ? $" and {unknown.Count - NamedAtMost} more" : "");
+        return Results.Problem($"unknown field{(unknown.Count == 1 ? "" : "s")} {named}; this route takes {string.Join(", ", known)} (a misspelt field is refused rather than left at its default)",
+            statusCode: StatusCodes.Status400BadRequest, extensions: new Dictionary<string, object?> { ["unknownFields"] = unknown.Take(NamedAtMost * 5).ToArray() });
+    }
+
+    private static void CollectUnknown(JsonElement element, Type type, JsonSerializerOptions options, string path, List<string> unknown)
+    {
+        var info = options.GetTypeInfo(Nullable.GetUnderlyingType(type) ?? type);
+        switch (info.Kind)
+        {
+            case System.Text.Json.Serialization.Metadata.JsonTypeInfoKind.Object when element.ValueKind == JsonValueKind.Object:
+                var comparer = options.PropertyNameCaseInsensitive ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
+                var properties = info.Properties.GroupBy(p => p.Name, comparer).ToDictionary(g => g.Key, g => g.First(), comparer);
+                foreach (var member in element.EnumerateObject())
+                {
+                    if (properties.TryGetValue(member.Name, out var property)) CollectUnknown(member.Value, property.PropertyType, options, $"{path}.{member.Name}", unknown);
+                    else unknown.Add($"{path}.{member.Name}");
+                }
+                break;
+            case System.Text.Json.Serialization.Metadata.JsonTypeInfoKind.Enumerable when element.ValueKind == JsonValueKind.Array && info.ElementType is { } item:
+                var index = 0;
+                foreach (var value in element.EnumerateArray()) CollectUnknown(value, item, options, $"{path}[{index++}]", unknown);
+                break;
+            case System.Text.Json.Serialization.Metadata.JsonTypeInfoKind.Dictionary when element.ValueKind == JsonValueKind.Object && info.ElementType is { } entry:
+                foreach (var member in element.EnumerateObject()) CollectUnknown(member.Value, entry, options, $"{path}.{member.Name}", unknown);
+                break;
         }
     }
 

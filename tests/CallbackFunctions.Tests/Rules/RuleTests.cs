@@ -64,6 +64,27 @@ public sealed class RuleTests : StackTestBase
     }
 
     [Fact]
+    public async Task PutRule_WithMisspeltFields_IsRefusedNamingEveryOne_AndTheRuleStaysAsItWas()
+    {
+        var before = await PutRuleAsync("contact-center", new { enabled = false });
+
+        var response = await Stack.Api.PutAsync("/api/rules/contact-center", new StringContent(
+            """{"enabeld": true, "intervals": ["00:02:00"], "schedule": {"weekdayz": "08:00-18:00"}, "recording": {"enabled": true, "storagePeriodd": "30"}}""",
+            System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadAsStringAsync();
+        Assert.Contains("$.enabeld", problem, StringComparison.Ordinal);
+        Assert.Contains("$.schedule.weekdayz", problem, StringComparison.Ordinal);
+        Assert.Contains("$.recording.storagePeriodd", problem, StringComparison.Ordinal);
+        Assert.Contains("enabled", problem, StringComparison.Ordinal); // what the route does take
+        var after = await Stack.Api.GetFromJsonAsync<RuleView>("/api/rules/contact-center", TimelinePrinter.Json);
+        Assert.Equal(before.Version, after!.Version);
+        Assert.False(after.Enabled);
+    }
+
+    [Fact]
     public async Task PutRule_WithBadSettings_Answers400NamingEachField()
     {
         var response = await Stack.Api.PutAsJsonAsync("/api/rules/scenario", new
