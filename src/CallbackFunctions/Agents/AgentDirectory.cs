@@ -71,6 +71,10 @@ public sealed class AgentDirectory(AgentRepository repository, TimeProvider time
         return null;
     }
 
+    /// <summary>Whether any agent serves <paramref name="queue"/> (as of the snapshot), available or not.</summary>
+    public async Task<bool> AnyServesAsync(string queue, CancellationToken ct) =>
+        (await GetSnapshotAsync(ct)).Agents.Values.Any(s => s.Value.Serves(queue));
+
     /// <summary>Whether the agent exists (as of the snapshot).</summary>
     public async Task<bool> ExistsAsync(string agentId, CancellationToken ct) => (await GetSnapshotAsync(ct)).Agents.ContainsKey(agentId);
 

@@ -18,8 +18,12 @@ namespace CallbackFunctions.Health;
 /// the limit (413), not a form (415), or a form the reader refused (400). A real Twilio sends none of these.
 /// </param>
 /// <param name="BadSignatureWebhooks">Requests to the Twilio routes refused since this instance started for a bad or missing X-Twilio-Signature (403).</param>
+/// <param name="MisroutedWebhooks">
+/// Signed webhooks since this instance started whose URL lacks what they need (a missed call or IVR request without a
+/// queue, when no default queue is set) or names a queue no agent serves: each is logged with the route and reason.
+/// </param>
 public sealed record HealthReport(string Status, bool Tables, bool Durable, int? FailedOrchestrations, int SpooledWebhooks, string? Error,
-    long Nudged, long ShedWebhooks, long RejectedWebhooks, long BadSignatureWebhooks);
+    long Nudged, long ShedWebhooks, long RejectedWebhooks, long BadSignatureWebhooks, long MisroutedWebhooks);
 public sealed record FailedOrchestration(string InstanceId, string? Error, DateTimeOffset CreatedAt, DateTimeOffset LastUpdatedAt);
 public sealed record PoisonReport(int Count, IReadOnlyList<FailedOrchestration> Orchestrations);
 
@@ -46,7 +50,7 @@ public sealed class HealthFunctions(StorageAccount storage, WebhookSpool spool, 
             error = e.GetType().Name + ": " + e.Message.Split('\n')[0];
         }
         var report = new HealthReport(tables && durable ? "Healthy" : "Unhealthy", tables, durable, failed, spool.Count, error, watchdog.Nudged, spool.Shed,
-            webhooks.Rejected, webhooks.BadSignatures);
+            webhooks.Rejected, webhooks.BadSignatures, webhooks.Misrouted);
         return tables && durable ? TypedResults.Ok(report) : TypedResults.Json(report, statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 

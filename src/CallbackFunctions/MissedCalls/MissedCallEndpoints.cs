@@ -20,15 +20,15 @@ namespace CallbackFunctions.MissedCalls;
 /// valid TwiML fast: a storage failure spools the webhook locally rather than failing the call or losing the callback.
 /// </summary>
 public sealed class MissedCallFunctions(TwilioWebhook twilio, MissedCallService service, WebhookSpool spool, PhoneNumberNormalizer numbers,
-    IOptionsMonitor<CallbackOptions> options, TimeProvider time, ILoggerFactory loggers)
+    Agents.AgentDirectory agents, IOptionsMonitor<CallbackOptions> options, TimeProvider time, ILoggerFactory loggers)
 {
     [ApiOperation("Twilio webhooks", "Enqueue action, Dial action or call status callback of an inbound call: lost makes or refreshes a callback, served cancels the caller's callbacks", Query = ["queue: the queue the caller was lost in (required)", "lostIn: scenario or contact-center (which rule applies)", "agent: the agent who missed the call"])]
     [Function("MissedCall")]
     public Task<IResult> MissedCall(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "twilio/missed-call")] HttpRequest request,
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>
-        twilio.RunAsync(request, _ => MissedCallEndpoints.MissedCall(request, RequestValues.Text(request, "queue"), RequestValues.Text(request, "lostIn"),
-            RequestValues.Text(request, "agent"), client, service, spool, numbers, time, loggers, ct), ct);
+        twilio.RunAsync(request, _ => MissedCallEndpoints.MissedCall(request, RequestValues.Text(request, "queue") ?? options.CurrentValue.DefaultQueue,
+            RequestValues.Text(request, "lostIn"), RequestValues.Text(request, "agent"), client, service, spool, numbers, new Routing(twilio, agents), time, loggers, ct), ct);
 
     [ApiOperation("Twilio webhooks", "The IVR callback node: schedules a callback, confirms and hangs up", Query = ["queue: the queue to call back for (required)", "delayMinutes: when to call back, 0 = as soon as an agent is free"])]
     [Function("IvrCallback")]
@@ -36,28 +36,48 @@ public sealed class MissedCallFunctions(TwilioWebhook twilio, MissedCallService 
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "twilio/ivr-callback")] HttpRequest request,
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>
         twilio.RunAsync(request, _ => RequestValues.TryNumber(request, "delayMinutes", out var delay, out var problem)
-            ? MissedCallEndpoints.IvrCallback(request, RequestValues.Text(request, "queue"), delay, client, service, spool, numbers, options, time, loggers, ct)
+            ? MissedCallEndpoints.IvrCallback(request, RequestValues.Text(request, "queue") ?? options.CurrentValue.DefaultQueue, delay, client, service, spool,
+                numbers, new Routing(twilio, agents), options, time, loggers, ct)
             : Task.FromResult(problem!), ct);
+}
+
+/// <summary>What a lost call's webhook checks of its own URL: a queue named, and served by someone; what is amiss is reported.</summary>
+public sealed record Routing(TwilioWebhook Webhooks, Agents.AgentDirectory Agents)
+{
+    /// <summary>False (reported) when the URL names no queue: a mistyped webhook URL would otherwise be a silent dead end.</summary>
+    public bool HasQueue(HttpRequest request, string? queue, string caller)
+    {
+        if (queue is not null) return true;
+        Webhooks.ReportMisrouted(request, $"no ?queue= in the webhook URL and no Callbacks__DefaultQueue: no callback for {PhoneMask.Mask(caller)}");
+        return false;
+    }
+
+    /// <summary>Reports a queue no agent serves (the callback is made all the same: agents may be added before it is due).</summary>
+    public async Task CheckServedAsync(HttpRequest request, string queue, CancellationToken ct)
+    {
+        if (!await Agents.AnyServesAsync(queue, ct))
+            Webhooks.ReportMisrouted(request, $"no agent serves queue '{queue}': its callbacks wait until one does, or expire");
+    }
 }
 
 /// <summary>The missed-call and IVR webhooks' work.</summary>
 public static partial class MissedCallEndpoints
-{
-    public const string DefaultQueue = "default";
-    private static readonly TimeSpan StorageBudget = TimeSpan.FromSeconds(8); // Twilio gives a webhook 15 s in all
+{    private static readonly TimeSpan StorageBudget = TimeSpan.FromSeconds(8); // Twilio gives a webhook 15 s in all
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
     private static partial Regex QueueName();
 
     public static bool IsValidQueue(string? queue) => queue is not null && QueueName().IsMatch(queue);
 
+    /// <summary>A value quoted back in an answer, cut to a readable length.</summary>
+    private static string Shorten(string value) => value.Length > 70 ? value[..70] + "..." : value;
+
     internal static async Task<IResult> MissedCall(HttpRequest request, string? queue, string? lostIn, string? agent, DurableTaskClient client,
-        MissedCallService service, WebhookSpool spool, PhoneNumberNormalizer numbers, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
+        MissedCallService service, WebhookSpool spool, PhoneNumberNormalizer numbers, Routing routing, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
     {
         spool.Remember(client);
         var logger = loggers.CreateLogger("CallbackFunctions.MissedCalls");
-        queue ??= DefaultQueue;
-        if (!IsValidQueue(queue)) return Results.Problem($"queue '{queue}' is not a valid queue name", statusCode: 400);
+        if (queue is not null && !IsValidQueue(queue)) return Results.Problem($"queue '{Shorten(queue)}' is not a valid queue name", statusCode: 400);
         var lostInOverride = lostIn is null ? null : RuleKindNames.Parse(lostIn);
         if (lostIn is not null && lostInOverride is null) return Results.Problem("lostIn must be 'scenario' or 'contact-center'", statusCode: 400);
         if (agent is not null && !IsValidQueue(agent)) return Results.Problem($"agent '{agent}' is not a valid agent id", statusCode: 400);
@@ -70,13 +90,16 @@ public static partial class MissedCallEndpoints
             case InboundOutcome.Lost when !caller.IsValid:
                 MissedCallLog.NoCallback(logger, PhoneMask.Mask(form["From"]), caller.Problem!);
                 return new VoiceResponse().Say("Sorry, we could not take your call.").Hangup().ToResult();
+            case InboundOutcome.Lost when !routing.HasQueue(request, queue, caller.E164!):
+                return new VoiceResponse().Say("Sorry we missed your call. Goodbye.").Hangup().ToResult();
             case InboundOutcome.Lost:
+                await routing.CheckServedAsync(request, queue!, ct);
                 var calledNumber = numbers.Normalize(form["To"]);
                 // seed 001: where the call was lost picks the rule: at a queue or an agent (Enqueue/Dial results), or
                 // in the IVR (a call that just ended unanswered); the IVR designer may say so with ?lostIn=.
                 var kind = lostInOverride ?? (string.IsNullOrEmpty(form["QueueResult"]) && string.IsNullOrEmpty(form["DialCallStatus"])
                     ? RuleKind.Scenario : RuleKind.ContactCenter);
-                var create = new CallbackRequest(caller.E164!, calledNumber.E164 ?? "", queue, form["CallSid"], CallbackOrigin.MissedCall,
+                var create = new CallbackRequest(caller.E164!, calledNumber.E164 ?? "", queue!, form["CallSid"], CallbackOrigin.MissedCall,
                     $"missed call: {reason}", null, time.GetUtcNow(), kind, agent);
                 var item = new SpooledWebhook(create, null);
                 var made = await WithSpoolAsync(spool, logger, item, c => service.RecordAsync(create, c), ct);
@@ -98,13 +121,12 @@ public static partial class MissedCallEndpoints
     }
 
     internal static async Task<IResult> IvrCallback(HttpRequest request, string? queue, int? delayMinutes, DurableTaskClient client,
-        MissedCallService service, WebhookSpool spool, PhoneNumberNormalizer numbers, IOptionsMonitor<CallbackOptions> options, TimeProvider time,
-        ILoggerFactory loggers, CancellationToken ct)
+        MissedCallService service, WebhookSpool spool, PhoneNumberNormalizer numbers, Routing routing, IOptionsMonitor<CallbackOptions> options,
+        TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
     {
         spool.Remember(client);
         var logger = loggers.CreateLogger("CallbackFunctions.MissedCalls");
-        queue ??= DefaultQueue;
-        if (!IsValidQueue(queue)) return Results.Problem($"queue '{queue}' is not a valid queue name", statusCode: 400);
+        if (queue is not null && !IsValidQueue(queue)) return Results.Problem($"queue '{Shorten(queue)}' is not a valid queue name", statusCode: 400);
         var delay = delayMinutes ?? 0;
         var max = options.CurrentValue.MaxIvrDelayMinutes;
         if (delay < 0 || delay > max) return Results.Problem($"delayMinutes must be between 0 and {max}", statusCode: 400);
@@ -115,7 +137,10 @@ public static partial class MissedCallEndpoints
             MissedCallLog.NoCallback(logger, PhoneMask.Mask(form["From"]), caller.Problem!);
             return new VoiceResponse().Say("Sorry, we cannot call you back because your number is not available to us.").Hangup().ToResult();
         }
-        var create = new CallbackRequest(caller.E164!, numbers.Normalize(form["To"]).E164 ?? "", queue, form["CallSid"], CallbackOrigin.IvrRequest,
+        if (!routing.HasQueue(request, queue, caller.E164!))
+            return new VoiceResponse().Say("Sorry, we cannot arrange a callback right now. Goodbye.").Hangup().ToResult();
+        await routing.CheckServedAsync(request, queue!, ct);
+        var create = new CallbackRequest(caller.E164!, numbers.Normalize(form["To"]).E164 ?? "", queue!, form["CallSid"], CallbackOrigin.IvrRequest,
             delay == 0 ? "callback requested in the IVR" : $"callback requested in the IVR for {delay} minutes later",
             TimeSpan.FromMinutes(delay), time.GetUtcNow(), RuleKind.Scenario);
         var item = new SpooledWebhook(create, null);

@@ -22,6 +22,12 @@ public sealed class CallbackOptions
     public TimeSpan MaxInterval { get; set; } = TimeSpan.FromMinutes(60);
     /// <summary>Longest delay the IVR callback node may ask for.</summary>
     public int MaxIvrDelayMinutes { get; set; } = 24 * 60;
+
+    /// <summary>
+    /// The queue of a missed-call or IVR webhook whose URL names none (<c>?queue=</c>); null: such a webhook makes no
+    /// callback, and says so in the log and in <c>/api/health</c>.
+    /// </summary>
+    public string? DefaultQueue { get; set; }
     /// <summary>The rules' time zone until an operator sets one (IANA id; empty: none, so an undetectable zone fails).</summary>
     public string? DefaultTimeZone { get; set; }
     /// <summary>
@@ -65,6 +71,8 @@ public sealed class CallbackOptions
         if (MinRecordingStorage <= TimeSpan.Zero || MaxRecordingStorage < MinRecordingStorage)
             problems.Add("Callbacks: MinRecordingStorage must be positive and not above MaxRecordingStorage");
         if (MaxIvrDelayMinutes < 0) problems.Add("Callbacks: MaxIvrDelayMinutes must not be negative");
+        if (DefaultQueue is not null && !MissedCalls.MissedCallEndpoints.IsValidQueue(DefaultQueue))
+            problems.Add("Callbacks: DefaultQueue must be a queue name (letters, digits, '_', '.', '-'; at most 64)");
         if (HistoryRetention < TimeSpan.Zero) problems.Add("Callbacks: HistoryRetention must not be negative");
         return problems;
     }

@@ -5,6 +5,9 @@ internal static partial class TwilioLog
     [LoggerMessage(EventId = 3000, Level = LogLevel.Warning, Message = "Rejected a Twilio webhook to {Path}: bad or missing X-Twilio-Signature")]
     public static partial void SignatureRejected(ILogger logger, string path);
 
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "Twilio webhook to {Path} could not do its work: {Reason}")]
+    public static partial void Misrouted(ILogger logger, string path, string reason);
+
     [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Refused a Twilio webhook to {Path} with {Status}: {Reason}")]
     public static partial void WebhookRefused(ILogger logger, string path, int status, string reason);
 

@@ -44,6 +44,20 @@ public sealed class TwilioWebhook(IOptionsMonitor<TwilioOptions> options, ILogge
 
     private long _rejected;
     private long _badSignatures;
+    private long _misrouted;
+
+    /// <summary>
+    /// Signed webhooks since this instance started whose URL lacks what they need (no queue) or names what nobody
+    /// serves (a queue without agents): a mistyped webhook URL in the Twilio console, made visible.
+    /// </summary>
+    public long Misrouted => Interlocked.Read(ref _misrouted);
+
+    /// <summary>Logs (with the route) and counts a webhook that could not do its work as configured.</summary>
+    public void ReportMisrouted(HttpRequest request, string reason)
+    {
+        Interlocked.Increment(ref _misrouted);
+        TwilioLog.Misrouted(logger, request.Path, reason);
+    }
 
     /// <summary>Webhooks refused since this instance started as too large (413), not a form (415) or an unreadable form (400).</summary>
     public long Rejected => Interlocked.Read(ref _rejected);
