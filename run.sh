@@ -1,8 +1,19 @@
 #!/usr/bin/env bash
-# Runs CallbackFunctions locally on embedded defaults: Azurite, the Twilio simulator and the app, all on loopback.
-#   ./run.sh          everything, printing callback events as they happen (Ctrl+C stops it all)
+# Runs CallbackFunctions locally: Azurite, the Twilio simulator and the app, all on 127.0.0.1.
+#   ./run.sh [run]    everything, printing callback events as they happen (Ctrl+C stops it all)
 #   ./run.sh demo     a scripted day, printed as a timeline; exits 0 when it ends as scripted
+#   ./run.sh app      the app alone on the environment's settings and local.settings.json (ASPNETCORE_URLS says where)
 #   ./run.sh bench    the benchmark figures
+# Options (run and demo):
+#   --app-port N      pin the app to 127.0.0.1:N        (default: a free port; a port in use stops the run, exit 2)
+#   --sim-port N      pin the Twilio simulator to 127.0.0.1:N
+#   --verbose         also print the logs here (they always go to a log file, whose path is printed at start)
+#   --log-file PATH   write the logs to PATH
+#   -h, --help        modes, options, settings and exit codes
+# Settings (run): app settings in local.settings.json's "Values" override the run mode's embedded defaults (seconds for
+# minutes), and the environment overrides both, e.g. Callbacks__Intervals=00:00:10,00:00:30 ./run.sh; storage and
+# Twilio's account, token, API key, API base URL and webhook base URL stay the local stack's. A bad setting stops the
+# run at once with one line naming it (exit 2).
 set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
