@@ -21,7 +21,12 @@ if [ ! -x node_modules/.bin/azurite ]; then
   echo "Installing Azurite (pinned in package.json)..."
   npm ci --no-audit --no-fund --loglevel=error
 fi
-dotnet build src/CallbackFunctions.LocalRun -c Release -nologo -clp:ErrorsOnly -v q
+# Quiet unless it fails: the build's summary and NuGet's warnings are not the user's business here.
+if ! build_output=$(dotnet build src/CallbackFunctions.LocalRun -c Release -nologo -clp:ErrorsOnly -v q 2>&1); then
+  printf '%s\n' "$build_output" >&2
+  echo "The build failed (above)." >&2
+  exit 1
+fi
 # The runner starts Azurite itself and stops it by PID on exit; if we are stopped, stop it (and so its children).
 dotnet src/CallbackFunctions.LocalRun/bin/Release/net10.0/CallbackFunctions.LocalRun.dll "$@" &
 pid=$!
