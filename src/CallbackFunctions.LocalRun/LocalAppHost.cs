@@ -17,6 +17,8 @@ public sealed record LocalAppHostExtras
     public ILoggerProvider? LogCapture { get; init; }
     /// <summary>Classes whose <c>[TimerTrigger]</c> functions run beside the app's own.</summary>
     public IReadOnlyList<Type> TimerTypes { get; init; } = [];
+    /// <summary>False: logs go only to <see cref="LogCapture"/>, not to the console.</summary>
+    public bool ConsoleLogs { get; init; } = true;
 }
 
 /// <summary>
@@ -60,8 +62,8 @@ public sealed class LocalAppHost : IAsyncDisposable
         var hub = configuration["DurableTaskHubName"] ?? configuration["Values:DurableTaskHubName"] ?? DefaultTaskHub;
         var loggers = LoggerFactory.Create(b =>
         {
-            b.SetMinimumLevel(LogLevel.Warning).AddFilter("DurableTask", LogLevel.Error)
-                .AddSimpleConsole(c => { c.SingleLine = true; c.TimestampFormat = "HH:mm:ss.fff "; });
+            b.SetMinimumLevel(LogLevel.Warning).AddFilter("DurableTask", LogLevel.Error);
+            if (extras.ConsoleLogs) b.AddSimpleConsole(c => { c.SingleLine = true; c.TimestampFormat = "HH:mm:ss.fff "; });
             if (extras.LogCapture is { } capture) b.AddProvider(capture);
         });
         var options = new LocalDurableOptions { TaskHubName = hub, StorageConnectionString = storage };
@@ -85,15 +87,17 @@ public sealed class LocalAppHost : IAsyncDisposable
     private static WebApplication Build(IReadOnlyDictionary<string, string?> settings, LocalDurableBackend durable, string url, LogLevel minimumLevel, LocalAppHostExtras extras)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.Configuration.AddJsonFile("local.settings.json", optional: true).AddEnvironmentVariables();
+        // As the Functions host: the environment over local.settings.json's Values; the caller's settings over both.
+        builder.Configuration.AddJsonFile("local.settings.json", optional: true);
         AddLocalSettingsValues(builder.Configuration);
-        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Configuration.AddEnvironmentVariables().AddInMemoryCollection(settings);
         builder.WebHost.UseUrls(url);
         // Ctrl+C and SIGTERM end the program, which disposes this host in order; the console lifetime would stop parts of it first.
         builder.Services.AddSingleton<IHostLifetime, LocalDurableBackend.NoSignalsLifetime>();
         builder.Logging.SetMinimumLevel(minimumLevel)
-            .AddFilter("Microsoft", LogLevel.Warning).AddFilter("System", LogLevel.Warning).AddFilter("DurableTask", LogLevel.Warning)
-            .AddSimpleConsole(c => { c.SingleLine = true; c.TimestampFormat = "HH:mm:ss.fff "; });
+            .AddFilter("Microsoft", LogLevel.Warning).AddFilter("System", LogLevel.Warning).AddFilter("DurableTask", LogLevel.Warning);
+        builder.Logging.ClearProviders();
+        if (extras.ConsoleLogs) builder.Logging.AddSimpleConsole(c => { c.SingleLine = true; c.TimestampFormat = "HH:mm:ss.fff "; });
         if (extras.LogCapture is { } capture) builder.Logging.AddProvider(capture);
         builder.Services.AddCallbackServices(builder.Configuration);
         builder.Services.AddLocalDurable(durable.Channel, extras.TimerTypes);

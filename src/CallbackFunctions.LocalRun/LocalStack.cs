@@ -29,10 +29,15 @@ public sealed record LocalStackOptions
     public string? StorageConnectionString { get; init; }
     /// <summary>Table and queue names are prefixed with this (tests give each class its own).</summary>
     public string Prefix { get; init; } = "local";
+    /// <summary>The app's port on 127.0.0.1; 0: a free one.</summary>
     public int AppPort { get; init; }
+    /// <summary>The Twilio simulator's port on 127.0.0.1; 0: a free one.</summary>
+    public int SimulatorPort { get; init; }
     /// <summary>False: start only storage and the simulator (a test then runs the app as its own process).</summary>
     public bool StartApp { get; init; } = true;
     public LogLevel MinimumLogLevel { get; init; } = LogLevel.Warning;
+    /// <summary>False: the app's logs go only to <see cref="LogCapture"/> (<c>./run.sh</c> without --verbose writes them to a file).</summary>
+    public bool ConsoleLogs { get; init; } = true;
     public IReadOnlyDictionary<string, string?> ExtraSettings { get; init; } = new Dictionary<string, string?>();
     /// <summary>Also gets every log entry of the app and its Durable backend from the start (tests capture them).</summary>
     public ILoggerProvider? LogCapture { get; init; }
@@ -81,6 +86,7 @@ public sealed class LocalStack : IAsyncDisposable
                 CallsPerSecond = options.CallsPerSecond,
                 TimeScale = options.TimeScale,
                 OwnedNumbers = new HashSet<string>(options.OwnedNumbers, StringComparer.Ordinal),
+                Port = options.SimulatorPort,
             }, simulatorLogs, ct);
             var port = options.AppPort == 0 ? Azurite.FreePort() : options.AppPort;
             stack.AppUrl = new Uri($"http://127.0.0.1:{port}");
@@ -88,7 +94,7 @@ public sealed class LocalStack : IAsyncDisposable
             stack.Api = new HttpClient { BaseAddress = stack.AppUrl, Timeout = TimeSpan.FromSeconds(30) };
             if (!options.StartApp) return stack;
             stack.Host = await LocalAppHost.StartAsync(stack.AppSettings, stack.AppUrl.AbsoluteUri, options.MinimumLogLevel,
-                new LocalAppHostExtras { LogCapture = options.LogCapture, TimerTypes = options.ExtraTimerTypes }, ct);
+                new LocalAppHostExtras { LogCapture = options.LogCapture, TimerTypes = options.ExtraTimerTypes, ConsoleLogs = options.ConsoleLogs }, ct);
             return stack;
         }
         catch
@@ -111,20 +117,26 @@ public sealed class LocalStack : IAsyncDisposable
             ["Twilio:AuthToken"] = Simulator.Options.AuthToken,
             ["Twilio:ApiBaseUrl"] = Simulator.BaseUrl.AbsoluteUri,
             ["Twilio:WebhookBaseUrl"] = appUrl.AbsoluteUri,
-            ["Callbacks:Intervals"] = o.Intervals,
-            ["Callbacks:Expiry"] = o.Expiry.ToString(),
-            ["Callbacks:AgentRingTimeout"] = o.AgentRingTimeout.ToString(),
-            ["Callbacks:CustomerRingTimeout"] = o.CustomerRingTimeout.ToString(),
-            ["Callbacks:NoAgentRetry"] = o.NoAgentRetry.ToString(),
-            ["Callbacks:WatchdogGrace"] = o.WatchdogGrace.ToString(),
-            ["Callbacks:MinInterval"] = "00:00:01",
             ["LocalHost:Timers:Watchdog"] = "00:00:10",
-            ["Callbacks:SweepLateness"] = "00:00:20",
             ["Spool:Path"] = Path.Combine(Path.GetTempPath(), "callbackfunctions-spool-" + o.Prefix + "-" + Guid.NewGuid().ToString("N")[..8]),
         };
+        foreach (var (k, v) in CallbackSettings(o)) settings[k] = v;
         foreach (var (k, v) in o.ExtraSettings) settings[k] = v;
         return settings;
     }
+
+    /// <summary>The callback timings of <paramref name="o"/> as settings (seconds for minutes, by default).</summary>
+    public static IReadOnlyDictionary<string, string?> CallbackSettings(LocalStackOptions o) => new Dictionary<string, string?>
+    {
+        ["Callbacks:Intervals"] = o.Intervals,
+        ["Callbacks:Expiry"] = o.Expiry.ToString(),
+        ["Callbacks:AgentRingTimeout"] = o.AgentRingTimeout.ToString(),
+        ["Callbacks:CustomerRingTimeout"] = o.CustomerRingTimeout.ToString(),
+        ["Callbacks:NoAgentRetry"] = o.NoAgentRetry.ToString(),
+        ["Callbacks:WatchdogGrace"] = o.WatchdogGrace.ToString(),
+        ["Callbacks:MinInterval"] = "00:00:01",
+        ["Callbacks:SweepLateness"] = "00:00:20",
+    };
 
     public T Service<T>() where T : notnull => App.Services.GetRequiredService<T>();
 

@@ -2,41 +2,130 @@ using System.Runtime.InteropServices;
 using CallbackFunctions.LocalRun;
 using Microsoft.Extensions.Logging;
 
-// ./run.sh [run|demo|bench]: everything local on embedded defaults (Azurite, the Twilio simulator, the app).
-// ./run.sh app: the app alone, on the settings in the environment (or local.settings.json), where ASPNETCORE_URLS says.
-var mode = args.FirstOrDefault() ?? "run";
+// ./run.sh [run|demo|app|bench] [options]: see RunArgs.Usage (./run.sh --help).
+// run and demo: everything local (Azurite, the Twilio simulator, the app); app: the app alone on the environment's settings.
+RunArgs cli;
+try { cli = RunArgs.Parse(args); }
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 2;
+}
+if (cli.Help)
+{
+    Console.WriteLine(RunArgs.Usage);
+    return 0;
+}
 // Ctrl+C and SIGTERM (run.sh forwards it) end the run gracefully, so Azurite and the app are stopped by PID on the way out.
 using var stop = new CancellationTokenSource();
 using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
 using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
 
-switch (mode)
+return cli.Mode switch
 {
-    case "run":
-        return await RunAsync(stop.Token);
-    case "demo":
-        return await DemoAsync(stop.Token);
-    case "app":
-        return await AppAsync(stop.Token);
-    case "bench":
-        return await Bench.RunAsync(args.Skip(1).ToArray(), Console.Out, stop.Token);
-    default:
-        Console.Error.WriteLine($"unknown mode '{mode}': use run, demo, app or bench");
+    "run" => await RunAsync(cli, stop.Token),
+    "demo" => await DemoAsync(cli, stop.Token),
+    "app" => await AppAsync(stop.Token),
+    _ => await Bench.RunAsync([.. cli.Rest], Console.Out, stop.Token),
+};
+
+static async Task<int> RunAsync(RunArgs cli, CancellationToken ct)
+{
+    var defaults = new LocalStackOptions { MinimumLogLevel = LogLevel.Information };
+    RunSettings settings;
+    try { settings = RunSettings.Load(Path.Combine(Directory.GetCurrentDirectory(), "local.settings.json"), Environment.GetEnvironmentVariables(), defaults); }
+    catch (RunSettingsException e)
+    {
+        Console.Error.WriteLine(e.Message);
         return 2;
+    }
+    return await RunStackAsync(cli, defaults with { ExtraSettings = settings.Overrides }, "Starting Azurite, the Twilio simulator and the app on 127.0.0.1...", () =>
+    {
+        Console.WriteLine(settings.Applied.Count == 0
+            ? "Settings:   the run mode's defaults (seconds stand in for minutes); none set in the environment or local.settings.json"
+            : $"Settings:   {Sources(settings.Applied)} over the run mode's defaults (seconds stand in for minutes)");
+        Console.WriteLine("Wiring:     AzureWebJobsStorage and Twilio__AccountSid/AuthToken/ApiKeySid/ApiKeySecret/ApiBaseUrl/WebhookBaseUrl are the local stack's (Azurite, the simulator)"
+            + (settings.Kept.Count == 0 ? "" : $"; not used here: {Sources(settings.Kept)}"));
+    }, async stack =>
+    {
+        var s = stack.AppSettings;
+        Console.WriteLine($"Callbacks:  intervals {s["Callbacks:Intervals"]}, expiry {s["Callbacks:Expiry"]}, agent ring timeout {s["Callbacks:AgentRingTimeout"]}, "
+            + $"customer ring timeout {s["Callbacks:CustomerRingTimeout"]}, no-agent retry {s["Callbacks:NoAgentRetry"]}");
+        Console.WriteLine($"Our Twilio number: {LocalStack.SupportNumber}. Try GET {stack.AppUrl}api/callbacks/{{id}} with an id from below.");
+        Console.WriteLine("Callback events appear below as they happen. Ctrl+C stops everything.");
+        await new TimelinePrinter(stack.Api, Console.Out).RunAsync(ct);
+        return 0;
+    }, ct);
+
+    static string Sources(IEnumerable<UserSetting> given) => string.Join(", ", given.Select(g => $"{g.Name} (from {g.Where})"));
 }
 
-static async Task<int> RunAsync(CancellationToken ct)
+static async Task<int> DemoAsync(RunArgs cli, CancellationToken ct) =>
+    await RunStackAsync(cli, new LocalStackOptions(), "Starting Azurite, the Twilio simulator and the app on 127.0.0.1 for a scripted day...",
+        () => Console.WriteLine("Settings:   the demo's own scripted timings (the environment and local.settings.json are not read)"),
+        async stack =>
+        {
+            Console.WriteLine($"Intervals {stack.Options.Intervals}, expiry {stack.Options.Expiry} (seconds stand in for minutes).");
+            var outcomes = await new DemoDay(stack, Console.Out).RunAsync(TimeSpan.FromSeconds(90), ct);
+            Console.WriteLine();
+            foreach (var o in outcomes)
+                Console.WriteLine($"{CallbackFunctions.Domain.Telephony.PhoneMask.Mask(o.Caller)} ({o.Plays}): " +
+                    (o.Actual == o.Expected ? $"{o.Actual}, as scripted" : $"{o.Actual?.ToString() ?? "not finished"}, expected {o.Expected}"));
+            var ok = outcomes.All(o => o.Actual == o.Expected);
+            Console.WriteLine(ok ? "Demo finished as scripted." : "Demo did NOT finish as scripted.");
+            return ok ? 0 : 1;
+        }, ct);
+
+// The stack of run and demo: pinned or free ports, logs to a file (and the console with --verbose), a line when it stops.
+static async Task<int> RunStackAsync(RunArgs cli, LocalStackOptions options, string starting, Action printSettings, Func<LocalStack, Task<int>> run, CancellationToken ct)
 {
-    Console.WriteLine("Starting Azurite, the Twilio simulator and the app on loopback...");
-    await using var stack = await LocalStack.StartAsync(new LocalStackOptions { MinimumLogLevel = LogLevel.Information });
-    Console.WriteLine($"App:        {stack.AppUrl}");
-    Console.WriteLine($"API docs:   {stack.AppUrl}api/docs  (OpenAPI: {stack.AppUrl}api/openapi.json)");
-    Console.WriteLine($"Simulator:  {stack.Simulator.BaseUrl}  (control API under /sim, e.g. {stack.Simulator.BaseUrl}sim/calls)");
-    Console.WriteLine($"Storage:    Azurite blob :{stack.Azurite?.BlobPort}, queue :{stack.Azurite?.QueuePort}, table :{stack.Azurite?.TablePort}; Durable task hub {stack.DurableOptions?.TaskHubName}");
-    Console.WriteLine($"Our Twilio number: {LocalStack.SupportNumber}. Intervals {stack.Options.Intervals}, expiry {stack.Options.Expiry}.");
-    Console.WriteLine("Callback events appear below as they happen. Ctrl+C stops everything.");
-    await new TimelinePrinter(stack.Api, Console.Out).RunAsync(ct);
-    return 0;
+    if (cli.PortProblem() is { } taken)
+    {
+        Console.Error.WriteLine(taken);
+        return 2;
+    }
+    var time = TimeProvider.System;
+    using var log = new FileLog(cli.LogFile ?? FileLog.DefaultPath(time), cli.Verbose ? Console.Out : null, time);
+    using var simulatorLogs = log.Factory(LogLevel.Information);
+    Console.WriteLine(starting);
+    Console.WriteLine($"Logs:       {log.Path}" + (cli.Verbose ? " (and here)" : " (--verbose also prints them here)"));
+    printSettings();
+    LocalStack stack;
+    try
+    {
+        stack = await LocalStack.StartAsync(options with
+        {
+            AppPort = cli.AppPort, SimulatorPort = cli.SimulatorPort, ConsoleLogs = false, LogCapture = log,
+        }, simulatorLogs, ct);
+    }
+    catch (IOException e) when (e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+    {
+        Console.Error.WriteLine($"Could not start: {e.Message.Split('\n')[0].Trim()} (--app-port / --sim-port pin the ports; leave them out for free ones)");
+        return 2;
+    }
+    catch (OperationCanceledException) when (ct.IsCancellationRequested)
+    {
+        Console.WriteLine("Stopped before everything had started.");
+        return 0;
+    }
+    catch (Exception e) when (e is not OutOfMemoryException)
+    {
+        Console.Error.WriteLine($"Could not start: {e.Message.Split('\n')[0].Trim()} (details in {log.Path})");
+        log.CreateLogger("CallbackFunctions.LocalRun").LogError(e, "Start failed");
+        return 1;
+    }
+    int code;
+    await using (stack)
+    {
+        Console.WriteLine($"App:        {stack.AppUrl}" + (cli.AppPort == 0 ? "  (a free port; --app-port pins it)" : "  (--app-port)"));
+        Console.WriteLine($"API docs:   {stack.AppUrl}api/docs  (OpenAPI: {stack.AppUrl}api/openapi.json)");
+        Console.WriteLine($"Simulator:  {stack.Simulator.BaseUrl}" + (cli.SimulatorPort == 0 ? "  (a free port; --sim-port pins it)" : "  (--sim-port)")
+            + $"  (control API under /sim, e.g. {stack.Simulator.BaseUrl}sim/calls)");
+        Console.WriteLine($"Storage:    Azurite blob :{stack.Azurite?.BlobPort}, queue :{stack.Azurite?.QueuePort}, table :{stack.Azurite?.TablePort}; Durable task hub {stack.DurableOptions?.TaskHubName}");
+        code = await run(stack);
+    }
+    Console.WriteLine($"Stopped. (the app at {stack.AppUrl}, the Twilio simulator at {stack.Simulator.BaseUrl} and Azurite; logs in {log.Path})");
+    return code;
 }
 
 static async Task<int> AppAsync(CancellationToken ct)
@@ -46,21 +135,6 @@ static async Task<int> AppAsync(CancellationToken ct)
     Console.WriteLine($"CallbackFunctions is listening on {url} (Durable task hub {host.DurableOptions.TaskHubName}). Ctrl+C stops it.");
     try { await Task.Delay(Timeout.Infinite, ct); }
     catch (OperationCanceledException) { }
-    Console.WriteLine("Stopped.");
+    Console.WriteLine($"Stopped. (the app at {url})");
     return 0;
-}
-
-static async Task<int> DemoAsync(CancellationToken ct)
-{
-    Console.WriteLine("Starting Azurite, the Twilio simulator and the app on loopback for a scripted day...");
-    await using var stack = await LocalStack.StartAsync(new LocalStackOptions());
-    Console.WriteLine($"Intervals {stack.Options.Intervals}, expiry {stack.Options.Expiry} (seconds stand in for minutes).");
-    var outcomes = await new DemoDay(stack, Console.Out).RunAsync(TimeSpan.FromSeconds(90), ct);
-    Console.WriteLine();
-    foreach (var o in outcomes)
-        Console.WriteLine($"{CallbackFunctions.Domain.Telephony.PhoneMask.Mask(o.Caller)} ({o.Plays}): " +
-            (o.Actual == o.Expected ? $"{o.Actual}, as scripted" : $"{o.Actual?.ToString() ?? "not finished"}, expected {o.Expected}"));
-    var ok = outcomes.All(o => o.Actual == o.Expected);
-    Console.WriteLine(ok ? "Demo finished as scripted." : "Demo did NOT finish as scripted.");
-    return ok ? 0 : 1;
 }

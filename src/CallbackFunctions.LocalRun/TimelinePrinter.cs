@@ -61,6 +61,6 @@ public sealed class TimelinePrinter(HttpClient api, TextWriter output)
         var change = e.From is null ? $"-> {e.To}" : e.From == e.To ? $"   {e.To}" : $"{e.From} -> {e.To}";
         var sids = e.CallSids.Count == 0 ? "" : "  [" + string.Join(", ", e.CallSids.Select(kv => $"{kv.Key} {kv.Value}")) + "]";
         return string.Create(CultureInfo.InvariantCulture,
-            $"{e.At.ToLocalTime():HH:mm:ss.fff}  {c.Id[..Math.Min(11, c.Id.Length)]}  {PhoneMask.Mask(c.Caller),-13} {c.Queue,-8} {change,-34} {e.Reason}{sids}");
+            $"{e.At.ToLocalTime():HH:mm:ss.fff}  {c.Id}  {PhoneMask.Mask(c.Caller),-13} {c.Queue,-8} {change,-34} {e.Reason}{sids}");
     }
 }
