@@ -93,7 +93,6 @@ public static partial class MissedCallEndpoints
             case InboundOutcome.Lost when !routing.HasQueue(request, queue, caller.E164!):
                 return new VoiceResponse().Say("Sorry we missed your call. Goodbye.").Hangup().ToResult();
             case InboundOutcome.Lost:
-                await routing.CheckServedAsync(request, queue!, ct);
                 var calledNumber = numbers.Normalize(form["To"]);
                 // seed 001: where the call was lost picks the rule: at a queue or an agent (Enqueue/Dial results), or
                 // in the IVR (a call that just ended unanswered); the IVR designer may say so with ?lostIn=.
@@ -106,7 +105,7 @@ public static partial class MissedCallEndpoints
                 var answer = (made.Spooled || made.Result?.Callback is not null
                     ? new VoiceResponse().Say("Sorry we missed your call. We will call you back shortly.")
                     : new VoiceResponse().Say("Sorry we missed your call. Goodbye.")).Hangup().ToResult();
-                return await AnswerThenStartAsync(request, answer, made.Result?.ToStart, item, client, service, spool, logger);
+                return await AnswerThenStartAsync(request, answer, made.Result?.ToStart, item, client, service, spool, routing, logger);
             case InboundOutcome.Served when caller.IsValid:
                 await WithSpoolAsync(spool, logger, new SpooledWebhook(null, caller.E164), async c =>
                 {
@@ -139,7 +138,6 @@ public static partial class MissedCallEndpoints
         }
         if (!routing.HasQueue(request, queue, caller.E164!))
             return new VoiceResponse().Say("Sorry, we cannot arrange a callback right now. Goodbye.").Hangup().ToResult();
-        await routing.CheckServedAsync(request, queue!, ct);
         var create = new CallbackRequest(caller.E164!, numbers.Normalize(form["To"]).E164 ?? "", queue!, form["CallSid"], CallbackOrigin.IvrRequest,
             delay == 0 ? "callback requested in the IVR" : $"callback requested in the IVR for {delay} minutes later",
             TimeSpan.FromMinutes(delay), time.GetUtcNow(), RuleKind.Scenario);
@@ -149,7 +147,7 @@ public static partial class MissedCallEndpoints
             return new VoiceResponse().Say("Sorry, we cannot arrange a callback right now. Goodbye.").Hangup().ToResult();
         var when = delay == 0 ? "shortly" : delay == 1 ? "in about a minute" : $"in about {delay} minutes";
         return await AnswerThenStartAsync(request, new VoiceResponse().Say($"Thank you. We will call you back {when}. Goodbye.").Hangup().ToResult(),
-            made.Result?.ToStart, item, client, service, spool, logger);
+            made.Result?.ToStart, item, client, service, spool, routing, logger);
     }
 
     /// <summary>
@@ -159,7 +157,7 @@ public static partial class MissedCallEndpoints
     /// starts the stored callback when it comes due.
     /// </summary>
     private static async Task<IResult> AnswerThenStartAsync(HttpRequest request, IResult answer, CallbackRun? toStart, SpooledWebhook item,
-        DurableTaskClient client, MissedCallService service, WebhookSpool spool, ILogger logger)
+        DurableTaskClient client, MissedCallService service, WebhookSpool spool, Routing routing, ILogger logger)
     {
         if (toStart is null) return answer;
         await answer.ExecuteAsync(request.HttpContext);
@@ -174,6 +172,16 @@ public static partial class MissedCallEndpoints
         {
             await spool.SaveAsync(item, CancellationToken.None);
             MissedCallLog.Spooled(logger, e.GetType().Name, spool.Count);
+            return Results.Empty;
+        }
+        // After the answer: a queue nobody serves is worth a warning, never a caller's wait (nor an error of its own).
+        try
+        {
+            await routing.CheckServedAsync(request, toStart.State.Queue, budget.Token);
+        }
+        catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or OperationCanceledException or TimeoutException)
+        {
+            MissedCallLog.ServedCheckSkipped(logger, toStart.State.Queue, e.GetType().Name);
         }
         return Results.Empty;
     }

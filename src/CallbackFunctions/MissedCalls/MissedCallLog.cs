@@ -21,6 +21,9 @@ internal static partial class MissedCallLog
     [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Missed-call webhook ignored: {What}")]
     public static partial void Unrecognised(ILogger logger, string what);
 
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Debug, Message = "Could not check whether an agent serves queue '{Queue}' ({Error}); the callback is made all the same")]
+    public static partial void ServedCheckSkipped(ILogger logger, string queue, string error);
+
     [LoggerMessage(EventId = 2006, Level = LogLevel.Warning, Message = "Too many webhooks at once for storage: spooled one locally to replay shortly, {Pending} waiting")]
     public static partial void Shed(ILogger logger, int pending);
 }
