@@ -129,7 +129,6 @@ public static class RuleEndpoints
         var features = CallFeatureBodies.Parse(body.AgentPrompt, body.Recording, body.Voicemail, errors);
         var retries = RetryBodies.Parse(body.Retries, errors);
         var minimumConnection = RetryBodies.ParseDuration(body.MinimumConnection, "minimumConnection", errors) ?? TimeSpan.Zero;
-        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
         var rule = new CallbackRule
         {
@@ -148,6 +147,18 @@ public static class RuleEndpoints
             Retries = retries,
             MinimumConnection = minimumConnection,
         };
+        if (errors.Count > 0)
+        {
+            // Every error at once: the rule's own checks too, for the fields that read well (a field that did not
+            // stands at its default here, and already has its error).
+            foreach (var problem in rule.Validate(book.Bounds))
+            {
+                var field = problem.Split(':')[0];
+                if (!errors.Keys.Any(k => k == field || k.StartsWith(field + ".", StringComparison.Ordinal) || field.StartsWith(k + ".", StringComparison.Ordinal)))
+                    errors[field] = [.. errors.GetValueOrDefault(field) ?? [], problem[(problem.IndexOf(':') + 1)..].Trim()];
+            }
+            return TypedResults.ValidationProblem(errors);
+        }
         var (saved, problems) = await book.SaveAsync(rule, client, ct);
         if (saved is null)
             return TypedResults.ValidationProblem(problems.GroupBy(p => p.Split(':')[0]).ToDictionary(g => g.Key, g => g.Select(p => p[(p.IndexOf(':') + 1)..].Trim()).ToArray()));

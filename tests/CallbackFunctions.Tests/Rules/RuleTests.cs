@@ -98,6 +98,9 @@ public sealed class RuleTests : StackTestBase
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = await response.Content.ReadAsStringAsync();
         foreach (var field in new[] { "intervals", "callerId", "timeZone", "schedule.weekdays" }) Assert.Contains(field, problem, StringComparison.Ordinal);
+        // Every error at once: the rule's own checks (a 2 s ring, a scenario rule without its queue) come with the others.
+        Assert.Contains("customerRingTimeout", problem, StringComparison.Ordinal);
+        Assert.Contains("\"queue\"", problem, StringComparison.Ordinal);
 
         var semantic = await Stack.Api.PutAsJsonAsync("/api/rules/scenario", new { intervals = new[] { "02:00:00" }, customerRingTimeout = "00:00:02" });
         var text = await semantic.Content.ReadAsStringAsync();
