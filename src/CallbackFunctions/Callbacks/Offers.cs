@@ -33,8 +33,11 @@ public sealed class Offers(
     /// <summary>A released line wakes the next in line at once; this retry is only the safety net.</summary>
     private static readonly TimeSpan LineRetry = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan NumberRetry = TimeSpan.FromSeconds(2);
-    /// <summary>An offer this early is waited out here; earlier, the orchestration waits for its timer again.</summary>
-    private static readonly TimeSpan EarlyLimit = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// An offer this early is waited out here; earlier, the orchestration waits for its timer again. It covers what the
+    /// orchestration hands over early (<see cref="CallbackOrchestration.OfferWaitsOutEarly"/>) plus the hop to get here.
+    /// </summary>
+    private static readonly TimeSpan EarlyLimit = CallbackOrchestration.OfferWaitsOutEarly + TimeSpan.FromSeconds(0.5);
 
     private DateTimeOffset Now => time.GetUtcNow();
 

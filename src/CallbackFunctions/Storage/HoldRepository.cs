@@ -50,20 +50,15 @@ public sealed class HoldRepository(StorageAccount storage)
         [.. (await ListRowsAsync(kind, ct)).Where(r => r.Holder.Length > 0).Select(r => (r.Key, r.Holder))];
 
     /// <summary>Every current hold of a kind (key, holder, when it was taken as the store stamped it).</summary>
-    public async Task<IReadOnlyList<(string Key, string Holder, DateTimeOffset Since)>> ListHeldAsync(string kind, CancellationToken ct)
-    {
-        var result = new List<(string, string, DateTimeOffset)>();
-        await foreach (var e in Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {kind}"), cancellationToken: ct))
-            if (e.GetString("HeldBy") is { Length: > 0 } holder) result.Add((e.RowKey, holder, e.Timestamp ?? DateTimeOffset.MinValue));
-        return result;
-    }
+    public async Task<IReadOnlyList<(string Key, string Holder, DateTimeOffset Since)>> ListHeldAsync(string kind, CancellationToken ct) =>
+        [.. (await ListRowsAsync(kind, ct)).Where(r => r.Holder.Length > 0).Select(r => (r.Key, r.Holder, r.Since))];
 
-    /// <summary>Every row of a kind, held or free (holder ""), with its ETag.</summary>
-    public async Task<IReadOnlyList<(string Key, string Holder, ETag ETag)>> ListRowsAsync(string kind, CancellationToken ct)
+    /// <summary>Every row of a kind, held or free (holder ""), with its ETag and its last write as the store stamped it.</summary>
+    public async Task<IReadOnlyList<(string Key, string Holder, ETag ETag, DateTimeOffset Since)>> ListRowsAsync(string kind, CancellationToken ct)
     {
-        var result = new List<(string, string, ETag)>();
+        var result = new List<(string, string, ETag, DateTimeOffset)>();
         await foreach (var e in Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {kind}"), cancellationToken: ct))
-            result.Add((e.RowKey, e.GetString("HeldBy") ?? "", e.ETag));
+            result.Add((e.RowKey, e.GetString("HeldBy") ?? "", e.ETag, e.Timestamp ?? DateTimeOffset.MinValue));
         return result;
     }
 

@@ -93,20 +93,25 @@ public class CallbackOrchestrationTests
         Assert.Equal(T0.AddSeconds(10), save.Decision.Callback.Timeline[^1].At);
     }
 
-    [Fact]
-    public async Task ATimerThatFiresUpToASecondEarly_StartsTheOfferAtOnce_WhichWaitsOutTheRestItself()
+    /// <summary>A queued callback whose due timer fires <paramref name="early"/>, cancelled just after; when its offer started.</summary>
+    private static async Task<(Callback Callback, FakeOrchestration Fake, DateTime? OfferedAt)> RunWithEarlyTimerAsync(TimeSpan early)
     {
         var callback = Queued();
-        var fake = new FakeOrchestration(T0) { EarlyBy = TimeSpan.FromMilliseconds(900) }
-            .At(callback.DueAt.AddSeconds(1), new CancelRequested(CancelReason.Operator));
+        var fake = new FakeOrchestration(T0) { EarlyBy = early }.At(callback.DueAt.AddSeconds(1), new CancelRequested(CancelReason.Operator));
         DateTime? offeredAt = null;
         fake.Activity = (name, input) =>
         {
             if (name == CallbackActivities.OfferCallback) offeredAt ??= fake.Now;
             return Activities(fake)(name, input);
         };
-
         await fake.RunAsync(Run(callback));
+        return (callback, fake, offeredAt);
+    }
+
+    [Fact]
+    public async Task ATimerThatFiresUpToASecondEarly_StartsTheOfferAtOnce_WhichWaitsOutTheRestItself()
+    {
+        var (callback, fake, offeredAt) = await RunWithEarlyTimerAsync(TimeSpan.FromMilliseconds(900));
 
         // One timer, not a second for the remaining 0.9 s: the offer activity is handed a callback due 0.9 s from now.
         Assert.Equal(callback.DueAt.UtcDateTime, fake.Timers[0]);
@@ -119,17 +124,7 @@ public class CallbackOrchestrationTests
     [Fact]
     public async Task ATimerThatFiresMoreThanASecondAndAHalfEarly_IsWaitedOut_AndTheOfferStartsOnlyWhenDue()
     {
-        var callback = Queued();
-        var fake = new FakeOrchestration(T0) { EarlyBy = TimeSpan.FromSeconds(3) }
-            .At(callback.DueAt.AddSeconds(1), new CancelRequested(CancelReason.Operator));
-        DateTime? offeredAt = null;
-        fake.Activity = (name, input) =>
-        {
-            if (name == CallbackActivities.OfferCallback) offeredAt ??= fake.Now;
-            return Activities(fake)(name, input);
-        };
-
-        await fake.RunAsync(Run(callback));
+        var (callback, fake, offeredAt) = await RunWithEarlyTimerAsync(TimeSpan.FromSeconds(3));
 
         Assert.Equal([callback.DueAt.UtcDateTime, callback.DueAt.UtcDateTime], fake.Timers.Take(2));
         Assert.Equal(callback.DueAt.UtcDateTime, offeredAt);

@@ -155,11 +155,10 @@ public sealed class StorageIntegrationTests : StackTestBase
         var (live, _, _) = await Stack.Service<LiveCallbackIndex>().ReadAsync(caller, "support", default);
         Assert.Equal(id, live);
         // No agent exists: its offer finds none and it waits for one, live, rather than ending superseded.
-        var waiting = await Eventually.GetAsync(async () => (await repository(Stack).GetAsync(id, default))?.Value,
+        var callbacks = Stack.Service<CallbackRepository>();
+        var waiting = await Eventually.GetAsync(async () => (await callbacks.GetAsync(id, default))?.Value,
             c => c?.WaitingForAgent == true || c?.IsLive == false, TimeSpan.FromSeconds(30), "the callback's first offer");
         Assert.True(waiting!.IsLive, $"the callback ended {waiting.Status}: {waiting.Timeline[^1].Reason}");
-
-        static CallbackRepository repository(LocalStack stack) => stack.Service<CallbackRepository>();
     }
 
     [Fact]
