@@ -11,6 +11,9 @@ public sealed partial record Prompt(string? AudioUrl, string? Text, string? Lang
     /// <summary>A prompt is a sentence or two, not a speech: the callee waits while it plays.</summary>
     public const int MaxTextLength = 1000;
 
+    /// <summary>A media URL's longest: far beyond any real one, well within what a stored rule and a TwiML document hold.</summary>
+    public const int MaxUrlLength = 2048;
+
     public static Prompt Audio(string url) => new(url, null);
 
     public static Prompt Speech(string text, string? language = null, string? voice = null) => new(null, text, language, voice);
@@ -30,7 +33,9 @@ public sealed partial record Prompt(string? AudioUrl, string? Text, string? Lang
         if (hasAudio)
         {
             // TWILIO.md §4: <Play> takes a media URL Twilio fetches; it must be absolute http(s).
-            if (!Uri.TryCreate(AudioUrl, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https") || url.Host.Contains('_'))
+            if (AudioUrl!.Length > MaxUrlLength)
+                yield return $"{field}: audioUrl is at most {MaxUrlLength} characters";
+            else if (!Uri.TryCreate(AudioUrl, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https") || url.Host.Contains('_'))
                 yield return $"{field}: audioUrl must be an absolute http(s) URL Twilio can fetch";
             if (Language is not null || Voice is not null)
                 yield return $"{field}: language and voice apply to text-to-speech only, not to audioUrl";
@@ -38,14 +43,17 @@ public sealed partial record Prompt(string? AudioUrl, string? Text, string? Lang
         }
         if (Text!.Length > MaxTextLength) yield return $"{field}: text is at most {MaxTextLength} characters";
         // TWILIO.md §4 <Say>: language xx-YY; voice man, woman, Polly.* or Google.*.
-        if (Language is not null && !LanguageTag().IsMatch(Language)) yield return $"{field}: language '{Language}' is not a tag like en-US";
-        if (Voice is not null && !IsVoice(Voice)) yield return $"{field}: voice '{Voice}' must be man, woman, Polly.<name> or Google.<name>";
+        if (Language is not null && !LanguageTag().IsMatch(Language)) yield return $"{field}: language must be a tag like en-US";
+        if (Voice is not null && !IsVoice(Voice)) yield return $"{field}: voice must be man, woman, Polly.<name> or Google.<name> (a name of letters, digits, '.', '_' and '-', at most {MaxVoiceNameLength})";
     }
 
-    private static bool IsVoice(string voice) =>
-        voice is "man" or "woman"
-        || (voice.StartsWith("Polly.", StringComparison.Ordinal) && voice.Length > "Polly.".Length)
-        || (voice.StartsWith("Google.", StringComparison.Ordinal) && voice.Length > "Google.".Length);
+    /// <summary>The longest voice name after <c>Polly.</c> or <c>Google.</c> (Twilio's longest, e.g. <c>Google.en-US-Chirp3-HD-Aoede</c>, are under 40).</summary>
+    public const int MaxVoiceNameLength = 64;
+
+    private static bool IsVoice(string voice) => voice is "man" or "woman" || VoiceName().IsMatch(voice);
+
+    [GeneratedRegex(@"^(Polly|Google)\.[A-Za-z0-9._-]{1,64}$", RegexOptions.CultureInvariant)]
+    private static partial Regex VoiceName();
 
     [GeneratedRegex(@"^[a-z]{2,3}(-[A-Za-z0-9]{2,4})?$", RegexOptions.CultureInvariant)]
     private static partial Regex LanguageTag();

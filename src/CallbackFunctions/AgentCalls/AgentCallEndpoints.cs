@@ -26,9 +26,9 @@ public sealed class AgentCallFunctions(TwilioWebhook twilio, CallbackRuns runs, 
     public Task<IResult> AgentAnswer(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "twilio/agent-answer")] HttpRequest request,
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>
-        twilio.RunAsync(request, _ => Callback(request, out var id) is { } problem ? Task.FromResult(problem)
+        twilio.RunAsync(request, budget => Callback(request, out var id) is { } problem ? Task.FromResult(problem)
             : RequestValues.TryRequiredNumber(request, "offer", out var offer, out problem)
-                ? AgentCallEndpoints.AgentAnswer(request, id, offer, client, runs, callbacks, urls, features, time, ct)
+                ? AgentCallEndpoints.AgentAnswer(request, id, offer, client, runs, callbacks, urls, features, time, budget)
                 : Task.FromResult(problem!), ct);
 
     [ApiOperation("Twilio webhooks", "Status callback of the agent leg", Query = ["callbackId: the callback", "offer: the offer the call belongs to"])]
@@ -36,9 +36,9 @@ public sealed class AgentCallFunctions(TwilioWebhook twilio, CallbackRuns runs, 
     public Task<IResult> AgentStatus(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "twilio/agent-status")] HttpRequest request,
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>
-        twilio.RunAsync(request, _ => Callback(request, out var id) is { } problem ? Task.FromResult(problem)
+        twilio.RunAsync(request, budget => Callback(request, out var id) is { } problem ? Task.FromResult(problem)
             : RequestValues.TryRequiredNumber(request, "offer", out var offer, out problem)
-                ? AgentCallEndpoints.AgentStatus(request, id, offer, client, runs, loggers, ct)
+                ? AgentCallEndpoints.AgentStatus(request, id, offer, client, runs, loggers, budget)
                 : Task.FromResult(problem!), ct);
 
     [ApiOperation("Twilio webhooks", "Dial action and Number status callback of the customer leg", Query = ["callbackId: the callback", "attempt: the attempt the leg belongs to", "detection: true when answering-machine detection decides"])]
@@ -46,16 +46,18 @@ public sealed class AgentCallFunctions(TwilioWebhook twilio, CallbackRuns runs, 
     public Task<IResult> DialResult(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "twilio/dial-result")] HttpRequest request,
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>
-        twilio.RunAsync(request, _ => Callback(request, out var id) is { } problem ? Task.FromResult(problem)
+        twilio.RunAsync(request, budget => Callback(request, out var id) is { } problem ? Task.FromResult(problem)
             : RequestValues.TryRequiredNumber(request, "attempt", out var attempt, out problem) && RequestValues.TryFlag(request, "detection", out var detection, out problem)
-                ? AgentCallEndpoints.DialResult(request, id, attempt, detection, client, runs, loggers, ct)
+                ? AgentCallEndpoints.DialResult(request, id, attempt, detection, client, runs, loggers, budget)
                 : Task.FromResult(problem!), ct);
 
     /// <summary>The callback a leg's webhook names in its query (we put it there when we placed the call).</summary>
     internal static IResult? Callback(HttpRequest request, out string callbackId)
     {
         callbackId = RequestValues.Text(request, "callbackId") ?? "";
-        return callbackId.Length == 0 ? Results.Problem("query parameter 'callbackId' is required", statusCode: StatusCodes.Status400BadRequest) : null;
+        if (callbackId.Length == 0) return Results.Problem("query parameter 'callbackId' is required", statusCode: StatusCodes.Status400BadRequest);
+        return Storage.TableKeys.IsKey(callbackId) ? null
+            : Results.Problem($"query parameter 'callbackId' {RequestValues.Quote(callbackId)} is not a callback id", statusCode: StatusCodes.Status400BadRequest);
     }
 }
 
@@ -146,7 +148,7 @@ public static class AgentCallEndpoints
         var form = await request.ReadFormAsync(ct);
         var isDialAction = form.ContainsKey("DialCallStatus");
         var status = isDialAction ? LegStatus.FromDialCallStatus(form["DialCallStatus"]) : TwilioCallStatusParser.Parse(form["CallStatus"]);
-        string? customerSid = isDialAction ? form["DialCallSid"] : form["CallSid"];
+        var customerSid = TwilioSids.Read(form, isDialAction ? "DialCallSid" : "CallSid", TwilioSids.Call);
         if (status is null)
         {
             TwilioLog.UnknownValue(loggers.CreateLogger("CallbackFunctions.AgentCalls"), request.Path, isDialAction ? "DialCallStatus" : "CallStatus",

@@ -50,10 +50,10 @@ public sealed class CustomerNoticeFunctions(TwilioWebhook twilio, CallbackRuns r
     public Task<IResult> CustomerNotice(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "twilio/customer-notice")] HttpRequest request,
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>
-        twilio.RunAsync(request, _ => AgentCallFunctions.Callback(request, out var id) is { } problem ? Task.FromResult(problem)
+        twilio.RunAsync(request, budget => AgentCallFunctions.Callback(request, out var id) is { } problem ? Task.FromResult(problem)
             : RequestValues.TryRequiredNumber(request, "attempt", out var attempt, out problem) && RequestValues.TryFlag(request, "recorded", out var recorded, out problem)
                 ? CustomerNoticeEndpoints.CustomerNotice(request, id, attempt, recorded ?? false, RequestValues.Text(request, "voicemail") ?? "off",
-                    client, runs, callbacks, features, loggers, ct)
+                    client, runs, callbacks, features, loggers, budget)
                 : Task.FromResult(problem!), ct);
 }
 
@@ -65,7 +65,7 @@ public static class CustomerNoticeEndpoints
     {
         var form = await request.ReadFormAsync(ct);
         var logger = loggers.CreateLogger("CallbackFunctions.AgentCalls");
-        string? callSid = form["CallSid"];
+        var callSid = TwilioSids.Read(form, "CallSid", TwilioSids.Call);
         var policy = VoicemailNames.Parse(voicemail) ?? VoicemailPolicy.Off;
         AnsweredBy? answeredBy = null;
         if (form.TryGetValue("AnsweredBy", out var raw))

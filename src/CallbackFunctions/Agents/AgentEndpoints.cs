@@ -127,5 +127,5 @@ public static class AgentEndpoints
     }
 
     private static ProblemHttpResult NotFound(string id) =>
-        TypedResults.Problem(title: "Agent not found", detail: $"There is no agent '{id}'.", statusCode: StatusCodes.Status404NotFound);
+        TypedResults.Problem(title: "Agent not found", detail: $"There is no agent {RequestValues.Quote(id)}.", statusCode: StatusCodes.Status404NotFound);
 }

@@ -168,5 +168,5 @@ public static class CallbackEndpoints
     }
 
     private static ProblemHttpResult NotFound(string id) =>
-        TypedResults.Problem(title: "Callback not found", detail: $"There is no callback '{id}'.", statusCode: StatusCodes.Status404NotFound);
+        TypedResults.Problem(title: "Callback not found", detail: $"There is no callback {RequestValues.Quote(id)}.", statusCode: StatusCodes.Status404NotFound);
 }

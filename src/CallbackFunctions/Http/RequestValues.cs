@@ -14,6 +14,18 @@ namespace CallbackFunctions.Http;
 /// </summary>
 public static class RequestValues
 {
+    /// <summary>The longest piece of a sender's value an error quotes back (a whole 200 KB value helps nobody).</summary>
+    public const int QuoteLength = 70;
+
+    /// <summary>A sender's value as an error quotes it: in quotes, cut to <see cref="QuoteLength"/> characters, control characters shown as '?'.</summary>
+    public static string Quote(string? value)
+    {
+        value ??= "";
+        var cut = value.Length > QuoteLength ? value[..QuoteLength] : value;
+        var shown = new string([.. cut.Select(c => char.IsControl(c) ? '?' : c)]);
+        return value.Length > QuoteLength ? $"'{shown}...' ({value.Length} characters)" : $"'{shown}'";
+    }
+
     public static string? Text(HttpRequest request, string name) =>
         request.Query.TryGetValue(name, out var value) && !string.IsNullOrEmpty(value) ? value.ToString() : null;
 
@@ -28,7 +40,7 @@ public static class RequestValues
             value = number;
             return true;
         }
-        problem = Results.Problem($"query parameter '{name}' must be a whole number, not '{text}'", statusCode: StatusCodes.Status400BadRequest);
+        problem = Results.Problem($"query parameter '{name}' must be a whole number, not {Quote(text)}", statusCode: StatusCodes.Status400BadRequest);
         return false;
     }
 
@@ -57,7 +69,7 @@ public static class RequestValues
             value = flag;
             return true;
         }
-        problem = Results.Problem($"query parameter '{name}' must be true or false, not '{text}'", statusCode: StatusCodes.Status400BadRequest);
+        problem = Results.Problem($"query parameter '{name}' must be true or false, not {Quote(text)}", statusCode: StatusCodes.Status400BadRequest);
         return false;
     }
 
@@ -85,7 +97,7 @@ public static class RequestValues
             return (null, Results.Problem($"a JSON body is required (Content-Type: application/json); got {Describe(request.ContentType)}",
                 statusCode: StatusCodes.Status415UnsupportedMediaType));
         if (UnknownCharset(request.ContentType) is { } charset)
-            return (null, Results.Problem($"the body's charset '{charset}' is not one we can read (send UTF-8)", statusCode: StatusCodes.Status415UnsupportedMediaType));
+            return (null, Results.Problem($"the body's charset {Quote(charset)} is not one we can read (send UTF-8)", statusCode: StatusCodes.Status415UnsupportedMediaType));
         var options = request.HttpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
         byte[] json = [];
         try

@@ -27,23 +27,24 @@ public sealed class MissedCallFunctions(TwilioWebhook twilio, MissedCallService 
     public Task<IResult> MissedCall(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "twilio/missed-call")] HttpRequest request,
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>
-        twilio.RunAsync(request, _ => MissedCallEndpoints.MissedCall(request, RequestValues.Text(request, "queue") ?? options.CurrentValue.DefaultQueue,
-            RequestValues.Text(request, "lostIn"), RequestValues.Text(request, "agent"), client, service, spool, numbers, new Routing(twilio, agents), time, loggers, ct), ct);
+        twilio.RunAsync(request, budget => MissedCallEndpoints.MissedCall(request, RequestValues.Text(request, "queue") ?? options.CurrentValue.DefaultQueue,
+            RequestValues.Text(request, "lostIn"), RequestValues.Text(request, "agent"), client, service, spool, numbers, new Routing(twilio, agents), time, loggers, budget), ct);
 
     [ApiOperation("Twilio webhooks", "The IVR callback node: schedules a callback, confirms and hangs up", Query = ["queue: the queue to call back for (required)", "delayMinutes: when to call back, 0 = as soon as an agent is free"])]
     [Function("IvrCallback")]
     public Task<IResult> IvrCallback(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "twilio/ivr-callback")] HttpRequest request,
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>
-        twilio.RunAsync(request, _ => RequestValues.TryNumber(request, "delayMinutes", out var delay, out var problem)
-            ? MissedCallEndpoints.IvrCallback(request, RequestValues.Text(request, "queue") ?? options.CurrentValue.DefaultQueue, delay, client, service, spool,
-                numbers, new Routing(twilio, agents), options, time, loggers, ct)
-            : Task.FromResult(problem!), ct);
+        twilio.RunAsync(request, budget => MissedCallEndpoints.IvrCallback(request, RequestValues.Text(request, "queue") ?? options.CurrentValue.DefaultQueue,
+            RequestValues.Text(request, "delayMinutes"), client, service, spool, numbers, new Routing(twilio, agents), options, time, loggers, budget), ct);
 }
 
 /// <summary>What a lost call's webhook checks of its own URL: a queue named, and served by someone; what is amiss is reported.</summary>
 public sealed record Routing(TwilioWebhook Webhooks, Agents.AgentDirectory Agents)
 {
+    /// <summary>Reports a webhook URL whose parameters the route cannot use (a mistyped webhook URL in the Twilio console).</summary>
+    public void BadUrl(HttpRequest request, string problem) => Webhooks.ReportMisrouted(request, problem);
+
     /// <summary>False (reported) when the URL names no queue: a mistyped webhook URL would otherwise be a silent dead end.</summary>
     public bool HasQueue(HttpRequest request, string? queue, string caller)
     {
@@ -62,31 +63,35 @@ public sealed record Routing(TwilioWebhook Webhooks, Agents.AgentDirectory Agent
 
 /// <summary>The missed-call and IVR webhooks' work.</summary>
 public static partial class MissedCallEndpoints
-{    private static readonly TimeSpan StorageBudget = TimeSpan.FromSeconds(8); // Twilio gives a webhook 15 s in all
+{
+    private static readonly TimeSpan StorageBudget = TimeSpan.FromSeconds(8); // Twilio gives a webhook 15 s in all
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
     private static partial Regex QueueName();
 
     public static bool IsValidQueue(string? queue) => queue is not null && QueueName().IsMatch(queue);
 
-    /// <summary>A value quoted back in an answer, cut to a readable length.</summary>
-    private static string Shorten(string value) => value.Length > 70 ? value[..70] + "..." : value;
-
     internal static async Task<IResult> MissedCall(HttpRequest request, string? queue, string? lostIn, string? agent, DurableTaskClient client,
         MissedCallService service, WebhookSpool spool, PhoneNumberNormalizer numbers, Routing routing, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
     {
         spool.Remember(client);
         var logger = loggers.CreateLogger("CallbackFunctions.MissedCalls");
-        if (queue is not null && !IsValidQueue(queue)) return Results.Problem($"queue '{Shorten(queue)}' is not a valid queue name", statusCode: 400);
         var lostInOverride = lostIn is null ? null : RuleKindNames.Parse(lostIn);
-        if (lostIn is not null && lostInOverride is null) return Results.Problem("lostIn must be 'scenario' or 'contact-center'", statusCode: 400);
-        if (agent is not null && !IsValidQueue(agent)) return Results.Problem($"agent '{agent}' is not a valid agent id", statusCode: 400);
+        // A URL the route cannot use is the operator's to fix (reported); the caller hears a clean goodbye, not Twilio's
+        // application error, and a served call still cancels the caller's callbacks (those need no queue).
+        var badUrl = queue is not null && !IsValidQueue(queue) ? $"queue {RequestValues.Quote(queue)} is not a valid queue name"
+            : lostIn is not null && lostInOverride is null ? $"lostIn {RequestValues.Quote(lostIn)} is not 'scenario' or 'contact-center'"
+            : agent is not null && !IsValidQueue(agent) ? $"agent {RequestValues.Quote(agent)} is not a valid agent id"
+            : null;
+        if (badUrl is not null) routing.BadUrl(request, badUrl);
         var form = await request.ReadFormAsync(ct);
         var (outcome, reason, unknown) = InboundOutcomeReader.Read(form["QueueResult"], form["DialCallStatus"], form["CallStatus"]);
         if (unknown is not null) MissedCallLog.Unrecognised(logger, unknown);
         var caller = numbers.Normalize(form["From"]);
         switch (outcome)
         {
+            case InboundOutcome.Lost when badUrl is not null:
+                return new VoiceResponse().Say("Sorry we missed your call. Goodbye.").Hangup().ToResult();
             case InboundOutcome.Lost when !caller.IsValid:
                 MissedCallLog.NoCallback(logger, PhoneMask.Mask(form["From"]), caller.Problem!);
                 return new VoiceResponse().Say("Sorry, we could not take your call.").Hangup().ToResult();
@@ -98,7 +103,7 @@ public static partial class MissedCallEndpoints
                 // in the IVR (a call that just ended unanswered); the IVR designer may say so with ?lostIn=.
                 var kind = lostInOverride ?? (string.IsNullOrEmpty(form["QueueResult"]) && string.IsNullOrEmpty(form["DialCallStatus"])
                     ? RuleKind.Scenario : RuleKind.ContactCenter);
-                var create = new CallbackRequest(caller.E164!, calledNumber.E164 ?? "", queue!, form["CallSid"], CallbackOrigin.MissedCall,
+                var create = new CallbackRequest(caller.E164!, calledNumber.E164 ?? "", queue!, TwilioSids.Read(form, "CallSid", TwilioSids.Call), CallbackOrigin.MissedCall,
                     $"missed call: {reason}", null, time.GetUtcNow(), kind, agent);
                 var item = new SpooledWebhook(create, null);
                 var made = await WithSpoolAsync(spool, logger, item, c => service.RecordAsync(create, c), ct);
@@ -119,16 +124,24 @@ public static partial class MissedCallEndpoints
         }
     }
 
-    internal static async Task<IResult> IvrCallback(HttpRequest request, string? queue, int? delayMinutes, DurableTaskClient client,
+    internal static async Task<IResult> IvrCallback(HttpRequest request, string? queue, string? delayMinutes, DurableTaskClient client,
         MissedCallService service, WebhookSpool spool, PhoneNumberNormalizer numbers, Routing routing, IOptionsMonitor<CallbackOptions> options,
         TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
     {
         spool.Remember(client);
         var logger = loggers.CreateLogger("CallbackFunctions.MissedCalls");
-        if (queue is not null && !IsValidQueue(queue)) return Results.Problem($"queue '{Shorten(queue)}' is not a valid queue name", statusCode: 400);
-        var delay = delayMinutes ?? 0;
         var max = options.CurrentValue.MaxIvrDelayMinutes;
-        if (delay < 0 || delay > max) return Results.Problem($"delayMinutes must be between 0 and {max}", statusCode: 400);
+        var delay = 0;
+        var badUrl = queue is not null && !IsValidQueue(queue) ? $"queue {RequestValues.Quote(queue)} is not a valid queue name"
+            : delayMinutes is not null && (!int.TryParse(delayMinutes, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out delay)
+                                            || delay < 0 || delay > max) ? $"delayMinutes must be a whole number from 0 to {max}, not {RequestValues.Quote(delayMinutes)}"
+            : null;
+        if (badUrl is not null)
+        {
+            // The caller asked for a callback the URL cannot arrange: they hear so, the operator sees why.
+            routing.BadUrl(request, badUrl);
+            return new VoiceResponse().Say("Sorry, we cannot arrange a callback right now. Goodbye.").Hangup().ToResult();
+        }
         var form = await request.ReadFormAsync(ct);
         var caller = numbers.Normalize(form["From"]);
         if (!caller.IsValid)
@@ -138,7 +151,7 @@ public static partial class MissedCallEndpoints
         }
         if (!routing.HasQueue(request, queue, caller.E164!))
             return new VoiceResponse().Say("Sorry, we cannot arrange a callback right now. Goodbye.").Hangup().ToResult();
-        var create = new CallbackRequest(caller.E164!, numbers.Normalize(form["To"]).E164 ?? "", queue!, form["CallSid"], CallbackOrigin.IvrRequest,
+        var create = new CallbackRequest(caller.E164!, numbers.Normalize(form["To"]).E164 ?? "", queue!, TwilioSids.Read(form, "CallSid", TwilioSids.Call), CallbackOrigin.IvrRequest,
             delay == 0 ? "callback requested in the IVR" : $"callback requested in the IVR for {delay} minutes later",
             TimeSpan.FromMinutes(delay), time.GetUtcNow(), RuleKind.Scenario);
         var item = new SpooledWebhook(create, null);

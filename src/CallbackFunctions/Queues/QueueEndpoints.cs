@@ -42,7 +42,7 @@ public static class QueueEndpoints
     internal static async Task<Results<Ok<QueueDeleted>, ProblemHttpResult>> Delete(string name, AgentRepository agents, AgentDirectory directory,
         CallbackRepository callbacks, DurableTaskClient client, CallbackRuns runs, CancellationToken ct)
     {
-        if (!MissedCallEndpoints.IsValidQueue(name)) return TypedResults.Problem(title: "Not a queue name", detail: $"'{name}' is not a valid queue name.", statusCode: 400);
+        if (!MissedCallEndpoints.IsValidQueue(name)) return TypedResults.Problem(title: "Not a queue name", detail: $"{RequestValues.Quote(name)} is not a valid queue name.", statusCode: 400);
         var updated = 0;
         foreach (var stored in await agents.ListAsync(ct))
         {

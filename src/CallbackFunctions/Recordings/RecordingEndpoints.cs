@@ -22,9 +22,9 @@ public sealed class RecordingFunctions(TwilioWebhook twilio, RecordingRepository
     [Function("RecordingStatus")]
     public Task<IResult> RecordingStatus(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "twilio/recording-status")] HttpRequest request, CancellationToken ct) =>
-        twilio.RunAsync(request, _ => AgentCalls.AgentCallFunctions.Callback(request, out var id) is { } problem ? Task.FromResult(problem)
+        twilio.RunAsync(request, budget => AgentCalls.AgentCallFunctions.Callback(request, out var id) is { } problem ? Task.FromResult(problem)
             : RequestValues.TryRequiredNumber(request, "attempt", out var attempt, out problem)
-                ? RecordingEndpoints.RecordingStatus(request, id, attempt, recordings, callbacks, time, loggers, ct)
+                ? RecordingEndpoints.RecordingStatus(request, id, attempt, recordings, callbacks, time, loggers, budget)
                 : Task.FromResult(problem!), ct);
 
     [ApiOperation("Recordings", "A callback's recordings still within their rule's storage period (older ones are deleted at Twilio).", Query = ["callbackId: the callback whose recordings to list (required)"], Answer = typeof(List<CallRecordingView>))]
@@ -41,22 +41,35 @@ public static class RecordingEndpoints
     {
         var form = await request.ReadFormAsync(ct);
         var logger = loggers.CreateLogger("CallbackFunctions.Recordings");
-        string? sid = form["RecordingSid"];
         string? status = form["RecordingStatus"];
         // Only a completed recording has a file to keep (and, later, to delete); in-progress is a notice, absent has none.
-        if (status != "completed" || string.IsNullOrEmpty(sid))
+        if (status != "completed")
         {
-            if (status != "in-progress") RecordingLog.NotKept(logger, callbackId, attempt, sid, status);
+            if (status != "in-progress") RecordingLog.NotKept(logger, callbackId, attempt, RequestValues.Quote(form["RecordingSid"]), RequestValues.Quote(status));
             return Results.NoContent();
         }
+        // What is kept is Twilio's: its ids, and a media URL (what a recording is deleted and fetched by).
+        var sid = TwilioSids.Read(form, "RecordingSid", TwilioSids.Recording);
+        var callSid = TwilioSids.Read(form, "CallSid", TwilioSids.Call);
+        string? url = form["RecordingUrl"];
+        if (sid is null || callSid is null || !IsMediaUrl(url))
+            return Results.Problem(sid is null ? "RecordingSid is not a Twilio recording id (RE and 32 hex digits)"
+                : callSid is null ? "CallSid is not a Twilio call id (CA and 32 hex digits)"
+                : $"RecordingUrl is not an absolute http(s) URL of at most {MaxUrlLength} characters", statusCode: StatusCodes.Status400BadRequest);
         var rule = (await callbacks.GetAsync(callbackId, ct))?.Value.Rule;
-        var recording = new CallRecording(callbackId, sid, form["CallSid"].ToString(), attempt, rule, form["RecordingUrl"].ToString(),
+        var recording = new CallRecording(callbackId, sid, callSid, attempt, rule, url!,
             int.TryParse(form["RecordingDuration"], NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0 ? seconds : null,
             RecordedAt(form["RecordingStartTime"]) ?? time.GetUtcNow());
         if (await recordings.TryAddAsync(recording, ct))
             RecordingLog.Stored(logger, callbackId, attempt, sid, recording.CallSid, recording.DurationSeconds);
         return Results.NoContent();
     }
+
+    /// <summary>The longest recording URL kept (Twilio's are about 130 characters).</summary>
+    public const int MaxUrlLength = 2048;
+
+    private static bool IsMediaUrl(string? url) =>
+        url is { Length: > 0 and <= MaxUrlLength } && Uri.TryCreate(url, UriKind.Absolute, out var parsed) && parsed.Scheme is "http" or "https";
 
     internal static async Task<Results<Ok<List<CallRecordingView>>, ValidationProblem>> List(string? callbackId, RecordingRepository recordings,
         RecordingRetention retention, TimeProvider time, CancellationToken ct)

@@ -1,3 +1,4 @@
+using CallbackFunctions.Http;
 using System.Globalization;
 using CallbackFunctions.Domain.Rules;
 
@@ -22,12 +23,12 @@ public static class CallFeatureBodies
     {
         var storage = RecordingSettings.DefaultStoragePeriod;
         if (recording?.StoragePeriod is { } text && !TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out storage))
-            errors["recording.storagePeriod"] = [$"'{text}' is not a duration like 30.00:00:00 (or a number of days like 30)"];
+            errors["recording.storagePeriod"] = [$"{RequestValues.Quote(text)} is not a duration like 30.00:00:00 (or a number of days like 30)"];
         var policy = VoicemailPolicy.Off;
         if (voicemail is not null)
         {
             if (VoicemailNames.Parse(voicemail) is { } parsed) policy = parsed;
-            else errors["voicemail"] = [$"'{voicemail}' is not one of {string.Join(", ", Enum.GetValues<VoicemailPolicy>().Select(VoicemailNames.Name))}"];
+            else errors["voicemail"] = [$"{RequestValues.Quote(voicemail)} is not one of {string.Join(", ", Enum.GetValues<VoicemailPolicy>().Select(VoicemailNames.Name))}"];
         }
         var settings = recording is null
             ? RecordingSettings.Off

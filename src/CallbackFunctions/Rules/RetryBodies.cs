@@ -1,3 +1,4 @@
+using CallbackFunctions.Http;
 using System.Collections.Immutable;
 using System.Globalization;
 using CallbackFunctions.Domain.Callbacks;
@@ -26,13 +27,13 @@ public static class RetryBodies
         {
             if (!Names.TryGetValue(name, out var outcome))
             {
-                errors["retries"] = [$"'{name}' is not an outcome: use {string.Join(", ", Names.Keys)}"];
+                errors["retries"] = [$"{RequestValues.Quote(name)} is not an outcome: use {string.Join(", ", Names.Keys)}"];
                 continue;
             }
             var intervals = new List<TimeSpan>();
             foreach (var text in texts ?? [])
                 if (TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var t)) intervals.Add(t);
-                else errors[$"retries.{Name(outcome)}"] = [$"'{text}' is not a duration like 00:05:00"];
+                else errors[$"retries.{Name(outcome)}"] = [$"{RequestValues.Quote(text)} is not a duration like 00:05:00"];
             result = result.SetItem(outcome, [.. intervals]);
         }
         return result;

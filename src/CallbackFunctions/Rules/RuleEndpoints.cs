@@ -111,7 +111,7 @@ public static class RuleEndpoints
         if (body.Intervals is null) intervals.AddRange(CallbackOptions.ParseIntervals(defaults.Intervals));
         foreach (var text in body.Intervals ?? [])
             if (TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var t)) intervals.Add(t);
-            else errors["intervals"] = [$"'{text}' is not a duration like 00:05:00"];
+            else errors["intervals"] = [$"{RequestValues.Quote(text)} is not a duration like 00:05:00"];
         var ring = defaults.CustomerRingTimeout;
         if (body.CustomerRingTimeout is not null && !TimeSpan.TryParse(body.CustomerRingTimeout, CultureInfo.InvariantCulture, out ring))
             errors["customerRingTimeout"] = ["a duration like 00:00:30"];
@@ -123,7 +123,7 @@ public static class RuleEndpoints
             else errors["callerId"] = [$"not a valid phone number ({n.Problem})"];
         }
         if (body.Queue is not null && !MissedCallEndpoints.IsValidQueue(body.Queue)) errors["queue"] = ["not a valid queue name"];
-        if (body.TimeZone is not null && zones.Find(body.TimeZone) is null) errors["timeZone"] = [$"'{body.TimeZone}' is not an IANA time zone"];
+        if (body.TimeZone is not null && zones.Find(body.TimeZone) is null) errors["timeZone"] = [$"{RequestValues.Quote(body.TimeZone)} is not an IANA time zone"];
         var weekdays = ParseWindow(body.Schedule?.Weekdays, "schedule.weekdays", errors);
         var weekend = ParseWindow(body.Schedule?.Weekend, "schedule.weekend", errors);
         var features = CallFeatureBodies.Parse(body.AgentPrompt, body.Recording, body.Voicemail, errors);
@@ -195,5 +195,5 @@ public static class RuleEndpoints
         : "Not frozen. Rules switched off by a freeze stay off: enable each one again (PUT /api/rules/{kind} with \"enabled\": true).");
 
     private static ProblemHttpResult UnknownKind(string kind) =>
-        TypedResults.Problem(title: "Unknown rule", detail: $"'{kind}' is not a rule: use 'scenario' or 'contact-center'.", statusCode: 404);
+        TypedResults.Problem(title: "Unknown rule", detail: $"{RequestValues.Quote(kind)} is not a rule: use 'scenario' or 'contact-center'.", statusCode: 404);
 }

@@ -20,6 +20,7 @@ public sealed class AgentRepository(StorageAccount storage)
 
     public async Task<Stored<Agent>?> GetAsync(string id, CancellationToken ct)
     {
+        if (!TableKeys.IsKey(id)) return null;
         var response = await Table.GetEntityIfExistsAsync<TableEntity>(Partition, id, cancellationToken: ct);
         return response.HasValue ? new Stored<Agent>(FromEntity(response.Value!), response.Value!.ETag) : null;
     }
@@ -38,6 +39,7 @@ public sealed class AgentRepository(StorageAccount storage)
 
     public async Task<bool> DeleteAsync(string id, CancellationToken ct)
     {
+        if (!TableKeys.IsKey(id)) return false;
         try { await Table.DeleteEntityAsync(Partition, id, ETag.All, ct); return true; }
         catch (RequestFailedException e) when (e.Status == 404) { return false; }
     }

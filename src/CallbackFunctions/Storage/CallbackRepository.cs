@@ -16,6 +16,7 @@ public sealed class CallbackRepository(StorageAccount storage)
 
     public async Task<Stored<Callback>?> GetAsync(string id, CancellationToken ct)
     {
+        if (!TableKeys.IsKey(id)) return null;
         var response = await Table.GetEntityIfExistsAsync<TableEntity>(id, Row, cancellationToken: ct);
         return response.HasValue ? new Stored<Callback>(FromEntity(response.Value!), response.Value!.ETag) : null;
     }
@@ -23,6 +24,7 @@ public sealed class CallbackRepository(StorageAccount storage)
     /// <summary>The stored callback as its orchestration would start from it (state, ETag, version).</summary>
     public async Task<Callbacks.CallbackRun?> GetRunAsync(string id, CancellationToken ct)
     {
+        if (!TableKeys.IsKey(id)) return null;
         var response = await Table.GetEntityIfExistsAsync<TableEntity>(id, Row, cancellationToken: ct);
         return response.HasValue
             ? new Callbacks.CallbackRun(FromEntity(response.Value!), response.Value!.ETag.ToString(), response.Value.GetInt64("Version") ?? 0)

@@ -1,5 +1,6 @@
 using CallbackFunctions.Settings;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Twilio.TwiML;
@@ -13,7 +14,8 @@ namespace CallbackFunctions.Twilio;
 /// nothing runs), and makes sure Twilio always gets valid TwiML in time (DESIGN §4): when storage or a Twilio request
 /// fails a webhook that could not spool it (the agent and customer legs), the caller hears an apology and the leg ends,
 /// instead of Twilio's error message after a 500. The lifecycle recovers by itself: the ring watchdog asks Twilio what
-/// happened to the leg. Each refusal is one warning (no stack trace, no body) and counted for <c>/api/health</c>.
+/// happened to the leg. Each refusal is one warning (no stack trace, no body) and counted for <c>/api/health</c>; so is
+/// a signed webhook its route answers with a 4xx (a webhook URL that lacks or garbles what the route needs).
 /// </summary>
 public sealed class TwilioWebhook(IOptionsMonitor<TwilioOptions> options, ILogger<TwilioWebhook> logger)
 {
@@ -65,7 +67,14 @@ public sealed class TwilioWebhook(IOptionsMonitor<TwilioOptions> options, ILogge
     /// <summary>Webhooks refused since this instance started for a bad or missing <c>X-Twilio-Signature</c> (403).</summary>
     public long BadSignatures => Interlocked.Read(ref _badSignatures);
 
-    public async Task<IResult> RunAsync(HttpRequest request, Func<IFormCollection, Task<IResult>> handle, CancellationToken ct)
+    /// <summary>
+    /// How long a route's own work may take: Twilio waits 15 s for a webhook's answer (TWILIO.md), and the rest is the
+    /// network's. Work still running then is given up and the caller hears the apology; what it had saved stands.
+    /// </summary>
+    public static readonly TimeSpan WorkBudget = TimeSpan.FromSeconds(12);
+
+    /// <summary>Refuses what is not a webhook, checks the signature, then runs <paramref name="handle"/> within <see cref="WorkBudget"/> (its token).</summary>
+    public async Task<IResult> RunAsync(HttpRequest request, Func<CancellationToken, Task<IResult>> handle, CancellationToken ct)
     {
         var (form, refusal) = await ReadFormAsync(request, ct);
         if (refusal is not null) return refusal;
@@ -75,9 +84,15 @@ public sealed class TwilioWebhook(IOptionsMonitor<TwilioOptions> options, ILogge
             TwilioLog.SignatureRejected(logger, request.Path);
             return Results.StatusCode(StatusCodes.Status403Forbidden);
         }
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        budget.CancelAfter(WorkBudget);
         try
         {
-            return await handle(form);
+            var result = await handle(budget.Token);
+            // A signed webhook the route cannot act on (its URL lacks or garbles what it needs): the operator's to fix.
+            if (result is IStatusCodeHttpResult { StatusCode: >= 400 and < 500 } refused)
+                ReportMisrouted(request, result is ProblemHttpResult problem ? problem.ProblemDetails.Detail ?? problem.ProblemDetails.Title ?? "" : $"answered {refused.StatusCode}");
+            return result;
         }
         catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or AggregateException or TimeoutException or TwilioRequestException
                                        or Grpc.Core.RpcException

@@ -82,16 +82,36 @@ public sealed class CallFeatureRuleTests
         Assert.Empty(Problems(Rule() with { AgentPrompt = Prompt.Speech("Automatic callback.", language, voice) }));
 
     [Theory]
-    [InlineData("english", null, "language 'english'")]
-    [InlineData("EN_us", null, "language 'EN_us'")]
-    [InlineData(null, "alice2", "voice 'alice2'")]
-    [InlineData(null, "Polly.", "voice 'Polly.'")]
+    [InlineData("english", null, "language must be")]
+    [InlineData("EN_us", null, "language must be")]
+    [InlineData(null, "alice2", "voice must be")]
+    [InlineData(null, "Polly.", "voice must be")]
+    [InlineData(null, "Polly.Jo anna", "voice must be")]
+    [InlineData(null, "Google.<script>", "voice must be")]
     public void SpeechPrompt_WithAnUnknownLanguageOrVoice_IsRejected(string? language, string? voice, string expected)
     {
         var problem = Assert.Single(Problems(Rule() with { AgentPrompt = Prompt.Speech("Automatic callback.", language, voice) }));
 
         Assert.StartsWith("agentPrompt:", problem, StringComparison.Ordinal);
         Assert.Contains(expected, problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void VoiceName_LongerThanTheLimit_IsRejected()
+    {
+        Assert.Empty(Problems(Rule() with { AgentPrompt = Prompt.Speech("Hi.", null, "Polly." + new string('a', Prompt.MaxVoiceNameLength)) }));
+        var problem = Assert.Single(Problems(Rule() with { AgentPrompt = Prompt.Speech("Hi.", null, "Polly." + new string('a', Prompt.MaxVoiceNameLength + 1)) }));
+        Assert.Contains("voice must be", problem, StringComparison.Ordinal);
+        Assert.DoesNotContain(new string('a', 20), problem, StringComparison.Ordinal); // the value is not echoed back
+    }
+
+    [Fact]
+    public void AudioUrl_LongerThanTheLimit_IsRejected()
+    {
+        const string Start = "https://media.example.com/";
+        Assert.Empty(Problems(Rule() with { AgentPrompt = Prompt.Audio(Start + new string('a', Prompt.MaxUrlLength - Start.Length)) }));
+        var problem = Assert.Single(Problems(Rule() with { AgentPrompt = Prompt.Audio(Start + new string('a', Prompt.MaxUrlLength - Start.Length + 1)) }));
+        Assert.Contains($"audioUrl is at most {Prompt.MaxUrlLength} characters", problem, StringComparison.Ordinal);
     }
 
     [Fact]

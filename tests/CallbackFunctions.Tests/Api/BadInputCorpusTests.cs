@@ -146,7 +146,12 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output) : StackTestBas
             var query = route switch
             {
                 // A lost call must make no callback: its queue or its caller is invalid.
-                "missed-call" => random.Next(2) == 0 ? $"queue={Uri.EscapeDataString(NastyText() + "/")}" : "queue=support",
+                "missed-call" => random.Next(3) switch
+                {
+                    0 => $"queue={Uri.EscapeDataString(NastyText() + "/")}",
+                    1 => $"queue=support&agent={Uri.EscapeDataString(NastyText() + "#")}&lostIn={Uri.EscapeDataString(Pick(["lobby", NastyText()]))}",
+                    _ => "queue=support",
+                },
                 "ivr-callback" => $"queue={Uri.EscapeDataString(Pick(["support", NastyText() + "#"]))}&delayMinutes={Uri.EscapeDataString(Pick(["-1", "x", "99999999", "1.5", ""]))}",
                 _ => $"callbackId={Uri.EscapeDataString(Pick([NastyText(), "cb-doesnotexist", callbackId + "\n"]))}" +
                      $"&offer={Uri.EscapeDataString(Pick(["1", "-1", "x", "99999999999", ""]))}&attempt={Uri.EscapeDataString(Pick(["1", "0", "y", ""]))}",
@@ -213,7 +218,12 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output) : StackTestBas
             {
                 "/api/agents/{id}" => new Dictionary<string, string> { ["name"] = "\"N\"", ["phone"] = "\"+14155550970\"", ["queues"] = "[\"support\"]" },
                 "/api/agents/{id}/availability" => new Dictionary<string, string> { ["available"] = "true" },
-                "/api/rules/{kind}" => new Dictionary<string, string> { ["enabled"] = "true", ["intervals"] = "[\"00:02:00\"]", ["queue"] = "\"support\"" },
+                "/api/rules/{kind}" => new Dictionary<string, string>
+                {
+                    ["enabled"] = "true", ["intervals"] = "[\"00:02:00\"]", ["queue"] = "\"support\"", ["timeZone"] = "\"America/Chicago\"",
+                    ["callerId"] = "\"+14155550999\"", ["agentPrompt"] = "{\"text\":\"Automatic callback.\"}",
+                    ["recording"] = "{\"enabled\":true,\"storagePeriod\":\"30\"}", ["voicemail"] = "\"off\"",
+                },
                 "/api/account/lines" => new Dictionary<string, string> { ["maxLines"] = "5", ["callsPerSecond"] = "1" },
                 _ => new Dictionary<string, string> { ["number"] = "\"+14155550971\"" },
             };
@@ -243,6 +253,17 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output) : StackTestBas
                 "[" + string.Join(",", Enumerable.Repeat("\"00:02:00\"", 50)) + "]"]),
             "queue" => JsonString(Pick(["a/b", "-x", "", new string('q', 65), "a#b"])),
             "maxLines" => Pick(["0", "-1", "16", "99999999999"]),
+            "timeZone" => JsonString(Pick(["Mars/Olympus_Mons", "../../etc/localtime", new string('z', random.Next(65, 100_000))])),
+            "callerId" => JsonString(Pick(["12", "<script>", new string('5', random.Next(20, 100_000))])),
+            "voicemail" => JsonString(Pick(["sometimes", new string('v', random.Next(20, 100_000))])),
+            "agentPrompt" => Pick([
+                "{\"audioUrl\":" + JsonString("https://media.example.com/" + new string('a', random.Next(2100, 200_000))) + "}",
+                "{\"text\":\"Hi.\",\"voice\":" + JsonString("Polly." + new string('v', random.Next(65, 100_000))) + "}",
+                "{\"text\":\"Hi.\",\"language\":" + JsonString(new string('l', random.Next(10, 100_000))) + "}",
+                "{\"text\":" + JsonString(new string('t', random.Next(1001, 200_000))) + "}",
+                "{\"audioUrl\":\"javascript:alert(1)\"}", "{\"audioUrl\":\"https://a.example.com/x.mp3\",\"text\":\"both\"}"]),
+            "recording" => Pick(["{\"storagePeriod\":\"0\"}", "{\"storagePeriod\":" + JsonString(new string('9', random.Next(10, 100_000))) + "}",
+                "{\"customerNotification\":{\"audioUrl\":" + JsonString("http://" + new string('h', random.Next(2100, 100_000))) + "}}"]),
             "callsPerSecond" => Pick(["0", "-1", "1e308", "100000"]),
             _ => WrongJson(),
         };

@@ -99,19 +99,6 @@ public sealed class MissedCallAndApiTests : StackTestBase
         Assert.InRange((callback.ExpiresAt - callback.DueAt.Value).TotalMinutes, 29.99, 30.01); // expiry counts from the requested time
     }
 
-    [Theory]
-    [InlineData("api/twilio/ivr-callback?queue=support&delayMinutes=-1")]
-    [InlineData("api/twilio/ivr-callback?queue=support&delayMinutes=100000")]
-    [InlineData("api/twilio/missed-call?queue=bad/queue")]
-    public async Task TwilioRoutes_WithBadParameters_Answer400ProblemAndChangeNothing(string pathAndQuery)
-    {
-        var response = await SignedWebhooks.PostAsync(Stack, pathAndQuery, SignedWebhooks.InboundCall(Caller, SignedWebhooks.NewCallSid(), ("QueueResult", "hangup")));
-
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Empty(await CallbacksAsync());
-    }
-
     [Fact]
     public async Task CancelAndCallNow_OnALiveCallback_Work_AndOnAFinishedOne_Answer409()
     {
