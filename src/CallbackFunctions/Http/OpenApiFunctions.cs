@@ -5,6 +5,7 @@ using System.Text.Json.Schema;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
+using CallbackFunctions.Twilio;
 
 namespace CallbackFunctions.Http;
 
@@ -105,6 +106,21 @@ public sealed class OpenApiFunctions(IOptions<JsonOptions> json)
             ((JsonObject)result["responses"]!)["403"] = new JsonObject { ["description"] = "A bad or missing X-Twilio-Signature; nothing changed" };
         }
         if (operation?.Body is { } body) result["requestBody"] = new JsonObject { ["required"] = true, ["content"] = Content("application/json", body) };
+        if (twilio || operation?.Body is not null)
+        {
+            var responses = (JsonObject)result["responses"]!;
+            responses["413"] = new JsonObject
+            {
+                ["description"] = twilio
+                    ? $"A body over {TwilioWebhook.MaxBodyBytes / 1024} KiB; refused unread"
+                    : $"A body over {RequestValues.MaxJsonBodyBytes / 1024} KiB: application/problem+json",
+            };
+            responses["415"] = new JsonObject
+            {
+                ["description"] = twilio ? "A body that is not a form (application/x-www-form-urlencoded or multipart)"
+                    : "A body that is not application/json in UTF-8: application/problem+json",
+            };
+        }
         if (trigger.AuthLevel != AuthorizationLevel.Anonymous) result["security"] = new JsonArray(new JsonObject { ["functionKey"] = new JsonArray() });
         return result;
     }

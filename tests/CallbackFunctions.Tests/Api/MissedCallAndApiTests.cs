@@ -206,6 +206,14 @@ public sealed class MissedCallAndApiTests : StackTestBase
         var put = paths.GetProperty("/api/agents/{id}").GetProperty("put");
         var body = put.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema");
         Assert.True(body.GetProperty("properties").TryGetProperty("phone", out _), "the agent body's schema names its fields");
+        // Every route that takes a body says what happens to one too large or of the wrong type.
+        foreach (var (path, method) in new[] { ("/api/agents/{id}", "put"), ("/api/rules/{kind}", "put"), ("/api/twilio/missed-call", "post") })
+        {
+            var responses = paths.GetProperty(path).GetProperty(method).GetProperty("responses");
+            Assert.True(responses.TryGetProperty("413", out _), $"{method} {path} documents 413");
+            Assert.True(responses.TryGetProperty("415", out _), $"{method} {path} documents 415");
+        }
+        Assert.False(paths.GetProperty("/api/agents").GetProperty("get").GetProperty("responses").TryGetProperty("413", out _), "a GET takes no body");
         Assert.Contains("openapi.json", await Stack.Api.GetStringAsync("/api/docs"), StringComparison.Ordinal);
     }
 }
