@@ -108,11 +108,24 @@ public sealed class MissedCallService(
     /// Makes a stored live callback the caller's live one in its queue (the one it replaces is told) and starts its
     /// orchestration; idempotent. A newer missed call that got there first makes this one the superseded one.
     /// </summary>
+    /// <remarks>
+    /// A served call may come between storing and starting, and Durable drops an event raised before its instance
+    /// exists. So the caller's served mark is read once the orchestration has started: a mark made after this callback
+    /// was, whose cancel may have been dropped, cancels it now (a cancel told twice is ignored the second time), rather
+    /// than at its due time when the offer reads the same mark.
+    /// </remarks>
     public async Task StartAsync(CallbackRun run, DurableTaskClient client, CancellationToken ct)
     {
         var superseded = await TakeLiveSlotAsync(run.State, client, ct);
         await runs.StartAsync(client, run, ct);
-        if (superseded) await runs.SendAsync(client, run.State.Id, new CancelRequested(CancelReason.Superseded), ct);
+        if (superseded)
+        {
+            await runs.SendAsync(client, run.State.Id, new CancelRequested(CancelReason.Superseded), ct);
+            return;
+        }
+        var (_, servedAt, how) = await live.ReadAsync(run.State.Caller, run.State.Queue, ct);
+        if (servedAt >= run.State.CreatedAt)
+            await runs.SendAsync(client, run.State.Id, new CancelRequested(Enum.TryParse<CancelReason>(how, out var reason) ? reason : CancelReason.Served), ct);
     }
 
     /// <summary>Starts a stored callback whose orchestration never started (a crash after it was stored), if it is live.</summary>
