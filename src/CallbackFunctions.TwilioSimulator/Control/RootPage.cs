@@ -82,7 +82,7 @@ internal static class RootPage
         page.Line("## Webhooks the simulator sends");
         page.Line();
         page.Line("Every request it makes (voice URLs, TwiML actions, <Redirect>, status callbacks) carries X-Twilio-Signature, as");
-        page.Line("Twilio's do (TWILIO.md section 6): Base64(HMAC-SHA1(key = the auth token, data = the URL followed by each form");
+        page.Line("Twilio's do: Base64(HMAC-SHA1(key = the auth token, data = the URL followed by each form");
         page.Line("parameter's name and value)), names in ordinal order (A-Z before a-z), values decoded, no separators.");
         page.Line("POST: the URL as requested (an https URL without its port), the parameters form-encoded in the body.");
         page.Line("GET (method=\"GET\"): the parameters are appended to the query string and the signature covers that whole URL,");
@@ -126,7 +126,7 @@ internal static class RootPage
 
         page.Line("## Twilio REST routes");
         page.Line();
-        page.Line("As in TWILIO.md, strictly: unknown parameters, bad values and wrong methods get Twilio's error JSON and code.");
+        page.Line("As Twilio's API does, strictly: unknown parameters, bad values and wrong methods get Twilio's error JSON and code.");
         page.Line("HTTP Basic auth with the account SID and auth token above; the path's {accountSid} must be that SID.");
         page.Line();
         page.Line("| Method | Path | What |");
