@@ -167,6 +167,28 @@ public sealed class RequestLimitTests : StackTestBase
         Assert.Equal("$.phone", problem.RootElement.GetProperty("path").GetString());
     }
 
+    [Theory]
+    [InlineData("PATCH", "/api/agents/limit-test")]
+    [InlineData("POST", "/api/rules/scenario")]
+    [InlineData("DELETE", "/api/account")]
+    [InlineData("PUT", "/api/callbacks/manual-dial")]
+    public async Task ManagementRoute_WithAMethodItDoesNotTake_Answers405Problem(string method, string path)
+    {
+        using var response = await Stack.Api.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task TwilioRoute_WithAMethodOtherThanPost_Answers405()
+    {
+        using var response = await Stack.Api.GetAsync(Route);
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Empty(await CallbacksAsync());
+    }
+
     [Fact]
     public async Task ManagementRoute_AValidBody_IsStillTakenAsBefore()
     {
