@@ -57,6 +57,9 @@ internal static partial class CallbackLog
     [LoggerMessage(EventId = 1021, Level = LogLevel.Debug, Message = "Callback {CallbackId}: {Event} was told already (Twilio reported it twice); not told again")]
     public static partial void RepeatNotTold(ILogger logger, string callbackId, string @event);
 
+    [LoggerMessage(EventId = 1022, Level = LogLevel.Debug, Message = "Callback {CallbackId}: {Event} not told: the callback is {Status} already and it changes nothing")]
+    public static partial void MootNotTold(ILogger logger, string callbackId, string @event, string status);
+
     [LoggerMessage(EventId = 1019, Level = LogLevel.Information, Message = "Purged the Durable histories of {Count} callback(s) finished before {Before:O}")]
     public static partial void Purged(ILogger logger, int count, DateTimeOffset before);
 }

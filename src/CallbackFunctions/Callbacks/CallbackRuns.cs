@@ -41,9 +41,21 @@ public sealed class CallbackRuns(CallbackRepository callbacks, MissedCalls.Webho
     public async Task<Decision?> TellAsync(DurableTaskClient client, string callbackId, CallbackEvent happened, CancellationToken ct)
     {
         var preview = await PreviewAsync(callbackId, happened, ct);
-        if (preview is not null) await SendAsync(client, callbackId, happened, ct);
+        if (preview is null) return null;
+        if (IsMoot(happened, preview)) CallbackLog.MootNotTold(logger, callbackId, happened.GetType().Name, preview.Callback.Status.ToString());
+        else await SendAsync(client, callbackId, happened, ct);
         return preview;
     }
+
+    /// <summary>
+    /// Twilio's news of a leg that changes nothing for a callback already final: final is final in the domain, and the
+    /// orchestration holds the same final state the projection shows (it saved it), so it would ignore the event, after
+    /// a whole step of its own (a control-queue message, a history read and write, an instance update). A call that
+    /// lasts longer than it takes to save its answer ends this way. The exception is an agent call's end: it frees
+    /// what the offer held, which only the orchestration knows, so it is always told.
+    /// </summary>
+    public static bool IsMoot(CallbackEvent happened, Decision preview) =>
+        happened is not AgentCallEnded && !preview.Callback.IsLive && !preview.Changed && preview.Commands.IsEmpty;
 
     /// <summary>What the domain decides on <paramref name="happened"/> from the projection as it stands (null: no such callback).</summary>
     public async Task<Decision?> PreviewAsync(string callbackId, CallbackEvent happened, CancellationToken ct) =>
@@ -104,6 +116,11 @@ public sealed class CallbackRuns(CallbackRepository callbacks, MissedCalls.Webho
     {
         spool.Remember(client);
         using var budget = new CancellationTokenSource(SendBudget);
+        if (happened is not AgentCallEnded && await PreviewOrNullAsync(callbackId, happened, budget.Token) is { } preview && IsMoot(happened, preview))
+        {
+            CallbackLog.MootNotTold(logger, callbackId, happened.GetType().Name, preview.Callback.Status.ToString());
+            return;
+        }
         try
         {
             await SendAsync(client, callbackId, happened, budget.Token);
@@ -112,6 +129,19 @@ public sealed class CallbackRuns(CallbackRepository callbacks, MissedCalls.Webho
         {
             await spool.SaveAsync(new MissedCalls.SpooledWebhook(null, null, callbackId, happened), CancellationToken.None);
             CallbackLog.TellSpooled(logger, callbackId, happened.GetType().Name, e.GetType().Name, spool.Count);
+        }
+    }
+
+    /// <summary>The preview, or null when the projection cannot be read now (the event is then told, as if it mattered).</summary>
+    private async Task<Decision?> PreviewOrNullAsync(string callbackId, CallbackEvent happened, CancellationToken ct)
+    {
+        try
+        {
+            return await PreviewAsync(callbackId, happened, ct);
+        }
+        catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or OperationCanceledException or TimeoutException)
+        {
+            return null;
         }
     }
 

@@ -192,6 +192,35 @@ public sealed class StorageIntegrationTests : StackTestBase
         Assert.Equal(new CustomerLegEnded(2, TimeSpan.FromSeconds(30), "CA2"), told[1]);
     }
 
+    [Fact]
+    public async Task LegNewsForAFinalCallback_IsNotTold_ButAnAgentCallsEndAndLiveCallbacksNewsAre()
+    {
+        var runs = Stack.Service<CallbackRuns>();
+        var repository = Stack.Service<CallbackRepository>();
+        var now = DateTimeOffset.UtcNow;
+        var final = "cb-final-" + Guid.NewGuid().ToString("N")[..6];
+        var live = "cb-live-" + Guid.NewGuid().ToString("N")[..6];
+        await repository.TryCreateAsync(NewCallback(final, now).Cancel(CancelReason.Served, now).Callback, default);
+        await repository.TryCreateAsync(NewCallback(live, now), default);
+        var told = new List<(string Id, object? Event)>();
+        var client = new Moq.Mock<DurableTaskClient>("counting");
+        client.Setup(c => c.RaiseEventAsync(Moq.It.IsAny<string>(), CallbackOrchestration.EventName, Moq.It.IsAny<object?>(), Moq.It.IsAny<CancellationToken>()))
+            .Returns((string id, string _, object? payload, CancellationToken _) => { told.Add((id, payload)); return Task.CompletedTask; });
+
+        // A final callback ignores a leg's news: a status callback's and a Dial action's are not told (nor spooled).
+        await runs.SendOrSpoolAsync(client.Object, final, new CustomerLegEnded(1, TimeSpan.FromMinutes(3), SignedWebhooks.NewCallSid()));
+        var preview = await runs.TellAsync(client.Object, final, new AgentAccepted(1), default);
+        Assert.Equal(CallbackStatus.Cancelled, preview!.Callback.Status);
+        // An agent call's end frees what the offer held (only the orchestration knows what): always told.
+        await runs.SendOrSpoolAsync(client.Object, final, new AgentCallEnded(1));
+        // A live callback's news is told.
+        await runs.SendOrSpoolAsync(client.Object, live, new CustomerLegEnded(1, TimeSpan.FromMinutes(3), SignedWebhooks.NewCallSid()));
+
+        Assert.Equal([final, live], told.Select(t => t.Id));
+        Assert.IsType<AgentCallEnded>(told[0].Event);
+        Assert.Equal(0, Stack.Service<CallbackFunctions.MissedCalls.WebhookSpool>().Count);
+    }
+
     private sealed class ShiftedTime(TimeSpan by) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + by;
