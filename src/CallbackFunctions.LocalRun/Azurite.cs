@@ -116,11 +116,55 @@ public sealed class Azurite : IAsyncDisposable
         catch (InvalidOperationException) { return false; }
     }
 
+    /// <summary>
+    /// A free loopback port below the kernel's ephemeral range. A port the kernel hands out for "any port" comes from
+    /// that range, where every outbound connection also takes its local port: with thousands of connections (a test run,
+    /// the benchmark) one of them may take the port before the service that asked for it binds it ("address already in
+    /// use"). Below the range, only another listener could, and the port is checked free.
+    /// </summary>
     public static int FreePort()
     {
+        var low = EphemeralLow();
+        for (var i = 0; low > FirstPort + 1000 && i < 100; i++)
+        {
+            var port = Random.Shared.Next(FirstPort, low);
+            if (IsFree(port)) return port;
+        }
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Ports below this are left alone (well-known and registered services).</summary>
+    private const int FirstPort = 10000;
+
+    /// <summary>The first port of the kernel's ephemeral range (Linux; elsewhere, the IANA range's 49152).</summary>
+    private static int EphemeralLow()
+    {
+        try
+        {
+            var range = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+            return int.Parse(range[0], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return 49152;
+        }
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            listener.Stop();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
     }
 
     private static async Task<bool> IsListeningAsync(int port)

@@ -12,6 +12,7 @@ namespace CallbackFunctions.Tests.Api;
 /// wrong content types and methods, bad ids and query parameters, huge headers. None may answer 5xx or hang, and none
 /// may change what the API shows. A failure names the seed and the request: <c>CORPUS_SEED=n</c> replays it.
 /// </summary>
+[Collection(RunsAlone.Name)]
 public sealed class BadInputCorpusTests(ITestOutputHelper output) : StackTestBase
 {
     private const int Count = 1200;
