@@ -28,12 +28,17 @@ public sealed class RequestLimitTests : StackTestBase
         o with { Intervals = "00:05:00", Expiry = TimeSpan.FromMinutes(30), LogCapture = _logs };
 
     /// <summary>A request that cannot be a Twilio webhook, and what it gets.</summary>
-    public sealed record BadWebhook(string Name, HttpStatusCode Status, Func<HttpContent> Content);
+    /// <summary>
+    /// A request that cannot be a Twilio webhook, and what it gets. A body sent without a length is refused as it is
+    /// read, by whichever limit the reading reaches first (a value over the value limit: 400; the body over the body
+    /// limit: 413): <see cref="Or"/> is the other answer it may get.
+    /// </summary>
+    public sealed record BadWebhook(string Name, HttpStatusCode Status, Func<HttpContent> Content, HttpStatusCode? Or = null);
 
     public static IEnumerable<BadWebhook> BadWebhooks() =>
     [
         new("one 5 MB value", HttpStatusCode.RequestEntityTooLarge, () => Form(("Junk", new string('x', 5 * 1024 * 1024)))),
-        new("1 MB sent chunked (no length)", HttpStatusCode.RequestEntityTooLarge, () => Chunked(Encoding.ASCII.GetBytes(
+        new("1 MB sent chunked (no length)", HttpStatusCode.RequestEntityTooLarge, Or: HttpStatusCode.BadRequest, Content: () => Chunked(Encoding.ASCII.GetBytes(
             FormText(("Junk", new string('x', 1024 * 1024)))), "application/x-www-form-urlencoded")),
         new("one 20 KiB value (under the body limit, over the value limit)", HttpStatusCode.BadRequest, () => Form(("Junk", new string('x', 20 * 1024)))),
         new("3,000 keys", HttpStatusCode.BadRequest, () => Form([.. Enumerable.Range(0, 3000).Select(i => ($"k{i}", "v"))])),
@@ -60,12 +65,12 @@ public sealed class RequestLimitTests : StackTestBase
             using var response = await Stack.Api.SendAsync(request);
 
             count++;
-            Assert.True(bad.Status == response.StatusCode, $"{bad.Name}: {(int)response.StatusCode}, not {(int)bad.Status}");
+            Assert.True(bad.Status == response.StatusCode || bad.Or == response.StatusCode, $"{bad.Name}: {(int)response.StatusCode}, not {(int)bad.Status}");
             Assert.DoesNotContain("<Response", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
             Assert.Equal(before.RejectedWebhooks + count, (await HealthAsync()).RejectedWebhooks);
             var refusal = Assert.Single(Refusals().Skip(warnings));
             Assert.Contains("/api/twilio/missed-call", refusal.Message, StringComparison.Ordinal);
-            Assert.Contains(((int)bad.Status).ToString(System.Globalization.CultureInfo.InvariantCulture), refusal.Message, StringComparison.Ordinal);
+            Assert.Contains(((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture), refusal.Message, StringComparison.Ordinal);
         }
 
         var after = await HealthAsync();
@@ -264,7 +269,8 @@ public sealed class RequestLimitDevelopmentTests : StackTestBase
         for (var i = 0; i < webhooks.Length; i++)
         {
             using var response = await Stack.Api.PostAsync(Route, webhooks[i]);
-            Assert.Equal(heard[i], response.StatusCode);
+            // A body sent without a length (the second) is refused by whichever limit its reading reaches first.
+            Assert.True(response.StatusCode == heard[i] || (i == 1 && response.StatusCode == HttpStatusCode.BadRequest), $"webhook {i}: {(int)response.StatusCode}");
         }
         var bodies = new (HttpContent Content, HttpStatusCode Status)[]
         {
