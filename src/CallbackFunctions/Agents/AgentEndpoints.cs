@@ -80,7 +80,7 @@ public static class AgentEndpoints
         if (queues.Count == 0) errors["queues"] = ["at least one queue"];
         else if (queues.Count > MaxQueues) errors["queues"] = [$"at most {MaxQueues} queues (this list has {queues.Count})"];
         else if (queues.FirstOrDefault(q => !MissedCallEndpoints.IsValidQueue(q)) is { } bad)
-            errors["queues"] = [$"'{(bad is null ? "null" : bad.Length > 70 ? bad[..70] + "..." : bad)}' is not a valid queue name (letters, digits, '_', '.', '-'; at most 64)"];
+            errors["queues"] = [$"{(bad is null ? "null" : RequestValues.Quote(bad))} is not a valid queue name (letters, digits, '_', '.', '-'; at most 64)"];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
         for (var round = 0; ; round++)

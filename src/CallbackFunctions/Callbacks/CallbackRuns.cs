@@ -116,7 +116,10 @@ public sealed class CallbackRuns(CallbackRepository callbacks, MissedCalls.Webho
     {
         spool.Remember(client);
         using var budget = new CancellationTokenSource(SendBudget);
-        if (happened is not AgentCallEnded && await PreviewOrNullAsync(callbackId, happened, budget.Token) is { } preview && IsMoot(happened, preview))
+        // Only a leg's end is worth a look first: it is what comes after the callback completed. An "answered" comes
+        // while the callback is live (a read for nothing, on every call).
+        if (happened is CustomerLegEnded or CustomerNotReached && await PreviewOrNullAsync(callbackId, happened, budget.Token) is { } preview
+            && IsMoot(happened, preview))
         {
             CallbackLog.MootNotTold(logger, callbackId, happened.GetType().Name, preview.Callback.Status.ToString());
             return;

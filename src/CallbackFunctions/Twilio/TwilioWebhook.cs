@@ -17,7 +17,7 @@ namespace CallbackFunctions.Twilio;
 /// happened to the leg. Each refusal is one warning (no stack trace, no body) and counted for <c>/api/health</c>; so is
 /// a signed webhook its route answers with a 4xx (a webhook URL that lacks or garbles what the route needs).
 /// </summary>
-public sealed class TwilioWebhook(IOptionsMonitor<TwilioOptions> options, ILogger<TwilioWebhook> logger)
+public sealed class TwilioWebhook(IOptionsMonitor<TwilioOptions> options, TimeProvider time, ILogger<TwilioWebhook> logger)
 {
     /// <summary>
     /// The largest webhook body read. Twilio's voice webhooks are small forms (TWILIO.md §3: about 20 to 40 parameters,
@@ -84,11 +84,11 @@ public sealed class TwilioWebhook(IOptionsMonitor<TwilioOptions> options, ILogge
             TwilioLog.SignatureRejected(logger, request.Path);
             return Results.StatusCode(StatusCodes.Status403Forbidden);
         }
-        using var budget = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        budget.CancelAfter(WorkBudget);
+        using var budget = new CancellationTokenSource(WorkBudget, time);
+        using var work = CancellationTokenSource.CreateLinkedTokenSource(ct, budget.Token);
         try
         {
-            var result = await handle(budget.Token);
+            var result = await handle(work.Token);
             // A signed webhook the route cannot act on (its URL lacks or garbles what it needs): the operator's to fix.
             if (result is IStatusCodeHttpResult { StatusCode: >= 400 and < 500 } refused)
                 ReportMisrouted(request, result is ProblemHttpResult problem ? problem.ProblemDetails.Detail ?? problem.ProblemDetails.Title ?? "" : $"answered {refused.StatusCode}");

@@ -24,6 +24,15 @@ public sealed class MisroutedWebhookTests : StackTestBase
     private List<LogCapture.Entry> Reports() =>
         [.. _logs.Entries.Where(e => e.EventId.Id == 3005 && e.Category == typeof(CallbackFunctions.Twilio.TwilioWebhook).FullName)];
 
+    /// <summary>Ann serves "support"; <paramref name="caller"/> is lost there and gets a callback: its id.</summary>
+    private async Task<string> CallbackInSupportAsync(string caller)
+    {
+        await Stack.PutAgentAsync("ann", "Ann", "+14155550951", "support");
+        await SignedWebhooks.PostAsync(Stack, "api/twilio/missed-call?queue=support",
+            SignedWebhooks.InboundCall(caller, SignedWebhooks.NewCallSid(), ("QueueResult", "hangup")));
+        return (await Eventually.GetAsync(() => CallbacksAsync(caller), l => l.Count == 1, TimeSpan.FromSeconds(10), $"{caller}'s callback"))[0].Id;
+    }
+
     [Theory]
     [InlineData("api/twilio/ivr-callback?queue=support&delayMinutes=-1", "delayMinutes", "cannot arrange a callback")]
     [InlineData("api/twilio/ivr-callback?queue=support&delayMinutes=soon", "delayMinutes", "cannot arrange a callback")]
@@ -50,10 +59,7 @@ public sealed class MisroutedWebhookTests : StackTestBase
     [Fact]
     public async Task ServedCall_WithABadQueueInItsUrl_StillCancelsTheCallersCallback()
     {
-        await Stack.PutAgentAsync("ann", "Ann", "+14155550951", "support");
-        await SignedWebhooks.PostAsync(Stack, "api/twilio/missed-call?queue=support",
-            SignedWebhooks.InboundCall("+14155550958", SignedWebhooks.NewCallSid(), ("QueueResult", "hangup")));
-        await Eventually.GetAsync(async () => (await CallbacksAsync("+14155550958")).Count, n => n == 1, TimeSpan.FromSeconds(10), "the callback");
+        await CallbackInSupportAsync("+14155550958");
 
         await SignedWebhooks.PostAsync(Stack, "api/twilio/missed-call?queue=bad/queue",
             SignedWebhooks.InboundCall("+14155550958", SignedWebhooks.NewCallSid(), ("QueueResult", "bridged")));
@@ -80,10 +86,7 @@ public sealed class MisroutedWebhookTests : StackTestBase
     [InlineData(null, null, "https://api.twilio.com/x/", "RecordingUrl")] // made 3,000 characters long below
     public async Task RecordingStatus_WithValuesThatAreNotTwilios_KeepsNothing_AndIsReported(string? recordingSid, string? callSid, string? url, string field)
     {
-        await Stack.PutAgentAsync("ann", "Ann", "+14155550951", "support");
-        await SignedWebhooks.PostAsync(Stack, "api/twilio/missed-call?queue=support",
-            SignedWebhooks.InboundCall("+14155550959", SignedWebhooks.NewCallSid(), ("QueueResult", "hangup")));
-        var id = (await Eventually.GetAsync(() => CallbacksAsync("+14155550959"), l => l.Count == 1, TimeSpan.FromSeconds(10), "the callback"))[0].Id;
+        var id = await CallbackInSupportAsync("+14155550959");
         Dictionary<string, string> Form(string? rs, string? cs, string? u) => new()
         {
             ["RecordingSid"] = rs ?? "RE" + new string('a', 32), ["CallSid"] = cs ?? SignedWebhooks.NewCallSid(), ["RecordingStatus"] = "completed",
@@ -121,10 +124,7 @@ public sealed class MisroutedWebhookTests : StackTestBase
     [Fact]
     public async Task MissedCall_InAQueueNobodyServes_MakesItsCallback_AndIsCounted()
     {
-        await Stack.PutAgentAsync("ann", "Ann", "+14155550951", "support");
-        await SignedWebhooks.PostAsync(Stack, "api/twilio/missed-call?queue=support",
-            SignedWebhooks.InboundCall("+14155550954", SignedWebhooks.NewCallSid(), ("QueueResult", "hangup")));
-        await Eventually.GetAsync(async () => (await CallbacksAsync("+14155550954")).Count, n => n == 1, TimeSpan.FromSeconds(10), "the served queue's callback");
+        await CallbackInSupportAsync("+14155550954");
 
         var nobody = await SignedWebhooks.PostAsync(Stack, "api/twilio/missed-call?queue=suport",
             SignedWebhooks.InboundCall("+14155550955", SignedWebhooks.NewCallSid(), ("QueueResult", "hangup")));
