@@ -60,6 +60,9 @@ internal static partial class CallbackLog
     [LoggerMessage(EventId = 1022, Level = LogLevel.Debug, Message = "Callback {CallbackId}: {Event} not told: the callback is {Status} already and it changes nothing")]
     public static partial void MootNotTold(ILogger logger, string callbackId, string @event, string status);
 
+    [LoggerMessage(EventId = 1023, Level = LogLevel.Warning, Message = "Callback {CallbackId}: its orchestration has not run after {Waited}; {Event} told all the same (its offer reads the caller's marks)")]
+    public static partial void StillPending(ILogger logger, string callbackId, string @event, TimeSpan waited);
+
     [LoggerMessage(EventId = 1019, Level = LogLevel.Information, Message = "Purged the Durable histories of {Count} callback(s) finished before {Before:O}")]
     public static partial void Purged(ILogger logger, int count, DateTimeOffset before);
 }

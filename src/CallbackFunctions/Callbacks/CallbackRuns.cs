@@ -86,6 +86,35 @@ public sealed class CallbackRuns(CallbackRepository callbacks, MissedCalls.Webho
         if (repeat is not null && _told.Count > ToldKept) Forget();
     }
 
+    /// <summary>
+    /// Tells a command to an orchestration that may have been started a moment ago. Durable discards an event that reaches
+    /// an instance before its first episode has run (DurableTask.AzureStorage drops the messages of an instance that has
+    /// no history yet, and puts a start message back for 2 s when it sees it before the instance's row), so the event is
+    /// raised only once the instance is no longer <c>Pending</c>. Whoever makes a callback reads the caller's marks after
+    /// starting it, and whoever leaves a mark tells the callbacks it finds after leaving it: together with this wait, one
+    /// of the two always reaches a running orchestration, whatever the order they run in. One instance read per command.
+    /// </summary>
+    public async Task TellOnceStartedAsync(DurableTaskClient client, string callbackId, CallbackEvent command, CancellationToken ct)
+    {
+        var deadline = time.GetUtcNow() + StartWait;
+        var pause = TimeSpan.FromMilliseconds(20);
+        while (await client.GetInstanceAsync(callbackId, getInputsAndOutputs: false, ct) is { RuntimeStatus: OrchestrationRuntimeStatus.Pending })
+        {
+            if (time.GetUtcNow() >= deadline)
+            {
+                // Told all the same: its offer reads the caller's marks before dialling anyone.
+                CallbackLog.StillPending(logger, callbackId, command.GetType().Name, StartWait);
+                break;
+            }
+            await Task.Delay(pause, time, ct);
+            pause = TimeSpan.FromMilliseconds(Math.Min(pause.TotalMilliseconds * 2, 250));
+        }
+        await SendAsync(client, callbackId, command, ct);
+    }
+
+    /// <summary>How long a command waits for a new orchestration's first episode (the backend's own deferral is 2 s, doubled per try).</summary>
+    private static readonly TimeSpan StartWait = TimeSpan.FromSeconds(30);
+
     /// <summary>Leg outcomes told from this instance lately (a leg's end, its answer), so a repeat is not told again.</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _told = new(StringComparer.Ordinal);
     private const int ToldKept = 10_000;
@@ -185,7 +214,7 @@ public sealed class CallbackRuns(CallbackRepository callbacks, MissedCalls.Webho
         foreach (var id in callbackIds)
         {
             if (await callbacks.GetRunAsync(id, ct) is not { State.IsLive: true } run) continue;
-            await SendAsync(client, id, new CancelRequested(reason), ct);
+            await TellOnceStartedAsync(client, id, new CancelRequested(reason), ct);
             told.Add((id, run.Version));
         }
         var deadline = time.GetUtcNow() + CommandWait;

@@ -109,10 +109,12 @@ public sealed class MissedCallService(
     /// orchestration; idempotent. A newer missed call that got there first makes this one the superseded one.
     /// </summary>
     /// <remarks>
-    /// A served call may come between storing and starting, and Durable drops an event raised before its instance
-    /// exists. So the caller's served mark is read once the orchestration has started: a mark made after this callback
-    /// was, whose cancel may have been dropped, cancels it now (a cancel told twice is ignored the second time), rather
-    /// than at its due time when the offer reads the same mark.
+    /// A served call may come at any moment of this: before the callback has its live slot (the served call does not find
+    /// it), or while its orchestration has not yet run its first episode (Durable would drop an event raised then). So the
+    /// caller's served mark is read once the orchestration is started, and every cancel goes through
+    /// <see cref="CallbackRuns.TellOnceStartedAsync"/>: the served call writes its mark before it lists the caller's
+    /// callbacks, this reads the mark after taking the slot and starting, so one of the two always sees the other, and
+    /// whichever tells does so to a running orchestration (a cancel told twice is ignored the second time).
     /// </remarks>
     public async Task StartAsync(CallbackRun run, DurableTaskClient client, CancellationToken ct)
     {
@@ -120,12 +122,12 @@ public sealed class MissedCallService(
         await runs.StartAsync(client, run, ct);
         if (superseded)
         {
-            await runs.SendAsync(client, run.State.Id, new CancelRequested(CancelReason.Superseded), ct);
+            await runs.TellOnceStartedAsync(client, run.State.Id, new CancelRequested(CancelReason.Superseded), ct);
             return;
         }
         var (_, servedAt, how) = await live.ReadAsync(run.State.Caller, run.State.Queue, ct);
         if (servedAt >= run.State.CreatedAt)
-            await runs.SendAsync(client, run.State.Id, new CancelRequested(Enum.TryParse<CancelReason>(how, out var reason) ? reason : CancelReason.Served), ct);
+            await runs.TellOnceStartedAsync(client, run.State.Id, new CancelRequested(Enum.TryParse<CancelReason>(how, out var reason) ? reason : CancelReason.Served), ct);
     }
 
     /// <summary>Starts a stored callback whose orchestration never started (a crash after it was stored), if it is live.</summary>
@@ -148,7 +150,7 @@ public sealed class MissedCallService(
                 return true;
             if (await live.TrySetAsync(callback.Caller, callback.Queue, callback.Id, row?.ETag, ct))
             {
-                if (row is not null) await runs.SendAsync(client, row.Value, new CancelRequested(CancelReason.Superseded), ct);
+                if (row is not null) await runs.TellOnceStartedAsync(client, row.Value, new CancelRequested(CancelReason.Superseded), ct);
                 return false;
             }
         }
@@ -166,7 +168,7 @@ public sealed class MissedCallService(
         await live.MarkServedAsync(caller, time.GetUtcNow(), reason.ToString(), ct);
         var theirs = (await live.ListForCallerAsync(caller, ct)).Select(l => l.CallbackId).ToList();
         if (waitForEffect) return await runs.CancelAllAsync(client, theirs, reason, ct);
-        foreach (var callbackId in theirs) await runs.SendAsync(client, callbackId, new CancelRequested(reason), ct);
+        foreach (var callbackId in theirs) await runs.TellOnceStartedAsync(client, callbackId, new CancelRequested(reason), ct);
         return theirs.Count;
     }
 }
