@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-using CallbackFunctions.Domain.Agents;
 using CallbackFunctions.Domain.Callbacks;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
@@ -7,33 +5,19 @@ using Microsoft.DurableTask;
 namespace CallbackFunctions.Callbacks;
 
 /// <summary>
-/// What a callback's orchestration carries from step to step: the callback as the domain decided it, the projection's
-/// ETag and version (so a repeated or late projection write never overwrites a newer one), and the offer whose holds
-/// (agent, line, customer number) are still taken.
-/// </summary>
-public sealed record CallbackRun(Callback State, string ETag, long Version, HeldOffer? Held = null);
-
-/// <summary>An offer whose holds are taken until its agent call ends, whatever the callback does meanwhile.</summary>
-public sealed record HeldOffer(int Offer, string AgentId)
-{
-    public string Holder(string callbackId) => Agent.Holder(callbackId, Offer);
-}
-
-/// <summary>The run after an activity carried out a step, and the callbacks it freed something for.</summary>
-public sealed record StepOutcome(CallbackRun Run, ImmutableArray<Wake> Wakes);
-
-/// <summary>Tell another callback that something it waits for (an agent, a line) is free.</summary>
-public sealed record Wake(string CallbackId, CallbackEvent Event);
-
-/// <summary>Carry out a decision the orchestration made: save the projection, release holds, hang up legs.</summary>
-public sealed record SaveStep(CallbackRun Run, Decision Decision);
-
-/// <summary>
-/// One Durable orchestration per callback (DESIGN §3). It interprets the domain's decisions: the callback's next
-/// wake-up (due attempt, ring watchdog, expiry) is a durable timer raced with the events that can come meanwhile
-/// (webhooks, operators, freed agents and lines); each event is applied by the domain with the orchestration's clock;
-/// whatever needs I/O is an activity. The orchestration ends when the callback is final and the agent call of its last
-/// offer has ended (so the agent, line and number it held are free again).
+/// A callback's process, one Durable orchestration per callback (DESIGN §3). The agent is called first and the
+/// customer is dialled from the agent's own call once they press 1 (Twilio's <c>&lt;Dial&gt;</c> in the agent-answer
+/// webhook), so no customer ever hears ringing with nobody there. The phases:
+/// <list type="number">
+/// <item><b>Queued</b>: wait until due, or until cancelled, expired, or woken by a freed agent or line; then offer it to an agent.</item>
+/// <item><b>DialingAgent</b>: the agent's phone rings; they accept (1), pass (2), or do not answer (the next agent is tried).</item>
+/// <item><b>DialingCustomer</b>: the customer is dialled; answered, not reached (the next attempt is due later), or the agent hangs up.</item>
+/// <item><b>Final, agent still on the line</b>: that call's end frees the agent, line and number.</item>
+/// </list>
+/// The pure domain decides every transition (<see cref="CallbackEvent.Apply"/>, <see cref="Callback"/>); the activities
+/// are the business steps that need I/O (<see cref="CallbackActivities"/>); waiting is one helper,
+/// <see cref="Process.NextEventOrWakeUpAsync"/>, which hides the durable timer, early firing, retries after faults and
+/// the fresh start of a long history.
 /// </summary>
 public static class CallbackOrchestration
 {
@@ -42,10 +26,10 @@ public static class CallbackOrchestration
     /// <summary>The one external event name: its payload says what happened (<see cref="CallbackEvent"/>).</summary>
     public const string EventName = "CallbackEvent";
 
-    /// <summary>Steps before the history is started afresh (unprocessed events are kept), so it stays short.</summary>
+    /// <summary>Phases before the history is started afresh (unprocessed events are kept), so it stays short.</summary>
     internal const int StepsPerRun = 64;
 
-    /// <summary>How often a final callback that still holds an offer asks Twilio whether that agent call ended.</summary>
+    /// <summary>How often a final callback whose agent is still on the line asks Twilio whether that call ended.</summary>
     internal static readonly TimeSpan HeldCheckEvery = TimeSpan.FromMinutes(1);
 
     /// <summary>A step whose activity failed every retry is tried again after this (storage or Twilio down).</summary>
@@ -54,9 +38,6 @@ public static class CallbackOrchestration
     /// <summary>Activities are idempotent, so the framework may retry them; a fault past these tries waits <see cref="FaultRetry"/>.</summary>
     internal static readonly TaskOptions ActivityRetries = TaskOptions.FromRetryPolicy(new RetryPolicy(
         maxNumberOfAttempts: 4, firstRetryInterval: TimeSpan.FromSeconds(1), backoffCoefficient: 2));
-
-    /// <summary>Timers may fire up to a second early (DESIGN §1): a wake-up waits out the rest, at most this many times.</summary>
-    private const int MaxEarlyWaits = 3;
 
     /// <summary>
     /// A due offer whose timer fired at most this early starts at once: the offer activity waits out the rest itself
@@ -69,91 +50,127 @@ public static class CallbackOrchestration
         RunAsync(context, context.GetInput<CallbackRun>() ?? throw new InvalidOperationException("a callback orchestration needs its CallbackRun"));
 
     public static Task<CallbackStatus> RunAsync(TaskOrchestrationContext context, CallbackRun run) =>
-        new Runner(context).RunAsync(run);
+        new Process(context).RunAsync(run);
 
-    private sealed class Runner(TaskOrchestrationContext context)
+    private sealed class Process(TaskOrchestrationContext context)
     {
         private const string LogCategory = "CallbackFunctions.Callbacks.CallbackOrchestration";
 
-        private DateTimeOffset Now => new(context.CurrentUtcDateTime, TimeSpan.Zero);
+        /// <summary>Timers may fire up to a second early (DESIGN §1): a wake-up waits out the rest, at most this many times.</summary>
+        private const int MaxEarlyWaits = 3;
 
-        /// <summary>Set when a step failed past its retries: the next look is then, whatever the callback's own wake-up.</summary>
+        private readonly WakeTimer _timer = new(context);
+
+        /// <summary>The wait for the next event; it outlives a timer that wins, so no event is waited for twice.</summary>
+        private Task<CallbackEvent>? _event;
+
+        /// <summary>Set when a step failed past its retries: the next wake-up is then, whatever the callback's own.</summary>
         private DateTimeOffset? _retryAt;
 
-        /// <summary>When a final callback still holding an offer next asks Twilio about that agent call (kept across events).</summary>
+        /// <summary>When a final callback whose agent is still on the line next asks Twilio about that call (kept across events).</summary>
         private DateTimeOffset? _heldCheckAt;
+
+        /// <summary>The last phase ended on a wake-up (not an event).</summary>
+        private bool _wokeUp;
+
+        private DateTimeOffset Now => new(context.CurrentUtcDateTime, TimeSpan.Zero);
 
         public async Task<CallbackStatus> RunAsync(CallbackRun run)
         {
-            var timer = new WakeTimer(context);
             try
             {
-                return await LoopAsync(run, timer);
+                for (var step = 0; run.State.IsLive || run.Held is not null; step++)
+                {
+                    if (step == StepsPerRun)
+                    {
+                        _timer.Cancel();
+                        context.ContinueAsNew(run, preserveUnprocessedEvents: true);
+                        break;
+                    }
+                    var before = run.State;
+                    run = before.Status switch
+                    {
+                        _ when !before.IsLive => await AwaitAgentCallEndAsync(run),
+                        CallbackStatus.Queued => await WaitUntilDueThenOfferAsync(run),
+                        CallbackStatus.DialingAgent => await AwaitAgentAnswerAsync(run),
+                        CallbackStatus.DialingCustomer => await AwaitCustomerOutcomeAsync(run),
+                        _ => throw new InvalidOperationException($"callback {before.Id}: no phase for {before.Status}"),
+                    };
+                    // A wake-up always moves the callback on; if its step left it due, it looks again after a pause, not at once.
+                    if (_wokeUp && _retryAt is null && run.State.IsLive && run.State.WakeAt <= Now) _retryAt = Now + FaultRetry;
+                    if (run.State.Status != before.Status)
+                        CallbackLog.StatusChanged(context.CreateReplaySafeLogger(LogCategory), run.State.Id, before.Status.ToString(), run.State.Status.ToString(), run.State.Timeline[^1].Reason);
+                }
+                return run.State.Status;
             }
             finally
             {
                 // An orchestration with a timer outstanding does not complete: whatever way it ends, none is left.
-                timer.Cancel();
+                _timer.Cancel();
             }
         }
 
-        private async Task<CallbackStatus> LoopAsync(CallbackRun run, WakeTimer timer)
+        // ---- the phases ------------------------------------------------------------------------------------------
+
+        /// <summary>Queued: wait until due (or cancelled, or woken by a freed agent or line), then offer it to an agent.</summary>
+        private async Task<CallbackRun> WaitUntilDueThenOfferAsync(CallbackRun run)
         {
-            Task<CallbackEvent>? next = null;
-            var early = 0;
-            for (var step = 0; ; step++)
-            {
-                if (WakeAt(run) is not { } wakeAt) return run.State.Status;
-                if (step == StepsPerRun)
-                {
-                    timer.Cancel();
-                    context.ContinueAsNew(run, preserveUnprocessedEvents: true);
-                    return run.State.Status;
-                }
-                // The event wait outlives a timer that wins, so no event is waited for twice.
-                next ??= context.WaitForExternalEvent<CallbackEvent>(EventName);
-                var fires = timer.FiringBy(wakeAt);
-                var before = run.State;
-                if (await Task.WhenAny(next, fires) == next)
-                {
-                    var happened = await next;
-                    next = null;
-                    run = await OnEventAsync(run, happened);
-                }
-                else
-                {
-                    var armedFor = timer.Fired();
-                    // A timer kept from an earlier, sooner wake-up: now arm the one this wake-up needs.
-                    if (armedFor < wakeAt) continue;
-                    if (Now < wakeAt && !StartsAtOnce(run, wakeAt) && ++early <= MaxEarlyWaits) continue;
-                    early = 0;
-                    _retryAt = null;
-                    _heldCheckAt = null;
-                    run = await OnWakeUpAsync(run);
-                    // A wake-up always moves the callback on; if a step left it due, look again after a pause, not at once.
-                    if (_retryAt is null && run.State.IsLive && run.State.WakeAt <= Now) _retryAt = Now + FaultRetry;
-                }
-                if (run.State.Status != before.Status)
-                    CallbackLog.StatusChanged(context.CreateReplaySafeLogger(LogCategory), run.State.Id, before.Status.ToString(), run.State.Status.ToString(), run.State.Timeline[^1].Reason);
-            }
+            if (await NextEventOrWakeUpAsync(run, dueOffer: true) is { } happened) return await ApplyAsync(run, happened);
+            // seed 000: no attempt starts after the expiry.
+            if (Now >= run.State.ExpiresAt) return await SaveAsync(run, run.State.Expire(Now));
+            return await OfferToAgentAsync(run);
         }
 
-        /// <summary>The next moment to look: a retry after a fault, the callback's wake-up, or (final, offer still held) a check of the agent call.</summary>
-        private DateTimeOffset? WakeAt(CallbackRun run) =>
-            !run.State.IsLive && run.Held is null ? null
-            : _retryAt ?? (run.State.IsLive ? run.State.WakeAt : _heldCheckAt ??= Now + HeldCheckEvery);
+        /// <summary>DialingAgent: the agent's phone rings; accepted, passed or not answered (all events); silence is looked into.</summary>
+        private async Task<CallbackRun> AwaitAgentAnswerAsync(CallbackRun run)
+        {
+            if (await NextEventOrWakeUpAsync(run) is { } happened) return await ApplyAsync(run, happened);
+            if (run.State.AgentLeg is { CallSid: null } leg)
+            {
+                // Twilio never confirmed the offer's call (a timeout or 5xx): look it up, and place it only if it is not there.
+                return run.State.OfferOverdue(Now)
+                    ? await ApplyAsync(run, new AgentCallEnded(leg.Offer, AgentOutcome.Unreachable, "Twilio never confirmed the call"))
+                    : await StepAsync(CallbackActivities.ConfirmAgentCall, run, run);
+            }
+            return await RingWatchdogAsync(run);
+        }
 
-        /// <summary>An early timer of a due offer (not of a retry after a fault, nor of a watchdog): see <see cref="OfferWaitsOutEarly"/>.</summary>
-        private bool StartsAtOnce(CallbackRun run, DateTimeOffset wakeAt) =>
-            _retryAt is null && run.State is { Status: CallbackStatus.Queued } queued && wakeAt == queued.DueAt && queued.DueAt < queued.ExpiresAt
-            && wakeAt - Now <= OfferWaitsOutEarly;
+        /// <summary>DialingCustomer: the customer is dialled on the agent's call; answered, not reached, or the agent hangs up.</summary>
+        private async Task<CallbackRun> AwaitCustomerOutcomeAsync(CallbackRun run)
+        {
+            if (await NextEventOrWakeUpAsync(run) is { } happened) return await ApplyAsync(run, happened);
+            return await RingWatchdogAsync(run);
+        }
 
-        private async Task<CallbackRun> OnEventAsync(CallbackRun run, CallbackEvent happened)
+        /// <summary>Final while the agent is still on the line: that call's end frees the agent, line and number.</summary>
+        private async Task<CallbackRun> AwaitAgentCallEndAsync(CallbackRun run)
+        {
+            if (await NextEventOrWakeUpAsync(run) is { } happened) return await ApplyAsync(run, happened);
+            // Its end was never reported: ask Twilio (once a minute).
+            return await AskTwilioAboutCallAsync(run) is { } ended ? await ApplyAsync(run, ended) : run;
+        }
+
+        // ---- the steps -------------------------------------------------------------------------------------------
+
+        /// <summary>Rules, holds, pacing and the agent's call: one activity, which decides with what it reads, and saves.</summary>
+        private Task<CallbackRun> OfferToAgentAsync(CallbackRun run) => StepAsync(CallbackActivities.OfferToAgent, run, run);
+
+        /// <summary>A leg we heard nothing of for its ring time and more: Twilio says what became of it, or it is still going.</summary>
+        private async Task<CallbackRun> RingWatchdogAsync(CallbackRun run)
         {
             var now = Now;
-            // The stuck-callback watchdog: an overdue callback is looked at as if its timer had just fired.
-            if (happened is Nudged)
-                return run.State.IsLive && run.State.WakeAt <= now ? await OnWakeUpAsync(run) : run;
+            if (await AskTwilioAboutCallAsync(run) is { } found)
+            {
+                run = await ApplyAsync(run, found);
+                if (!run.State.IsLive || run.State.WakeAt > now) return run;
+            }
+            return await SaveAsync(run, run.State.ExtendWatchdog(now));
+        }
+
+        /// <summary>The domain decides on what happened; the decision is saved and carried out.</summary>
+        private async Task<CallbackRun> ApplyAsync(CallbackRun run, CallbackEvent happened)
+        {
+            var now = Now;
             var decision = happened.Apply(run.State, now);
             // The agent call of the held offer is over: the agent, line and number are free again, whatever the
             // callback does (unless the decision frees them already, as a decline does).
@@ -165,65 +182,33 @@ public static class CallbackOrchestration
                 return run;
             }
             var saved = await SaveAsync(run, decision);
-            // Its own last offer's holds are free now: a due callback that waits its turn (its previous agent call
-            // still held the customer's number or a line) looks again at once rather than at its next retry.
+            // Its own last agent call held the customer's number or a line: now free, a due callback waiting its turn
+            // is offered at once rather than at its next look.
             if (run.Held is not null && saved.Held is null && saved.State is { Status: CallbackStatus.Queued } waiting
                 && waiting.DueAt <= now && waiting.WakeAt > now && _retryAt is null)
-                return await OnWakeUpAsync(saved);
+                return await OfferToAgentAsync(saved);
             return saved;
-        }
-
-        private async Task<CallbackRun> OnWakeUpAsync(CallbackRun run)
-        {
-            var callback = run.State;
-            var now = Now;
-            if (!callback.IsLive)
-            {
-                // Final, but its last offer's agent call was never reported over: ask Twilio.
-                return await CheckLegAsync(run) is { } ended ? await OnEventAsync(run, ended) : run;
-            }
-            switch (callback.Status)
-            {
-                case CallbackStatus.Queued when now >= callback.ExpiresAt:
-                    return await SaveAsync(run, callback.Expire(now));
-                case CallbackStatus.Queued:
-                    // Rules, holds, pacing and the agent call: one activity, which decides with what it reads, and saves.
-                    return await StepAsync(CallbackActivities.OfferCallback, run, run);
-                case CallbackStatus.DialingAgent when callback.AgentLeg is { CallSid: null } leg:
-                    // The offer's call was never confirmed (a timeout or 5xx at Twilio): look it up, place it if absent.
-                    return callback.OfferOverdue(now)
-                        ? await OnEventAsync(run, new AgentCallEnded(leg.Offer, AgentOutcome.Unreachable, "Twilio never confirmed the call"))
-                        : await StepAsync(CallbackActivities.PlaceAgentCall, run, run);
-                default:
-                    // A ring watchdog: a leg we heard nothing of. Twilio says what became of it, or it is still going.
-                    if (await CheckLegAsync(run) is { } found)
-                    {
-                        run = await OnEventAsync(run, found);
-                        if (!run.State.IsLive || run.State.WakeAt > now) return run;
-                    }
-                    return await SaveAsync(run, run.State.ExtendWatchdog(now));
-            }
-        }
-
-        private async Task<CallbackEvent?> CheckLegAsync(CallbackRun run)
-        {
-            try
-            {
-                return await context.CallActivityAsync<CallbackEvent?>(CallbackActivities.CheckLeg, run, ActivityRetries);
-            }
-            catch (TaskFailedException e)
-            {
-                CallbackLog.StepFailed(context.CreateReplaySafeLogger(LogCategory), run.State.Id, CallbackActivities.CheckLeg, e.Message);
-                return null;
-            }
         }
 
         private Task<CallbackRun> SaveAsync(CallbackRun run, Decision decision) =>
             StepAsync(CallbackActivities.SaveCallback, run, new SaveStep(run, decision));
 
+        private async Task<CallbackEvent?> AskTwilioAboutCallAsync(CallbackRun run)
+        {
+            try
+            {
+                return await context.CallActivityAsync<CallbackEvent?>(CallbackActivities.AskTwilioAboutCall, run, ActivityRetries);
+            }
+            catch (TaskFailedException e)
+            {
+                CallbackLog.StepFailed(context.CreateReplaySafeLogger(LogCategory), run.State.Id, CallbackActivities.AskTwilioAboutCall, e.Message);
+                return null;
+            }
+        }
+
         /// <summary>
-        /// Runs one step's activity and tells the callbacks it freed something for. A step that fails past its retries
-        /// changes nothing here: it is tried again after <see cref="FaultRetry"/> (its activity is idempotent).
+        /// Runs one step's activity and tells the callbacks it freed an agent or a line for. A step that fails past its
+        /// retries changes nothing: it is tried again after <see cref="FaultRetry"/> (its activity is idempotent).
         /// </summary>
         private async Task<CallbackRun> StepAsync(string activity, CallbackRun run, object input)
         {
@@ -239,6 +224,45 @@ public static class CallbackOrchestration
                 _retryAt = Now + FaultRetry;
                 return run;
             }
+        }
+
+        // ---- waiting ---------------------------------------------------------------------------------------------
+
+        /// <summary>
+        /// The next event (returned), or the phase's wake-up (null): the callback's <see cref="Callback.WakeAt"/> (due
+        /// time, ring watchdog, expiry), a retry after a fault, or a final callback's look at its agent's call. Events
+        /// that came meanwhile go first; a wake-up already due needs no timer. One durable timer is kept (see
+        /// <see cref="WakeTimer"/>); one that fires early is waited out, except by a due offer, which waits out up to
+        /// <see cref="OfferWaitsOutEarly"/> itself. A watchdog's nudge to an overdue callback is a wake-up (to any other, an event the domain ignores).
+        /// </summary>
+        private async Task<CallbackEvent?> NextEventOrWakeUpAsync(CallbackRun run, bool dueOffer = false)
+        {
+            _wokeUp = false;
+            var callback = run.State;
+            var wakeAt = _retryAt ?? (callback.IsLive ? callback.WakeAt!.Value : _heldCheckAt ??= Now + HeldCheckEvery);
+            // Each look ends in an event, the wake-up, or a timer that fired before it: one kept from a sooner wake-up
+            // (then the right one is armed), or one early (waited out, at most MaxEarlyWaits times).
+            for (var look = 0; look < MaxEarlyWaits + 2; look++)
+            {
+                _event ??= context.WaitForExternalEvent<CallbackEvent>(EventName);
+                if (!_event.IsCompleted && wakeAt <= Now) break;
+                if (_event.IsCompleted || await Task.WhenAny(_event, _timer.FiringBy(wakeAt)) == _event)
+                {
+                    var happened = await _event;
+                    _event = null;
+                    // The stuck-callback watchdog's nudge: an overdue callback is looked at as if its timer had just fired.
+                    if (happened is Nudged && callback.IsLive && callback.WakeAt <= Now) break;
+                    return happened;
+                }
+                if (_timer.Fired() < wakeAt) continue;
+                var startsAtOnce = dueOffer && _retryAt is null && wakeAt == callback.DueAt && callback.DueAt < callback.ExpiresAt
+                    && wakeAt - Now <= OfferWaitsOutEarly;
+                if (Now >= wakeAt || startsAtOnce) break;
+            }
+            _retryAt = null;
+            _heldCheckAt = null;
+            _wokeUp = true;
+            return null;
         }
     }
 

@@ -39,9 +39,9 @@ public class CallbackOrchestrationTests
     private static Func<string, object?, object?> Activities(FakeOrchestration fake, Func<CallbackRun, object?>? checkLeg = null) => (name, input) => name switch
     {
         // The real activity waits out a due time up to a couple of seconds ahead before it offers.
-        CallbackActivities.OfferCallback => OfferedToAlice((CallbackRun)input!, Max(new DateTimeOffset(fake.Now, TimeSpan.Zero), ((CallbackRun)input!).State.DueAt)),
+        CallbackActivities.OfferToAgent => OfferedToAlice((CallbackRun)input!, Max(new DateTimeOffset(fake.Now, TimeSpan.Zero), ((CallbackRun)input!).State.DueAt)),
         CallbackActivities.SaveCallback => Saved((SaveStep)input!),
-        CallbackActivities.CheckLeg when checkLeg is not null => checkLeg((CallbackRun)input!),
+        CallbackActivities.AskTwilioAboutCall when checkLeg is not null => checkLeg((CallbackRun)input!),
         _ => throw new InvalidOperationException($"unexpected activity {name}"),
     };
 
@@ -59,7 +59,7 @@ public class CallbackOrchestrationTests
 
         Assert.Equal(CallbackStatus.Completed, status);
         Assert.Equal(callback.DueAt.UtcDateTime, fake.Timers[0]);
-        var offer = Assert.Single(fake.Inputs<CallbackRun>(CallbackActivities.OfferCallback));
+        var offer = Assert.Single(fake.Inputs<CallbackRun>(CallbackActivities.OfferToAgent));
         Assert.Equal(CallbackStatus.Queued, offer.State.Status);
         var saves = fake.Inputs<SaveStep>(CallbackActivities.SaveCallback).ToList();
         Assert.Equal([CallbackStatus.DialingCustomer, CallbackStatus.Completed, CallbackStatus.Completed], saves.Select(s => s.Decision.Callback.Status));
@@ -88,7 +88,7 @@ public class CallbackOrchestrationTests
 
         Assert.Equal(CallbackStatus.Cancelled, status);
         Assert.Equal(1, fake.CancelledTimers);
-        Assert.Empty(fake.Inputs<CallbackRun>(CallbackActivities.OfferCallback));
+        Assert.Empty(fake.Inputs<CallbackRun>(CallbackActivities.OfferToAgent));
         var save = Assert.Single(fake.Inputs<SaveStep>(CallbackActivities.SaveCallback));
         Assert.Equal(T0.AddSeconds(10), save.Decision.Callback.Timeline[^1].At);
     }
@@ -101,7 +101,7 @@ public class CallbackOrchestrationTests
         DateTime? offeredAt = null;
         fake.Activity = (name, input) =>
         {
-            if (name == CallbackActivities.OfferCallback) offeredAt ??= fake.Now;
+            if (name == CallbackActivities.OfferToAgent) offeredAt ??= fake.Now;
             return Activities(fake)(name, input);
         };
         await fake.RunAsync(Run(callback));
@@ -117,7 +117,7 @@ public class CallbackOrchestrationTests
         Assert.Equal(callback.DueAt.UtcDateTime, fake.Timers[0]);
         Assert.NotEqual(callback.DueAt.UtcDateTime, fake.Timers.ElementAtOrDefault(1));
         Assert.Equal(callback.DueAt.UtcDateTime.AddMilliseconds(-900), offeredAt);
-        var offer = Assert.Single(fake.Inputs<CallbackRun>(CallbackActivities.OfferCallback));
+        var offer = Assert.Single(fake.Inputs<CallbackRun>(CallbackActivities.OfferToAgent));
         Assert.Equal(callback.DueAt, offer.State.DueAt);
     }
 
@@ -128,27 +128,83 @@ public class CallbackOrchestrationTests
 
         Assert.Equal([callback.DueAt.UtcDateTime, callback.DueAt.UtcDateTime], fake.Timers.Take(2));
         Assert.Equal(callback.DueAt.UtcDateTime, offeredAt);
-        Assert.Single(fake.Inputs<CallbackRun>(CallbackActivities.OfferCallback));
+        Assert.Single(fake.Inputs<CallbackRun>(CallbackActivities.OfferToAgent));
     }
 
     [Fact]
-    public async Task AWakeUpMovedSooner_ArmsANewTimerAndCancelsTheOld_AndOneMovedLaterKeepsIt()
+    public async Task AWakeUpMovedToNow_ActsAtOnceWithoutATimer_AndOneMovedLaterKeepsTheTimerItHas()
     {
         var callback = Queued();
         var fake = new FakeOrchestration(T0)
             .At(T0.AddSeconds(5), new AgentFreed())             // changes nothing: the timer stays
-            .At(T0.AddSeconds(10), new CallNowRequested())      // due at once: a sooner timer
+            .At(T0.AddSeconds(10), new CallNowRequested())      // due at once: offered at once, no timer of its own
             .At(T0.AddSeconds(12), new CancelRequested(CancelReason.Operator));
         fake.Activity = Activities(fake);
 
         await fake.RunAsync(Run(callback));
 
-        var offer = Assert.Single(fake.Inputs<CallbackRun>(CallbackActivities.OfferCallback));
+        var offer = Assert.Single(fake.Inputs<CallbackRun>(CallbackActivities.OfferToAgent));
         Assert.Equal(T0.AddSeconds(10), offer.State.DueAt);
-        Assert.Equal(callback.DueAt.UtcDateTime, fake.Timers[0]);
-        Assert.Equal(T0.AddSeconds(10).UtcDateTime, fake.Timers[1]);
-        Assert.Equal(3, fake.Timers.Count); // the due time, call now, then the ring watchdog (cancelled at the end)
+        Assert.Equal(T0.AddSeconds(10).UtcDateTime, fake.Now.AddSeconds(-2)); // the cancel came 2 s after the offer
+        Assert.Equal([callback.DueAt.UtcDateTime, (T0.AddSeconds(10) + Policy.AgentRingTimeout + Policy.WatchdogGrace).UtcDateTime], fake.Timers);
+        Assert.Equal(2, fake.CancelledTimers); // the due time's, then the ring watchdog's at the end
+        Assert.Equal(0, fake.OutstandingTimers);
+    }
+
+    [Fact]
+    public async Task AWakeUpMovedSooner_ArmsANewTimerAndCancelsTheOld()
+    {
+        // The customer rings; the agent hangs up meanwhile, which brings the ring watchdog forward.
+        var at = T0.AddMinutes(1);
+        var ringing = Queued().StartOffer(Alice, at).Callback.AgentCallPlaced(1, "CA-agent-1", at).Callback.AgentAccepted(1, at).Callback;
+        var hungUp = at.AddSeconds(1);
+        var fake = new FakeOrchestration(at)
+            .At(hungUp, new AgentCallEnded(1))
+            .At(hungUp.AddSeconds(1), new CancelRequested(CancelReason.Operator));
+        fake.Activity = Activities(fake);
+
+        await fake.RunAsync(Run(ringing, new HeldOffer(1, "alice")));
+
+        Assert.Equal([ringing.WakeAt!.Value.UtcDateTime, (hungUp + Policy.WatchdogGrace).UtcDateTime], fake.Timers);
+        Assert.True(fake.Timers[1] < fake.Timers[0]);
         Assert.Equal(2, fake.CancelledTimers);
+        Assert.Equal(0, fake.OutstandingTimers);
+    }
+
+    [Fact]
+    public async Task TheExpiryPassingWhileTheAgentRings_EndsItExpiredWhenTheyAccept_HangsThemUp_AndNoCustomerIsDialled()
+    {
+        var at = T0.AddMinutes(1);
+        var ringing = Queued().StartOffer(Alice, at).Callback.AgentCallPlaced(1, "CA-agent-1", at).Callback;
+        ringing = ringing with { ExpiresAt = at.AddSeconds(5) };
+        var fake = new FakeOrchestration(at)
+            .At(at.AddSeconds(6), new AgentAccepted(1))
+            .At(at.AddSeconds(7), new AgentCallEnded(1));
+        fake.Activity = Activities(fake);
+
+        var status = await fake.RunAsync(Run(ringing, new HeldOffer(1, "alice")));
+
+        Assert.Equal(CallbackStatus.Expired, status);
+        var saves = fake.Inputs<SaveStep>(CallbackActivities.SaveCallback).ToList();
+        Assert.Equal(CallbackStatus.Expired, saves[0].Decision.Callback.Status);
+        Assert.Contains(new HangUpCall("CA-agent-1"), saves[0].Decision.Commands);
+        Assert.Null(saves[0].Decision.Callback.CustomerLeg);
+        Assert.Equal(0, fake.OutstandingTimers);
+    }
+
+    [Fact]
+    public async Task ACancelWhileTheAgentRings_HangsUpTheirCall_FreesWhatTheOfferHeld_AndEnds()
+    {
+        var callback = Queued();
+        var fake = new FakeOrchestration(T0).At(callback.DueAt.AddSeconds(2), new CancelRequested(CancelReason.Operator));
+        fake.Activity = Activities(fake);
+
+        var status = await fake.RunAsync(Run(callback));
+
+        Assert.Equal(CallbackStatus.Cancelled, status);
+        Assert.Equal([CallbackActivities.OfferToAgent, CallbackActivities.SaveCallback], fake.Activities.Select(a => a.Name));
+        var save = Assert.Single(fake.Inputs<SaveStep>(CallbackActivities.SaveCallback));
+        Assert.Equal<CallbackCommand>([new ReleaseAgent("alice", "cb-1/1"), new HangUpCall("CA-agent-1")], save.Decision.Commands);
         Assert.Equal(0, fake.OutstandingTimers);
     }
 
@@ -163,7 +219,7 @@ public class CallbackOrchestrationTests
         var status = await fake.RunAsync(late);
 
         Assert.Equal(CallbackStatus.Expired, status);
-        Assert.Empty(fake.Inputs<CallbackRun>(CallbackActivities.OfferCallback));
+        Assert.Empty(fake.Inputs<CallbackRun>(CallbackActivities.OfferToAgent));
     }
 
     [Fact]
@@ -191,14 +247,14 @@ public class CallbackOrchestrationTests
         var failures = 1;
         fake.Activity = (name, input) =>
         {
-            if (name == CallbackActivities.OfferCallback && failures-- > 0) throw FakeOrchestration.Failure(name);
-            if (name == CallbackActivities.OfferCallback) return new StepOutcome(((CallbackRun)input!) with { State = callback.Cancel(CancelReason.Operator, callback.DueAt).Callback }, []);
+            if (name == CallbackActivities.OfferToAgent && failures-- > 0) throw FakeOrchestration.Failure(name);
+            if (name == CallbackActivities.OfferToAgent) return new StepOutcome(((CallbackRun)input!) with { State = callback.Cancel(CancelReason.Operator, callback.DueAt).Callback }, []);
             return Activities(fake)(name, input);
         };
 
         await fake.RunAsync(Run(callback));
 
-        Assert.Equal(2, fake.Inputs<CallbackRun>(CallbackActivities.OfferCallback).Count());
+        Assert.Equal(2, fake.Inputs<CallbackRun>(CallbackActivities.OfferToAgent).Count());
         Assert.Equal((callback.DueAt + CallbackOrchestration.FaultRetry).UtcDateTime, fake.Timers[1]);
     }
 
@@ -234,7 +290,7 @@ public class CallbackOrchestrationTests
         var (input, preserve) = fake.ContinuedAsNew!.Value;
         Assert.True(preserve);
         Assert.Equal(CallbackOrchestration.StepsPerRun, fake.Activities.Count);
-        Assert.Equal(CallbackOrchestration.StepsPerRun, fake.Inputs<CallbackRun>(CallbackActivities.OfferCallback).Count());
+        Assert.Equal(CallbackOrchestration.StepsPerRun, fake.Inputs<CallbackRun>(CallbackActivities.OfferToAgent).Count());
         Assert.True(((CallbackRun)input!).State.WaitingForAgent);
     }
 
@@ -272,7 +328,7 @@ public class CallbackOrchestrationTests
         // Late repeats of webhooks do not push the check back, nor arm a timer each.
         var check = T0.AddMinutes(1).Add(CallbackOrchestration.HeldCheckEvery).UtcDateTime;
         Assert.Equal([check], fake.Timers);
-        Assert.Single(fake.Inputs<CallbackRun>(CallbackActivities.CheckLeg));
+        Assert.Single(fake.Inputs<CallbackRun>(CallbackActivities.AskTwilioAboutCall));
     }
 
     [Fact]
@@ -302,7 +358,7 @@ public class CallbackOrchestrationTests
 
         await fake.RunAsync(Run(callback));
 
-        Assert.Empty(fake.Inputs<CallbackRun>(CallbackActivities.OfferCallback));
+        Assert.Empty(fake.Inputs<CallbackRun>(CallbackActivities.OfferToAgent));
     }
 
     [Fact]
@@ -316,7 +372,7 @@ public class CallbackOrchestrationTests
         DateTime? offeredAt = null;
         fake.Activity = (name, input) =>
         {
-            if (name == CallbackActivities.OfferCallback) offeredAt ??= fake.Now;
+            if (name == CallbackActivities.OfferToAgent) offeredAt ??= fake.Now;
             return Activities(fake)(name, input);
         };
 
@@ -338,8 +394,8 @@ public class CallbackOrchestrationTests
         DateTime? offeredAt = null;
         fake.Activity = (name, input) =>
         {
-            if (name == CallbackActivities.OfferCallback) offeredAt ??= fake.Now;
-            return name == CallbackActivities.OfferCallback
+            if (name == CallbackActivities.OfferToAgent) offeredAt ??= fake.Now;
+            return name == CallbackActivities.OfferToAgent
                 ? new StepOutcome(((CallbackRun)input!) with { State = waiting.Cancel(CancelReason.Operator, ended).Callback }, [])
                 : Saved((SaveStep)input!);
         };
@@ -354,11 +410,11 @@ public class CallbackOrchestrationTests
     {
         var callback = Queued();
         var fake = new FakeOrchestration(T0).At(callback.DueAt.AddSeconds(5), new CancelRequested(CancelReason.Operator));
-        fake.Activity = (name, input) => name == CallbackActivities.OfferCallback ? throw FakeOrchestration.Failure(name) : Activities(fake)(name, input);
+        fake.Activity = (name, input) => name == CallbackActivities.OfferToAgent ? throw FakeOrchestration.Failure(name) : Activities(fake)(name, input);
 
         var status = await fake.RunAsync(Run(callback));
 
         Assert.Equal(CallbackStatus.Cancelled, status);
-        Assert.Equal([CallbackActivities.OfferCallback, CallbackActivities.SaveCallback], fake.Activities.Select(a => a.Name));
+        Assert.Equal([CallbackActivities.OfferToAgent, CallbackActivities.SaveCallback], fake.Activities.Select(a => a.Name));
     }
 }
