@@ -97,7 +97,7 @@ public class AgentLegTests
         Assert.Equal(1, c.Attempt);
         Assert.Equal(before.AgentLeg, c.AgentLeg);
         Assert.Equal(watchdog, c.WakeAt);
-        Expect.Commands(decision, new ScheduleWakeUp(watchdog));
+        Expect.WakesAt(decision, watchdog);
         var entry = Expect.NewEntry(before, decision);
         Expect.Entry(entry, story.Now, CallbackStatus.DialingAgent, CallbackStatus.DialingCustomer, ("agent", "CA-agent-1"));
         Assert.Contains("Agent a1 accepted", entry.Reason, StringComparison.Ordinal);
@@ -177,7 +177,8 @@ public class AgentLegTests
         Assert.Null(c.CustomerLeg);
         Assert.True(c.DueAt <= story.Now);
         Assert.Equal(story.Now, c.WakeAt);
-        Expect.Commands(decision, new ReleaseAgent("a1", "cb-1/1"), new ScheduleWakeUp(story.Now));
+        Expect.Commands(decision, new ReleaseAgent("a1", "cb-1/1"));
+        Assert.Equal(story.Now, decision.Callback.WakeAt);
         var entry = Expect.NewEntry(before, decision);
         Expect.Entry(entry, story.Now, CallbackStatus.DialingAgent, CallbackStatus.Queued, ("agent", "CA-agent-1"));
         Assert.Equal($"agent Agent a1 {described}; trying the next agent", entry.Reason);
@@ -279,7 +280,8 @@ public class AgentLegTests
         Assert.Equal(1, c.Attempt);
         Assert.Contains("a1", c.TriedAgents);
         Assert.Equal(story.Now, c.WakeAt);
-        Expect.Commands(decision, new ReleaseAgent("a1", "cb-1/1"), new ScheduleWakeUp(story.Now));
+        Expect.Commands(decision, new ReleaseAgent("a1", "cb-1/1"));
+        Assert.Equal(story.Now, decision.Callback.WakeAt);
         var entry = Expect.NewEntry(before, decision);
         Expect.Entry(entry, story.Now, CallbackStatus.DialingAgent, CallbackStatus.Queued, ("agent", "CA-agent-1"));
         Assert.Contains("hung up without accepting", entry.Reason, StringComparison.Ordinal);
@@ -296,7 +298,7 @@ public class AgentLegTests
         var c = decision.Callback;
         Assert.Equal(CallbackStatus.DialingCustomer, c.Status);
         Assert.Equal(story.Now.AddSeconds(15), c.WakeAt);
-        Expect.Commands(decision, new ScheduleWakeUp(story.Now.AddSeconds(15)));
+        Expect.WakesAt(decision, story.Now.AddSeconds(15));
         Expect.NoNewEntry(before, decision);
     }
 

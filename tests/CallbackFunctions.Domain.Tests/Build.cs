@@ -149,6 +149,13 @@ internal static class Expect
     public static void Commands(Decision decision, params CallbackCommand[] expected) =>
         Assert.Equal(expected, decision.Commands.ToArray());
 
+    /// <summary>The decision only moved the callback's next wake-up, to <paramref name="at"/>: nothing else to carry out.</summary>
+    public static void WakesAt(Decision decision, DateTimeOffset at)
+    {
+        Assert.Empty(decision.Commands);
+        Assert.Equal(at, decision.Callback.WakeAt);
+    }
+
     /// <summary>The decision appended exactly one timeline entry to <paramref name="before"/>'s; returns it.</summary>
     public static TimelineEvent NewEntry(Callback before, Decision decision)
     {

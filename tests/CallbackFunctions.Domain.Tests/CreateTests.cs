@@ -70,7 +70,7 @@ public class CreateTests
         var decision = Callback.Create(Build.MissedCall(), Build.ThreeAttempts(), Build.T0);
 
         Assert.Equal(Build.T0.AddMinutes(2), decision.Callback.WakeAt);
-        Expect.Commands(decision, new ScheduleWakeUp(Build.T0.AddMinutes(2)));
+        Expect.WakesAt(decision, Build.T0.AddMinutes(2));
     }
 
     [Fact]
@@ -102,7 +102,7 @@ public class CreateTests
 
         Assert.Equal(CallbackOrigin.IvrRequest, decision.Callback.Origin);
         Assert.Equal(Build.T0.AddMinutes(30), decision.Callback.DueAt);
-        Expect.Commands(decision, new ScheduleWakeUp(Build.T0.AddMinutes(30)));
+        Expect.WakesAt(decision, Build.T0.AddMinutes(30));
     }
 
     [Fact]
@@ -160,6 +160,6 @@ public class CreateTests
         var decision = Callback.Create(Build.MissedCall(), policy, Build.T0);
 
         Assert.Equal(Build.T0.AddMinutes(30), decision.Callback.WakeAt);
-        Expect.Commands(decision, new ScheduleWakeUp(Build.T0.AddMinutes(30)));
+        Expect.WakesAt(decision, Build.T0.AddMinutes(30));
     }
 }

@@ -170,7 +170,7 @@ public class CustomerLegTests
         Assert.Equal("CA-customer-1", c.CustomerLeg!.CallSid);
         Assert.Equal(next, c.DueAt);
         Assert.Equal(next, c.WakeAt);
-        Expect.Commands(decision, new ScheduleWakeUp(next));
+        Expect.WakesAt(decision, next);
         var entry = Expect.NewEntry(before, decision);
         Expect.Entry(entry, story.Now, CallbackStatus.DialingCustomer, CallbackStatus.Queued,
             ("agent", "CA-agent-1"), ("customer", "CA-customer-1"));
@@ -253,7 +253,7 @@ public class CustomerLegTests
         Assert.Equal(CallbackStatus.Completed, story.Callback.Status);
         Assert.Equal(2, story.Callback.Attempt);
         Assert.Null(story.Callback.WakeAt);
-        Assert.DoesNotContain(story.Last.Commands, command => command is ScheduleWakeUp or DialAgent);
+        Assert.Empty(story.Last.Commands);
     }
 
     [Fact]
@@ -269,7 +269,7 @@ public class CustomerLegTests
         Assert.Equal(story.Now.AddMinutes(59), c.DueAt);
         Assert.True(c.DueAt > c.ExpiresAt);
         Assert.Equal(c.ExpiresAt, c.WakeAt);
-        Expect.Commands(decision, new ScheduleWakeUp(c.ExpiresAt));
+        Expect.WakesAt(decision, c.ExpiresAt);
         Assert.EndsWith("the next attempt would fall after the expiry", Expect.NewEntry(before, decision).Reason, StringComparison.Ordinal);
     }
 

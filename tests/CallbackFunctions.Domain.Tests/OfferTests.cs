@@ -30,7 +30,7 @@ public class OfferTests
         Assert.Equal<string>(["a1"], c.TriedAgents);
         Assert.Null(c.CustomerLeg);
         Assert.Equal(story.Now + AgentWatchdog, c.WakeAt);
-        Expect.Commands(decision, new DialAgent(leg), new ScheduleWakeUp(story.Now + AgentWatchdog));
+        Expect.WakesAt(decision, story.Now + AgentWatchdog);
     }
 
     [Fact]
@@ -87,7 +87,7 @@ public class OfferTests
         Assert.Equal("a2", c.AgentLeg!.AgentId);
         Assert.Equal(2, c.AgentLeg.Offer);
         Assert.Equal<string>(["a1", "a2"], c.TriedAgents);
-        Expect.Commands(decision, new DialAgent(c.AgentLeg), new ScheduleWakeUp(story.Now + AgentWatchdog));
+        Expect.WakesAt(decision, story.Now + AgentWatchdog);
         Assert.Contains("attempt 1", Expect.NewEntry(before, decision).Reason, StringComparison.Ordinal);
     }
 
@@ -144,7 +144,7 @@ public class OfferTests
         Assert.True(c.WaitingForAgent);
         Assert.Equal(0, c.Attempt);
         Assert.Equal(next, c.WakeAt);
-        Expect.Commands(decision, new ScheduleWakeUp(next));
+        Expect.WakesAt(decision, next);
         var entry = Expect.NewEntry(before, decision);
         Expect.Entry(entry, story.Now, CallbackStatus.Queued, CallbackStatus.Queued);
         Assert.Equal("no agent available; waiting for one", entry.Reason);
@@ -176,7 +176,7 @@ public class OfferTests
         Assert.True(decision.Changed);
         Expect.NoNewEntry(before, decision);
         Assert.Equal(story.Now.AddSeconds(30), decision.Callback.WakeAt);
-        Expect.Commands(decision, new ScheduleWakeUp(story.Now.AddSeconds(30)));
+        Expect.WakesAt(decision, story.Now.AddSeconds(30));
     }
 
     [Fact]
@@ -187,7 +187,7 @@ public class OfferTests
         var decision = story.Try((c, now) => c.NoAgentAvailable(now));
 
         Assert.Equal(Build.T0.AddMinutes(60), decision.Callback.WakeAt);
-        Expect.Commands(decision, new ScheduleWakeUp(Build.T0.AddMinutes(60)));
+        Expect.WakesAt(decision, Build.T0.AddMinutes(60));
     }
 
     [Theory]
@@ -218,7 +218,7 @@ public class OfferTests
         Assert.Equal(CallbackStatus.Queued, c.Status);
         Assert.False(c.WaitingForAgent);
         Assert.Equal(story.Now, c.WakeAt);
-        Expect.Commands(decision, new ScheduleWakeUp(story.Now));
+        Expect.WakesAt(decision, story.Now);
         Expect.NoNewEntry(before, decision);
     }
 
@@ -266,7 +266,7 @@ public class OfferTests
         Assert.Equal(CallbackStatus.Queued, c.Status);
         Assert.Equal(story.Now, c.DueAt);
         Assert.Equal(story.Now, c.WakeAt);
-        Expect.Commands(decision, new ScheduleWakeUp(story.Now));
+        Expect.WakesAt(decision, story.Now);
         var entry = Expect.NewEntry(before, decision);
         Expect.Entry(entry, story.Now, CallbackStatus.Queued, CallbackStatus.Queued);
         Assert.Equal("call now requested by an operator", entry.Reason);

@@ -19,7 +19,7 @@ public class WatchdogTests
         var c = decision.Callback;
         Assert.Equal(status, c.Status);
         Assert.Equal(story.Now.AddSeconds(15), c.WakeAt);
-        Expect.Commands(decision, new ScheduleWakeUp(story.Now.AddSeconds(15)));
+        Expect.WakesAt(decision, story.Now.AddSeconds(15));
         Expect.NoNewEntry(before, decision);
         Assert.Equal(before with { WakeAt = c.WakeAt }, c);
     }
@@ -49,7 +49,7 @@ public class WatchdogTests
         Assert.Equal(TimeSpan.FromSeconds(3), Callback.AmbiguousDialRetry);
         Assert.Equal(CallbackStatus.DialingAgent, c.Status);
         Assert.Equal(story.Now.AddSeconds(3), c.WakeAt);
-        Expect.Commands(decision, new ScheduleWakeUp(story.Now.AddSeconds(3)));
+        Expect.WakesAt(decision, story.Now.AddSeconds(3));
         Expect.NoNewEntry(before, decision);
     }
 

@@ -96,7 +96,7 @@ public sealed record Callback
             WakeAt = Min(due, expires),
             Timeline = [new TimelineEvent(now, null, CallbackStatus.Queued, request.Reason, TimelineEvent.Sids(("original", request.OriginalCallSid)))],
         };
-        return new Decision(callback, [new ScheduleWakeUp(callback.WakeAt!.Value)]);
+        return new Decision(callback, []);
     }
 
     // ---- wake-ups -------------------------------------------------------------------------------------------------
@@ -206,7 +206,7 @@ public sealed record Callback
         };
         var version = RuleVersion is { } v && Rule is { } r ? $", {r} rule v{v}" : "";
         return offered.MoveTo(CallbackStatus.DialingAgent, now, $"attempt {attempt}: offered to agent {agent.Name} (offer {leg.Offer}{version})",
-                now + Policy.AgentRingTimeout + Policy.WatchdogGrace, [new DialAgent(leg)]);
+                now + Policy.AgentRingTimeout + Policy.WatchdogGrace, []);
     }
 
     /// <summary>An agent became free (or the operator asked): a callback waiting for an agent is offered right away.</summary>
@@ -431,7 +431,7 @@ public sealed record Callback
     private Decision Reschedule(DateTimeOffset wakeAt, ImmutableArray<CallbackCommand> commands = default)
     {
         var moved = this with { WakeAt = wakeAt };
-        return new Decision(moved, (commands.IsDefault ? [] : commands).Add(new ScheduleWakeUp(wakeAt)));
+        return new Decision(moved, commands.IsDefault ? [] : commands);
     }
 
     private Callback Record(DateTimeOffset now, CallbackStatus to, string reason, params (string Role, string? Sid)[] sids) =>

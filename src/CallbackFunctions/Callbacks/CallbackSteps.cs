@@ -46,6 +46,8 @@ public sealed class CallbackSteps(
                 case HangUpCall hangUp:
                     await HangUpQuietlyAsync(hangUp.CallSid, ct);
                     break;
+                default:
+                    throw new InvalidOperationException($"callback {after.Id}: no way to carry out {command}");
             }
         }
         return new StepOutcome(saved, wakes.ToImmutable());

@@ -90,7 +90,7 @@ public sealed class RuleLifecycleTests
         Assert.Equal(opens, decision.Callback.WakeAt);
         Assert.Equal(CallbackStatus.Queued, decision.Callback.Status);
         Assert.Contains("outside opening hours", decision.Callback.Timeline[^1].Reason, StringComparison.Ordinal);
-        Assert.Equal(new ScheduleWakeUp(opens), Assert.Single(decision.Commands));
+        Expect.WakesAt(decision, opens);
     }
 
     [Fact]
