@@ -71,7 +71,7 @@ public sealed class CallbackOptions
         if (MinRecordingStorage <= TimeSpan.Zero || MaxRecordingStorage < MinRecordingStorage)
             problems.Add("Callbacks: MinRecordingStorage must be positive and not above MaxRecordingStorage");
         if (MaxIvrDelayMinutes < 0) problems.Add("Callbacks: MaxIvrDelayMinutes must not be negative");
-        if (DefaultQueue is not null && !MissedCalls.MissedCallEndpoints.IsValidQueue(DefaultQueue))
+        if (DefaultQueue is not null && !MissedCalls.MissedCallFunctions.IsValidQueue(DefaultQueue))
             problems.Add("Callbacks: DefaultQueue must be a queue name (letters, digits, '_', '.', '-'; at most 64)");
         if (HistoryRetention < TimeSpan.Zero) problems.Add("Callbacks: HistoryRetention must not be negative");
         return problems;
