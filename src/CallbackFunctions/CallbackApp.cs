@@ -7,6 +7,7 @@ using CallbackFunctions.Queues;
 using CallbackFunctions.Recordings;
 using CallbackFunctions.Rules;
 using CallbackFunctions.Settings;
+using CallbackFunctions.Spool;
 using CallbackFunctions.Storage;
 using CallbackFunctions.Telephony;
 using CallbackFunctions.Twilio;

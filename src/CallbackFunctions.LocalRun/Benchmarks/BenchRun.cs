@@ -487,7 +487,7 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
                     stepNotes[rate] = $"{_cpu.Since(stepCpu)}; app storage requests: {RequestLine(requests)}";
                 }
                 spooled[rate] = _logs.CountOf(2002) + _logs.CountOf(2006);
-                if (spooled[rate] > 0) stepNotes[rate] += $"; {stack.Service<MissedCalls.WebhookSpool>().Count} spooled webhooks still waiting at the end of the step";
+                if (spooled[rate] > 0) stepNotes[rate] += $"; {stack.Service<Spool.WebhookSpool>().Count} spooled webhooks still waiting at the end of the step";
                 stepLogs[rate] = _logs.TakePeriod();
                 steps.Add(step);
                 if (!step.Passed) break;

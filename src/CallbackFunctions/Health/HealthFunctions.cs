@@ -1,5 +1,5 @@
 using CallbackFunctions.Callbacks;
-using CallbackFunctions.MissedCalls;
+using CallbackFunctions.Spool;
 using CallbackFunctions.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using CallbackFunctions.Http;

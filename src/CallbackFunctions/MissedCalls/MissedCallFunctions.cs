@@ -4,6 +4,7 @@ using CallbackFunctions.Domain.Rules;
 using CallbackFunctions.Rules;
 using CallbackFunctions.Domain.Telephony;
 using CallbackFunctions.Settings;
+using CallbackFunctions.Spool;
 using CallbackFunctions.Telephony;
 using CallbackFunctions.Twilio;
 using Microsoft.DurableTask.Client;
