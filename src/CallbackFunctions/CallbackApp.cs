@@ -105,7 +105,7 @@ internal sealed class StorageInitializer(StorageAccount storage, ILogger<Storage
     public async Task StartAsync(CancellationToken ct)
     {
         try { await storage.EnsureCreatedAsync(ct); }
-        catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or AggregateException)
+        catch (Exception e) when (TransientFaults.IsTransient(e, ct))
         {
             StorageLog.NotReachable(logger, e.Message.Split('\n')[0]);
         }

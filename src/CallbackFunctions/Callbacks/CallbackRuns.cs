@@ -128,7 +128,7 @@ public sealed class CallbackRuns(CallbackRepository callbacks, Spool.WebhookSpoo
         {
             await SendAsync(client, callbackId, happened, budget.Token);
         }
-        catch (Exception e) when (e is RpcException or Azure.RequestFailedException or HttpRequestException or OperationCanceledException or TimeoutException)
+        catch (Exception e) when (TransientFaults.IsTransient(e))
         {
             await spool.SaveAsync(new Spool.SpooledWebhook(null, null, callbackId, happened), CancellationToken.None);
             CallbackLog.TellSpooled(logger, callbackId, happened.GetType().Name, e.GetType().Name, spool.Count);
@@ -142,7 +142,7 @@ public sealed class CallbackRuns(CallbackRepository callbacks, Spool.WebhookSpoo
         {
             return await PreviewAsync(callbackId, happened, ct);
         }
-        catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or OperationCanceledException or TimeoutException)
+        catch (Exception e) when (TransientFaults.IsTransient(e))
         {
             return null;
         }

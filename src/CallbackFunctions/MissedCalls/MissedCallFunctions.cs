@@ -5,6 +5,7 @@ using CallbackFunctions.Rules;
 using CallbackFunctions.Domain.Telephony;
 using CallbackFunctions.Settings;
 using CallbackFunctions.Spool;
+using CallbackFunctions.Storage;
 using CallbackFunctions.Telephony;
 using CallbackFunctions.Twilio;
 using Microsoft.DurableTask.Client;
@@ -153,8 +154,7 @@ public sealed partial class MissedCallFunctions(TwilioWebhook twilio, MissedCall
         {
             await service.StartAsync(toStart, client, budget.Token);
         }
-        catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or OperationCanceledException or AggregateException
-                                       or IOException or Grpc.Core.RpcException or TimeoutException)
+        catch (Exception e) when (TransientFaults.IsTransient(e))
         {
             await spool.SaveAsync(item, CancellationToken.None);
             MissedCallLog.Spooled(_logger, e.GetType().Name, spool.Count);
@@ -165,7 +165,7 @@ public sealed partial class MissedCallFunctions(TwilioWebhook twilio, MissedCall
         {
             await Routing.CheckServedAsync(request, toStart.State.Queue, budget.Token);
         }
-        catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or OperationCanceledException or TimeoutException)
+        catch (Exception e) when (TransientFaults.IsTransient(e))
         {
             MissedCallLog.ServedCheckSkipped(_logger, toStart.State.Queue, e.GetType().Name);
         }
@@ -187,7 +187,7 @@ public sealed partial class MissedCallFunctions(TwilioWebhook twilio, MissedCall
         {
             return (await work(budget.Token), false);
         }
-        catch (Exception e) when (!ct.IsCancellationRequested && e is Azure.RequestFailedException or HttpRequestException or OperationCanceledException or AggregateException or IOException)
+        catch (Exception e) when (TransientFaults.IsTransient(e, ct))
         {
             await spool.SaveAsync(item, CancellationToken.None);
             MissedCallLog.Spooled(_logger, e.GetType().Name, spool.Count);
