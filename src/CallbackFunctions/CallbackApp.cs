@@ -44,8 +44,8 @@ public static class CallbackApp
         services.AddOptions<StorageOptions>().Bind(config.GetSection(StorageOptions.Section));
         services.AddOptions<TwilioOptions>().Bind(config.GetSection(TwilioOptions.Section));
         services.AddOptions<SpoolOptions>().Bind(config.GetSection(SpoolOptions.Section));
-        services.AddOptions<CallbackOptions>().Bind(config.GetSection(CallbackOptions.Section))
-            .Validate(o => o.Validate().Count == 0, "invalid callback settings").ValidateOnStart();
+        // Checked at start-up by CallbackOptions.Validate, every problem by name (the local run mode calls it too).
+        services.AddOptions<CallbackOptions>().Bind(config.GetSection(CallbackOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<CallbackOptions>, CallbackOptionsValidator>();
     }
 
@@ -90,13 +90,6 @@ public static class CallbackApp
         services.AddSingleton<WebhookSpool>();
         services.AddHostedService<SpoolDrainer>();
     }
-}
-
-/// <summary>Reports every problem with the callback settings at start-up, by name.</summary>
-internal sealed class CallbackOptionsValidator : IValidateOptions<CallbackOptions>
-{
-    public ValidateOptionsResult Validate(string? name, CallbackOptions options) =>
-        options.Validate() is { Count: > 0 } problems ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;
 }
 
 /// <summary>Creates the tables and queues at start-up (idempotent), so a new deployment needs no manual step.</summary>

@@ -1,9 +1,7 @@
 using System.Globalization;
 using CallbackFunctions.Domain.Rules;
 using CallbackFunctions.MissedCalls;
-using CallbackFunctions.Settings;
 using CallbackFunctions.Telephony;
-using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 using CallbackFunctions.Http;
@@ -48,7 +46,7 @@ public static class RuleKindNames
 }
 
 /// <summary><c>/api/rules</c> (the two automatic callback rules) and <c>/api/account</c> (the freeze switch, lines and pacing), seed 001.</summary>
-public sealed class RuleFunctions(RuleBook book, PhoneNumberNormalizer numbers, TimeZones zones, IOptionsMonitor<CallbackOptions> options)
+public sealed class RuleFunctions(RuleBook book, PhoneNumberNormalizer numbers, TimeZones zones)
 {
     [ApiOperation("Rules", "Both rules: missed in scenario, missed in contact center.", Answer = typeof(List<RuleView>))]
     [Function("ListRules")]
@@ -93,16 +91,16 @@ public sealed class RuleFunctions(RuleBook book, PhoneNumberNormalizer numbers, 
     private async Task<IResult> PutAsync(string kind, RuleBody body, DurableTaskClient client, CancellationToken ct)
     {
         if (RuleKindNames.Parse(kind) is not { } k) return UnknownKind(kind);
-        var defaults = options.CurrentValue;
         var errors = new Dictionary<string, string[]>();
-        // A setting left out takes its documented default: the app's settings (Callbacks__Intervals,
+        // Intervals or a ring timeout left out take the unsaved rule's, which are the app's settings (Callbacks__Intervals,
         // Callbacks__CustomerRingTimeout), as README says.
+        var unsaved = book.Default(k);
         var intervals = new List<TimeSpan>();
-        if (body.Intervals is null) intervals.AddRange(CallbackOptions.ParseIntervals(defaults.Intervals));
+        if (body.Intervals is null) intervals.AddRange(unsaved.Intervals);
         foreach (var text in body.Intervals ?? [])
             if (TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var t)) intervals.Add(t);
             else errors["intervals"] = [$"{RequestValues.Quote(text)} is not a duration like 00:05:00"];
-        var ring = defaults.CustomerRingTimeout;
+        var ring = unsaved.CustomerRingTimeout;
         if (body.CustomerRingTimeout is not null && !TimeSpan.TryParse(body.CustomerRingTimeout, CultureInfo.InvariantCulture, out ring))
             errors["customerRingTimeout"] = ["a duration like 00:00:30"];
         string? callerId = null;
