@@ -1,9 +1,7 @@
 using CallbackFunctions.AgentCalls;
 using CallbackFunctions.Agents;
 using CallbackFunctions.Callbacks;
-using CallbackFunctions.Health;
 using CallbackFunctions.MissedCalls;
-using CallbackFunctions.Queues;
 using CallbackFunctions.Recordings;
 using CallbackFunctions.Rules;
 using CallbackFunctions.Settings;

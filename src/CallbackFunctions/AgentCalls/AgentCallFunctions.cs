@@ -1,7 +1,5 @@
 using System.Globalization;
-using CallbackFunctions.Agents;
 using CallbackFunctions.Callbacks;
-using CallbackFunctions.Domain.Agents;
 using CallbackFunctions.Domain.Callbacks;
 using CallbackFunctions.Storage;
 using CallbackFunctions.Twilio;

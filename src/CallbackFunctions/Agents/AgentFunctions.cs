@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using CallbackFunctions.Callbacks;
 using CallbackFunctions.Domain.Agents;
 using CallbackFunctions.MissedCalls;
