@@ -1,6 +1,6 @@
 using System.Collections;
 using System.Text.Json;
-using CallbackFunctions.MissedCalls;
+using CallbackFunctions.Spool;
 using CallbackFunctions.Settings;
 using Microsoft.Extensions.Configuration;
 

@@ -1,12 +1,11 @@
 using CallbackFunctions.AgentCalls;
 using CallbackFunctions.Agents;
 using CallbackFunctions.Callbacks;
-using CallbackFunctions.Health;
 using CallbackFunctions.MissedCalls;
-using CallbackFunctions.Queues;
 using CallbackFunctions.Recordings;
 using CallbackFunctions.Rules;
 using CallbackFunctions.Settings;
+using CallbackFunctions.Spool;
 using CallbackFunctions.Storage;
 using CallbackFunctions.Telephony;
 using CallbackFunctions.Twilio;
@@ -43,8 +42,8 @@ public static class CallbackApp
         services.AddOptions<StorageOptions>().Bind(config.GetSection(StorageOptions.Section));
         services.AddOptions<TwilioOptions>().Bind(config.GetSection(TwilioOptions.Section));
         services.AddOptions<SpoolOptions>().Bind(config.GetSection(SpoolOptions.Section));
-        services.AddOptions<CallbackOptions>().Bind(config.GetSection(CallbackOptions.Section))
-            .Validate(o => o.Validate().Count == 0, "invalid callback settings").ValidateOnStart();
+        // Checked at start-up by CallbackOptions.Validate, every problem by name (the local run mode calls it too).
+        services.AddOptions<CallbackOptions>().Bind(config.GetSection(CallbackOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<CallbackOptions>, CallbackOptionsValidator>();
     }
 
@@ -91,20 +90,13 @@ public static class CallbackApp
     }
 }
 
-/// <summary>Reports every problem with the callback settings at start-up, by name.</summary>
-internal sealed class CallbackOptionsValidator : IValidateOptions<CallbackOptions>
-{
-    public ValidateOptionsResult Validate(string? name, CallbackOptions options) =>
-        options.Validate() is { Count: > 0 } problems ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;
-}
-
 /// <summary>Creates the tables and queues at start-up (idempotent), so a new deployment needs no manual step.</summary>
 internal sealed class StorageInitializer(StorageAccount storage, ILogger<StorageInitializer> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken ct)
     {
         try { await storage.EnsureCreatedAsync(ct); }
-        catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or AggregateException)
+        catch (Exception e) when (TransientFaults.IsTransient(e, ct))
         {
             StorageLog.NotReachable(logger, e.Message.Split('\n')[0]);
         }

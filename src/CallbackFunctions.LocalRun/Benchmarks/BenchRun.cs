@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using CallbackFunctions.Domain.Callbacks;
 using CallbackFunctions.Settings;
+using CallbackFunctions.Storage;
 using CallbackFunctions.Telephony;
 using CallbackFunctions.TwilioSimulator;
 using Microsoft.Extensions.Configuration;
@@ -487,7 +488,7 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
                     stepNotes[rate] = $"{_cpu.Since(stepCpu)}; app storage requests: {RequestLine(requests)}";
                 }
                 spooled[rate] = _logs.CountOf(2002) + _logs.CountOf(2006);
-                if (spooled[rate] > 0) stepNotes[rate] += $"; {stack.Service<MissedCalls.WebhookSpool>().Count} spooled webhooks still waiting at the end of the step";
+                if (spooled[rate] > 0) stepNotes[rate] += $"; {stack.Service<Spool.WebhookSpool>().Count} spooled webhooks still waiting at the end of the step";
                 stepLogs[rate] = _logs.TakePeriod();
                 steps.Add(step);
                 if (!step.Passed) break;
@@ -614,7 +615,7 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
             if (slash < 0 || !int.TryParse(holder[(slash + 1)..], System.Globalization.CultureInfo.InvariantCulture, out var offer)) continue;
             Domain.Callbacks.Callback? callback;
             try { callback = (await repository.GetAsync(holder[..slash], ct))?.Value; }
-            catch (Exception e) when (BenchStorage.IsStorageTrouble(e, ct)) { continue; }
+            catch (Exception e) when (TransientFaults.IsTransient(e, ct)) { continue; }
             var offered = callback?.Timeline.FirstOrDefault(e => e.To == CallbackStatus.DialingAgent && e.Reason.Contains($"(offer {offer}", StringComparison.Ordinal));
             var placedEvent = offered is null ? null : callback!.Timeline.FirstOrDefault(e => e.Reason.StartsWith("agent call placed", StringComparison.Ordinal) && e.At >= offered.At);
             if (offered is null || placedEvent is null || offered.At < release.At - TimeSpan.FromSeconds(1)) continue;
@@ -690,7 +691,7 @@ public sealed class BenchRun(BenchSettings settings, TextWriter output)
     private static async Task<int> CountOrMinusOne(Func<CancellationToken, Task<int>> count, CancellationToken ct)
     {
         try { return await count(ct); }
-        catch (Exception e) when (BenchStorage.IsStorageTrouble(e, ct)) { return -1; }
+        catch (Exception e) when (TransientFaults.IsTransient(e, ct)) { return -1; }
     }
 
     private static int Final(IEnumerable<DueCallbacksBench.Placement> placements) => placements.Count(p => p.Status is { } s && s.IsTerminal());

@@ -57,7 +57,7 @@ public sealed class BenchStorage
                 var statuses = await StatusesAsync(queue, ct);
                 done = ids.Count(id => statuses.TryGetValue(id, out var s) && s.IsTerminal());
             }
-            catch (Exception e) when (IsStorageTrouble(e, ct))
+            catch (Exception e) when (TransientFaults.IsTransient(e, ct))
             {
                 // Azurite overloaded by the app: look again.
             }
@@ -160,7 +160,7 @@ public sealed class BenchStorage
                 {
                     return;
                 }
-                catch (Exception e) when (IsStorageTrouble(e, _stop.Token))
+                catch (Exception e) when (TransientFaults.IsTransient(e, _stop.Token))
                 {
                     // overloaded: sample again
                 }
@@ -211,12 +211,9 @@ public sealed class BenchStorage
         while (true)
         {
             try { left = await count(ct); }
-            catch (Exception e) when (IsStorageTrouble(e, ct)) { }
+            catch (Exception e) when (TransientFaults.IsTransient(e, ct)) { }
             if (left == 0 || clock.Elapsed > limit) return left;
             await Task.Delay(TimeSpan.FromMilliseconds(500), ct);
         }
     }
-
-    public static bool IsStorageTrouble(Exception e, CancellationToken ct) =>
-        !ct.IsCancellationRequested && e is Azure.RequestFailedException or AggregateException or HttpRequestException or TaskCanceledException;
 }

@@ -88,7 +88,7 @@ public sealed class DueCallbacksBench(LocalStack stack, BenchStorage storage)
             for (var attempt = 0; attempt < 3 && callback is null; attempt++)
             {
                 try { callback = (await repository.GetAsync(id, c))?.Value; }
-                catch (Exception e) when (BenchStorage.IsStorageTrouble(e, c))
+                catch (Exception e) when (TransientFaults.IsTransient(e, c))
                 {
                     await Task.Delay(TimeSpan.FromMilliseconds(500), c);
                 }
@@ -131,7 +131,7 @@ public sealed class DueCallbacksBench(LocalStack stack, BenchStorage storage)
         {
             IReadOnlyList<BenchStorage.HistoryRow> rows;
             try { rows = await storage.HistoryAsync(p.Id, c); }
-            catch (Exception e) when (BenchStorage.IsStorageTrouble(e, c)) { return; }
+            catch (Exception e) when (TransientFaults.IsTransient(e, c)) { return; }
             var due = p.DueAt.UtcDateTime;
             var fired = rows.Where(r => r.EventType == "TimerFired" && r.FireAt is { } at && Math.Abs((at - due).TotalMilliseconds) < 1).ToList();
             if (fired.Count == 0 || fired[^1].Written is not { } written) return;

@@ -88,7 +88,7 @@ public sealed class StorageCostBench(LocalStack stack, BenchStorage storage)
         while (true)
         {
             try { statuses = await storage.StatusesAsync(Queue, ct); }
-            catch (Exception e) when (BenchStorage.IsStorageTrouble(e, ct)) { }
+            catch (Exception e) when (TransientFaults.IsTransient(e, ct)) { }
             if (statuses.Count >= callers.Count && statuses.Values.All(s => s.IsTerminal())) break;
             if (deadline.Elapsed > TimeSpan.FromSeconds(45)) break;
             await Task.Delay(TimeSpan.FromMilliseconds(500), ct);
@@ -112,7 +112,7 @@ public sealed class StorageCostBench(LocalStack stack, BenchStorage storage)
                 unfinished = await storage.UnfinishedInstancesAsync(ct);
                 held = await storage.HeldAgentsAsync(ct);
             }
-            catch (Exception e) when (BenchStorage.IsStorageTrouble(e, ct))
+            catch (Exception e) when (TransientFaults.IsTransient(e, ct))
             {
                 unfinished = -1;
             }
@@ -138,7 +138,7 @@ public sealed class StorageCostBench(LocalStack stack, BenchStorage storage)
         {
             Domain.Callbacks.Callback? callback;
             try { callback = (await repository.GetAsync(id, ct))?.Value; }
-            catch (Exception e) when (BenchStorage.IsStorageTrouble(e, ct)) { callback = null; }
+            catch (Exception e) when (TransientFaults.IsTransient(e, ct)) { callback = null; }
             if (callback?.Status == CallbackStatus.Completed) completed++;
             if (callback?.Timeline.Any(e => e.Reason.Contains("waiting", StringComparison.Ordinal)) == true) waited++;
             if (callback is { Status: CallbackStatus.Completed, Attempt: 1, Offer: 1 }) oneAttempt++;

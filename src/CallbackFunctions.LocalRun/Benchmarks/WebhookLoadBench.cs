@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using CallbackFunctions.MissedCalls;
+using CallbackFunctions.Storage;
 using CallbackFunctions.TwilioSimulator;
 
 namespace CallbackFunctions.LocalRun.Benchmarks;
@@ -102,7 +103,7 @@ public sealed class WebhookLoadBench : IDisposable
                 var statuses = await _storage.StatusesAsync(queue, ct);
                 found = expected.Count(statuses.ContainsKey);
             }
-            catch (Exception e) when (BenchStorage.IsStorageTrouble(e, ct))
+            catch (Exception e) when (TransientFaults.IsTransient(e, ct))
             {
                 // overloaded: look again
             }

@@ -10,7 +10,7 @@ namespace CallbackFunctions.Callbacks;
 /// How the edges (webhooks, the management API, the watchdog) talk to callbacks: start a callback's orchestration, and
 /// tell it what happened. Every change goes through the orchestration; the edges read the projection only.
 /// </summary>
-public sealed class CallbackRuns(CallbackRepository callbacks, MissedCalls.WebhookSpool spool, TimeProvider time, ILogger<CallbackRuns> logger)
+public sealed class CallbackRuns(CallbackRepository callbacks, Spool.WebhookSpool spool, TimeProvider time, ILogger<CallbackRuns> logger)
 {
     /// <summary>Every status an instance can have: a start of an id that exists, in whatever state, is refused.</summary>
     private static readonly OrchestrationRuntimeStatus[] AnyStatus = Enum.GetValues<OrchestrationRuntimeStatus>();
@@ -157,9 +157,9 @@ public sealed class CallbackRuns(CallbackRepository callbacks, MissedCalls.Webho
         {
             await SendAsync(client, callbackId, happened, budget.Token);
         }
-        catch (Exception e) when (e is RpcException or Azure.RequestFailedException or HttpRequestException or OperationCanceledException or TimeoutException)
+        catch (Exception e) when (TransientFaults.IsTransient(e))
         {
-            await spool.SaveAsync(new MissedCalls.SpooledWebhook(null, null, callbackId, happened), CancellationToken.None);
+            await spool.SaveAsync(new Spool.SpooledWebhook(null, null, callbackId, happened), CancellationToken.None);
             CallbackLog.TellSpooled(logger, callbackId, happened.GetType().Name, e.GetType().Name, spool.Count);
         }
     }
@@ -171,7 +171,7 @@ public sealed class CallbackRuns(CallbackRepository callbacks, MissedCalls.Webho
         {
             return await PreviewAsync(callbackId, happened, ct);
         }
-        catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or OperationCanceledException or TimeoutException)
+        catch (Exception e) when (TransientFaults.IsTransient(e))
         {
             return null;
         }

@@ -1,4 +1,4 @@
-using CallbackFunctions.MissedCalls;
+using CallbackFunctions.Spool;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 

@@ -1,6 +1,6 @@
 namespace CallbackFunctions.MissedCalls;
 
-/// <summary>Log events of missed calls and IVR requests (EventIds 2000-2099).</summary>
+/// <summary>Log events of missed calls and IVR requests (EventIds 2000-2099; 2003-2004 are the spool's, in SpoolLog).</summary>
 internal static partial class MissedCallLog
 {
     [LoggerMessage(EventId = 2000, Level = LogLevel.Information, Message = "No callback for a lost call from {Caller}: {Problem}")]
@@ -11,12 +11,6 @@ internal static partial class MissedCallLog
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "Storage unreachable or too slow for Twilio's budget while handling a webhook ({Error}); spooled it locally, {Pending} waiting")]
     public static partial void Spooled(ILogger logger, string error, int pending);
-
-    [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Replayed spooled webhook {File}")]
-    public static partial void Replayed(ILogger logger, string file);
-
-    [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Storage still unreachable ({Error}); {Pending} spooled webhook(s) waiting")]
-    public static partial void ReplayWaiting(ILogger logger, int pending, string error);
 
     [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Missed-call webhook ignored: {What}")]
     public static partial void Unrecognised(ILogger logger, string what);

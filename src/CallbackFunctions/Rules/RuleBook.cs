@@ -49,25 +49,10 @@ public sealed class RuleBook(RuleRepository repository, CallbackRepository callb
     }
 
     /// <summary>The rule before anyone saved one: enabled, with the timing settings (version 0 = never saved).</summary>
-    public CallbackRule Default(RuleKind kind)
-    {
-        var o = options.CurrentValue;
-        return new CallbackRule
-        {
-            Kind = kind,
-            Enabled = true,
-            Version = 0,
-            Intervals = CallbackOptions.ParseIntervals(o.Intervals),
-            CustomerRingTimeout = o.CustomerRingTimeout,
-            TimeZone = string.IsNullOrWhiteSpace(o.DefaultTimeZone) ? null : o.DefaultTimeZone,
-        };
-    }
+    public CallbackRule Default(RuleKind kind) => options.CurrentValue.DefaultRule(kind);
 
-    public RuleBounds Bounds => new(options.CurrentValue.MinInterval, options.CurrentValue.MaxInterval, options.CurrentValue.MaxAttempts)
-    {
-        MinRecordingStorage = options.CurrentValue.MinRecordingStorage,
-        MaxRecordingStorage = options.CurrentValue.MaxRecordingStorage,
-    };
+    /// <summary>The bounds a rule must respect (settings: <c>Callbacks__MinInterval</c>, <c>__MaxInterval</c>, <c>__MaxAttempts</c>, ...).</summary>
+    public RuleBounds Bounds => options.CurrentValue.RuleBounds;
 
     /// <summary>Saves a rule as a new version. Returns the problems instead when it is not valid or not allowed now.</summary>
     public async Task<(CallbackRule? Saved, IReadOnlyList<string> Problems)> SaveAsync(CallbackRule incoming, DurableTaskClient client, CancellationToken ct)

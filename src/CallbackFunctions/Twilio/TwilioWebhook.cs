@@ -1,4 +1,5 @@
 using CallbackFunctions.Settings;
+using CallbackFunctions.Storage;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -94,9 +95,8 @@ public sealed class TwilioWebhook(IOptionsMonitor<TwilioOptions> options, TimePr
                 ReportMisrouted(request, result is ProblemHttpResult problem ? problem.ProblemDetails.Detail ?? problem.ProblemDetails.Title ?? "" : $"answered {refused.StatusCode}");
             return result;
         }
-        catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or AggregateException or TimeoutException or TwilioRequestException
-                                       or Grpc.Core.RpcException
-                                       || (e is OperationCanceledException && !ct.IsCancellationRequested))
+        // Twilio's REST API failing is one more fault to answer with the apology (storage's are in TransientFaults).
+        catch (Exception e) when (TransientFaults.IsTransient(e, ct) || e is TwilioRequestException)
         {
             TwilioLog.WebhookFailed(logger, request.Path, e.GetType().Name);
             return new VoiceResponse().Say("Sorry, we cannot connect this call right now. Goodbye.").Hangup().ToResult();

@@ -75,7 +75,7 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output) : StackTestBas
         var parts = new List<string>();
         foreach (var path in new[] { "/api/agents", "/api/rules", "/api/account", "/api/callbacks?pageSize=1000", "/api/queues" })
             parts.Add(path + " " + await Stack.Api.GetStringAsync(path));
-        parts.Add("spool " + Stack.Service<CallbackFunctions.MissedCalls.WebhookSpool>().Count);
+        parts.Add("spool " + Stack.Service<CallbackFunctions.Spool.WebhookSpool>().Count);
         return string.Join("\n", parts);
     }
 

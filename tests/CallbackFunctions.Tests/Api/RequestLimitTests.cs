@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using CallbackFunctions.Health;
 using CallbackFunctions.LocalRun;
-using CallbackFunctions.MissedCalls;
+using CallbackFunctions.Spool;
 using CallbackFunctions.Tests.Support;
 using CallbackFunctions.Twilio;
 using Microsoft.AspNetCore.Http;

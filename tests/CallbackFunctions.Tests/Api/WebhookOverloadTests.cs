@@ -3,6 +3,7 @@ using CallbackFunctions.Domain.Callbacks;
 using CallbackFunctions.Health;
 using CallbackFunctions.LocalRun;
 using CallbackFunctions.MissedCalls;
+using CallbackFunctions.Spool;
 using CallbackFunctions.Tests.Support;
 using CallbackFunctions.TwilioSimulator;
 

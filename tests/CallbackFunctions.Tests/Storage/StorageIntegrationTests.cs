@@ -218,7 +218,7 @@ public sealed class StorageIntegrationTests : StackTestBase
 
         Assert.Equal([final, live], told.Select(t => t.Id));
         Assert.IsType<AgentCallEnded>(told[0].Event);
-        Assert.Equal(0, Stack.Service<CallbackFunctions.MissedCalls.WebhookSpool>().Count);
+        Assert.Equal(0, Stack.Service<CallbackFunctions.Spool.WebhookSpool>().Count);
     }
 
     private sealed class ShiftedTime(TimeSpan by) : TimeProvider

@@ -3,7 +3,6 @@ using CallbackFunctions.Callbacks;
 using CallbackFunctions.Domain.Callbacks;
 using CallbackFunctions.MissedCalls;
 using CallbackFunctions.Storage;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 using CallbackFunctions.Http;
 using Microsoft.Azure.Functions.Worker;
@@ -20,29 +19,18 @@ public sealed class QueueFunctions(AgentRepository agents, AgentDirectory direct
     [ApiOperation("Queues", "Queues and the agents serving each.", Answer = typeof(List<QueueView>))]
     [Function("ListQueues")]
     public async Task<IResult> List([HttpTrigger(AuthorizationLevel.Function, "get", Route = "queues")] HttpRequest request, CancellationToken ct) =>
-        await QueueEndpoints.List(agents, ct);
-
-    [ApiOperation("Queues", "Delete a queue: off every agent; its pending callbacks end.", Answer = typeof(QueueDeleted))]
-    [Function("DeleteQueue")]
-    public async Task<IResult> Delete([HttpTrigger(AuthorizationLevel.Function, "delete", Route = "queues/{name}")] HttpRequest request, string name,
-        [DurableClient] DurableTaskClient client, CancellationToken ct) =>
-        await QueueEndpoints.Delete(name, agents, directory, callbacks, client, runs, ct);
-}
-
-/// <summary>The queues API's work.</summary>
-public static class QueueEndpoints
-{
-    internal static async Task<Ok<List<QueueView>>> List(AgentRepository agents, CancellationToken ct) =>
         TypedResults.Ok((await agents.ListAsync(ct))
             .SelectMany(a => a.Value.Queues.Select(q => (Queue: q.ToLowerInvariant(), Agent: a.Value.Id)))
             .GroupBy(x => x.Queue)
             .Select(g => new QueueView(g.Key, [.. g.Select(x => x.Agent).Order(StringComparer.Ordinal)]))
             .OrderBy(q => q.Name, StringComparer.Ordinal).ToList());
 
-    internal static async Task<Results<Ok<QueueDeleted>, ProblemHttpResult>> Delete(string name, AgentRepository agents, AgentDirectory directory,
-        CallbackRepository callbacks, DurableTaskClient client, CallbackRuns runs, CancellationToken ct)
+    [ApiOperation("Queues", "Delete a queue: off every agent; its pending callbacks end.", Answer = typeof(QueueDeleted))]
+    [Function("DeleteQueue")]
+    public async Task<IResult> Delete([HttpTrigger(AuthorizationLevel.Function, "delete", Route = "queues/{name}")] HttpRequest request, string name,
+        [DurableClient] DurableTaskClient client, CancellationToken ct)
     {
-        if (!MissedCallEndpoints.IsValidQueue(name)) return TypedResults.Problem(title: "Not a queue name", detail: $"{RequestValues.Quote(name)} is not a valid queue name.", statusCode: 400);
+        if (!MissedCallFunctions.IsValidQueue(name)) return TypedResults.Problem(title: "Not a queue name", detail: $"{RequestValues.Quote(name)} is not a valid queue name.", statusCode: 400);
         var updated = 0;
         foreach (var stored in await agents.ListAsync(ct))
         {

@@ -43,39 +43,34 @@ public sealed class CallbackFunctions(CallbackRepository callbacks, CallbackRuns
     [Function("ListCallbacks")]
     public async Task<IResult> List([HttpTrigger(AuthorizationLevel.Function, "get", Route = "callbacks")] HttpRequest request, CancellationToken ct) =>
         RequestValues.TryNumber(request, "pageSize", out var pageSize, out var problem)
-            ? await CallbackEndpoints.List(RequestValues.Text(request, "status"), RequestValues.Text(request, "caller"), RequestValues.Text(request, "queue"),
-                pageSize, RequestValues.Text(request, "continuationToken"), callbacks, numbers, ct)
+            ? await ListAsync(RequestValues.Text(request, "status"), RequestValues.Text(request, "caller"), RequestValues.Text(request, "queue"),
+                pageSize, RequestValues.Text(request, "continuationToken"), ct)
             : problem!;
 
     [ApiOperation("Callbacks", "One callback: the list fields and its timeline.", Answer = typeof(CallbackDetail))]
     [Function("GetCallback")]
     public async Task<IResult> Get([HttpTrigger(AuthorizationLevel.Function, "get", Route = "callbacks/{id}")] HttpRequest request, string id, CancellationToken ct) =>
-        await CallbackEndpoints.Get(id, callbacks, ct);
+        await callbacks.GetAsync(id, ct) is { } stored ? TypedResults.Ok(CallbackDetail.From(stored.Value)) : NotFound(id);
 
     [ApiOperation("Callbacks", "Cancel a live callback.", Answer = typeof(CallbackDetail))]
     [Function("CancelCallback")]
-    public async Task<IResult> Cancel([HttpTrigger(AuthorizationLevel.Function, "post", Route = "callbacks/{id}/cancel")] HttpRequest request, string id,
+    public Task<IResult> Cancel([HttpTrigger(AuthorizationLevel.Function, "post", Route = "callbacks/{id}/cancel")] HttpRequest request, string id,
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>
-        await CallbackEndpoints.Command(id, new CancelRequested(CancelReason.Operator), client, callbacks, runs, time, ct);
+        CommandAsync(id, new CancelRequested(CancelReason.Operator), client, ct);
 
     [ApiOperation("Callbacks", "Make a queued callback due now.", Answer = typeof(CallbackDetail))]
     [Function("CallCallbackNow")]
-    public async Task<IResult> CallNow([HttpTrigger(AuthorizationLevel.Function, "post", Route = "callbacks/{id}/call-now")] HttpRequest request, string id,
+    public Task<IResult> CallNow([HttpTrigger(AuthorizationLevel.Function, "post", Route = "callbacks/{id}/call-now")] HttpRequest request, string id,
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>
-        await CallbackEndpoints.Command(id, new CallNowRequested(), client, callbacks, runs, time, ct);
+        CommandAsync(id, new CallNowRequested(), client, ct);
 
     [ApiOperation("Callbacks", "An agent dialled a customer by hand: cancel that number's callbacks.", Body = typeof(ManualDialBody), Answer = typeof(ManualDialResult))]
     [Function("ManualDial")]
-    public async Task<IResult> ManualDial([HttpTrigger(AuthorizationLevel.Function, "post", Route = "callbacks/manual-dial")] HttpRequest request,
+    public Task<IResult> ManualDial([HttpTrigger(AuthorizationLevel.Function, "post", Route = "callbacks/manual-dial")] HttpRequest request,
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>
-        await RequestValues.WithBodyAsync<ManualDialBody>(request, async body => await CallbackEndpoints.ManualDial(body, client, service, numbers, ct), ct);
-}
+        RequestValues.WithBodyAsync<ManualDialBody>(request, body => ManualDialAsync(body, client, ct), ct);
 
-/// <summary>The callbacks API's work.</summary>
-public static class CallbackEndpoints
-{
-    internal static async Task<Results<Ok<CallbackPage>, ValidationProblem>> List(string? status, string? caller, string? queue, int? pageSize,
-        string? continuationToken, CallbackRepository callbacks, PhoneNumberNormalizer numbers, CancellationToken ct)
+    private async Task<IResult> ListAsync(string? status, string? caller, string? queue, int? pageSize, string? continuationToken, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         CallbackStatus? statusFilter = null;
@@ -91,7 +86,7 @@ public static class CallbackEndpoints
             if (n.IsValid) callerFilter = n.E164;
             else errors["caller"] = [$"not a valid phone number ({n.Problem})"];
         }
-        if (queue is not null && !MissedCallEndpoints.IsValidQueue(queue)) errors["queue"] = ["not a valid queue name"];
+        if (queue is not null && !MissedCallFunctions.IsValidQueue(queue)) errors["queue"] = ["not a valid queue name"];
         var size = pageSize ?? 50;
         if (size is < 1 or > 1000) errors["pageSize"] = ["between 1 and 1000"];
         // A page token names the query it continues: one from another query, or one we never gave out, is refused
@@ -137,11 +132,7 @@ public static class CallbackEndpoints
         }
     }
 
-    internal static async Task<Results<Ok<CallbackDetail>, ProblemHttpResult>> Get(string id, CallbackRepository callbacks, CancellationToken ct) =>
-        await callbacks.GetAsync(id, ct) is { } stored ? TypedResults.Ok(CallbackDetail.From(stored.Value)) : NotFound(id);
-
-    internal static async Task<Results<Ok<ManualDialResult>, ValidationProblem>> ManualDial(ManualDialBody body, DurableTaskClient client,
-        MissedCallService service, PhoneNumberNormalizer numbers, CancellationToken ct)
+    private async Task<IResult> ManualDialAsync(ManualDialBody body, DurableTaskClient client, CancellationToken ct)
     {
         var n = numbers.Normalize(body.Number);
         if (!n.IsValid) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["number"] = [$"a valid phone number is required ({n.Problem})"] });
@@ -154,8 +145,7 @@ public static class CallbackEndpoints
     /// its orchestration. The answer shows the callback once the orchestration has saved the command's effect (202 with
     /// the expected state if that takes longer than <see cref="CallbackRuns.CommandWait"/>).
     /// </summary>
-    internal static async Task<Results<Ok<CallbackDetail>, Accepted<CallbackDetail>, ProblemHttpResult>> Command(string id, CallbackEvent command,
-        DurableTaskClient client, CallbackRepository callbacks, CallbackRuns runs, TimeProvider time, CancellationToken ct)
+    private async Task<IResult> CommandAsync(string id, CallbackEvent command, DurableTaskClient client, CancellationToken ct)
     {
         if (await callbacks.GetRunAsync(id, ct) is not { } run) return NotFound(id);
         var decision = command.Apply(run.State, time.GetUtcNow());

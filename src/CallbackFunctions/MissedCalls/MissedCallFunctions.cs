@@ -4,6 +4,8 @@ using CallbackFunctions.Domain.Rules;
 using CallbackFunctions.Rules;
 using CallbackFunctions.Domain.Telephony;
 using CallbackFunctions.Settings;
+using CallbackFunctions.Spool;
+using CallbackFunctions.Storage;
 using CallbackFunctions.Telephony;
 using CallbackFunctions.Twilio;
 using Microsoft.DurableTask.Client;
@@ -19,24 +21,183 @@ namespace CallbackFunctions.MissedCalls;
 /// <c>POST /api/twilio/missed-call</c> and <c>POST /api/twilio/ivr-callback</c>, the HTTP functions. Both always answer
 /// valid TwiML fast: a storage failure spools the webhook locally rather than failing the call or losing the callback.
 /// </summary>
-public sealed class MissedCallFunctions(TwilioWebhook twilio, MissedCallService service, WebhookSpool spool, PhoneNumberNormalizer numbers,
+public sealed partial class MissedCallFunctions(TwilioWebhook twilio, MissedCallService service, WebhookSpool spool, PhoneNumberNormalizer numbers,
     Agents.AgentDirectory agents, IOptionsMonitor<CallbackOptions> options, TimeProvider time, ILoggerFactory loggers)
 {
+    private static readonly TimeSpan StorageBudget = TimeSpan.FromSeconds(8); // Twilio gives a webhook 15 s in all
+
+    private Routing Routing => new(twilio, agents);
+    private readonly ILogger _logger = loggers.CreateLogger("CallbackFunctions.MissedCalls");
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
+    private static partial Regex QueueName();
+
+    /// <summary>A queue name (also an agent id): letters, digits, '_', '.', '-'; at most 64.</summary>
+    public static bool IsValidQueue(string? queue) => queue is not null && QueueName().IsMatch(queue);
+
     [ApiOperation("Twilio webhooks", "Enqueue action, Dial action or call status callback of an inbound call: lost makes or refreshes a callback, served cancels the caller's callbacks", Query = ["queue: the queue the caller was lost in (required)", "lostIn: scenario or contact-center (which rule applies)", "agent: the agent who missed the call"])]
     [Function("MissedCall")]
     public Task<IResult> MissedCall(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "twilio/missed-call")] HttpRequest request,
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>
-        twilio.RunAsync(request, budget => MissedCallEndpoints.MissedCall(request, RequestValues.Text(request, "queue") ?? options.CurrentValue.DefaultQueue,
-            RequestValues.Text(request, "lostIn"), RequestValues.Text(request, "agent"), client, service, spool, numbers, new Routing(twilio, agents), time, loggers, budget), ct);
+        twilio.RunAsync(request, budget => MissedCallAsync(request, RequestValues.Text(request, "queue") ?? options.CurrentValue.DefaultQueue,
+            RequestValues.Text(request, "lostIn"), RequestValues.Text(request, "agent"), client, budget), ct);
 
     [ApiOperation("Twilio webhooks", "The IVR callback node: schedules a callback, confirms and hangs up", Query = ["queue: the queue to call back for (required)", "delayMinutes: when to call back, 0 = as soon as an agent is free"])]
     [Function("IvrCallback")]
     public Task<IResult> IvrCallback(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "twilio/ivr-callback")] HttpRequest request,
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>
-        twilio.RunAsync(request, budget => MissedCallEndpoints.IvrCallback(request, RequestValues.Text(request, "queue") ?? options.CurrentValue.DefaultQueue,
-            RequestValues.Text(request, "delayMinutes"), client, service, spool, numbers, new Routing(twilio, agents), options, time, loggers, budget), ct);
+        twilio.RunAsync(request, budget => IvrCallbackAsync(request, RequestValues.Text(request, "queue") ?? options.CurrentValue.DefaultQueue,
+            RequestValues.Text(request, "delayMinutes"), client, budget), ct);
+
+    private async Task<IResult> MissedCallAsync(HttpRequest request, string? queue, string? lostIn, string? agent, DurableTaskClient client, CancellationToken ct)
+    {
+        spool.Remember(client);
+        var lostInOverride = lostIn is null ? null : RuleKindNames.Parse(lostIn);
+        // A URL the route cannot use is the operator's to fix (reported); the caller hears a clean goodbye, not Twilio's
+        // application error, and a served call still cancels the caller's callbacks (those need no queue).
+        var badUrl = queue is not null && !IsValidQueue(queue) ? $"queue {RequestValues.Quote(queue)} is not a valid queue name"
+            : lostIn is not null && lostInOverride is null ? $"lostIn {RequestValues.Quote(lostIn)} is not 'scenario' or 'contact-center'"
+            : agent is not null && !IsValidQueue(agent) ? $"agent {RequestValues.Quote(agent)} is not a valid agent id"
+            : null;
+        if (badUrl is not null) Routing.BadUrl(request, badUrl);
+        var form = await request.ReadFormAsync(ct);
+        var (outcome, reason, unknown) = InboundOutcomeReader.Read(form["QueueResult"], form["DialCallStatus"], form["CallStatus"]);
+        if (unknown is not null) MissedCallLog.Unrecognised(_logger, unknown);
+        var caller = numbers.Normalize(form["From"]);
+        switch (outcome)
+        {
+            case InboundOutcome.Lost when badUrl is not null:
+                return new VoiceResponse().Say("Sorry we missed your call. Goodbye.").Hangup().ToResult();
+            case InboundOutcome.Lost when !caller.IsValid:
+                MissedCallLog.NoCallback(_logger, PhoneMask.Mask(form["From"]), caller.Problem!);
+                return new VoiceResponse().Say("Sorry, we could not take your call.").Hangup().ToResult();
+            case InboundOutcome.Lost when !Routing.HasQueue(request, queue, caller.E164!):
+                return new VoiceResponse().Say("Sorry we missed your call. Goodbye.").Hangup().ToResult();
+            case InboundOutcome.Lost:
+                var calledNumber = numbers.Normalize(form["To"]);
+                // seed 001: where the call was lost picks the rule: at a queue or an agent (Enqueue/Dial results), or
+                // in the IVR (a call that just ended unanswered); the IVR designer may say so with ?lostIn=.
+                var kind = lostInOverride ?? (string.IsNullOrEmpty(form["QueueResult"]) && string.IsNullOrEmpty(form["DialCallStatus"])
+                    ? RuleKind.Scenario : RuleKind.ContactCenter);
+                var create = new CallbackRequest(caller.E164!, calledNumber.E164 ?? "", queue!, TwilioSids.Read(form, "CallSid", TwilioSids.Call), CallbackOrigin.MissedCall,
+                    $"missed call: {reason}", null, time.GetUtcNow(), kind, agent);
+                var item = new SpooledWebhook(create, null);
+                var made = await WithSpoolAsync(item, c => service.RecordAsync(create, c), ct);
+                var answer = (made.Spooled || made.Result?.Callback is not null
+                    ? new VoiceResponse().Say("Sorry we missed your call. We will call you back shortly.")
+                    : new VoiceResponse().Say("Sorry we missed your call. Goodbye.")).Hangup().ToResult();
+                return await AnswerThenStartAsync(request, answer, made.Result?.ToStart, item, client);
+            case InboundOutcome.Served when caller.IsValid:
+                await WithSpoolAsync(new SpooledWebhook(null, caller.E164), async c =>
+                {
+                    var count = await service.CancelForCallerAsync(caller.E164!, CancelReason.Served, client, c);
+                    MissedCallLog.Served(_logger, PhoneMask.Mask(caller.E164), count);
+                    return count;
+                }, ct);
+                return new VoiceResponse().Hangup().ToResult();
+            default:
+                return new VoiceResponse().Hangup().ToResult();
+        }
+    }
+
+    private async Task<IResult> IvrCallbackAsync(HttpRequest request, string? queue, string? delayMinutes, DurableTaskClient client, CancellationToken ct)
+    {
+        spool.Remember(client);
+        var max = options.CurrentValue.MaxIvrDelayMinutes;
+        var delay = 0;
+        var badUrl = queue is not null && !IsValidQueue(queue) ? $"queue {RequestValues.Quote(queue)} is not a valid queue name"
+            : delayMinutes is not null && (!int.TryParse(delayMinutes, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out delay)
+                                            || delay < 0 || delay > max) ? $"delayMinutes must be a whole number from 0 to {max}, not {RequestValues.Quote(delayMinutes)}"
+            : null;
+        if (badUrl is not null)
+        {
+            // The caller asked for a callback the URL cannot arrange: they hear so, the operator sees why.
+            Routing.BadUrl(request, badUrl);
+            return new VoiceResponse().Say("Sorry, we cannot arrange a callback right now. Goodbye.").Hangup().ToResult();
+        }
+        var form = await request.ReadFormAsync(ct);
+        var caller = numbers.Normalize(form["From"]);
+        if (!caller.IsValid)
+        {
+            MissedCallLog.NoCallback(_logger, PhoneMask.Mask(form["From"]), caller.Problem!);
+            return new VoiceResponse().Say("Sorry, we cannot call you back because your number is not available to us.").Hangup().ToResult();
+        }
+        if (!Routing.HasQueue(request, queue, caller.E164!))
+            return new VoiceResponse().Say("Sorry, we cannot arrange a callback right now. Goodbye.").Hangup().ToResult();
+        var create = new CallbackRequest(caller.E164!, numbers.Normalize(form["To"]).E164 ?? "", queue!, TwilioSids.Read(form, "CallSid", TwilioSids.Call), CallbackOrigin.IvrRequest,
+            delay == 0 ? "callback requested in the IVR" : $"callback requested in the IVR for {delay} minutes later",
+            TimeSpan.FromMinutes(delay), time.GetUtcNow(), RuleKind.Scenario);
+        var item = new SpooledWebhook(create, null);
+        var made = await WithSpoolAsync(item, c => service.RecordAsync(create, c), ct);
+        if (!made.Spooled && made.Result?.Callback is null)
+            return new VoiceResponse().Say("Sorry, we cannot arrange a callback right now. Goodbye.").Hangup().ToResult();
+        var when = delay == 0 ? "shortly" : delay == 1 ? "in about a minute" : $"in about {delay} minutes";
+        return await AnswerThenStartAsync(request, new VoiceResponse().Say($"Thank you. We will call you back {when}. Goodbye.").Hangup().ToResult(),
+            made.Result?.ToStart, item, client);
+    }
+
+    /// <summary>
+    /// The callback is stored: Twilio gets its answer now (the response is completed), and the rest (the caller's live
+    /// slot, the orchestration's start) is done after it, in the same invocation, so the caller never waits for Durable.
+    /// If that rest fails, the webhook is spooled and replayed (idempotent); if the process dies first, the watchdog
+    /// starts the stored callback when it comes due.
+    /// </summary>
+    private async Task<IResult> AnswerThenStartAsync(HttpRequest request, IResult answer, CallbackRun? toStart, SpooledWebhook item, DurableTaskClient client)
+    {
+        if (toStart is null) return answer;
+        await answer.ExecuteAsync(request.HttpContext);
+        await request.HttpContext.Response.CompleteAsync();
+        using var budget = new CancellationTokenSource(StorageBudget);
+        try
+        {
+            await service.StartAsync(toStart, client, budget.Token);
+        }
+        catch (Exception e) when (TransientFaults.IsTransient(e))
+        {
+            await spool.SaveAsync(item, CancellationToken.None);
+            MissedCallLog.Spooled(_logger, e.GetType().Name, spool.Count);
+            return Results.Empty;
+        }
+        // After the answer: a queue nobody serves is worth a warning, never a caller's wait (nor an error of its own).
+        try
+        {
+            await Routing.CheckServedAsync(request, toStart.State.Queue, budget.Token);
+        }
+        catch (Exception e) when (TransientFaults.IsTransient(e))
+        {
+            MissedCallLog.ServedCheckSkipped(_logger, toStart.State.Queue, e.GetType().Name);
+        }
+        return Results.Empty;
+    }
+
+    /// <summary>Runs the storage work within Twilio's budget; if storage fails or is too slow, spools it instead.</summary>
+    private async Task<(T? Result, bool Spooled)> WithSpoolAsync<T>(SpooledWebhook item, Func<CancellationToken, Task<T>> work, CancellationToken ct)
+    {
+        if (!spool.TryAdmit())
+        {
+            await spool.SaveAsync(item, CancellationToken.None);
+            MissedCallLog.Shed(_logger, spool.Count);
+            return (default, true);
+        }
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        budget.CancelAfter(StorageBudget);
+        try
+        {
+            return (await work(budget.Token), false);
+        }
+        catch (Exception e) when (TransientFaults.IsTransient(e, ct))
+        {
+            await spool.SaveAsync(item, CancellationToken.None);
+            MissedCallLog.Spooled(_logger, e.GetType().Name, spool.Count);
+            return (default, true);
+        }
+        finally
+        {
+            spool.Leave();
+        }
+    }
 }
 
 /// <summary>What a lost call's webhook checks of its own URL: a queue named, and served by someone; what is amiss is reported.</summary>
@@ -58,172 +219,5 @@ public sealed record Routing(TwilioWebhook Webhooks, Agents.AgentDirectory Agent
     {
         if (!await Agents.AnyServesAsync(queue, ct))
             Webhooks.ReportMisrouted(request, $"no agent serves queue '{queue}': its callbacks wait until one does, or expire");
-    }
-}
-
-/// <summary>The missed-call and IVR webhooks' work.</summary>
-public static partial class MissedCallEndpoints
-{
-    private static readonly TimeSpan StorageBudget = TimeSpan.FromSeconds(8); // Twilio gives a webhook 15 s in all
-
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
-    private static partial Regex QueueName();
-
-    public static bool IsValidQueue(string? queue) => queue is not null && QueueName().IsMatch(queue);
-
-    internal static async Task<IResult> MissedCall(HttpRequest request, string? queue, string? lostIn, string? agent, DurableTaskClient client,
-        MissedCallService service, WebhookSpool spool, PhoneNumberNormalizer numbers, Routing routing, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
-    {
-        spool.Remember(client);
-        var logger = loggers.CreateLogger("CallbackFunctions.MissedCalls");
-        var lostInOverride = lostIn is null ? null : RuleKindNames.Parse(lostIn);
-        // A URL the route cannot use is the operator's to fix (reported); the caller hears a clean goodbye, not Twilio's
-        // application error, and a served call still cancels the caller's callbacks (those need no queue).
-        var badUrl = queue is not null && !IsValidQueue(queue) ? $"queue {RequestValues.Quote(queue)} is not a valid queue name"
-            : lostIn is not null && lostInOverride is null ? $"lostIn {RequestValues.Quote(lostIn)} is not 'scenario' or 'contact-center'"
-            : agent is not null && !IsValidQueue(agent) ? $"agent {RequestValues.Quote(agent)} is not a valid agent id"
-            : null;
-        if (badUrl is not null) routing.BadUrl(request, badUrl);
-        var form = await request.ReadFormAsync(ct);
-        var (outcome, reason, unknown) = InboundOutcomeReader.Read(form["QueueResult"], form["DialCallStatus"], form["CallStatus"]);
-        if (unknown is not null) MissedCallLog.Unrecognised(logger, unknown);
-        var caller = numbers.Normalize(form["From"]);
-        switch (outcome)
-        {
-            case InboundOutcome.Lost when badUrl is not null:
-                return new VoiceResponse().Say("Sorry we missed your call. Goodbye.").Hangup().ToResult();
-            case InboundOutcome.Lost when !caller.IsValid:
-                MissedCallLog.NoCallback(logger, PhoneMask.Mask(form["From"]), caller.Problem!);
-                return new VoiceResponse().Say("Sorry, we could not take your call.").Hangup().ToResult();
-            case InboundOutcome.Lost when !routing.HasQueue(request, queue, caller.E164!):
-                return new VoiceResponse().Say("Sorry we missed your call. Goodbye.").Hangup().ToResult();
-            case InboundOutcome.Lost:
-                var calledNumber = numbers.Normalize(form["To"]);
-                // seed 001: where the call was lost picks the rule: at a queue or an agent (Enqueue/Dial results), or
-                // in the IVR (a call that just ended unanswered); the IVR designer may say so with ?lostIn=.
-                var kind = lostInOverride ?? (string.IsNullOrEmpty(form["QueueResult"]) && string.IsNullOrEmpty(form["DialCallStatus"])
-                    ? RuleKind.Scenario : RuleKind.ContactCenter);
-                var create = new CallbackRequest(caller.E164!, calledNumber.E164 ?? "", queue!, TwilioSids.Read(form, "CallSid", TwilioSids.Call), CallbackOrigin.MissedCall,
-                    $"missed call: {reason}", null, time.GetUtcNow(), kind, agent);
-                var item = new SpooledWebhook(create, null);
-                var made = await WithSpoolAsync(spool, logger, item, c => service.RecordAsync(create, c), ct);
-                var answer = (made.Spooled || made.Result?.Callback is not null
-                    ? new VoiceResponse().Say("Sorry we missed your call. We will call you back shortly.")
-                    : new VoiceResponse().Say("Sorry we missed your call. Goodbye.")).Hangup().ToResult();
-                return await AnswerThenStartAsync(request, answer, made.Result?.ToStart, item, client, service, spool, routing, logger);
-            case InboundOutcome.Served when caller.IsValid:
-                await WithSpoolAsync(spool, logger, new SpooledWebhook(null, caller.E164), async c =>
-                {
-                    var count = await service.CancelForCallerAsync(caller.E164!, CancelReason.Served, client, c);
-                    MissedCallLog.Served(logger, PhoneMask.Mask(caller.E164), count);
-                    return count;
-                }, ct);
-                return new VoiceResponse().Hangup().ToResult();
-            default:
-                return new VoiceResponse().Hangup().ToResult();
-        }
-    }
-
-    internal static async Task<IResult> IvrCallback(HttpRequest request, string? queue, string? delayMinutes, DurableTaskClient client,
-        MissedCallService service, WebhookSpool spool, PhoneNumberNormalizer numbers, Routing routing, IOptionsMonitor<CallbackOptions> options,
-        TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
-    {
-        spool.Remember(client);
-        var logger = loggers.CreateLogger("CallbackFunctions.MissedCalls");
-        var max = options.CurrentValue.MaxIvrDelayMinutes;
-        var delay = 0;
-        var badUrl = queue is not null && !IsValidQueue(queue) ? $"queue {RequestValues.Quote(queue)} is not a valid queue name"
-            : delayMinutes is not null && (!int.TryParse(delayMinutes, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out delay)
-                                            || delay < 0 || delay > max) ? $"delayMinutes must be a whole number from 0 to {max}, not {RequestValues.Quote(delayMinutes)}"
-            : null;
-        if (badUrl is not null)
-        {
-            // The caller asked for a callback the URL cannot arrange: they hear so, the operator sees why.
-            routing.BadUrl(request, badUrl);
-            return new VoiceResponse().Say("Sorry, we cannot arrange a callback right now. Goodbye.").Hangup().ToResult();
-        }
-        var form = await request.ReadFormAsync(ct);
-        var caller = numbers.Normalize(form["From"]);
-        if (!caller.IsValid)
-        {
-            MissedCallLog.NoCallback(logger, PhoneMask.Mask(form["From"]), caller.Problem!);
-            return new VoiceResponse().Say("Sorry, we cannot call you back because your number is not available to us.").Hangup().ToResult();
-        }
-        if (!routing.HasQueue(request, queue, caller.E164!))
-            return new VoiceResponse().Say("Sorry, we cannot arrange a callback right now. Goodbye.").Hangup().ToResult();
-        var create = new CallbackRequest(caller.E164!, numbers.Normalize(form["To"]).E164 ?? "", queue!, TwilioSids.Read(form, "CallSid", TwilioSids.Call), CallbackOrigin.IvrRequest,
-            delay == 0 ? "callback requested in the IVR" : $"callback requested in the IVR for {delay} minutes later",
-            TimeSpan.FromMinutes(delay), time.GetUtcNow(), RuleKind.Scenario);
-        var item = new SpooledWebhook(create, null);
-        var made = await WithSpoolAsync(spool, logger, item, c => service.RecordAsync(create, c), ct);
-        if (!made.Spooled && made.Result?.Callback is null)
-            return new VoiceResponse().Say("Sorry, we cannot arrange a callback right now. Goodbye.").Hangup().ToResult();
-        var when = delay == 0 ? "shortly" : delay == 1 ? "in about a minute" : $"in about {delay} minutes";
-        return await AnswerThenStartAsync(request, new VoiceResponse().Say($"Thank you. We will call you back {when}. Goodbye.").Hangup().ToResult(),
-            made.Result?.ToStart, item, client, service, spool, routing, logger);
-    }
-
-    /// <summary>
-    /// The callback is stored: Twilio gets its answer now (the response is completed), and the rest (the caller's live
-    /// slot, the orchestration's start) is done after it, in the same invocation, so the caller never waits for Durable.
-    /// If that rest fails, the webhook is spooled and replayed (idempotent); if the process dies first, the watchdog
-    /// starts the stored callback when it comes due.
-    /// </summary>
-    private static async Task<IResult> AnswerThenStartAsync(HttpRequest request, IResult answer, CallbackRun? toStart, SpooledWebhook item,
-        DurableTaskClient client, MissedCallService service, WebhookSpool spool, Routing routing, ILogger logger)
-    {
-        if (toStart is null) return answer;
-        await answer.ExecuteAsync(request.HttpContext);
-        await request.HttpContext.Response.CompleteAsync();
-        using var budget = new CancellationTokenSource(StorageBudget);
-        try
-        {
-            await service.StartAsync(toStart, client, budget.Token);
-        }
-        catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or OperationCanceledException or AggregateException
-                                       or IOException or Grpc.Core.RpcException or TimeoutException)
-        {
-            await spool.SaveAsync(item, CancellationToken.None);
-            MissedCallLog.Spooled(logger, e.GetType().Name, spool.Count);
-            return Results.Empty;
-        }
-        // After the answer: a queue nobody serves is worth a warning, never a caller's wait (nor an error of its own).
-        try
-        {
-            await routing.CheckServedAsync(request, toStart.State.Queue, budget.Token);
-        }
-        catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or OperationCanceledException or TimeoutException)
-        {
-            MissedCallLog.ServedCheckSkipped(logger, toStart.State.Queue, e.GetType().Name);
-        }
-        return Results.Empty;
-    }
-
-    /// <summary>Runs the storage work within Twilio's budget; if storage fails or is too slow, spools it instead.</summary>
-    private static async Task<(T? Result, bool Spooled)> WithSpoolAsync<T>(WebhookSpool spool, ILogger logger, SpooledWebhook item,
-        Func<CancellationToken, Task<T>> work, CancellationToken ct)
-    {
-        if (!spool.TryAdmit())
-        {
-            await spool.SaveAsync(item, CancellationToken.None);
-            MissedCallLog.Shed(logger, spool.Count);
-            return (default, true);
-        }
-        using var budget = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        budget.CancelAfter(StorageBudget);
-        try
-        {
-            return (await work(budget.Token), false);
-        }
-        catch (Exception e) when (!ct.IsCancellationRequested && e is Azure.RequestFailedException or HttpRequestException or OperationCanceledException or AggregateException or IOException)
-        {
-            await spool.SaveAsync(item, CancellationToken.None);
-            MissedCallLog.Spooled(logger, e.GetType().Name, spool.Count);
-            return (default, true);
-        }
-        finally
-        {
-            spool.Leave();
-        }
     }
 }

@@ -1,9 +1,7 @@
 using System.Globalization;
 using CallbackFunctions.Domain.Rules;
 using CallbackFunctions.MissedCalls;
-using CallbackFunctions.Settings;
 using CallbackFunctions.Telephony;
-using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 using CallbackFunctions.Http;
@@ -48,71 +46,61 @@ public static class RuleKindNames
 }
 
 /// <summary><c>/api/rules</c> (the two automatic callback rules) and <c>/api/account</c> (the freeze switch, lines and pacing), seed 001.</summary>
-public sealed class RuleFunctions(RuleBook book, PhoneNumberNormalizer numbers, TimeZones zones, IOptionsMonitor<CallbackOptions> options)
+public sealed class RuleFunctions(RuleBook book, PhoneNumberNormalizer numbers, TimeZones zones)
 {
     [ApiOperation("Rules", "Both rules: missed in scenario, missed in contact center.", Answer = typeof(List<RuleView>))]
     [Function("ListRules")]
-    public async Task<IResult> List([HttpTrigger(AuthorizationLevel.Function, "get", Route = "rules")] HttpRequest request, CancellationToken ct) =>
-        await RuleEndpoints.List(book, ct);
-
-    [ApiOperation("Rules", "One rule: 'scenario' or 'contact-center'.", Answer = typeof(RuleView))]
-    [Function("GetRule")]
-    public async Task<IResult> Get([HttpTrigger(AuthorizationLevel.Function, "get", Route = "rules/{kind}")] HttpRequest request, string kind, CancellationToken ct) =>
-        await RuleEndpoints.Get(kind, book, ct);
-
-    [ApiOperation("Rules", "Replace a rule (a new version; switching it off cancels its pending callbacks).", Body = typeof(RuleBody), Answer = typeof(RuleView))]
-    [Function("PutRule")]
-    public Task<IResult> Put([HttpTrigger(AuthorizationLevel.Function, "put", Route = "rules/{kind}")] HttpRequest request, string kind,
-        [DurableClient] DurableTaskClient client, CancellationToken ct) =>
-        RequestValues.WithBodyAsync<RuleBody>(request, async body => await RuleEndpoints.Put(kind, body, book, client, numbers, zones, options.CurrentValue, ct), ct);
-
-    [ApiOperation("Rules", "Whether the account is frozen, its lines and pacing.", Answer = typeof(AccountView))]
-    [Function("GetAccount")]
-    public async Task<IResult> GetAccount([HttpTrigger(AuthorizationLevel.Function, "get", Route = "account")] HttpRequest request, CancellationToken ct) =>
-        await RuleEndpoints.GetAccount(book, ct);
-
-    [ApiOperation("Rules", "Switch every rule off, cancel every live callback and stop all dialing.", Answer = typeof(AccountView))]
-    [Function("FreezeAccount")]
-    public async Task<IResult> Freeze([HttpTrigger(AuthorizationLevel.Function, "post", Route = "account/freeze")] HttpRequest request,
-        [DurableClient] DurableTaskClient client, CancellationToken ct) =>
-        await RuleEndpoints.Freeze(book, client, ct);
-
-    [ApiOperation("Rules", "Allow dialing again; rules stay off until each is enabled by hand.", Answer = typeof(AccountView))]
-    [Function("UnfreezeAccount")]
-    public async Task<IResult> Unfreeze([HttpTrigger(AuthorizationLevel.Function, "post", Route = "account/unfreeze")] HttpRequest request, CancellationToken ct) =>
-        await RuleEndpoints.Unfreeze(book, ct);
-
-    [ApiOperation("Rules", "At most maxLines callback calls at once (1-15) and callsPerSecond new calls a second.", Body = typeof(LinesBody), Answer = typeof(AccountView))]
-    [Function("PutLines")]
-    public Task<IResult> PutLines([HttpTrigger(AuthorizationLevel.Function, "put", Route = "account/lines")] HttpRequest request, CancellationToken ct) =>
-        RequestValues.WithBodyAsync<LinesBody>(request, async body => await RuleEndpoints.PutLines(body, book, ct), ct);
-}
-
-/// <summary>The rules and account API's work.</summary>
-public static class RuleEndpoints
-{
-    internal static async Task<Ok<List<RuleView>>> List(RuleBook book, CancellationToken ct)
+    public async Task<IResult> List([HttpTrigger(AuthorizationLevel.Function, "get", Route = "rules")] HttpRequest request, CancellationToken ct)
     {
         var set = await book.CurrentAsync(ct);
         return TypedResults.Ok(new List<RuleView> { RuleView.From(set.Scenario), RuleView.From(set.ContactCenter) });
     }
 
-    internal static async Task<Results<Ok<RuleView>, ProblemHttpResult>> Get(string kind, RuleBook book, CancellationToken ct) =>
+    [ApiOperation("Rules", "One rule: 'scenario' or 'contact-center'.", Answer = typeof(RuleView))]
+    [Function("GetRule")]
+    public async Task<IResult> Get([HttpTrigger(AuthorizationLevel.Function, "get", Route = "rules/{kind}")] HttpRequest request, string kind, CancellationToken ct) =>
         RuleKindNames.Parse(kind) is { } k ? TypedResults.Ok(RuleView.From((await book.CurrentAsync(ct))[k])) : UnknownKind(kind);
 
-    internal static async Task<Results<Ok<RuleView>, ProblemHttpResult, ValidationProblem>> Put(string kind, RuleBody body, RuleBook book, DurableTaskClient client,
-        PhoneNumberNormalizer numbers, TimeZones zones, CallbackOptions defaults, CancellationToken ct)
+    [ApiOperation("Rules", "Replace a rule (a new version; switching it off cancels its pending callbacks).", Body = typeof(RuleBody), Answer = typeof(RuleView))]
+    [Function("PutRule")]
+    public Task<IResult> Put([HttpTrigger(AuthorizationLevel.Function, "put", Route = "rules/{kind}")] HttpRequest request, string kind,
+        [DurableClient] DurableTaskClient client, CancellationToken ct) =>
+        RequestValues.WithBodyAsync<RuleBody>(request, body => PutAsync(kind, body, client, ct), ct);
+
+    [ApiOperation("Rules", "Whether the account is frozen, its lines and pacing.", Answer = typeof(AccountView))]
+    [Function("GetAccount")]
+    public async Task<IResult> GetAccount([HttpTrigger(AuthorizationLevel.Function, "get", Route = "account")] HttpRequest request, CancellationToken ct) =>
+        TypedResults.Ok(View((await book.CurrentAsync(ct)).Account));
+
+    [ApiOperation("Rules", "Switch every rule off, cancel every live callback and stop all dialing.", Answer = typeof(AccountView))]
+    [Function("FreezeAccount")]
+    public async Task<IResult> Freeze([HttpTrigger(AuthorizationLevel.Function, "post", Route = "account/freeze")] HttpRequest request,
+        [DurableClient] DurableTaskClient client, CancellationToken ct) =>
+        TypedResults.Ok(View(await book.FreezeAsync(client, ct)));
+
+    [ApiOperation("Rules", "Allow dialing again; rules stay off until each is enabled by hand.", Answer = typeof(AccountView))]
+    [Function("UnfreezeAccount")]
+    public async Task<IResult> Unfreeze([HttpTrigger(AuthorizationLevel.Function, "post", Route = "account/unfreeze")] HttpRequest request, CancellationToken ct) =>
+        TypedResults.Ok(View(await book.UnfreezeAsync(ct)));
+
+    [ApiOperation("Rules", "At most maxLines callback calls at once (1-15) and callsPerSecond new calls a second.", Body = typeof(LinesBody), Answer = typeof(AccountView))]
+    [Function("PutLines")]
+    public Task<IResult> PutLines([HttpTrigger(AuthorizationLevel.Function, "put", Route = "account/lines")] HttpRequest request, CancellationToken ct) =>
+        RequestValues.WithBodyAsync<LinesBody>(request, body => PutLinesAsync(body, ct), ct);
+
+    private async Task<IResult> PutAsync(string kind, RuleBody body, DurableTaskClient client, CancellationToken ct)
     {
         if (RuleKindNames.Parse(kind) is not { } k) return UnknownKind(kind);
         var errors = new Dictionary<string, string[]>();
-        // A setting left out takes its documented default: the app's settings (Callbacks__Intervals,
+        // Intervals or a ring timeout left out take the unsaved rule's, which are the app's settings (Callbacks__Intervals,
         // Callbacks__CustomerRingTimeout), as README says.
+        var unsaved = book.Default(k);
         var intervals = new List<TimeSpan>();
-        if (body.Intervals is null) intervals.AddRange(CallbackOptions.ParseIntervals(defaults.Intervals));
+        if (body.Intervals is null) intervals.AddRange(unsaved.Intervals);
         foreach (var text in body.Intervals ?? [])
             if (TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var t)) intervals.Add(t);
             else errors["intervals"] = [$"{RequestValues.Quote(text)} is not a duration like 00:05:00"];
-        var ring = defaults.CustomerRingTimeout;
+        var ring = unsaved.CustomerRingTimeout;
         if (body.CustomerRingTimeout is not null && !TimeSpan.TryParse(body.CustomerRingTimeout, CultureInfo.InvariantCulture, out ring))
             errors["customerRingTimeout"] = ["a duration like 00:00:30"];
         string? callerId = null;
@@ -122,7 +110,7 @@ public static class RuleEndpoints
             if (n.IsValid) callerId = n.E164;
             else errors["callerId"] = [$"not a valid phone number ({n.Problem})"];
         }
-        if (body.Queue is not null && !MissedCallEndpoints.IsValidQueue(body.Queue)) errors["queue"] = ["not a valid queue name"];
+        if (body.Queue is not null && !MissedCallFunctions.IsValidQueue(body.Queue)) errors["queue"] = ["not a valid queue name"];
         if (body.TimeZone is not null && zones.Find(body.TimeZone) is null) errors["timeZone"] = [$"{RequestValues.Quote(body.TimeZone)} is not an IANA time zone"];
         var weekdays = ParseWindow(body.Schedule?.Weekdays, "schedule.weekdays", errors);
         var weekend = ParseWindow(body.Schedule?.Weekend, "schedule.weekend", errors);
@@ -174,14 +162,7 @@ public static class RuleEndpoints
         return null;
     }
 
-    internal static async Task<Ok<AccountView>> GetAccount(RuleBook book, CancellationToken ct) => TypedResults.Ok(View((await book.CurrentAsync(ct)).Account));
-
-    internal static async Task<Ok<AccountView>> Freeze(RuleBook book, DurableTaskClient client, CancellationToken ct) =>
-        TypedResults.Ok(View(await book.FreezeAsync(client, ct)));
-
-    internal static async Task<Ok<AccountView>> Unfreeze(RuleBook book, CancellationToken ct) => TypedResults.Ok(View(await book.UnfreezeAsync(ct)));
-
-    internal static async Task<Results<Ok<AccountView>, ValidationProblem>> PutLines(LinesBody body, RuleBook book, CancellationToken ct)
+    private async Task<IResult> PutLinesAsync(LinesBody body, CancellationToken ct)
     {
         var current = (await book.CurrentAsync(ct)).Account;
         var (saved, problems) = await book.SetLinesAsync(body.MaxLines ?? current.MaxLines, body.CallsPerSecond ?? current.CallsPerSecond, ct);

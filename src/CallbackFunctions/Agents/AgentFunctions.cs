@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using CallbackFunctions.Callbacks;
 using CallbackFunctions.Domain.Agents;
 using CallbackFunctions.MissedCalls;
@@ -23,54 +22,47 @@ public sealed record AgentView(string Id, string Name, string Phone, IReadOnlyLi
 /// <summary><c>/api/agents</c>: who can take callbacks, for which queues, and whether they are available now.</summary>
 public sealed class AgentFunctions(AgentRepository repository, AgentDirectory directory, PhoneNumberNormalizer numbers, WaitingCallbacks waiting, TimeProvider time)
 {
-    [ApiOperation("Agents", "List agents.", Answer = typeof(List<AgentView>))]
-    [Function("ListAgents")]
-    public async Task<IResult> List([HttpTrigger(AuthorizationLevel.Function, "get", Route = "agents")] HttpRequest request, CancellationToken ct) =>
-        await AgentEndpoints.List(repository, ct);
-
-    [ApiOperation("Agents", "Get one agent.", Answer = typeof(AgentView))]
-    [Function("GetAgent")]
-    public async Task<IResult> Get([HttpTrigger(AuthorizationLevel.Function, "get", Route = "agents/{id}")] HttpRequest request, string id, CancellationToken ct) =>
-        await AgentEndpoints.Get(id, repository, ct);
-
-    [ApiOperation("Agents", "Create or replace an agent (availability and current call are kept).", Body = typeof(AgentBody), Answer = typeof(AgentView))]
-    [Function("PutAgent")]
-    public Task<IResult> Put([HttpTrigger(AuthorizationLevel.Function, "put", Route = "agents/{id}")] HttpRequest request, string id,
-        [DurableClient] DurableTaskClient client, CancellationToken ct) =>
-        RequestValues.WithBodyAsync<AgentBody>(request, async body => await AgentEndpoints.Put(id, body, repository, directory, numbers, client, waiting, time, ct), ct);
-
-    [ApiOperation("Agents", "Say whether the agent takes callbacks now; an available agent is offered the waiting callbacks at once.", Body = typeof(AvailabilityBody), Answer = typeof(AgentView))]
-    [Function("SetAgentAvailability")]
-    public Task<IResult> SetAvailability([HttpTrigger(AuthorizationLevel.Function, "put", Route = "agents/{id}/availability")] HttpRequest request, string id,
-        [DurableClient] DurableTaskClient client, CancellationToken ct) =>
-        RequestValues.WithBodyAsync<AvailabilityBody>(request, async body => await AgentEndpoints.SetAvailability(id, body, repository, directory, client, waiting, ct), ct);
-
-    [ApiOperation("Agents", "Remove an agent.")]
-    [Function("DeleteAgent")]
-    public async Task<IResult> Delete([HttpTrigger(AuthorizationLevel.Function, "delete", Route = "agents/{id}")] HttpRequest request, string id, CancellationToken ct) =>
-        await AgentEndpoints.Delete(id, repository, directory, ct);
-}
-
-/// <summary>The agents API's work.</summary>
-public static class AgentEndpoints
-{
     /// <summary>An agent's name as the whisper and the API show it (a table property holds 32K characters: far more than a name needs).</summary>
     public const int MaxNameLength = 100;
 
     /// <summary>Queues an agent serves: each is one more partition the freed-agent wake-up reads.</summary>
     public const int MaxQueues = 20;
 
-    internal static async Task<Ok<List<AgentView>>> List(AgentRepository repository, CancellationToken ct) =>
+    [ApiOperation("Agents", "List agents.", Answer = typeof(List<AgentView>))]
+    [Function("ListAgents")]
+    public async Task<IResult> List([HttpTrigger(AuthorizationLevel.Function, "get", Route = "agents")] HttpRequest request, CancellationToken ct) =>
         TypedResults.Ok((await repository.ListAsync(ct)).Select(s => AgentView.From(s.Value)).OrderBy(a => a.Id, StringComparer.Ordinal).ToList());
 
-    internal static async Task<Results<Ok<AgentView>, ProblemHttpResult>> Get(string id, AgentRepository repository, CancellationToken ct) =>
+    [ApiOperation("Agents", "Get one agent.", Answer = typeof(AgentView))]
+    [Function("GetAgent")]
+    public async Task<IResult> Get([HttpTrigger(AuthorizationLevel.Function, "get", Route = "agents/{id}")] HttpRequest request, string id, CancellationToken ct) =>
         await repository.GetAsync(id, ct) is { } stored ? TypedResults.Ok(AgentView.From(stored.Value)) : NotFound(id);
 
-    internal static async Task<Results<Ok<AgentView>, ValidationProblem>> Put(string id, AgentBody body, AgentRepository repository,
-        AgentDirectory directory, PhoneNumberNormalizer numbers, DurableTaskClient client, WaitingCallbacks waiting, TimeProvider time, CancellationToken ct)
+    [ApiOperation("Agents", "Create or replace an agent (availability and current call are kept).", Body = typeof(AgentBody), Answer = typeof(AgentView))]
+    [Function("PutAgent")]
+    public Task<IResult> Put([HttpTrigger(AuthorizationLevel.Function, "put", Route = "agents/{id}")] HttpRequest request, string id,
+        [DurableClient] DurableTaskClient client, CancellationToken ct) =>
+        RequestValues.WithBodyAsync<AgentBody>(request, body => PutAsync(id, body, client, ct), ct);
+
+    [ApiOperation("Agents", "Say whether the agent takes callbacks now; an available agent is offered the waiting callbacks at once.", Body = typeof(AvailabilityBody), Answer = typeof(AgentView))]
+    [Function("SetAgentAvailability")]
+    public Task<IResult> SetAvailability([HttpTrigger(AuthorizationLevel.Function, "put", Route = "agents/{id}/availability")] HttpRequest request, string id,
+        [DurableClient] DurableTaskClient client, CancellationToken ct) =>
+        RequestValues.WithBodyAsync<AvailabilityBody>(request, body => SetAvailabilityAsync(id, body, client, ct), ct);
+
+    [ApiOperation("Agents", "Remove an agent.")]
+    [Function("DeleteAgent")]
+    public async Task<IResult> Delete([HttpTrigger(AuthorizationLevel.Function, "delete", Route = "agents/{id}")] HttpRequest request, string id, CancellationToken ct)
+    {
+        if (!await repository.DeleteAsync(id, ct)) return NotFound(id);
+        directory.Invalidate();
+        return TypedResults.NoContent();
+    }
+
+    private async Task<IResult> PutAsync(string id, AgentBody body, DurableTaskClient client, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
-        if (!MissedCallEndpoints.IsValidQueue(id)) errors["id"] = ["letters, digits, '_', '.', '-'; at most 64"];
+        if (!MissedCallFunctions.IsValidQueue(id)) errors["id"] = ["letters, digits, '_', '.', '-'; at most 64"];
         if (string.IsNullOrWhiteSpace(body.Name)) errors["name"] = ["required"];
         else if (body.Name.Trim().Length > MaxNameLength) errors["name"] = [$"at most {MaxNameLength} characters (this one has {body.Name.Trim().Length})"];
         else if (body.Name.Any(char.IsControl)) errors["name"] = ["no control characters (line breaks, tabs, ...)"];
@@ -79,7 +71,7 @@ public static class AgentEndpoints
         var queues = body.Queues ?? [];
         if (queues.Count == 0) errors["queues"] = ["at least one queue"];
         else if (queues.Count > MaxQueues) errors["queues"] = [$"at most {MaxQueues} queues (this list has {queues.Count})"];
-        else if (queues.FirstOrDefault(q => !MissedCallEndpoints.IsValidQueue(q)) is { } bad)
+        else if (queues.FirstOrDefault(q => !MissedCallFunctions.IsValidQueue(q)) is { } bad)
             errors["queues"] = [$"{(bad is null ? "null" : RequestValues.Quote(bad))} is not a valid queue name (letters, digits, '_', '.', '-'; at most 64)"];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
@@ -99,8 +91,7 @@ public static class AgentEndpoints
         }
     }
 
-    internal static async Task<Results<Ok<AgentView>, ProblemHttpResult, ValidationProblem>> SetAvailability(string id, AvailabilityBody body,
-        AgentRepository repository, AgentDirectory directory, DurableTaskClient client, WaitingCallbacks waiting, CancellationToken ct)
+    private async Task<IResult> SetAvailabilityAsync(string id, AvailabilityBody body, DurableTaskClient client, CancellationToken ct)
     {
         if (body.Available is not { } available) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["available"] = ["true or false"] });
         for (var round = 0; ; round++)
@@ -117,13 +108,6 @@ public static class AgentEndpoints
             }
             if (round > 8) throw new InvalidOperationException($"agent {id}: too many concurrent updates");
         }
-    }
-
-    internal static async Task<Results<NoContent, ProblemHttpResult>> Delete(string id, AgentRepository repository, AgentDirectory directory, CancellationToken ct)
-    {
-        if (!await repository.DeleteAsync(id, ct)) return NotFound(id);
-        directory.Invalidate();
-        return TypedResults.NoContent();
     }
 
     private static ProblemHttpResult NotFound(string id) =>

@@ -1,7 +1,5 @@
 using System.Globalization;
-using CallbackFunctions.Agents;
 using CallbackFunctions.Callbacks;
-using CallbackFunctions.Domain.Agents;
 using CallbackFunctions.Domain.Callbacks;
 using CallbackFunctions.Storage;
 using CallbackFunctions.Twilio;
@@ -28,7 +26,7 @@ public sealed class AgentCallFunctions(TwilioWebhook twilio, CallbackRuns runs, 
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>
         twilio.RunAsync(request, budget => Callback(request, out var id) is { } problem ? Task.FromResult(problem)
             : RequestValues.TryRequiredNumber(request, "offer", out var offer, out problem)
-                ? AgentCallEndpoints.AgentAnswer(request, id, offer, client, runs, callbacks, urls, features, time, budget)
+                ? AgentAnswerAsync(request, id, offer, client, budget)
                 : Task.FromResult(problem!), ct);
 
     [ApiOperation("Twilio webhooks", "Status callback of the agent leg", Query = ["callbackId: the callback", "offer: the offer the call belongs to"])]
@@ -38,7 +36,7 @@ public sealed class AgentCallFunctions(TwilioWebhook twilio, CallbackRuns runs, 
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>
         twilio.RunAsync(request, budget => Callback(request, out var id) is { } problem ? Task.FromResult(problem)
             : RequestValues.TryRequiredNumber(request, "offer", out var offer, out problem)
-                ? AgentCallEndpoints.AgentStatus(request, id, offer, client, runs, loggers, budget)
+                ? AgentStatusAsync(request, id, offer, client, budget)
                 : Task.FromResult(problem!), ct);
 
     [ApiOperation("Twilio webhooks", "Dial action and Number status callback of the customer leg", Query = ["callbackId: the callback", "attempt: the attempt the leg belongs to", "detection: true when answering-machine detection decides"])]
@@ -48,7 +46,7 @@ public sealed class AgentCallFunctions(TwilioWebhook twilio, CallbackRuns runs, 
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>
         twilio.RunAsync(request, budget => Callback(request, out var id) is { } problem ? Task.FromResult(problem)
             : RequestValues.TryRequiredNumber(request, "attempt", out var attempt, out problem) && RequestValues.TryFlag(request, "detection", out var detection, out problem)
-                ? AgentCallEndpoints.DialResult(request, id, attempt, detection, client, runs, loggers, budget)
+                ? DialResultAsync(request, id, attempt, detection, client, budget)
                 : Task.FromResult(problem!), ct);
 
     /// <summary>The callback a leg's webhook names in its query (we put it there when we placed the call).</summary>
@@ -59,16 +57,12 @@ public sealed class AgentCallFunctions(TwilioWebhook twilio, CallbackRuns runs, 
         return Storage.TableKeys.IsKey(callbackId) ? null
             : Results.Problem($"query parameter 'callbackId' {RequestValues.Quote(callbackId)} is not a callback id", statusCode: StatusCodes.Status400BadRequest);
     }
-}
 
-/// <summary>The agent and customer legs' webhooks' work.</summary>
-public static class AgentCallEndpoints
-{
     /// <summary>How long the agent has to press a key after the whisper.</summary>
     private const int ChoiceTimeoutSeconds = 8;
 
-    internal static async Task<IResult> AgentAnswer(HttpRequest request, string callbackId, int offer, DurableTaskClient client, CallbackRuns runs,
-        CallbackRepository callbacks, WebhookUrls urls, CallFeatureReader features, TimeProvider time, CancellationToken ct)
+    /// <summary>The agent leg's TwiML: the whisper and the choice, what the choice leads to, or the goodbye for a stale offer.</summary>
+    private async Task<IResult> AgentAnswerAsync(HttpRequest request, string callbackId, int offer, DurableTaskClient client, CancellationToken ct)
     {
         var form = await request.ReadFormAsync(ct);
         string? digits = form["Digits"];
@@ -116,8 +110,7 @@ public static class AgentCallEndpoints
             $"Automatic callback, attempt {callback.Attempt}. The customer at {digits} {what} {ago}, in the {callback.Queue} queue. Press 1 to connect, or 2 to pass.");
     }
 
-    internal static async Task<IResult> AgentStatus(HttpRequest request, string callbackId, int offer, DurableTaskClient client, CallbackRuns runs,
-        ILoggerFactory loggers, CancellationToken ct)
+    private async Task<IResult> AgentStatusAsync(HttpRequest request, string callbackId, int offer, DurableTaskClient client, CancellationToken ct)
     {
         var form = await request.ReadFormAsync(ct);
         var status = TwilioCallStatusParser.Parse(form["CallStatus"]);
@@ -138,12 +131,12 @@ public static class AgentCallEndpoints
     /// With answering-machine detection, whether the customer was reached is the verdict's to say (customer-notice tells
     /// the orchestration just before the leg ends): the callback once it shows the verdict, or null if it does not in time.
     /// </summary>
-    private static async Task<Callback?> VerdictSavedAsync(string callbackId, int attempt, CallbackRuns runs, CancellationToken ct) =>
+    private async Task<Callback?> VerdictSavedAsync(string callbackId, int attempt, CancellationToken ct) =>
         (await runs.AwaitAsync(callbackId, r => r.State is not { Status: CallbackStatus.DialingCustomer, CustomerLeg: { AnsweredAt: null } leg } || leg.Attempt != attempt,
             VerdictWait, ct))?.State;
 
-    internal static async Task<IResult> DialResult(HttpRequest request, string callbackId, int attempt, bool? detection, DurableTaskClient client,
-        CallbackRuns runs, ILoggerFactory loggers, CancellationToken ct)
+    private async Task<IResult> DialResultAsync(HttpRequest request, string callbackId, int attempt, bool? detection, DurableTaskClient client,
+        CancellationToken ct)
     {
         var form = await request.ReadFormAsync(ct);
         var isDialAction = form.ContainsKey("DialCallStatus");
@@ -169,7 +162,7 @@ public static class AgentCallEndpoints
         }
         if (!isDialAction) return Results.NoContent();
         var reached = detection == true
-            ? (await VerdictSavedAsync(callbackId, attempt, runs, ct) ?? decision?.Callback)?.Status == CallbackStatus.Completed
+            ? (await VerdictSavedAsync(callbackId, attempt, ct) ?? decision?.Callback)?.Status == CallbackStatus.Completed
             : status == TwilioCallStatus.Completed;
         return reached
             ? new VoiceResponse().Hangup().ToResult()

@@ -1,7 +1,6 @@
 using CallbackFunctions.Callbacks;
-using CallbackFunctions.MissedCalls;
+using CallbackFunctions.Spool;
 using CallbackFunctions.Storage;
-using Microsoft.AspNetCore.Http.HttpResults;
 using CallbackFunctions.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;

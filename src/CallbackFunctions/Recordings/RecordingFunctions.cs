@@ -2,7 +2,6 @@ using System.Globalization;
 using CallbackFunctions.Storage;
 using CallbackFunctions.Http;
 using CallbackFunctions.Twilio;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 
 namespace CallbackFunctions.Recordings;
@@ -18,26 +17,36 @@ public sealed record CallRecordingView(string RecordingSid, string CallbackId, i
 public sealed class RecordingFunctions(TwilioWebhook twilio, RecordingRepository recordings, CallbackRepository callbacks, RecordingRetention retention,
     TimeProvider time, ILoggerFactory loggers)
 {
+    /// <summary>The longest recording URL kept (Twilio's are about 130 characters).</summary>
+    public const int MaxUrlLength = 2048;
+
     [ApiOperation("Twilio webhooks", "Recording status callback of the customer <Dial>: stores a completed recording", Query = ["callbackId: the callback", "attempt: the attempt"])]
     [Function("RecordingStatus")]
     public Task<IResult> RecordingStatus(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "twilio/recording-status")] HttpRequest request, CancellationToken ct) =>
         twilio.RunAsync(request, budget => AgentCalls.AgentCallFunctions.Callback(request, out var id) is { } problem ? Task.FromResult(problem)
             : RequestValues.TryRequiredNumber(request, "attempt", out var attempt, out problem)
-                ? RecordingEndpoints.RecordingStatus(request, id, attempt, recordings, callbacks, time, loggers, budget)
+                ? RecordingStatusAsync(request, id, attempt, budget)
                 : Task.FromResult(problem!), ct);
 
     [ApiOperation("Recordings", "A callback's recordings still within their rule's storage period (older ones are deleted at Twilio).", Query = ["callbackId: the callback whose recordings to list (required)"], Answer = typeof(List<CallRecordingView>))]
     [Function("ListRecordings")]
-    public async Task<IResult> List([HttpTrigger(AuthorizationLevel.Function, "get", Route = "recordings")] HttpRequest request, CancellationToken ct) =>
-        await RecordingEndpoints.List(RequestValues.Text(request, "callbackId"), recordings, retention, time, ct);
-}
+    public async Task<IResult> List([HttpTrigger(AuthorizationLevel.Function, "get", Route = "recordings")] HttpRequest request, CancellationToken ct)
+    {
+        var callbackId = RequestValues.Text(request, "callbackId");
+        if (string.IsNullOrWhiteSpace(callbackId))
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["callbackId"] = ["the callback whose recordings to list"] });
+        var periods = await retention.CurrentAsync(ct);
+        var now = time.GetUtcNow();
+        return TypedResults.Ok((await recordings.ListAsync(callbackId, ct))
+            .Where(r => periods.IsAvailable(r, now))
+            .OrderBy(r => r.RecordedAt)
+            .Select(r => new CallRecordingView(r.RecordingSid, r.CallbackId, r.Attempt, r.CallSid, r.Url, r.DurationSeconds, r.RecordedAt, periods.AvailableUntil(r)))
+            .ToList());
+    }
 
-/// <summary>The recording webhook's and list's work.</summary>
-public static class RecordingEndpoints
-{
-    internal static async Task<IResult> RecordingStatus(HttpRequest request, string callbackId, int attempt, RecordingRepository recordings,
-        CallbackRepository callbacks, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
+    /// <summary>Stores a completed recording (once); any other status stores nothing.</summary>
+    private async Task<IResult> RecordingStatusAsync(HttpRequest request, string callbackId, int attempt, CancellationToken ct)
     {
         var form = await request.ReadFormAsync(ct);
         var logger = loggers.CreateLogger("CallbackFunctions.Recordings");
@@ -65,25 +74,8 @@ public static class RecordingEndpoints
         return Results.NoContent();
     }
 
-    /// <summary>The longest recording URL kept (Twilio's are about 130 characters).</summary>
-    public const int MaxUrlLength = 2048;
-
     private static bool IsMediaUrl(string? url) =>
         url is { Length: > 0 and <= MaxUrlLength } && Uri.TryCreate(url, UriKind.Absolute, out var parsed) && parsed.Scheme is "http" or "https";
-
-    internal static async Task<Results<Ok<List<CallRecordingView>>, ValidationProblem>> List(string? callbackId, RecordingRepository recordings,
-        RecordingRetention retention, TimeProvider time, CancellationToken ct)
-    {
-        if (string.IsNullOrWhiteSpace(callbackId))
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["callbackId"] = ["the callback whose recordings to list"] });
-        var periods = await retention.CurrentAsync(ct);
-        var now = time.GetUtcNow();
-        return TypedResults.Ok((await recordings.ListAsync(callbackId, ct))
-            .Where(r => periods.IsAvailable(r, now))
-            .OrderBy(r => r.RecordedAt)
-            .Select(r => new CallRecordingView(r.RecordingSid, r.CallbackId, r.Attempt, r.CallSid, r.Url, r.DurationSeconds, r.RecordedAt, periods.AvailableUntil(r)))
-            .ToList());
-    }
 
     /// <summary><c>RecordingStartTime</c> is RFC 2822 like Twilio's other dates (TWILIO.md §1.1); absent or odd, we use our clock.</summary>
     private static DateTimeOffset? RecordedAt(string? text) =>

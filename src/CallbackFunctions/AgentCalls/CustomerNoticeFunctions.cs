@@ -52,16 +52,12 @@ public sealed class CustomerNoticeFunctions(TwilioWebhook twilio, CallbackRuns r
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>
         twilio.RunAsync(request, budget => AgentCallFunctions.Callback(request, out var id) is { } problem ? Task.FromResult(problem)
             : RequestValues.TryRequiredNumber(request, "attempt", out var attempt, out problem) && RequestValues.TryFlag(request, "recorded", out var recorded, out problem)
-                ? CustomerNoticeEndpoints.CustomerNotice(request, id, attempt, recorded ?? false, RequestValues.Text(request, "voicemail") ?? "off",
-                    client, runs, callbacks, features, loggers, budget)
+                ? CustomerNoticeAsync(request, id, attempt, recorded ?? false, RequestValues.Text(request, "voicemail") ?? "off", client, budget)
                 : Task.FromResult(problem!), ct);
-}
 
-/// <summary>The customer leg's notice webhook's work.</summary>
-public static class CustomerNoticeEndpoints
-{
-    internal static async Task<IResult> CustomerNotice(HttpRequest request, string callbackId, int attempt, bool recorded, string voicemail,
-        DurableTaskClient client, CallbackRuns runs, CallbackRepository callbacks, CallFeatureReader features, ILoggerFactory loggers, CancellationToken ct)
+    /// <summary>What the customer who answered hears: the voicemail message, a hang-up for a machine, or (a person) the recording notice, if any, before the agent.</summary>
+    private async Task<IResult> CustomerNoticeAsync(HttpRequest request, string callbackId, int attempt, bool recorded, string voicemail,
+        DurableTaskClient client, CancellationToken ct)
     {
         var form = await request.ReadFormAsync(ct);
         var logger = loggers.CreateLogger("CallbackFunctions.AgentCalls");
