@@ -52,6 +52,7 @@ public static class CallbackApp
         services.AddSingleton<StorageOperationCounter>();
         services.AddSingleton<StorageAccount>();
         services.AddSingleton<CallbackRepository>();
+        services.AddSingleton<Callbacks.CallbackReader>();
         services.AddSingleton<LiveCallbackIndex>();
         services.AddSingleton<WaitingIndex>();
         services.AddSingleton<AgentRepository>();

@@ -16,7 +16,7 @@ namespace CallbackFunctions.AgentCalls;
 /// Number status callback). Each names its callback and offer or attempt in the query, so a repeated or late webhook
 /// finds the leg it belongs to and the lifecycle ignores it if it is stale.
 /// </summary>
-public sealed class AgentCallFunctions(TwilioWebhook twilio, CallbackRuns runs, CallbackRepository callbacks, WebhookUrls urls,
+public sealed class AgentCallFunctions(TwilioWebhook twilio, CallbackRuns runs, CallbackReader callbacks, WebhookUrls urls,
     CallFeatureReader features, TimeProvider time, ILoggerFactory loggers)
 {
     [ApiOperation("Twilio webhooks", "TwiML of the agent leg: whisper, 1 to connect, 2 to pass; then the customer <Dial>", Query = ["callbackId: the callback", "offer: the offer the call belongs to"])]
@@ -66,15 +66,15 @@ public sealed class AgentCallFunctions(TwilioWebhook twilio, CallbackRuns runs, 
     {
         var form = await request.ReadFormAsync(ct);
         string? digits = form["Digits"];
-        // The agent's choice goes to the callback's orchestration; what it will decide (from the saved offer, which is
-        // written before the agent's call is placed) says which TwiML the agent gets now.
+        // The agent's choice goes to the callback's orchestration; what it will decide (on the callback as this offer's
+        // call finds it) says which TwiML the agent gets now.
         var decision = digits switch
         {
-            "1" => await runs.TellAsync(client, callbackId, new AgentAccepted(offer), ct),
-            "2" => await runs.TellAsync(client, callbackId, new AgentPassed(offer), ct),
+            "1" => await runs.TellAgentChoiceAsync(client, callbackId, offer, new AgentAccepted(offer), ct),
+            "2" => await runs.TellAgentChoiceAsync(client, callbackId, offer, new AgentPassed(offer), ct),
             _ => null,
         };
-        var callback = decision?.Callback ?? (await callbacks.GetAsync(callbackId, ct))?.Value;
+        var callback = decision?.Callback ?? await callbacks.ForOfferAsync(client, callbackId, offer, ct);
         if (callback is null || callback.AgentLeg?.Offer != offer || !callback.IsLive)
             return new VoiceResponse().Say("This callback is no longer needed. Thank you.").Hangup().ToResult();
         if (callback.Status == CallbackStatus.DialingCustomer)
@@ -131,9 +131,9 @@ public sealed class AgentCallFunctions(TwilioWebhook twilio, CallbackRuns runs, 
     /// With answering-machine detection, whether the customer was reached is the verdict's to say (customer-notice tells
     /// the orchestration just before the leg ends): the callback once it shows the verdict, or null if it does not in time.
     /// </summary>
-    private async Task<Callback?> VerdictSavedAsync(string callbackId, int attempt, CancellationToken ct) =>
-        (await runs.AwaitAsync(callbackId, r => r.State is not { Status: CallbackStatus.DialingCustomer, CustomerLeg: { AnsweredAt: null } leg } || leg.Attempt != attempt,
-            VerdictWait, ct))?.State;
+    private Task<Callback?> VerdictSavedAsync(DurableTaskClient client, string callbackId, int attempt, CancellationToken ct) =>
+        runs.AwaitAsync(client, callbackId, c => c is not { Status: CallbackStatus.DialingCustomer, CustomerLeg: { AnsweredAt: null } leg } || leg.Attempt != attempt,
+            VerdictWait, ct);
 
     private async Task<IResult> DialResultAsync(HttpRequest request, string callbackId, int attempt, bool? detection, DurableTaskClient client,
         CancellationToken ct)
@@ -162,7 +162,7 @@ public sealed class AgentCallFunctions(TwilioWebhook twilio, CallbackRuns runs, 
         }
         if (!isDialAction) return Results.NoContent();
         var reached = detection == true
-            ? (await VerdictSavedAsync(callbackId, attempt, ct) ?? decision?.Callback)?.Status == CallbackStatus.Completed
+            ? (await VerdictSavedAsync(client, callbackId, attempt, ct) ?? decision?.Callback)?.Status == CallbackStatus.Completed
             : status == TwilioCallStatus.Completed;
         return reached
             ? new VoiceResponse().Hangup().ToResult()

@@ -43,7 +43,7 @@ public static class MachineVerdict
 /// (TWILIO.md §5, sync mode); for a person it then plays the recording notice (seed 001: "inform a customer that their
 /// call is being recorded") and ends, which connects them.
 /// </summary>
-public sealed class CustomerNoticeFunctions(TwilioWebhook twilio, CallbackRuns runs, CallbackRepository callbacks, CallFeatureReader features, ILoggerFactory loggers)
+public sealed class CustomerNoticeFunctions(TwilioWebhook twilio, CallbackRuns runs, CallbackReader callbacks, CallFeatureReader features, ILoggerFactory loggers)
 {
     [ApiOperation("Twilio webhooks", "<Number url> of the customer leg: acts on the answering-machine verdict, plays the recording notice before connecting", Query = ["callbackId: the callback", "attempt: the attempt", "recorded: whether the leg is recorded", "voicemail: the rule's voicemail policy"])]
     [Function("CustomerNotice")]
@@ -80,7 +80,7 @@ public sealed class CustomerNoticeFunctions(TwilioWebhook twilio, CallbackRuns r
             _ => null,
         };
         var decision = verdict is null ? null : await runs.TellAsync(client, callbackId, verdict, ct);
-        var callback = decision?.Callback ?? (await callbacks.GetAsync(callbackId, ct))?.Value;
+        var callback = decision?.Callback ?? await callbacks.ShownAsync(client, callbackId, ct);
         switch (answer)
         {
             case CustomerAnswer.VoicemailReached:

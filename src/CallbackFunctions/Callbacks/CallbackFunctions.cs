@@ -37,20 +37,22 @@ public sealed record ManualDialBody(string? Number);
 public sealed record ManualDialResult(string Number, int Cancelled);
 
 /// <summary><c>/api/callbacks</c>: list and inspect callbacks, cancel one, call one now, record a manual dial.</summary>
-public sealed class CallbackFunctions(CallbackRepository callbacks, CallbackRuns runs, MissedCallService service, PhoneNumberNormalizer numbers, TimeProvider time)
+public sealed class CallbackFunctions(CallbackReader callbacks, CallbackRuns runs, MissedCallService service, PhoneNumberNormalizer numbers, TimeProvider time)
 {
     [ApiOperation("Callbacks", "List callbacks, filtered by status, caller or queue; paged.", Query = ["status: Queued, DialingAgent, DialingCustomer, Completed, Cancelled, Expired or Failed", "caller: the customer's number", "queue: the queue", "pageSize: 1 to 1000 (50)", "continuationToken: from the previous page"], Answer = typeof(CallbackPage))]
     [Function("ListCallbacks")]
-    public async Task<IResult> List([HttpTrigger(AuthorizationLevel.Function, "get", Route = "callbacks")] HttpRequest request, CancellationToken ct) =>
+    public async Task<IResult> List([HttpTrigger(AuthorizationLevel.Function, "get", Route = "callbacks")] HttpRequest request,
+        [DurableClient] DurableTaskClient client, CancellationToken ct) =>
         RequestValues.TryNumber(request, "pageSize", out var pageSize, out var problem)
             ? await ListAsync(RequestValues.Text(request, "status"), RequestValues.Text(request, "caller"), RequestValues.Text(request, "queue"),
-                pageSize, RequestValues.Text(request, "continuationToken"), ct)
+                pageSize, RequestValues.Text(request, "continuationToken"), client, ct)
             : problem!;
 
     [ApiOperation("Callbacks", "One callback: the list fields and its timeline.", Answer = typeof(CallbackDetail))]
     [Function("GetCallback")]
-    public async Task<IResult> Get([HttpTrigger(AuthorizationLevel.Function, "get", Route = "callbacks/{id}")] HttpRequest request, string id, CancellationToken ct) =>
-        await callbacks.GetAsync(id, ct) is { } stored ? TypedResults.Ok(CallbackDetail.From(stored.Value)) : NotFound(id);
+    public async Task<IResult> Get([HttpTrigger(AuthorizationLevel.Function, "get", Route = "callbacks/{id}")] HttpRequest request, string id,
+        [DurableClient] DurableTaskClient client, CancellationToken ct) =>
+        await callbacks.GetAsync(client, id, ct) is { } callback ? TypedResults.Ok(CallbackDetail.From(callback)) : NotFound(id);
 
     [ApiOperation("Callbacks", "Cancel a live callback.", Answer = typeof(CallbackDetail))]
     [Function("CancelCallback")]
@@ -70,7 +72,8 @@ public sealed class CallbackFunctions(CallbackRepository callbacks, CallbackRuns
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>
         RequestValues.WithBodyAsync<ManualDialBody>(request, body => ManualDialAsync(body, client, ct), ct);
 
-    private async Task<IResult> ListAsync(string? status, string? caller, string? queue, int? pageSize, string? continuationToken, CancellationToken ct)
+    private async Task<IResult> ListAsync(string? status, string? caller, string? queue, int? pageSize, string? continuationToken,
+        DurableTaskClient client, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         CallbackStatus? statusFilter = null;
@@ -98,7 +101,7 @@ public sealed class CallbackFunctions(CallbackRepository callbacks, CallbackRuns
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
         try
         {
-            var (items, token) = await callbacks.ListAsync(statusFilter, callerFilter, queue, size, storageToken, ct);
+            var (items, token) = await callbacks.ListAsync(client, statusFilter, callerFilter, queue, size, storageToken, ct);
             return TypedResults.Ok(new CallbackPage([.. items.Select(CallbackSummary.From)], token is null ? null : PageToken.Write(token, query)));
         }
         catch (Azure.RequestFailedException e) when (e.Status == 400)
@@ -147,13 +150,14 @@ public sealed class CallbackFunctions(CallbackRepository callbacks, CallbackRuns
     /// </summary>
     private async Task<IResult> CommandAsync(string id, CallbackEvent command, DurableTaskClient client, CancellationToken ct)
     {
-        if (await callbacks.GetRunAsync(id, ct) is not { } run) return NotFound(id);
-        var decision = command.Apply(run.State, time.GetUtcNow());
+        if (await callbacks.GetAsync(client, id, ct) is not { } callback) return NotFound(id);
+        var decision = command.Apply(callback, time.GetUtcNow());
         if (!decision.Changed)
             return TypedResults.Problem(title: "Not possible in the callback's current state", detail: decision.IgnoredBecause, statusCode: StatusCodes.Status409Conflict);
-        await runs.SendAsync(client, id, command, ct);
-        return await runs.AwaitStepAsync(id, run.Version, CallbackRuns.CommandWait, ct) is { } applied
-            ? TypedResults.Ok(CallbackDetail.From(applied.State))
+        // A callback made a moment ago may not have run yet: a command raised before its first episode would be dropped.
+        await runs.TellOnceStartedAsync(client, id, command, ct);
+        return await runs.AwaitChangeAsync(client, callback, CallbackRuns.CommandWait, ct) is { } applied
+            ? TypedResults.Ok(CallbackDetail.From(applied))
             : TypedResults.Accepted($"/api/callbacks/{id}", CallbackDetail.From(decision.Callback));
     }
 

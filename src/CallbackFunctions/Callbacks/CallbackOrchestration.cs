@@ -79,6 +79,7 @@ public static class CallbackOrchestration
         {
             try
             {
+                context.SetCustomStatus(CallbackSnapshot.Of(run));
                 for (var step = 0; run.State.IsLive || run.Held is not null; step++)
                 {
                     if (step == StepsPerRun)
@@ -96,6 +97,8 @@ public static class CallbackOrchestration
                         CallbackStatus.DialingCustomer => await AwaitCustomerOutcomeAsync(run),
                         _ => throw new InvalidOperationException($"callback {before.Id}: no phase for {before.Status}"),
                     };
+                    // What the API and the webhooks read: free, it rides on the instance row Durable writes with every episode.
+                    if (!ReferenceEquals(run.State, before)) context.SetCustomStatus(CallbackSnapshot.Of(run));
                     // A wake-up always moves the callback on; if its step left it due, it looks again after a pause, not at once.
                     if (_wokeUp && _retryAt is null && run.State.IsLive && run.State.WakeAt <= Now) _retryAt = Now + FaultRetry;
                     if (run.State.Status != before.Status)
@@ -190,8 +193,15 @@ public static class CallbackOrchestration
             return saved;
         }
 
+        /// <summary>
+        /// Saves a decision and carries out its commands. While the agent is on the line, a change that needs no I/O of
+        /// its own (accepted, answered, a watchdog moved on) is not written yet: the end of that call is written anyway
+        /// (it frees what the offer held) and carries it, and meanwhile the custom status shows it.
+        /// </summary>
         private Task<CallbackRun> SaveAsync(CallbackRun run, Decision decision) =>
-            StepAsync(CallbackActivities.SaveCallback, run, new SaveStep(run, decision));
+            decision.Commands.IsEmpty && run.Held is not null
+                ? Task.FromResult(decision.Changed ? run with { State = decision.Callback, Unsaved = true } : run)
+                : StepAsync(CallbackActivities.SaveCallback, run, new SaveStep(run, decision));
 
         private async Task<CallbackEvent?> AskTwilioAboutCallAsync(CallbackRun run)
         {

@@ -6,10 +6,12 @@ namespace CallbackFunctions.Callbacks;
 
 /// <summary>
 /// What a callback's orchestration carries from step to step: the callback as the domain decided it, the projection's
-/// ETag and version (so a repeated or late projection write never overwrites a newer one), and the offer whose holds
-/// (agent, line, customer number) are still taken.
+/// ETag and version (so a repeated or late projection write never overwrites a newer one), the offer whose holds
+/// (agent, line, customer number) are still taken, and whether the state has changes the table does not show yet
+/// (made while the agent was on the line: they are written with that call's end, and shown meanwhile by the
+/// orchestration's custom status, <see cref="CallbackSnapshot"/>).
 /// </summary>
-public sealed record CallbackRun(Callback State, string ETag, long Version, HeldOffer? Held = null);
+public sealed record CallbackRun(Callback State, string ETag, long Version, HeldOffer? Held = null, bool Unsaved = false);
 
 /// <summary>An offer whose holds are taken until its agent call ends, whatever the callback does meanwhile.</summary>
 public sealed record HeldOffer(int Offer, string AgentId)

@@ -8,9 +8,9 @@ namespace CallbackFunctions.Callbacks;
 
 /// <summary>
 /// How the edges (webhooks, the management API, the watchdog) talk to callbacks: start a callback's orchestration, and
-/// tell it what happened. Every change goes through the orchestration; the edges read the projection only.
+/// tell it what happened. Every change goes through the orchestration; the edges read what it shows (<see cref="CallbackReader"/>).
 /// </summary>
-public sealed class CallbackRuns(CallbackRepository callbacks, Spool.WebhookSpool spool, TimeProvider time, ILogger<CallbackRuns> logger)
+public sealed class CallbackRuns(CallbackReader reader, Spool.WebhookSpool spool, TimeProvider time, ILogger<CallbackRuns> logger)
 {
     /// <summary>Every status an instance can have: a start of an id that exists, in whatever state, is refused.</summary>
     private static readonly OrchestrationRuntimeStatus[] AnyStatus = Enum.GetValues<OrchestrationRuntimeStatus>();
@@ -35,12 +35,21 @@ public sealed class CallbackRuns(CallbackRepository callbacks, Spool.WebhookSpoo
 
     /// <summary>
     /// Tells a callback's orchestration that <paramref name="happened"/>, and returns what the domain decides on it from
-    /// the projection as it stands now (null: no such callback). The orchestration decides for real, on its own state,
+    /// the callback as it is shown now (null: no such callback). The orchestration decides for real, on its own state,
     /// which may be a step ahead: the preview is for answering at once (TwiML, an API response), never for storing.
     /// </summary>
-    public async Task<Decision?> TellAsync(DurableTaskClient client, string callbackId, CallbackEvent happened, CancellationToken ct)
+    public async Task<Decision?> TellAsync(DurableTaskClient client, string callbackId, CallbackEvent happened, CancellationToken ct) =>
+        await TellOnAsync(client, callbackId, happened, await PreviewAsync(client, callbackId, happened, ct), ct);
+
+    /// <summary>Tells the agent's choice on offer <paramref name="offer"/> (1 or 2), previewed as their call finds the callback (<see cref="CallbackReader.ForOfferAsync"/>).</summary>
+    public async Task<Decision?> TellAgentChoiceAsync(DurableTaskClient client, string callbackId, int offer, CallbackEvent choice, CancellationToken ct)
     {
-        var preview = await PreviewAsync(callbackId, happened, ct);
+        var current = await reader.ForOfferAsync(client, callbackId, offer, ct);
+        return await TellOnAsync(client, callbackId, choice, current is null ? null : choice.Apply(current, time.GetUtcNow()), ct);
+    }
+
+    private async Task<Decision?> TellOnAsync(DurableTaskClient client, string callbackId, CallbackEvent happened, Decision? preview, CancellationToken ct)
+    {
         if (preview is null) return null;
         if (IsMoot(happened, preview)) CallbackLog.MootNotTold(logger, callbackId, happened.GetType().Name, preview.Callback.Status.ToString());
         else await SendAsync(client, callbackId, happened, ct);
@@ -57,9 +66,9 @@ public sealed class CallbackRuns(CallbackRepository callbacks, Spool.WebhookSpoo
     public static bool IsMoot(CallbackEvent happened, Decision preview) =>
         happened is not AgentCallEnded && !preview.Callback.IsLive && !preview.Changed && preview.Commands.IsEmpty;
 
-    /// <summary>What the domain decides on <paramref name="happened"/> from the projection as it stands (null: no such callback).</summary>
-    public async Task<Decision?> PreviewAsync(string callbackId, CallbackEvent happened, CancellationToken ct) =>
-        await callbacks.GetAsync(callbackId, ct) is { } stored ? happened.Apply(stored.Value, time.GetUtcNow()) : null;
+    /// <summary>What the domain decides on <paramref name="happened"/> from the callback as it is shown now (null: no such callback).</summary>
+    public async Task<Decision?> PreviewAsync(DurableTaskClient client, string callbackId, CallbackEvent happened, CancellationToken ct) =>
+        await reader.ShownAsync(client, callbackId, ct) is { } current ? happened.Apply(current, time.GetUtcNow()) : null;
 
     /// <summary>Tells a callback's orchestration that <paramref name="happened"/>; one that has ended ignores it.</summary>
     public async Task SendAsync(DurableTaskClient client, string callbackId, CallbackEvent happened, CancellationToken ct)
@@ -147,7 +156,7 @@ public sealed class CallbackRuns(CallbackRepository callbacks, Spool.WebhookSpoo
         using var budget = new CancellationTokenSource(SendBudget);
         // Only a leg's end is worth a look first: it is what comes after the callback completed. An "answered" comes
         // while the callback is live (a read for nothing, on every call).
-        if (happened is CustomerLegEnded or CustomerNotReached && await PreviewOrNullAsync(callbackId, happened, budget.Token) is { } preview
+        if (happened is CustomerLegEnded or CustomerNotReached && await PreviewOrNullAsync(client, callbackId, happened, budget.Token) is { } preview
             && IsMoot(happened, preview))
         {
             CallbackLog.MootNotTold(logger, callbackId, happened.GetType().Name, preview.Callback.Status.ToString());
@@ -165,11 +174,11 @@ public sealed class CallbackRuns(CallbackRepository callbacks, Spool.WebhookSpoo
     }
 
     /// <summary>The preview, or null when the projection cannot be read now (the event is then told, as if it mattered).</summary>
-    private async Task<Decision?> PreviewOrNullAsync(string callbackId, CallbackEvent happened, CancellationToken ct)
+    private async Task<Decision?> PreviewOrNullAsync(DurableTaskClient client, string callbackId, CallbackEvent happened, CancellationToken ct)
     {
         try
         {
-            return await PreviewAsync(callbackId, happened, ct);
+            return await PreviewAsync(client, callbackId, happened, ct);
         }
         catch (Exception e) when (TransientFaults.IsTransient(e))
         {
@@ -180,24 +189,24 @@ public sealed class CallbackRuns(CallbackRepository callbacks, Spool.WebhookSpoo
     /// <summary>How long a status callback tries to tell its orchestration before spooling the event instead.</summary>
     private static readonly TimeSpan SendBudget = TimeSpan.FromSeconds(10);
 
-    /// <summary>How long an operator's command waits to see its effect saved before answering with what it expects.</summary>
+    /// <summary>How long an operator's command waits to see its effect before answering with what it expects.</summary>
     public static readonly TimeSpan CommandWait = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// Waits until the orchestration has saved a step after <paramref name="version"/> (the projection then shows the
-    /// command's effect); the stored run, or null when it has not within <paramref name="limit"/>.
+    /// Waits until the callback shows a change after <paramref name="before"/> (a command's effect always adds a
+    /// timeline entry); the callback then, or null when it has not changed within <paramref name="limit"/>.
     /// </summary>
-    public Task<CallbackRun?> AwaitStepAsync(string callbackId, long version, TimeSpan limit, CancellationToken ct) =>
-        AwaitAsync(callbackId, run => run.Version > version, limit, ct);
+    public Task<Callback?> AwaitChangeAsync(DurableTaskClient client, Callback before, TimeSpan limit, CancellationToken ct) =>
+        AwaitAsync(client, before.Id, c => c.Timeline.Length > before.Timeline.Length || c.Status != before.Status, limit, ct);
 
-    /// <summary>Waits until the stored callback satisfies <paramref name="done"/>; the stored run, or null when it has not within <paramref name="limit"/>.</summary>
-    public async Task<CallbackRun?> AwaitAsync(string callbackId, Func<CallbackRun, bool> done, TimeSpan limit, CancellationToken ct)
+    /// <summary>Waits until the callback satisfies <paramref name="done"/>; the callback then, or null when it has not within <paramref name="limit"/>.</summary>
+    public async Task<Callback?> AwaitAsync(DurableTaskClient client, string callbackId, Func<Callback, bool> done, TimeSpan limit, CancellationToken ct)
     {
         var deadline = time.GetUtcNow() + limit;
         var pause = TimeSpan.FromMilliseconds(20);
         while (true)
         {
-            if (await callbacks.GetRunAsync(callbackId, ct) is { } run && done(run)) return run;
+            if (await reader.GetAsync(client, callbackId, ct) is { } callback && done(callback)) return callback;
             if (time.GetUtcNow() >= deadline) return null;
             await Task.Delay(pause, time, ct);
             pause = TimeSpan.FromMilliseconds(Math.Min(pause.TotalMilliseconds * 2, 200));
@@ -210,19 +219,19 @@ public sealed class CallbackRuns(CallbackRepository callbacks, Spool.WebhookSpoo
     /// </summary>
     public async Task<int> CancelAllAsync(DurableTaskClient client, IReadOnlyCollection<string> callbackIds, CancelReason reason, CancellationToken ct)
     {
-        var told = new List<(string Id, long Version)>();
+        var told = new List<Callback>();
         foreach (var id in callbackIds)
         {
-            if (await callbacks.GetRunAsync(id, ct) is not { State.IsLive: true } run) continue;
+            if (await reader.GetAsync(client, id, ct) is not { IsLive: true } callback) continue;
             await TellOnceStartedAsync(client, id, new CancelRequested(reason), ct);
-            told.Add((id, run.Version));
+            told.Add(callback);
         }
         var deadline = time.GetUtcNow() + CommandWait;
-        foreach (var (id, version) in told)
+        foreach (var callback in told)
         {
             var left = deadline - time.GetUtcNow();
             if (left <= TimeSpan.Zero) break;
-            await AwaitStepAsync(id, version, left, ct);
+            await AwaitChangeAsync(client, callback, left, ct);
         }
         return told.Count;
     }

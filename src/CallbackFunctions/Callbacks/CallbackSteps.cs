@@ -27,10 +27,11 @@ public sealed class CallbackSteps(
         var before = run.State;
         var after = decision.Callback;
         var saved = run;
-        if (decision.Changed)
+        // A decision that changes nothing still writes what the orchestration decided while the agent was on the line.
+        if (decision.Changed || run.Unsaved)
         {
             var (etag, stored, version, written) = await callbacks.SaveStepAsync(after, run.Version + 1, new Azure.ETag(run.ETag), ct);
-            saved = run with { State = after, ETag = etag.ToString(), Version = version };
+            saved = run with { State = after, ETag = etag.ToString(), Version = version, Unsaved = false };
             if (written) await FollowAsync(before, after, ct);
             else CallbackLog.StepAlreadySaved(logger, after.Id, version, stored.Status.ToString());
         }

@@ -95,7 +95,7 @@ public sealed class Offers(
         }
         // The intent first: from here on a second run of this step finds the offer saved.
         var (etag, stored, version, written) = await callbacks.SaveStepAsync(started.Callback, run.Version + 1, new Azure.ETag(run.ETag), ct);
-        var intent = run with { State = stored, ETag = etag.ToString(), Version = version, Held = new HeldOffer(stored.AgentLeg!.Offer, stored.AgentLeg.AgentId) };
+        var intent = run with { State = stored, ETag = etag.ToString(), Version = version, Held = new HeldOffer(stored.AgentLeg!.Offer, stored.AgentLeg.AgentId), Unsaved = false };
         if (stored.AgentLeg.AgentId != agent.Id)
         {
             // An earlier run of this step offered it to someone else: that offer stands; this run's agent goes back.

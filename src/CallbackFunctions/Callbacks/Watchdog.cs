@@ -56,7 +56,12 @@ public sealed class Watchdog(CallbackRepository callbacks, AgentRepository agent
             // An orchestration that never started (a crash after the projection was stored, or after the webhook
             // answered) is started, taking the caller's live slot first; one that runs is told to look at its callback
             // again, as if its timer had fired.
-            var instance = await client.GetInstanceAsync(callback.Id, ct);
+            var instance = await client.GetInstanceAsync(callback.Id, getInputsAndOutputs: true, ct);
+            // A row written as dialling may be behind its callback (an accept or an answer made while the agent is on the
+            // line is written with that call's end): what the orchestration shows says whether it is really overdue.
+            if (instance?.SerializedCustomStatus is { Length: > 0 } && instance.ReadCustomStatusAs<CallbackSnapshot>()?.State is { } shown
+                && !(shown.IsLive && shown.WakeAt < now - options.CurrentValue.SweepLateness))
+                continue;
             if (instance is null) await missedCalls.StartStoredAsync(callback.Id, client, ct);
             else await runs.SendAsync(client, callback.Id, new Nudged(), ct);
             CallbackLog.Nudged(logger, callback.Id, callback.WakeAt!.Value, instance?.RuntimeStatus.ToString() ?? "not started");

@@ -26,9 +26,7 @@ public sealed class CallbackRepository(StorageAccount storage)
     {
         if (!TableKeys.IsKey(id)) return null;
         var response = await Table.GetEntityIfExistsAsync<TableEntity>(id, Row, cancellationToken: ct);
-        return response.HasValue
-            ? new Callbacks.CallbackRun(FromEntity(response.Value!), response.Value!.ETag.ToString(), response.Value.GetInt64("Version") ?? 0)
-            : null;
+        return response.HasValue ? ToRun(response.Value!) : null;
     }
 
     /// <summary>Adds a new callback's projection (version 0); its ETag, or null when it exists already (a repeated webhook).</summary>
@@ -68,16 +66,18 @@ public sealed class CallbackRepository(StorageAccount storage)
         }
     }
 
-    public async Task<(IReadOnlyList<Callback> Items, string? ContinuationToken)> ListAsync(
-        CallbackStatus? status, string? caller, string? queue, int pageSize, string? continuationToken, CancellationToken ct)
+    /// <param name="statuses">Rows stored in any of these statuses (null: any).</param>
+    public async Task<(IReadOnlyList<Callbacks.CallbackRun> Items, string? ContinuationToken)> ListRunsAsync(
+        IReadOnlyCollection<CallbackStatus>? statuses, string? caller, string? queue, int pageSize, string? continuationToken, CancellationToken ct)
     {
         var filters = new List<string>();
-        if (status is { } s) filters.Add(TableClient.CreateQueryFilter($"Status eq {s.ToString()}"));
+        if (statuses is { Count: > 0 })
+            filters.Add("(" + string.Join(" or ", statuses.Select(s => TableClient.CreateQueryFilter($"Status eq {s.ToString()}"))) + ")");
         if (caller is not null) filters.Add(TableClient.CreateQueryFilter($"Caller eq {caller}"));
         if (queue is not null) filters.Add(TableClient.CreateQueryFilter($"Queue eq {queue}"));
         var filter = filters.Count == 0 ? null : string.Join(" and ", filters);
         await foreach (var page in Table.QueryAsync<TableEntity>(filter, pageSize, cancellationToken: ct).AsPages(continuationToken, pageSize))
-            return (page.Values.Select(FromEntity).ToList(), page.ContinuationToken);
+            return (page.Values.Select(ToRun).ToList(), page.ContinuationToken);
         return ([], null);
     }
 
@@ -125,4 +125,7 @@ public sealed class CallbackRepository(StorageAccount storage)
     }
 
     private static Callback FromEntity(TableEntity entity) => StorageJson.Read<Callback>(entity, "State");
+
+    private static Callbacks.CallbackRun ToRun(TableEntity entity) =>
+        new(FromEntity(entity), entity.ETag.ToString(), entity.GetInt64("Version") ?? 0);
 }

@@ -45,6 +45,7 @@ internal sealed class FakeOrchestration
             .Returns((TaskName name, object? input, TaskOptions? _) => Call<CallbackEvent?>(name.Name, input));
         Context.Setup(c => c.SendEvent(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<object>()))
             .Callback((string id, string name, object payload) => Sent.Add((id, name, (CallbackEvent)payload)));
+        Context.Setup(c => c.SetCustomStatus(It.IsAny<object?>())).Callback((object? status) => CustomStatuses.Add((CallbackSnapshot)status!));
         Context.Setup(c => c.ContinueAsNew(It.IsAny<object?>(), It.IsAny<bool>()))
             .Callback((object? input, bool keep) => ContinuedAsNew = (input, keep));
     }
@@ -63,6 +64,8 @@ internal sealed class FakeOrchestration
     public List<(string Name, object? Input)> Activities { get; } = [];
     public List<(string InstanceId, string EventName, CallbackEvent Event)> Sent { get; } = [];
     public (object? Input, bool PreserveEvents)? ContinuedAsNew { get; private set; }
+    /// <summary>Every custom status the orchestrator set, in order (what the API and the webhooks read).</summary>
+    public List<CallbackSnapshot> CustomStatuses { get; } = [];
 
     /// <summary>Answers an activity: (name, input) → result; throw <see cref="TaskFailedException"/> to fail it.</summary>
     public Func<string, object?, object?> Activity { get; set; } = (name, _) => throw new InvalidOperationException($"unexpected activity {name}");
