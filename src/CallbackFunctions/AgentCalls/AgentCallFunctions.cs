@@ -74,7 +74,8 @@ public sealed class AgentCallFunctions(TwilioWebhook twilio, CallbackRuns runs, 
             "2" => await runs.TellAgentChoiceAsync(client, callbackId, offer, new AgentPassed(offer), ct),
             _ => null,
         };
-        var callback = decision?.Callback ?? await callbacks.ForOfferAsync(client, callbackId, offer, ct);
+        var callback = decision?.Callback
+            ?? (digits is null ? await callbacks.AsWrittenAsync(callbackId, ct) : await callbacks.ForOfferAsync(client, callbackId, offer, ct));
         if (callback is null || callback.AgentLeg?.Offer != offer || !callback.IsLive)
             return new VoiceResponse().Say("This callback is no longer needed. Thank you.").Hangup().ToResult();
         if (callback.Status == CallbackStatus.DialingCustomer)

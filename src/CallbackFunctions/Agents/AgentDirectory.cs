@@ -59,7 +59,10 @@ public sealed class AgentDirectory(AgentRepository repository, TimeProvider time
     {
         for (var round = 0; round < 8; round++)
         {
-            var stored = await repository.GetAsync(agentId, ct);
+            // First on the version this instance last knew (it usually wrote the hold itself: one request), then read.
+            var stored = round == 0 && _snapshot is { } known && known.Agents.TryGetValue(agentId, out var mine) && mine.Value.HeldBy == holder
+                ? mine
+                : await repository.GetAsync(agentId, ct);
             if (stored is null || stored.Value.HeldBy != holder) return null;
             var released = stored.Value.Release(time.GetUtcNow());
             if (await repository.TryReplaceAsync(released, stored.ETag, ct) is { } etag)

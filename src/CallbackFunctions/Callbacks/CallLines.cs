@@ -22,13 +22,16 @@ public sealed class CallLines(HoldRepository holds)
     /// <summary>A free line for <paramref name="callback"/> if it is its turn, else null (and it is in line for one).</summary>
     public async Task<string?> TryTakeLineAsync(Callback callback, int maxLines, string holder, CancellationToken ct)
     {
-        var rows = await holds.ListRowsAsync(Lines, ct);
+        // The lines and the callbacks waiting for one, in one query.
+        var all = await holds.ListRowsAsync([Lines, LineQueue], ct);
+        var rows = all.Where(r => r.Kind == Lines).ToList();
+        var waiting = all.Where(r => r.Kind == LineQueue && r.Holder.Length > 0);
         if (rows.FirstOrDefault(r => r.Holder == holder) is { Key: not null } mine) return mine.Key;
         var busy = rows.Where(r => r.Holder.Length > 0).Select(r => r.Key).ToHashSet(StringComparer.Ordinal);
         var free = maxLines - busy.Count;
         if (free > 0)
         {
-            var ahead = (await holds.ListAsync(LineQueue, ct)).Count(w => w.Key != callback.Id && string.CompareOrdinal(w.Holder, Ticket(callback)) < 0);
+            var ahead = waiting.Count(w => w.Key != callback.Id && string.CompareOrdinal(w.Holder, Ticket(callback)) < 0);
             if (ahead < free)
             {
                 // Taken with the ETag just listed (or inserted if never used): one request; a line someone took

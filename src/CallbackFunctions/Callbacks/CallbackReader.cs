@@ -52,6 +52,12 @@ public sealed class CallbackReader(CallbackRepository table)
     }
 
     /// <summary>
+    /// The callback as its table row was last written: for the agent's call as it is answered, whose offer was written
+    /// there before the call was placed (and nothing changes without an activity writing it until the agent chooses).
+    /// </summary>
+    public async Task<Callback?> AsWrittenAsync(string id, CancellationToken ct) => (await table.GetAsync(id, ct))?.Value;
+
+    /// <summary>
     /// A page of callbacks, filtered by status, caller and queue, from the table; its in-flight rows (stored as dialling)
     /// are brought up to date from their custom status, a few at most (each holds a line). A status filter also reads
     /// the in-flight rows, which may have reached that status since they were written, and keeps those that did.

@@ -51,9 +51,16 @@ public sealed class CallbackRuns(CallbackReader reader, Spool.WebhookSpool spool
     private async Task<Decision?> TellOnAsync(DurableTaskClient client, string callbackId, CallbackEvent happened, Decision? preview, CancellationToken ct)
     {
         if (preview is null) return null;
-        if (IsMoot(happened, preview)) CallbackLog.MootNotTold(logger, callbackId, happened.GetType().Name, preview.Callback.Status.ToString());
+        if (IsMoot(happened, preview)) NotTold(callbackId, happened, preview);
         else await SendAsync(client, callbackId, happened, ct);
         return preview;
+    }
+
+    /// <summary>A moot leg result is remembered like a told one: its repeat (the leg's other report of its end) is not even looked at.</summary>
+    private void NotTold(string callbackId, CallbackEvent happened, Decision preview)
+    {
+        CallbackLog.MootNotTold(logger, callbackId, happened.GetType().Name, preview.Callback.Status.ToString());
+        if (RepeatKey(callbackId, happened) is { } repeat) _told.TryAdd(repeat, time.GetUtcNow());
     }
 
     /// <summary>
@@ -156,10 +163,15 @@ public sealed class CallbackRuns(CallbackReader reader, Spool.WebhookSpool spool
         using var budget = new CancellationTokenSource(SendBudget);
         // Only a leg's end is worth a look first: it is what comes after the callback completed. An "answered" comes
         // while the callback is live (a read for nothing, on every call).
+        if (RepeatKey(callbackId, happened) is { } repeat && _told.ContainsKey(repeat))
+        {
+            CallbackLog.RepeatNotTold(logger, callbackId, happened.GetType().Name);
+            return;
+        }
         if (happened is CustomerLegEnded or CustomerNotReached && await PreviewOrNullAsync(client, callbackId, happened, budget.Token) is { } preview
             && IsMoot(happened, preview))
         {
-            CallbackLog.MootNotTold(logger, callbackId, happened.GetType().Name, preview.Callback.Status.ToString());
+            NotTold(callbackId, happened, preview);
             return;
         }
         try

@@ -142,6 +142,8 @@ public sealed class MissedCallService(
     /// </summary>
     private async Task<bool> TakeLiveSlotAsync(Callback callback, DurableTaskClient client, CancellationToken ct)
     {
+        // Most callers have no live callback in the queue: an insert takes the slot in one request.
+        if (await live.TrySetAsync(callback.Caller, callback.Queue, callback.Id, null, ct)) return false;
         for (var round = 0; round < 8; round++)
         {
             var row = await live.GetAsync(callback.Caller, callback.Queue, ct);

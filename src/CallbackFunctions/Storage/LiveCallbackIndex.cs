@@ -14,6 +14,9 @@ public sealed class LiveCallbackIndex(StorageAccount storage)
 {
     private TableClient Table => storage.Live;
 
+    /// <summary>Rows this instance pointed at a callback, with the ETag of that write: removing one then takes a single request.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Caller, string Queue), (string CallbackId, ETag ETag)> _set = new();
+
     /// <summary>The row of the caller's last served call; queue names start with a letter or digit, so it never clashes.</summary>
     private const string ServedRow = "~served";
 
@@ -45,7 +48,10 @@ public sealed class LiveCallbackIndex(StorageAccount storage)
     public async Task<bool> TrySetAsync(string caller, string queue, string callbackId, ETag? expected, CancellationToken ct)
     {
         var entity = new TableEntity(caller, Key(queue)) { ["CallbackId"] = callbackId, ["Queue"] = queue };
-        return await Table.TryPutAsync(entity, expected, ct);
+        if (await Table.TryWriteAsync(entity, expected, ct) is not { } etag) return false;
+        if (_set.Count > 10_000) _set.Clear();
+        _set[(caller, Key(queue))] = (callbackId, etag);
+        return true;
     }
 
     /// <summary>Every live callback of a caller, across queues (a served call cancels them all: seed 002).</summary>
@@ -60,6 +66,23 @@ public sealed class LiveCallbackIndex(StorageAccount storage)
     /// <summary>Removes the row if it still points at <paramref name="callbackId"/> (a newer callback keeps its row).</summary>
     public async Task RemoveAsync(string caller, string queue, string callbackId, CancellationToken ct)
     {
+        // Pointed at this callback from here and not moved since: one request. A 412 (moved) or 404 (gone) is read as usual.
+        if (_set.TryRemove((caller, Key(queue)), out var set))
+        {
+            if (set.CallbackId != callbackId) _set.TryAdd((caller, Key(queue)), set);
+            else
+            {
+                try
+                {
+                    await Table.DeleteEntityAsync(caller, Key(queue), set.ETag, ct);
+                    return;
+                }
+                catch (RequestFailedException e) when (e.Status is 404 or 412)
+                {
+                    // moved since: read it below
+                }
+            }
+        }
         var current = await GetAsync(caller, queue, ct);
         if (current is null || current.Value != callbackId) return;
         try
