@@ -22,6 +22,55 @@ public sealed class StorageIntegrationTests : StackTestBase
         new CallbackPolicy { Intervals = [TimeSpan.FromMinutes(5)] }, now).Callback;
 
     [Fact]
+    public async Task AHoldFreedOverItsRememberedETag_AfterAnotherInstanceMovedIt_IsReadAgain_AndAnotherHoldersHoldStays()
+    {
+        var here = Stack.Service<HoldRepository>();
+        var there = new HoldRepository(Stack.Service<StorageAccount>()); // another app instance on the same tables
+        var key = "+1415555" + Random.Shared.Next(1000, 9999);
+
+        Assert.True(await here.TryHoldAsync("number", key, "cb-a/1", default));
+        await there.ReleaseAsync("number", key, "cb-a/1", default);        // freed elsewhere (the watchdog, say)
+        Assert.True(await there.TryHoldAsync("number", key, "cb-b/1", default));
+        await here.ReleaseAsync("number", key, "cb-a/1", default);         // a late, repeated release of the first hold
+
+        Assert.Equal([(key, "cb-b/1")], await here.ListAsync("number", default));
+        await here.ReleaseAsync("number", key, "cb-b/1", default);         // not taken here: read, then freed
+        Assert.Empty(await here.ListAsync("number", default));
+    }
+
+    [Fact]
+    public async Task ALiveRowRemovedOverItsRememberedETag_AfterANewerCallbackTookIt_StaysTheNewerOnes()
+    {
+        var here = Stack.Service<LiveCallbackIndex>();
+        var there = new LiveCallbackIndex(Stack.Service<StorageAccount>());
+        var caller = "+1415555" + Random.Shared.Next(1000, 9999);
+
+        Assert.True(await here.TrySetAsync(caller, "support", "cb-old", null, default));
+        var row = await there.GetAsync(caller, "support", default);
+        Assert.True(await there.TrySetAsync(caller, "support", "cb-new", row!.ETag, default));
+        await here.RemoveAsync(caller, "support", "cb-old", default);
+
+        Assert.Equal("cb-new", (await here.GetAsync(caller, "support", default))!.Value);
+        await here.RemoveAsync(caller, "support", "cb-new", default);
+        Assert.Null(await here.GetAsync(caller, "support", default));
+    }
+
+    [Fact]
+    public async Task APacer_SharedByTwoInstances_GivesEveryReservationItsOwnSlot()
+    {
+        var here = Stack.Service<HoldRepository>();
+        var there = new HoldRepository(Stack.Service<StorageAccount>());
+        var pacer = "test-" + Guid.NewGuid().ToString("N")[..8];
+        var now = DateTimeOffset.UtcNow;
+
+        // Alternating instances, each trying its own last reservation first: 1 per second means slots 0, 1, 2, ... s.
+        var waits = new List<TimeSpan>();
+        for (var i = 0; i < 6; i++) waits.Add(await (i % 2 == 0 ? here : there).ReserveSlotAsync(pacer, 1, now, default));
+
+        Assert.Equal(Enumerable.Range(0, 6).Select(i => TimeSpan.FromSeconds(i)), waits);
+    }
+
+    [Fact]
     public async Task CallbackProjection_StepsWrittenAgain_AreNotOverwritten_AndAnOlderStepNeverLands()
     {
         var repository = Stack.Service<CallbackRepository>();
