@@ -68,6 +68,14 @@ public sealed class StallMeter : IDisposable
         return [.. result.OrderBy(e => e.From)];
     }
 
+    /// <summary>The windows in which Azurite's queue service did not answer (<see cref="Benchmarks.FreezeWindows"/>), so far.</summary>
+    public IReadOnlyList<FreezeWindows.Window> QueueFreezes()
+    {
+        List<Sample> samples;
+        lock (_gate) samples = [.. _samples];
+        return FreezeWindows.Detect(samples.Select(s => (s.At, s.QueueMs)), StartedAt);
+    }
+
     private void Run()
     {
         Socket? tables = null, queues = null, blobs = null;
