@@ -3,9 +3,11 @@ namespace CallbackFunctions.LocalRun.Benchmarks;
 /// <summary>
 /// Azurite's queue service stops its whole process for 4–7 s about once a minute (its in-memory clean-up of deleted
 /// messages, DESIGN §1); Azure Storage has no such freeze. Every durable timer, event and activity is a queue message,
-/// so a callback due in or just before one is late by the freeze. These are the windows in which the queue service did
-/// not answer a tiny request (the <see cref="StallMeter"/>'s probe, every 50 ms on its own connection), and which
-/// callbacks they touched, so that lateness can be printed with and without them: without is what Azure would see.
+/// so a callback due in or just before one is late by the freeze. These are the windows in which the queue service gave
+/// no answer for over a second: to the <see cref="StallMeter"/>'s probes (every 50 ms, on connections of their own), or
+/// to the app's own queue requests (<see cref="StorageRequestLog.SlowQueueRequests"/>: the service has been seen holding
+/// those up for seconds while it answered the probes), and which callbacks they touched, so that lateness can be
+/// printed with and without them: without is what Azure would see.
 /// </summary>
 public static class FreezeWindows
 {
@@ -30,9 +32,10 @@ public static class FreezeWindows
     }
 
     /// <summary>
-    /// The windows in a series of probes, each (seconds after <paramref name="origin"/> it started, how long it took;
-    /// NaN when it got no answer at all, which is left out). A probe over the threshold spans its own start to its
-    /// answer; probes one after another over it (or overlapping) make one window.
+    /// The windows in a series of probes or requests, each (seconds after <paramref name="origin"/> it started, how long
+    /// it waited; NaN when it got no answer at all, which is left out). One over the threshold spans its own start to its
+    /// answer; such spans one after another (or overlapping) make one window, and a fast answer inside a window does not
+    /// end it (the app's requests can wait while a probe is answered).
     /// </summary>
     public static IReadOnlyList<Window> Detect(IEnumerable<(double At, double Ms)> probes, DateTimeOffset origin, double thresholdMs = ThresholdMs)
     {

@@ -143,6 +143,15 @@ public sealed class StorageRequestLog : IDisposable
                $"max {BenchSettings.Ms(sorted[^1])} ({sorted.Count(d => d > 1000)} over 1 s); {failures}";
     }
 
+    private readonly ConcurrentQueue<(DateTimeOffset Start, double Ms)> _slowQueue = new();
+
+    /// <summary>
+    /// Requests to the queue service that waited longer than <see cref="FreezeWindows.ThresholdMs"/> for an answer (or
+    /// for their failure): when each started, and how long. Azurite's queue service has been seen holding up the app's
+    /// queue requests for seconds, once a minute, while it answered the stall meter's own probes.
+    /// </summary>
+    public IReadOnlyList<(DateTimeOffset Start, double Ms)> SlowQueueRequests => [.. _slowQueue.OrderBy(s => s.Start)];
+
     /// <summary>Requests that took over a second: when they started, what they were, how long, how they ended.</summary>
     public IReadOnlyList<(DateTimeOffset Start, string Kind, double Ms, string Outcome)> Slow => [.. _slow.OrderBy(s => s.Start)];
 
@@ -216,6 +225,8 @@ public sealed class StorageRequestLog : IDisposable
                 break;
         }
         if (service == StorageService.Queue && op == "receive") Interlocked.Increment(ref _receives);
+        if (service == StorageService.Queue && activity.Duration.TotalMilliseconds > FreezeWindows.ThresholdMs)
+            _slowQueue.Enqueue((new DateTimeOffset(activity.StartTimeUtc, TimeSpan.Zero), activity.Duration.TotalMilliseconds));
         var (group, resource) = _names.Classify(service, name);
         var kind = $"{resource}: {op}";
         _kindGroups.TryAdd(kind, group);
