@@ -19,6 +19,8 @@ public sealed record LocalAppHostExtras
     public IReadOnlyList<Type> TimerTypes { get; init; } = [];
     /// <summary>False: logs go only to <see cref="LogCapture"/>, not to the console.</summary>
     public bool ConsoleLogs { get; init; } = true;
+    /// <summary>Orchestrators and activities registered on the worker beside the app's own (the benchmark's floor).</summary>
+    public Action<Microsoft.DurableTask.DurableTaskRegistry>? Tasks { get; init; }
 }
 
 /// <summary>
@@ -31,6 +33,10 @@ public sealed class LocalAppHost : IAsyncDisposable
 {
     public const string DefaultTaskHub = "Callbacks";
     public const string DefaultUrl = "http://127.0.0.1:7071";
+    /// <summary>The local backend's partition count (1 by default, as host.json).</summary>
+    public const string PartitionCountSetting = "LocalHost:Durable:PartitionCount";
+    /// <summary>The local backend's worker name for partition leases (the machine's name by default).</summary>
+    public const string WorkerIdSetting = "LocalHost:Durable:WorkerId";
 
     private readonly ILoggerFactory _loggers;
 
@@ -66,7 +72,15 @@ public sealed class LocalAppHost : IAsyncDisposable
             if (extras.ConsoleLogs) b.AddSimpleConsole(c => { c.SingleLine = true; c.TimestampFormat = "HH:mm:ss.fff "; });
             if (extras.LogCapture is { } capture) b.AddProvider(capture);
         });
-        var options = new LocalDurableOptions { TaskHubName = hub, StorageConnectionString = storage };
+        var options = new LocalDurableOptions
+        {
+            TaskHubName = hub,
+            StorageConnectionString = storage,
+            // Local settings only (host.json says these for the Functions host): the benchmark compares partition counts
+            // and runs two instances on one machine.
+            PartitionCount = configuration.GetValue(PartitionCountSetting, 1),
+            WorkerId = configuration[WorkerIdSetting] is { Length: > 0 } worker ? worker : null,
+        };
         var durable = await LocalDurableBackend.StartAsync(options, loggers, extras.LogCapture, ct);
         try
         {
@@ -100,7 +114,7 @@ public sealed class LocalAppHost : IAsyncDisposable
         if (extras.ConsoleLogs) builder.Logging.AddSimpleConsole(c => { c.SingleLine = true; c.TimestampFormat = "HH:mm:ss.fff "; });
         if (extras.LogCapture is { } capture) builder.Logging.AddProvider(capture);
         builder.Services.AddCallbackServices(builder.Configuration);
-        builder.Services.AddLocalDurable(durable.Channel, extras.TimerTypes);
+        builder.Services.AddLocalDurable(durable.Channel, extras.TimerTypes, extras.Tasks);
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

@@ -43,6 +43,8 @@ public sealed record LocalStackOptions
     public ILoggerProvider? LogCapture { get; init; }
     /// <summary>Classes whose <c>[TimerTrigger]</c> functions the app runs besides its own (tests add theirs here).</summary>
     public IReadOnlyList<Type> ExtraTimerTypes { get; init; } = [];
+    /// <summary>Orchestrators and activities the app's worker registers beside its own (the benchmark's floor).</summary>
+    public Action<Microsoft.DurableTask.DurableTaskRegistry>? ExtraTasks { get; init; }
 }
 
 /// <summary>
@@ -94,7 +96,7 @@ public sealed class LocalStack : IAsyncDisposable
             stack.Api = new HttpClient { BaseAddress = stack.AppUrl, Timeout = TimeSpan.FromSeconds(30) };
             if (!options.StartApp) return stack;
             stack.Host = await LocalAppHost.StartAsync(stack.AppSettings, stack.AppUrl.AbsoluteUri, options.MinimumLogLevel,
-                new LocalAppHostExtras { LogCapture = options.LogCapture, TimerTypes = options.ExtraTimerTypes, ConsoleLogs = options.ConsoleLogs }, ct);
+                new LocalAppHostExtras { LogCapture = options.LogCapture, TimerTypes = options.ExtraTimerTypes, ConsoleLogs = options.ConsoleLogs, Tasks = options.ExtraTasks }, ct);
             return stack;
         }
         catch

@@ -6,7 +6,13 @@ namespace CallbackFunctions.LocalRun.Benchmarks;
 public sealed record BenchSettings
 {
     /// <summary>The phases, in the order they run (each on a fresh stack); <c>--only</c> takes a comma-separated list of these names.</summary>
-    public static readonly IReadOnlyList<string> Phases = ["timer200", "timer1000", "burst", "freed", "ops", "webhook"];
+    public static readonly IReadOnlyList<string> Phases = ["timer200", "timer1000", "burst", "freed", "ops", "webhook", "steady", "busy", "partitions", "twoinstances"];
+
+    /// <summary>
+    /// Other names <c>--only</c> takes for a phase: the floor is measured in the storage phase, on the same stack as
+    /// our count (the ratio needs both from one run).
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> Aliases = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["floor"] = "ops" };
 
     /// <summary>The light timer load: this many callbacks due evenly over <see cref="TimerSpread"/>.</summary>
     public int LightTimerCallbacks { get; init; } = 200;
@@ -27,6 +33,37 @@ public sealed record BenchSettings
     public TimeSpan LatencyDuration { get; init; } = TimeSpan.FromSeconds(10);
     public IReadOnlyList<int> StepRates { get; init; } = [200, 400, 800, 1600];
     public TimeSpan StepDuration { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The steady load (DESIGN §1 "Realistic load"): this many callbacks due a second, for <see cref="SteadyDuration"/>.</summary>
+    public double SteadyRate { get; init; } = 1;
+    public TimeSpan SteadyDuration { get; init; } = TimeSpan.FromMinutes(5);
+    /// <summary>Callbacks queued for later (due an hour on) while the steady load runs, as a contact centre has.</summary>
+    public int SteadyPending { get; init; } = 2000;
+    /// <summary>The busy load: this many due a second, for <see cref="BusyDuration"/>.</summary>
+    public double BusyRate { get; init; } = 5;
+    public TimeSpan BusyDuration { get; init; } = TimeSpan.FromMinutes(2);
+    /// <summary>The steady load again with 4 partitions (and with 1, when the steady phase did not run), this long.</summary>
+    public TimeSpan PartitionsDuration { get; init; } = TimeSpan.FromMinutes(2);
+    /// <summary>The partition count compared with host.json's 1.</summary>
+    public int OtherPartitionCount { get; init; } = 4;
+    /// <summary>How long before its due moment each callback of these loads is made.</summary>
+    public TimeSpan LoadLead { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>How long after the last due moment these loads may take to reach every customer.</summary>
+    public TimeSpan LoadTail { get; init; } = TimeSpan.FromSeconds(20);
+    /// <summary>Agents serving a load's queue (calls last about a second, so far fewer than the callbacks suffice).</summary>
+    public int LoadAgents { get; init; } = 100;
+    /// <summary>Two instances: missed-call webhooks a second to the instance without the partition, for <see cref="TwoInstanceDuration"/>.</summary>
+    public int TwoInstanceRate { get; init; } = 20;
+    public TimeSpan TwoInstanceDuration { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>Callbacks queued beforehand, each cancelled by a served webhook (one at a time, during the load).</summary>
+    public int TwoInstancePrepared { get; init; } = 200;
+
+    /// <summary>Callbacks in the steady load.</summary>
+    public int SteadyCallbacks => (int)Math.Round(SteadyRate * SteadyDuration.TotalSeconds);
+    public int BusyCallbacks => (int)Math.Round(BusyRate * BusyDuration.TotalSeconds);
+    public int PartitionsCallbacks => (int)Math.Round(SteadyRate * PartitionsDuration.TotalSeconds);
+    /// <summary>Callers of the two-instance phase: the prepared ones, the load's and 10 for the warm-up.</summary>
+    public int TwoInstanceCallers => TwoInstancePrepared + (int)Math.Round(TwoInstanceRate * TwoInstanceDuration.TotalSeconds) + 10;
     /// <summary>How long after its last answer a step may take to show every callback (spooled webhooks replay late).</summary>
     public TimeSpan SettleLimit { get; init; } = TimeSpan.FromSeconds(15);
     /// <summary>How long after the last due moment the light timer load may take to reach every customer.</summary>
@@ -36,10 +73,10 @@ public sealed record BenchSettings
     /// <summary>How long the burst may take to drain; not drained by then is reported as such.</summary>
     public TimeSpan BurstLimit { get; init; } = TimeSpan.FromSeconds(60);
     /// <summary>
-    /// The whole run stops by itself after this; the phases' own limits (spreads, tails, the storage count's run-on, the
-    /// webhook steps) are meant to keep it to about 10 minutes on 2 cores.
+    /// The whole run stops by itself after this; the phases' own limits (spreads, loads, tails, the storage count's
+    /// run-on, the webhook steps) are meant to keep it to about 23 minutes on 2 cores.
     /// </summary>
-    public TimeSpan TimeLimit { get; init; } = TimeSpan.FromMinutes(12);
+    public TimeSpan TimeLimit { get; init; } = TimeSpan.FromMinutes(32);
     /// <summary>No new webhook load step starts after this much of the run.</summary>
     public TimeSpan StepCutoff { get; init; } = TimeSpan.FromMinutes(10.75);
     public bool Quick { get; init; }
@@ -75,13 +112,22 @@ public sealed record BenchSettings
                 StepRates = [200],
                 StepDuration = TimeSpan.FromSeconds(2),
                 SettleLimit = TimeSpan.FromSeconds(10),
+                SteadyDuration = TimeSpan.FromSeconds(20),
+                SteadyPending = 100,
+                BusyDuration = TimeSpan.FromSeconds(10),
+                PartitionsDuration = TimeSpan.FromSeconds(15),
+                LoadTail = TimeSpan.FromSeconds(15),
+                LoadAgents = 20,
+                TwoInstanceDuration = TimeSpan.FromSeconds(5),
+                TwoInstancePrepared = 30,
             };
         }
         if (args.Contains("--detail")) settings = settings with { Detail = true };
         var only = args.ToList().IndexOf("--only");
         if (only >= 0 && only + 1 < args.Count)
         {
-            var names = args[only + 1].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            var given = args[only + 1].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var names = given.Select(n => Aliases.GetValueOrDefault(n, n)).ToHashSet(StringComparer.OrdinalIgnoreCase);
             settings = settings with { Only = names, UnknownPhases = [.. names.Where(n => !Phases.Contains(n, StringComparer.OrdinalIgnoreCase))] };
         }
         return settings;

@@ -19,6 +19,7 @@ public sealed class BenchStorage
     private readonly TableClient _holds;
     private readonly TableClient _instances;
     private readonly TableClient _history;
+    private readonly TableClient _partitions;
     private readonly QueueServiceClient _queues;
     private readonly StorageNames _names;
 
@@ -32,6 +33,7 @@ public sealed class BenchStorage
         _holds = tables.GetTableClient(account.Holds.Name);
         _instances = tables.GetTableClient(_names.InstancesTable);
         _history = tables.GetTableClient(_names.HistoryTable);
+        _partitions = tables.GetTableClient(_names.TaskHub + "Partitions");
         _queues = new QueueServiceClient(stack.StorageConnectionString);
     }
 
@@ -42,6 +44,27 @@ public sealed class BenchStorage
         var result = new Dictionary<string, CallbackStatus>(StringComparer.Ordinal);
         await foreach (var e in _callbacks.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"Queue eq {queue}"), 1000, ["PartitionKey", "Status"], ct))
             if (Enum.TryParse<CallbackStatus>(e.GetString("Status"), out var status)) result[e.PartitionKey] = status;
+        return result;
+    }
+
+    /// <summary>One callback's status in its projection (a point read), or null when it is not there.</summary>
+    public async Task<CallbackStatus?> StatusOfAsync(string id, CancellationToken ct)
+    {
+        StorageRequestLog.MarkOurs();
+        var response = await _callbacks.GetEntityIfExistsAsync<TableEntity>(id, "callback", ["Status"], ct);
+        return response.HasValue && Enum.TryParse<CallbackStatus>(response.Value!.GetString("Status"), out var status) ? status : null;
+    }
+
+    /// <summary>
+    /// Who holds each partition of the task hub (its control queue's name to the worker's name), from the backend's
+    /// partitions table (table partition management: one row per partition, <c>CurrentOwner</c>).
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, string?>> PartitionOwnersAsync(CancellationToken ct)
+    {
+        StorageRequestLog.MarkOurs();
+        var result = new SortedDictionary<string, string?>(StringComparer.Ordinal);
+        await foreach (var e in _partitions.QueryAsync<TableEntity>(cancellationToken: ct))
+            result[e.RowKey] = e.GetString("CurrentOwner") is { Length: > 0 } owner ? owner : null;
         return result;
     }
 

@@ -65,6 +65,40 @@ public sealed class DueCallbacksBench(LocalStack stack, BenchStorage storage)
     }
 
     /// <summary>
+    /// Makes callbacks as they would arrive: each one <paramref name="lead"/> before its due moment, open-loop (each
+    /// leaves at its moment whether or not the ones before it are stored yet), so that new callbacks keep coming while
+    /// earlier ones come due. Returns once every one is made.
+    /// </summary>
+    public async Task<Creation> CreateOpenLoopAsync(string queue, IReadOnlyList<string> callers, Func<int, DateTimeOffset> dueOf, TimeSpan lead, CancellationToken ct)
+    {
+        var service = stack.Service<MissedCallService>();
+        var client = stack.Service<Microsoft.DurableTask.Client.DurableTaskClient>();
+        var ids = new string[callers.Count];
+        var dues = new DateTimeOffset[callers.Count];
+        var tasks = new List<Task>(callers.Count);
+        var late = 0;
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < callers.Count; i++)
+        {
+            var due = dueOf(i);
+            dues[i] = due;
+            var wait = due - lead - TimeProvider.System.GetUtcNow();
+            if (wait > TimeSpan.FromMilliseconds(1)) await Task.Delay(wait, ct);
+            var index = i;
+            tasks.Add(Task.Run(async () =>
+            {
+                var now = TimeProvider.System.GetUtcNow();
+                var callback = await service.CreateAsync(new CallbackRequest(callers[index], LocalStack.SupportNumber, queue, "CA" + Guid.NewGuid().ToString("N"),
+                    CallbackOrigin.IvrRequest, "callback requested in the IVR (benchmark)", due - now, now), client, ct);
+                if (TimeProvider.System.GetUtcNow() > due) Interlocked.Increment(ref late);
+                ids[index] = callback?.Id ?? throw new InvalidOperationException($"the app made no callback for caller {index} in queue {queue}");
+            }, ct));
+        }
+        await Task.WhenAll(tasks);
+        return new Creation(ids, callers, dues, clock.Elapsed, late);
+    }
+
+    /// <summary>
     /// Reads every callback through the app's <see cref="CallbackRepository"/> (its offers and the CallSid of its first
     /// agent call) and the simulator's calls (when each was created). A callback that cannot be read is matched on the
     /// simulator alone: the agent call its customer's leg was dialled from.

@@ -35,9 +35,10 @@ public sealed class StorageCostBench(LocalStack stack, BenchStorage storage)
         IReadOnlyDictionary<string, IReadOnlyList<(string Resource, int Count)>> Resources, IReadOnlyDictionary<string, IReadOnlyList<(string Operation, int Count)>> Operations,
         IReadOnlyList<(string Kind, int Count)> Kinds, long OurTablesByAppCounter, TimeSpan Window, TimeSpan QuietAfterCompletion,
         int UnfinishedLeft, (int Control, int WorkItems) QueueLeft, int AgentsHeld, int AgentsHeldBefore, string? FirstOdd, int Waited, string Requests,
-        IReadOnlyList<string> QuietTrace, string? SampleId)
+        IReadOnlyList<string> QuietTrace, string? SampleId, int Receives, IReadOnlyList<double?> LatenessMs, FloorBench.Gaps Gaps)
     {
         public double PerCallback => (double)Total / Callbacks;
+        public double PerCallbackWithoutReceives => (double)(Total - Receives) / Callbacks;
     }
 
     public sealed record Raw(int Upserts, TimeSpan UpsertTime, int Reads, TimeSpan ReadTime, int Concurrency)
@@ -127,6 +128,7 @@ public sealed class StorageCostBench(LocalStack stack, BenchStorage storage)
         var operations = StorageNames.Groups.ToDictionary(g => g, requests.OperationsOf);
         var ourTables = counter.Tables.Count - ourTables0;
         var summary = requests.Summary();
+        var receives = requests.Receives;
 
         // Now (outside the counted window) check through the app's repository that each took exactly one attempt.
         var repository = stack.Service<CallbackRepository>();
@@ -134,11 +136,19 @@ public sealed class StorageCostBench(LocalStack stack, BenchStorage storage)
         var completed = 0;
         var waited = 0;
         string? odd = null;
+        var calls = sim.Calls.ToDictionary(c => c.Sid, StringComparer.Ordinal);
+        var lateness = new List<double?>();
+        var agentCalls = new List<TwilioSimulator.SimulatedCall>();
         foreach (var id in statuses.Keys)
         {
             Domain.Callbacks.Callback? callback;
             try { callback = (await repository.GetAsync(id, ct))?.Value; }
             catch (Exception e) when (TransientFaults.IsTransient(e, ct)) { callback = null; }
+            // Lateness as the timer phases measure it: the due moment to the simulator's creation of the first agent call.
+            var agentSid = callback?.Timeline.Select(e => e.CallSids.GetValueOrDefault("agent")).FirstOrDefault(s => s is not null);
+            var agentCall = agentSid is not null ? calls.GetValueOrDefault(agentSid) : null;
+            if (callback is not null) lateness.Add(agentCall is null ? null : (agentCall.DateCreated - callback.DueAt).TotalMilliseconds);
+            if (agentCall is not null) agentCalls.Add(agentCall);
             if (callback?.Status == CallbackStatus.Completed) completed++;
             if (callback?.Timeline.Any(e => e.Reason.Contains("waiting", StringComparison.Ordinal)) == true) waited++;
             if (callback is { Status: CallbackStatus.Completed, Attempt: 1, Offer: 1 }) oneAttempt++;
@@ -147,7 +157,8 @@ public sealed class StorageCostBench(LocalStack stack, BenchStorage storage)
                       string.Join(" | ", callback.Timeline.Select(e => $"{e.At:HH:mm:ss.fff} {e.To} {e.Reason}"));
         }
         return new Cost(callers.Count, statuses.Count, completed, oneAttempt, byGroup.Values.Sum(), byGroup, resources, operations, requests.Kinds, ourTables,
-            window, window - completedAt, unfinished, queueLeft, held, heldBefore, odd, waited, summary, trace, statuses.Keys.FirstOrDefault());
+            window, window - completedAt, unfinished, queueLeft, held, heldBefore, odd, waited, summary, trace, statuses.Keys.FirstOrDefault(),
+            receives, lateness, FloorBench.Gaps.From(agentCalls, sim.Calls));
     }
 
     public static async Task<Raw> MeasureRawAsync(string connectionString, string tableName, int operations, int concurrency, CancellationToken ct)

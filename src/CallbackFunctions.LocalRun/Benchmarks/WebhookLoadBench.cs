@@ -16,15 +16,16 @@ public sealed class WebhookLoadBench : IDisposable
     /// <summary>Twilio gives a webhook 15 s.</summary>
     public static readonly TimeSpan TwilioBudget = TimeSpan.FromSeconds(15);
 
-    private readonly LocalStack _stack;
     private readonly BenchStorage _storage;
     private readonly HttpClient _http;
     private readonly string _authToken;
     private readonly string _accountSid;
+    private readonly Uri _appUrl;
 
-    public WebhookLoadBench(LocalStack stack, BenchStorage storage)
+    /// <param name="appUrl">The instance the webhooks go to (and are signed for); the stack's app by default.</param>
+    public WebhookLoadBench(LocalStack stack, BenchStorage storage, Uri? appUrl = null)
     {
-        _stack = stack;
+        _appUrl = appUrl ?? stack.AppUrl;
         _storage = storage;
         _authToken = stack.Simulator.Options.AuthToken;
         _accountSid = stack.Simulator.Options.AccountSid;
@@ -116,10 +117,22 @@ public sealed class WebhookLoadBench : IDisposable
             outcomes.Count(o => o.LatencyMs > TwilioBudget.TotalMilliseconds), found, answeredAt.Elapsed, maxLag, lastAnswer);
     }
 
-    private string Url(string queue) => new Uri(_stack.AppUrl, $"api/twilio/missed-call?queue={queue}").AbsoluteUri;
+    private string Url(string queue) => new Uri(_appUrl, $"api/twilio/missed-call?queue={queue}").AbsoluteUri;
+
+    /// <summary>
+    /// A caller calls again and is served in <paramref name="queue"/> (<c>QueueResult=bridged</c>): the app cancels their
+    /// pending callbacks. Returns when the answer is in, with how long it took.
+    /// </summary>
+    public async Task<Outcome> ServedAsync(string queue, string caller, CancellationToken ct)
+    {
+        var prepared = Prepare(queue, [caller], "bridged")[0];
+        var clock = Stopwatch.StartNew();
+        var (ok, error) = await SendAsync(Url(queue), prepared, ct);
+        return new Outcome(clock.Elapsed.TotalMilliseconds, ok, error);
+    }
 
     /// <summary>Bodies and signatures computed before the clock starts, so that the sender stays on schedule.</summary>
-    private List<Prepared> Prepare(string queue, IReadOnlyList<string> callers)
+    private List<Prepared> Prepare(string queue, IReadOnlyList<string> callers, string queueResult = "hangup")
     {
         var url = Url(queue);
         var result = new List<Prepared>(callers.Count);
@@ -137,7 +150,7 @@ public sealed class WebhookLoadBench : IDisposable
                 new("Direction", "inbound"),
                 new("From", caller),
                 new("To", LocalStack.SupportNumber),
-                new("QueueResult", "hangup"),
+                new("QueueResult", queueResult),
                 new("QueueSid", "QU0123456789abcdef0123456789abcdef"),
                 new("QueueTime", "12"),
             };

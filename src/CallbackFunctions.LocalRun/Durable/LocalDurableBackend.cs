@@ -30,6 +30,12 @@ public sealed record LocalDurableOptions
     public TimeSpan VisibilityTimeout { get; init; } = TimeSpan.FromSeconds(30);
     public int MaxConcurrentActivities { get; init; } = 32;
     public int MaxConcurrentOrchestrations { get; init; } = 32;
+    /// <summary>
+    /// The name this worker takes partition leases under; null: the backend's default, the machine's name. Two
+    /// processes on one machine and one task hub need names of their own, or each takes the other's leases for its own;
+    /// one process restarted under the same name takes its leases back at once.
+    /// </summary>
+    public string? WorkerId { get; init; }
 }
 
 /// <summary>
@@ -78,7 +84,7 @@ public sealed partial class LocalDurableBackend : IAsyncDisposable
     public static async Task<LocalDurableBackend> StartAsync(LocalDurableOptions options, ILoggerFactory loggers, ILoggerProvider? logCapture = null, CancellationToken ct = default)
     {
         var connection = options.StorageConnectionString;
-        var service = new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings
+        var backendSettings = new AzureStorageOrchestrationServiceSettings
         {
             TaskHubName = options.TaskHubName,
             PartitionCount = options.PartitionCount,
@@ -96,7 +102,9 @@ public sealed partial class LocalDurableBackend : IAsyncDisposable
                 StorageServiceClientProvider.ForBlob(connection, new BlobClientOptions(BlobClientOptions.ServiceVersion.V2025_05_05)),
                 StorageServiceClientProvider.ForQueue(connection),
                 StorageServiceClientProvider.ForTable(connection)),
-        });
+        };
+        if (options.WorkerId is { } worker) backendSettings.WorkerId = worker;
+        var service = new AzureStorageOrchestrationService(backendSettings);
         // The sidecar never creates the task hub itself (DESIGN §5).
         await service.CreateIfNotExistsAsync();
         var owned = new OwnedService(service, loggers.CreateLogger<LocalDurableBackend>());

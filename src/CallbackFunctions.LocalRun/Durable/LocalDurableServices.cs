@@ -1,4 +1,5 @@
 using Grpc.Net.Client;
+using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Worker;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,13 +12,19 @@ public static class LocalDurableServices
     /// What the Functions host's Durable extension gives the app, here: a worker that runs its orchestrators and
     /// activities (registered by their function names) and a client, both on the local backend's gRPC channel, and the
     /// timer functions on their schedules (the app's, and those of <paramref name="extraTimerTypes"/>: tests add theirs).
+    /// <paramref name="extraTasks"/> registers more orchestrators and activities beside the app's (the benchmark's floor).
     /// </summary>
-    public static IServiceCollection AddLocalDurable(this IServiceCollection services, GrpcChannel channel, IReadOnlyList<Type>? extraTimerTypes = null)
+    public static IServiceCollection AddLocalDurable(this IServiceCollection services, GrpcChannel channel, IReadOnlyList<Type>? extraTimerTypes = null,
+        Action<DurableTaskRegistry>? extraTasks = null)
     {
         services.AddDurableTaskWorker(b =>
         {
             b.UseGrpc(channel);
-            b.AddTasks(r => r.AddFunctions(typeof(CallbackFunctions.CallbackApp).Assembly));
+            b.AddTasks(r =>
+            {
+                r.AddFunctions(typeof(CallbackFunctions.CallbackApp).Assembly);
+                extraTasks?.Invoke(r);
+            });
         });
         services.AddDurableTaskClient(b =>
         {
