@@ -49,8 +49,10 @@ public sealed record AgentPassed(int Offer) : CallbackEvent
 /// <summary>
 /// The agent's call of this offer is over: never taken (<see cref="Outcome"/>: no answer, busy, failed, ...) or ended
 /// after it was answered (<see cref="Outcome"/> null). Whatever the callback does, the agent is free again.
+/// <see cref="Released"/>: whoever reported it has freed what the offer held already; <see cref="FinalSaved"/>: and
+/// recorded the callback's final outcome, so nothing is left to do for it.
 /// </summary>
-public sealed record AgentCallEnded(int Offer, AgentOutcome? Outcome = null, string? Detail = null) : CallbackEvent
+public sealed record AgentCallEnded(int Offer, AgentOutcome? Outcome = null, string? Detail = null, bool Released = false, bool FinalSaved = false) : CallbackEvent
 {
     public override Decision Apply(Callback callback, DateTimeOffset now) =>
         Outcome is { } outcome ? callback.AgentDeclined(Offer, outcome, now, Detail) : callback.AgentLegEnded(Offer, now);

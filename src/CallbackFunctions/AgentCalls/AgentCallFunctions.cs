@@ -16,7 +16,7 @@ namespace CallbackFunctions.AgentCalls;
 /// Number status callback). Each names its callback and offer or attempt in the query, so a repeated or late webhook
 /// finds the leg it belongs to and the lifecycle ignores it if it is stale.
 /// </summary>
-public sealed class AgentCallFunctions(TwilioWebhook twilio, CallbackRuns runs, CallbackReader callbacks, WebhookUrls urls,
+public sealed class AgentCallFunctions(TwilioWebhook twilio, CallbackRuns runs, CallbackSteps steps, CallbackReader callbacks, WebhookUrls urls,
     CallFeatureReader features, TimeProvider time, ILoggerFactory loggers)
 {
     [ApiOperation("Twilio webhooks", "TwiML of the agent leg: whisper, 1 to connect, 2 to pass; then the customer <Dial>", Query = ["callbackId: the callback", "offer: the offer the call belongs to"])]
@@ -120,9 +120,28 @@ public sealed class AgentCallFunctions(TwilioWebhook twilio, CallbackRuns runs, 
             TwilioLog.UnknownValue(loggers.CreateLogger("CallbackFunctions.AgentCalls"), request.Path, "CallStatus", form["CallStatus"]);
             return Results.Problem("unknown CallStatus", statusCode: 400);
         }
-        // The orchestration frees the agent, line and number once the agent's call is over, whatever the callback does.
-        if (LegStatus.ForAgentLeg(offer, status.Value) is { } ended) await runs.SendOrSpoolAsync(client, callbackId, ended);
-        return Results.NoContent();
+        // The agent's call is over: the agent, line and number are free again whatever the callback does. Freed here, the
+        // orchestration is told so and needs no activity for it; if freeing fails, it frees them itself.
+        if (LegStatus.ForAgentLeg(offer, status.Value) is not AgentCallEnded ended) return Results.NoContent();
+        // Twilio waits for nothing but the status: it has it now, and the rest goes on in this invocation.
+        await Results.NoContent().ExecuteAsync(request.HttpContext);
+        await request.HttpContext.Response.CompleteAsync();
+        if (!runs.WasTold(callbackId, ended))
+        {
+            using var budget = new CancellationTokenSource(TwilioWebhook.WorkBudget, time);
+            try
+            {
+                var (freed, wakes) = await steps.EndAgentCallAsync(client, ended, callbackId, budget.Token);
+                ended = freed;
+                foreach (var wake in wakes) await runs.SendAsync(client, wake.CallbackId, wake.Event, budget.Token);
+            }
+            catch (Exception e) when (TransientFaults.IsTransient(e))
+            {
+                CallbackLog.NotFreedAtCallEnd(loggers.CreateLogger("CallbackFunctions.AgentCalls"), callbackId, offer, e.GetType().Name);
+            }
+        }
+        await runs.SendOrSpoolAsync(client, callbackId, ended);
+        return Results.Empty;
     }
 
     /// <summary>How long the Dial action waits for the machine verdict (told just before, by customer-notice) to be saved.</summary>

@@ -63,6 +63,9 @@ internal static partial class CallbackLog
     [LoggerMessage(EventId = 1023, Level = LogLevel.Warning, Message = "Callback {CallbackId}: its orchestration has not run after {Waited}; {Event} told all the same (its offer reads the caller's marks)")]
     public static partial void StillPending(ILogger logger, string callbackId, string @event, TimeSpan waited);
 
+    [LoggerMessage(EventId = 1024, Level = LogLevel.Warning, Message = "Callback {CallbackId}: the end of offer {Offer}'s agent call could not free what it held here ({Error}); its orchestration frees it")]
+    public static partial void NotFreedAtCallEnd(ILogger logger, string callbackId, int offer, string error);
+
     [LoggerMessage(EventId = 1019, Level = LogLevel.Information, Message = "Purged the Durable histories of {Count} callback(s) finished before {Before:O}")]
     public static partial void Purged(ILogger logger, int count, DateTimeOffset before);
 }

@@ -12,7 +12,8 @@ namespace CallbackFunctions.Callbacks;
 /// <item><b>Queued</b>: wait until due, or until cancelled, expired, or woken by a freed agent or line; then offer it to an agent.</item>
 /// <item><b>DialingAgent</b>: the agent's phone rings; they accept (1), pass (2), or do not answer (the next agent is tried).</item>
 /// <item><b>DialingCustomer</b>: the customer is dialled; answered, not reached (the next attempt is due later), or the agent hangs up.</item>
-/// <item><b>Final, agent still on the line</b>: that call's end frees the agent, line and number.</item>
+/// <item><b>Final, agent still on the line</b>: that call's end frees the agent, line and number (where Twilio reports it,
+/// which also records the outcome; else here), and the process ends with its outcome recorded.</item>
 /// </list>
 /// The pure domain decides every transition (<see cref="CallbackEvent.Apply"/>, <see cref="Callback"/>); the activities
 /// are the business steps that need I/O (<see cref="CallbackActivities"/>); waiting is one helper,
@@ -80,7 +81,7 @@ public static class CallbackOrchestration
             try
             {
                 context.SetCustomStatus(CallbackSnapshot.Of(run));
-                for (var step = 0; run.State.IsLive || run.Held is not null; step++)
+                for (var step = 0; run.State.IsLive || run.Held is not null || run.Unsaved; step++)
                 {
                     if (step == StepsPerRun)
                     {
@@ -88,17 +89,18 @@ public static class CallbackOrchestration
                         context.ContinueAsNew(run, preserveUnprocessedEvents: true);
                         break;
                     }
-                    var before = run.State;
+                    var (before, beforeRun) = (run.State, run);
                     run = before.Status switch
                     {
-                        _ when !before.IsLive => await AwaitAgentCallEndAsync(run),
+                        _ when !before.IsLive && run.Held is not null => await AwaitAgentCallEndAsync(run),
+                        _ when !before.IsLive => await RecordOutcomeAsync(run),
                         CallbackStatus.Queued => await WaitUntilDueThenOfferAsync(run),
                         CallbackStatus.DialingAgent => await AwaitAgentAnswerAsync(run),
                         CallbackStatus.DialingCustomer => await AwaitCustomerOutcomeAsync(run),
                         _ => throw new InvalidOperationException($"callback {before.Id}: no phase for {before.Status}"),
                     };
                     // What the API and the webhooks read: free, it rides on the instance row Durable writes with every episode.
-                    if (!ReferenceEquals(run.State, before)) context.SetCustomStatus(CallbackSnapshot.Of(run));
+                    if (!ReferenceEquals(run, beforeRun)) context.SetCustomStatus(CallbackSnapshot.Of(run));
                     // A wake-up always moves the callback on; if its step left it due, it looks again after a pause, not at once.
                     if (_wokeUp && _retryAt is null && run.State.IsLive && run.State.WakeAt <= Now) _retryAt = Now + FaultRetry;
                     if (run.State.Status != before.Status)
@@ -153,6 +155,17 @@ public static class CallbackOrchestration
             return await AskTwilioAboutCallAsync(run) is { } ended ? await ApplyAsync(run, ended) : run;
         }
 
+        /// <summary>
+        /// Final, its agent's call over, but its outcome not in the table yet (it was not recorded where that call's end
+        /// was reported): record it, then the process ends.
+        /// </summary>
+        private async Task<CallbackRun> RecordOutcomeAsync(CallbackRun run)
+        {
+            // After a failed try: wait for the retry (an event meanwhile changes nothing for a final callback).
+            if (_retryAt is not null && await NextEventOrWakeUpAsync(run) is { } happened) return await ApplyAsync(run, happened);
+            return await StepAsync(CallbackActivities.SaveCallback, run, new SaveStep(run, Decision.Ignore(run.State, "final: its outcome recorded")));
+        }
+
         // ---- the steps -------------------------------------------------------------------------------------------
 
         /// <summary>Rules, holds, pacing and the agent's call: one activity, which decides with what it reads, and saves.</summary>
@@ -174,11 +187,22 @@ public static class CallbackOrchestration
         private async Task<CallbackRun> ApplyAsync(CallbackRun run, CallbackEvent happened)
         {
             var now = Now;
+            var heldBefore = run.Held;
             var decision = happened.Apply(run.State, now);
-            // The agent call of the held offer is over: the agent, line and number are free again, whatever the
-            // callback does (unless the decision frees them already, as a decline does).
-            if (happened is AgentCallEnded ended && run.Held is { } held && held.Offer == ended.Offer && !decision.Commands.OfType<ReleaseAgent>().Any())
-                decision = decision with { Commands = decision.Commands.Add(new ReleaseAgent(held.AgentId, held.Holder(run.State.Id))) };
+            // The agent call of the held offer is over: the agent, line and number are free again, whatever the callback
+            // does. Freed already where Twilio reported it (and a final outcome recorded there), nothing is left to do
+            // for it here; otherwise the decision frees them (a decline does so itself).
+            if (happened is AgentCallEnded ended && run.Held is { } held && held.Offer == ended.Offer)
+            {
+                var holder = held.Holder(run.State.Id);
+                if (ended.Released)
+                {
+                    decision = decision with { Commands = [.. decision.Commands.Where(c => c is not ReleaseAgent r || r.Holder != holder)] };
+                    run = run with { Held = null, Unsaved = run.Unsaved && !(ended.FinalSaved && !run.State.IsLive) };
+                }
+                else if (!decision.Commands.OfType<ReleaseAgent>().Any())
+                    decision = decision with { Commands = decision.Commands.Add(new ReleaseAgent(held.AgentId, holder)) };
+            }
             if (!decision.Changed && decision.Commands.IsEmpty)
             {
                 CallbackLog.Ignored(context.CreateReplaySafeLogger(LogCategory), run.State.Id, decision.IgnoredBecause!);
@@ -187,7 +211,7 @@ public static class CallbackOrchestration
             var saved = await SaveAsync(run, decision);
             // Its own last agent call held the customer's number or a line: now free, a due callback waiting its turn
             // is offered at once rather than at its next look.
-            if (run.Held is not null && saved.Held is null && saved.State is { Status: CallbackStatus.Queued } waiting
+            if (heldBefore is not null && saved.Held is null && saved.State is { Status: CallbackStatus.Queued } waiting
                 && waiting.DueAt <= now && waiting.WakeAt > now && _retryAt is null)
                 return await OfferToAgentAsync(saved);
             return saved;
@@ -199,9 +223,17 @@ public static class CallbackOrchestration
         /// (it frees what the offer held) and carries it, and meanwhile the custom status shows it.
         /// </summary>
         private Task<CallbackRun> SaveAsync(CallbackRun run, Decision decision) =>
-            decision.Commands.IsEmpty && run.Held is not null
+            decision.Commands.IsEmpty && (run.Held is not null || OfferFollows(run.State, decision.Callback))
                 ? Task.FromResult(decision.Changed ? run with { State = decision.Callback, Unsaved = true } : run)
                 : StepAsync(CallbackActivities.SaveCallback, run, new SaveStep(run, decision));
+
+        /// <summary>
+        /// Queued and due now, waiting for nothing new (the next agent after a decline): the offer that follows at once
+        /// writes it, so it needs no write of its own.
+        /// </summary>
+        private bool OfferFollows(Callback before, Callback after) =>
+            after is { Status: CallbackStatus.Queued, WakeAt: { } wakeAt } && wakeAt <= Now && after.DueAt <= Now
+            && after.WaitingForAgent == before.WaitingForAgent && after.WaitingForLine == before.WaitingForLine;
 
         private async Task<CallbackEvent?> AskTwilioAboutCallAsync(CallbackRun run)
         {

@@ -80,7 +80,7 @@ public sealed class CallbackReader(CallbackRepository table)
         snapshot is null || row is not null && row.Version > snapshot.Version ? row?.State : snapshot.Merge(row?.State);
 
     /// <summary>The orchestration's custom status; null before it first ran, or once its history is purged.</summary>
-    private static async Task<CallbackSnapshot?> SnapshotAsync(DurableTaskClient client, string id, CancellationToken ct)
+    public static async Task<CallbackSnapshot?> SnapshotAsync(DurableTaskClient client, string id, CancellationToken ct)
     {
         var instance = await client.GetInstanceAsync(id, getInputsAndOutputs: true, ct);
         return instance?.SerializedCustomStatus is { Length: > 0 } ? instance.ReadCustomStatusAs<CallbackSnapshot>() : null;

@@ -38,29 +38,41 @@ public sealed class CallbackRuns(CallbackReader reader, Spool.WebhookSpool spool
     /// the callback as it is shown now (null: no such callback). The orchestration decides for real, on its own state,
     /// which may be a step ahead: the preview is for answering at once (TwiML, an API response), never for storing.
     /// </summary>
-    public async Task<Decision?> TellAsync(DurableTaskClient client, string callbackId, CallbackEvent happened, CancellationToken ct) =>
-        await TellOnAsync(client, callbackId, happened, await PreviewAsync(client, callbackId, happened, ct), ct);
+    /// <remarks>A leg's report that this instance told (or found moot) already, or is looking at right now, is its repeat: null, nothing read.</remarks>
+    public async Task<Decision?> TellAsync(DurableTaskClient client, string callbackId, CallbackEvent happened, CancellationToken ct)
+    {
+        var repeat = RepeatKey(callbackId, happened);
+        if (!Claim(repeat))
+        {
+            CallbackLog.RepeatNotTold(logger, callbackId, happened.GetType().Name);
+            return null;
+        }
+        Decision? preview;
+        try
+        {
+            preview = await PreviewAsync(client, callbackId, happened, ct);
+        }
+        catch when (repeat is not null)
+        {
+            _told.TryRemove(repeat, out _);
+            throw;
+        }
+        if (preview is null)
+        {
+            if (repeat is not null) _told.TryRemove(repeat, out _);
+            return null;
+        }
+        if (IsMoot(happened, preview)) CallbackLog.MootNotTold(logger, callbackId, happened.GetType().Name, preview.Callback.Status.ToString());
+        else await RaiseClaimedAsync(client, callbackId, happened, repeat, ct);
+        return preview;
+    }
 
     /// <summary>Tells the agent's choice on offer <paramref name="offer"/> (1 or 2), previewed as their call finds the callback (<see cref="CallbackReader.ForOfferAsync"/>).</summary>
     public async Task<Decision?> TellAgentChoiceAsync(DurableTaskClient client, string callbackId, int offer, CallbackEvent choice, CancellationToken ct)
     {
-        var current = await reader.ForOfferAsync(client, callbackId, offer, ct);
-        return await TellOnAsync(client, callbackId, choice, current is null ? null : choice.Apply(current, time.GetUtcNow()), ct);
-    }
-
-    private async Task<Decision?> TellOnAsync(DurableTaskClient client, string callbackId, CallbackEvent happened, Decision? preview, CancellationToken ct)
-    {
-        if (preview is null) return null;
-        if (IsMoot(happened, preview)) NotTold(callbackId, happened, preview);
-        else await SendAsync(client, callbackId, happened, ct);
-        return preview;
-    }
-
-    /// <summary>A moot leg result is remembered like a told one: its repeat (the leg's other report of its end) is not even looked at.</summary>
-    private void NotTold(string callbackId, CallbackEvent happened, Decision preview)
-    {
-        CallbackLog.MootNotTold(logger, callbackId, happened.GetType().Name, preview.Callback.Status.ToString());
-        if (RepeatKey(callbackId, happened) is { } repeat) _told.TryAdd(repeat, time.GetUtcNow());
+        if (await reader.ForOfferAsync(client, callbackId, offer, ct) is not { } current) return null;
+        await SendAsync(client, callbackId, choice, ct);
+        return choice.Apply(current, time.GetUtcNow());
     }
 
     /// <summary>
@@ -84,22 +96,36 @@ public sealed class CallbackRuns(CallbackReader reader, Spool.WebhookSpool spool
         // says nothing new, and telling it costs a whole orchestration step. Only a repeat of one told here is skipped
         // (another instance may tell it again: the orchestration ignores it); one that failed to be told is not.
         var repeat = RepeatKey(callbackId, happened);
-        if (repeat is not null && !_told.TryAdd(repeat, time.GetUtcNow()))
+        if (!Claim(repeat))
         {
             CallbackLog.RepeatNotTold(logger, callbackId, happened.GetType().Name);
             return;
         }
+        await RaiseClaimedAsync(client, callbackId, happened, repeat, ct);
+    }
+
+    /// <summary>Claims a leg's report for this instance (null: not a leg's report); false when it was claimed already, by its repeat.</summary>
+    private bool Claim(string? repeat)
+    {
+        if (repeat is null) return true;
+        if (!_told.TryAdd(repeat, time.GetUtcNow())) return false;
+        if (_told.Count > ToldKept) Forget();
+        return true;
+    }
+
+    private async Task RaiseClaimedAsync(DurableTaskClient client, string callbackId, CallbackEvent happened, string? repeat, CancellationToken ct)
+    {
         try
         {
             await client.RaiseEventAsync(callbackId, CallbackOrchestration.EventName, happened, ct);
         }
         catch when (repeat is not null)
         {
+            // Not told: its repeat (or a replay) may tell it.
             _told.TryRemove(repeat, out _);
             throw;
         }
         CallbackLog.Told(logger, callbackId, happened.GetType().Name);
-        if (repeat is not null && _told.Count > ToldKept) Forget();
     }
 
     /// <summary>
@@ -130,6 +156,9 @@ public sealed class CallbackRuns(CallbackReader reader, Spool.WebhookSpool spool
 
     /// <summary>How long a command waits for a new orchestration's first episode (the backend's own deferral is 2 s, doubled per try).</summary>
     private static readonly TimeSpan StartWait = TimeSpan.FromSeconds(30);
+
+    /// <summary>Whether this instance told (or found moot) <paramref name="happened"/> lately: a repeat of a leg's report.</summary>
+    public bool WasTold(string callbackId, CallbackEvent happened) => RepeatKey(callbackId, happened) is { } key && _told.ContainsKey(key);
 
     /// <summary>Leg outcomes told from this instance lately (a leg's end, its answer), so a repeat is not told again.</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _told = new(StringComparer.Ordinal);
@@ -163,7 +192,9 @@ public sealed class CallbackRuns(CallbackReader reader, Spool.WebhookSpool spool
         using var budget = new CancellationTokenSource(SendBudget);
         // Only a leg's end is worth a look first: it is what comes after the callback completed. An "answered" comes
         // while the callback is live (a read for nothing, on every call).
-        if (RepeatKey(callbackId, happened) is { } repeat && _told.ContainsKey(repeat))
+        // Claimed before it is looked at: the leg's other report of its end, arriving meanwhile, is skipped without a read.
+        var repeat = RepeatKey(callbackId, happened);
+        if (!Claim(repeat))
         {
             CallbackLog.RepeatNotTold(logger, callbackId, happened.GetType().Name);
             return;
@@ -171,12 +202,12 @@ public sealed class CallbackRuns(CallbackReader reader, Spool.WebhookSpool spool
         if (happened is CustomerLegEnded or CustomerNotReached && await PreviewOrNullAsync(client, callbackId, happened, budget.Token) is { } preview
             && IsMoot(happened, preview))
         {
-            NotTold(callbackId, happened, preview);
+            CallbackLog.MootNotTold(logger, callbackId, happened.GetType().Name, preview.Callback.Status.ToString());
             return;
         }
         try
         {
-            await SendAsync(client, callbackId, happened, budget.Token);
+            await RaiseClaimedAsync(client, callbackId, happened, repeat, budget.Token);
         }
         catch (Exception e) when (TransientFaults.IsTransient(e))
         {

@@ -3,6 +3,7 @@ using CallbackFunctions.Agents;
 using CallbackFunctions.Domain.Callbacks;
 using CallbackFunctions.Storage;
 using CallbackFunctions.Twilio;
+using Microsoft.DurableTask.Client;
 
 namespace CallbackFunctions.Callbacks;
 
@@ -52,6 +53,32 @@ public sealed class CallbackSteps(
             }
         }
         return new StepOutcome(saved, wakes.ToImmutable());
+    }
+
+    /// <summary>
+    /// The agent's call of an offer is over, as Twilio reports it: frees what the offer held (each release frees only a
+    /// hold of that very offer, so a repeated report changes nothing) and, when the callback is final with changes its
+    /// row does not show yet, writes them (final is final: its orchestration writes nothing after, and a write of its own
+    /// that crossed this one would carry the same callback). The orchestration, told with
+    /// <see cref="AgentCallEnded.Released"/> and <see cref="AgentCallEnded.FinalSaved"/>, then needs no activity for the
+    /// call's end. Returns the event to tell and the callbacks to wake for what was freed.
+    /// </summary>
+    public async Task<(AgentCallEnded Ended, IReadOnlyList<Wake> Wakes)> EndAgentCallAsync(DurableTaskClient client, AgentCallEnded ended, string callbackId, CancellationToken ct)
+    {
+        var snapshot = await CallbackReader.SnapshotAsync(client, callbackId, ct);
+        // The custom status shows the offer once the orchestration has its result; a call that ended at once may come first.
+        var callback = snapshot?.State.Offer >= ended.Offer ? snapshot.State : (await callbacks.GetAsync(callbackId, ct))?.Value;
+        if (callback?.AgentLeg is not { } leg || leg.Offer != ended.Offer) return (ended, []);
+        var wakes = await ReleaseAsync(callback, new ReleaseAgent(leg.AgentId, Domain.Agents.Agent.Holder(callbackId, leg.Offer)), ct);
+        var saved = false;
+        if (snapshot is { Unsaved: true, State: { IsLive: false } final } && final.AgentLeg?.Offer == ended.Offer)
+        {
+            var whole = snapshot.OmittedEntries == 0 ? final : snapshot.Merge((await callbacks.GetAsync(callbackId, ct))?.Value);
+            var (_, _, _, written) = await callbacks.SaveStepAsync(whole, snapshot.Version + 1, new Azure.ETag(snapshot.ETag), ct);
+            if (written) await FollowAsync(whole, whole, ct);
+            saved = true;
+        }
+        return (ended with { Released = true, FinalSaved = saved }, wakes);
     }
 
     /// <summary>The indexes that follow from a change of state.</summary>

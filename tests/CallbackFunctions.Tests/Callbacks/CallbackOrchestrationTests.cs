@@ -26,14 +26,14 @@ public class CallbackOrchestrationTests
     {
         var offered = run.State.StartOffer(Alice, now).Callback;
         var placed = offered.AgentCallPlaced(offered.Offer, $"CA-agent-{offered.Offer}", now).Callback;
-        return new StepOutcome(run with { State = placed, Version = run.Version + 1, Held = new HeldOffer(placed.Offer, Alice.Id) }, []);
+        return new StepOutcome(run with { State = placed, Version = run.Version + 1, Held = new HeldOffer(placed.Offer, Alice.Id), Unsaved = false }, []);
     }
 
     /// <summary>The save activity: the decision's state is stored; a release of the held offer frees it.</summary>
     private static StepOutcome Saved(SaveStep step)
     {
         var releasesHeld = step.Run.Held is { } held && step.Decision.Commands.OfType<ReleaseAgent>().Any(r => r.Holder == held.Holder(step.Run.State.Id));
-        return new StepOutcome(step.Run with { State = step.Decision.Callback, Version = step.Run.Version + 1, Held = releasesHeld ? null : step.Run.Held }, []);
+        return new StepOutcome(step.Run with { State = step.Decision.Callback, Version = step.Run.Version + 1, Held = releasesHeld ? null : step.Run.Held, Unsaved = false }, []);
     }
 
     private static Func<string, object?, object?> Activities(FakeOrchestration fake, Func<CallbackRun, object?>? checkLeg = null) => (name, input) => name switch
@@ -79,6 +79,60 @@ public class CallbackOrchestrationTests
         Assert.Equal(callback.DueAt.AddSeconds(6).Add(CallbackOrchestration.HeldCheckEvery).UtcDateTime, fake.Timers[2]);
         Assert.Equal(1, fake.CancelledTimers);
         Assert.Equal(0, fake.OutstandingTimers);
+    }
+
+    [Fact]
+    public async Task AnAgentCallEndFreedAndRecordedWhereTwilioReportedIt_EndsTheProcessWithNoActivityButTheOffer()
+    {
+        var callback = Queued();
+        var fake = new FakeOrchestration(T0)
+            .At(callback.DueAt.AddSeconds(3), new AgentAccepted(1))
+            .At(callback.DueAt.AddSeconds(6), new CustomerAnswered(1, "CA-customer-1"))
+            .At(callback.DueAt.AddSeconds(40), new AgentCallEnded(1, Released: true, FinalSaved: true));
+        fake.Activity = Activities(fake);
+
+        var status = await fake.RunAsync(Run(callback));
+
+        Assert.Equal(CallbackStatus.Completed, status);
+        Assert.Equal([CallbackActivities.OfferToAgent], fake.Activities.Select(a => a.Name));
+        Assert.Equal(0, fake.OutstandingTimers);
+    }
+
+    [Fact]
+    public async Task AnAgentCallEndFreedWhereTwilioReportedIt_ButNotRecorded_RecordsTheOutcomeBeforeTheProcessEnds()
+    {
+        var callback = Queued();
+        var fake = new FakeOrchestration(T0)
+            .At(callback.DueAt.AddSeconds(3), new AgentAccepted(1))
+            .At(callback.DueAt.AddSeconds(6), new CustomerAnswered(1, "CA-customer-1"))
+            .At(callback.DueAt.AddSeconds(40), new AgentCallEnded(1, Released: true));
+        fake.Activity = Activities(fake);
+
+        await fake.RunAsync(Run(callback));
+
+        var save = Assert.Single(fake.Inputs<SaveStep>(CallbackActivities.SaveCallback));
+        Assert.True(save.Run.Unsaved);
+        Assert.Null(save.Run.Held);
+        Assert.Equal(CallbackStatus.Completed, save.Decision.Callback.Status);
+        Assert.Empty(save.Decision.Commands); // nothing left to free
+    }
+
+    [Fact]
+    public async Task AnAgentWhoDidNotAnswer_FreedWhereTwilioReportedIt_GoesStraightToTheNextOffer_WithNoSaveInBetween()
+    {
+        var callback = Queued();
+        var fake = new FakeOrchestration(T0)
+            .At(callback.DueAt.AddSeconds(3), new AgentCallEnded(1, AgentOutcome.NoAnswer, Released: true))
+            .At(callback.DueAt.AddSeconds(4), new CancelRequested(CancelReason.Operator));
+        fake.Activity = Activities(fake);
+
+        await fake.RunAsync(Run(callback));
+
+        Assert.Equal([CallbackActivities.OfferToAgent, CallbackActivities.OfferToAgent, CallbackActivities.SaveCallback], fake.Activities.Select(a => a.Name));
+        var second = fake.Inputs<CallbackRun>(CallbackActivities.OfferToAgent).Last();
+        Assert.Null(second.Held);
+        Assert.True(second.Unsaved);
+        Assert.Contains("did not answer", second.State.Timeline[^1].Reason, StringComparison.Ordinal);
     }
 
     [Fact]
