@@ -114,11 +114,7 @@ public sealed partial class BenchRun
         FreezeLine(run, byProbes, stalls.StartedAt);
         Line($"  agent call placed for {placements.Count(p => p.PlacedAt is not null)}/{n}; {Final(placements)}/{n} final, {placements.Count(p => p.Status == CallbackStatus.Completed)} Completed; " +
              $"{placements.Count(p => p.WaitedForAgent)} waited for an agent, {placements.Count(p => p.WaitedForLine)} for a line, {placements.Count(p => p.Offers > 1)} needed more than one offer{Unread(bench)}");
-        WhereTheTimeWent(placements, traces);
-        Line($"  meanwhile (the first made to all final, or the tail's end): {cpuLine}");
-        Line($"  app storage requests meanwhile: {requestLine}");
-        Line($"  {queueLine}");
-        Line($"  {stallLine}");
+        WhereTheTimeWentMeanwhile(placements, traces, cpuLine, requestLine, queueLine, stallLine);
         if (settings.Detail) Detail(stalls.Stalls(0, 200).ToList(), requests, placements, stalls.StartedAt);
         AppLog();
         var releases = await StaleHoldsAsync(stack, ct);

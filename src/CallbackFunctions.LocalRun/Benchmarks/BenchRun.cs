@@ -238,11 +238,7 @@ public sealed partial class BenchRun(BenchSettings settings, TextWriter output)
              "early = that call created before the due moment");
         Line($"  agent call placed for {lateness.Count}/{n}; {Final(placements)}/{n} final, {placements.Count(p => p.Status == CallbackStatus.Completed)} Completed; " +
              $"{placements.Count(p => p.WaitedForAgent)} waited for an agent, {placements.Count(p => p.WaitedForLine)} for a line, {placements.Count(p => p.Offers > 1)} needed more than one offer{Unread(bench)}");
-        WhereTheTimeWent(placements, traces);
-        Line($"  meanwhile (the first made to all final, or the tail's end): {cpuLine}");
-        Line($"  app storage requests meanwhile: {requestLine}");
-        Line($"  {queueLine}");
-        Line($"  {stallLine}");
+        WhereTheTimeWentMeanwhile(placements, traces, cpuLine, requestLine, queueLine, stallLine);
         StallEpisodes(episodes, stalls.StartedAt, placements);
         var byDue = placements.Where(p => p.LatenessMs is not null).OrderBy(p => p.DueAt).ToList();
         if (byDue.Count >= 10)
@@ -595,6 +591,17 @@ public sealed partial class BenchRun(BenchSettings settings, TextWriter output)
     }
 
     /// <summary>Due moment to offer to agent call, and what Durable's history says of the due timers.</summary>
+    /// <summary>A due phase's tail: where the time went, and what the machine, the storage and Azurite's queues did meanwhile.</summary>
+    private void WhereTheTimeWentMeanwhile(IReadOnlyList<DueCallbacksBench.Placement> placements, IReadOnlyList<DueCallbacksBench.TimerTrace> traces,
+        string cpuLine, string requestLine, string queueLine, string stallLine)
+    {
+        WhereTheTimeWent(placements, traces);
+        Line($"  meanwhile (the first made to all final, or the tail's end): {cpuLine}");
+        Line($"  app storage requests meanwhile: {requestLine}");
+        Line($"  {queueLine}");
+        Line($"  {stallLine}");
+    }
+
     private void WhereTheTimeWent(IReadOnlyList<DueCallbacksBench.Placement> placements, IReadOnlyList<DueCallbacksBench.TimerTrace> traces)
     {
         var offer = placements.Where(p => p.OfferMs is not null).Select(p => p.OfferMs!.Value).Order().ToList();

@@ -45,15 +45,22 @@ public class CallbackOrchestrationTests
         _ => throw new InvalidOperationException($"unexpected activity {name}"),
     };
 
-    [Fact]
-    public async Task AnsweredCallback_OffersWhenDue_CompletesOnTheCustomersAnswer_AndEndsOnceTheAgentCallEnds()
+    /// <summary>A callback offered when due, accepted 3 s after, answered 3 s after that; its agent's call ends with <paramref name="end"/> 40 s after the due time.</summary>
+    private static (Callback Callback, FakeOrchestration Fake) AnsweredThen(AgentCallEnded end)
     {
         var callback = Queued();
         var fake = new FakeOrchestration(T0)
             .At(callback.DueAt.AddSeconds(3), new AgentAccepted(1))
             .At(callback.DueAt.AddSeconds(6), new CustomerAnswered(1, "CA-customer-1"))
-            .At(callback.DueAt.AddSeconds(40), new AgentCallEnded(1));
+            .At(callback.DueAt.AddSeconds(40), end);
         fake.Activity = Activities(fake);
+        return (callback, fake);
+    }
+
+    [Fact]
+    public async Task AnsweredCallback_OffersWhenDue_CompletesOnTheCustomersAnswer_AndEndsOnceTheAgentCallEnds()
+    {
+        var (callback, fake) = AnsweredThen(new AgentCallEnded(1));
 
         var status = await fake.RunAsync(Run(callback));
 
@@ -84,12 +91,7 @@ public class CallbackOrchestrationTests
     [Fact]
     public async Task AnAgentCallEndFreedAndRecordedWhereTwilioReportedIt_EndsTheProcessWithNoActivityButTheOffer()
     {
-        var callback = Queued();
-        var fake = new FakeOrchestration(T0)
-            .At(callback.DueAt.AddSeconds(3), new AgentAccepted(1))
-            .At(callback.DueAt.AddSeconds(6), new CustomerAnswered(1, "CA-customer-1"))
-            .At(callback.DueAt.AddSeconds(40), new AgentCallEnded(1, Released: true, FinalSaved: true));
-        fake.Activity = Activities(fake);
+        var (callback, fake) = AnsweredThen(new AgentCallEnded(1, Released: true, FinalSaved: true));
 
         var status = await fake.RunAsync(Run(callback));
 
@@ -101,12 +103,7 @@ public class CallbackOrchestrationTests
     [Fact]
     public async Task AnAgentCallEndFreedWhereTwilioReportedIt_ButNotRecorded_RecordsTheOutcomeBeforeTheProcessEnds()
     {
-        var callback = Queued();
-        var fake = new FakeOrchestration(T0)
-            .At(callback.DueAt.AddSeconds(3), new AgentAccepted(1))
-            .At(callback.DueAt.AddSeconds(6), new CustomerAnswered(1, "CA-customer-1"))
-            .At(callback.DueAt.AddSeconds(40), new AgentCallEnded(1, Released: true));
-        fake.Activity = Activities(fake);
+        var (callback, fake) = AnsweredThen(new AgentCallEnded(1, Released: true));
 
         await fake.RunAsync(Run(callback));
 
