@@ -90,14 +90,26 @@ public sealed class LocalStack : IAsyncDisposable
                 OwnedNumbers = new HashSet<string>(options.OwnedNumbers, StringComparer.Ordinal),
                 Port = options.SimulatorPort,
             }, simulatorLogs, ct);
-            var port = options.AppPort == 0 ? Azurite.FreePort() : options.AppPort;
-            stack.AppUrl = new Uri($"http://127.0.0.1:{port}");
-            stack.AppSettings = stack.SettingsFor(stack.AppUrl);
-            stack.Api = new HttpClient { BaseAddress = stack.AppUrl, Timeout = TimeSpan.FromSeconds(30) };
-            if (!options.StartApp) return stack;
-            stack.Host = await LocalAppHost.StartAsync(stack.AppSettings, stack.AppUrl.AbsoluteUri, options.MinimumLogLevel,
-                new LocalAppHostExtras { LogCapture = options.LogCapture, TimerTypes = options.ExtraTimerTypes, ConsoleLogs = options.ConsoleLogs, Tasks = options.ExtraTasks }, ct);
-            return stack;
+            for (var attempt = 1; ; attempt++)
+            {
+                var port = options.AppPort == 0 ? Azurite.FreePort() : options.AppPort;
+                stack.AppUrl = new Uri($"http://127.0.0.1:{port}");
+                stack.AppSettings = stack.SettingsFor(stack.AppUrl);
+                stack.Api?.Dispose();
+                stack.Api = new HttpClient { BaseAddress = stack.AppUrl, Timeout = TimeSpan.FromSeconds(30) };
+                if (!options.StartApp) return stack;
+                try
+                {
+                    stack.Host = await LocalAppHost.StartAsync(stack.AppSettings, stack.AppUrl.AbsoluteUri, options.MinimumLogLevel,
+                        new LocalAppHostExtras { LogCapture = options.LogCapture, TimerTypes = options.ExtraTimerTypes, ConsoleLogs = options.ConsoleLogs, Tasks = options.ExtraTasks }, ct);
+                    return stack;
+                }
+                catch (IOException e) when (options.AppPort == 0 && attempt < 5 && e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+                {
+                    // A port we picked was checked free, then another listener (a stack started beside this one) took it
+                    // before the app bound it: pick another.
+                }
+            }
         }
         catch
         {
