@@ -21,7 +21,15 @@ public sealed class StorageOutageTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _azurite = await Azurite.StartAsync();
-        _stack = await LocalStack.StartAsync(new LocalStackOptions { StorageConnectionString = _azurite.ConnectionString, Prefix = SharedAzurite.UniquePrefix("outage") });
+        // Due in a minute, expiring in five: the spooled callback is still Queued when it is made, however long the
+        // outage and the replay took on a loaded machine (with the 25 s default it could be made already expired).
+        _stack = await LocalStack.StartAsync(new LocalStackOptions
+        {
+            StorageConnectionString = _azurite.ConnectionString,
+            Prefix = SharedAzurite.UniquePrefix("outage"),
+            Intervals = "00:01:00",
+            Expiry = TimeSpan.FromMinutes(5),
+        });
     }
 
     public async Task DisposeAsync()
