@@ -30,13 +30,7 @@ public sealed class CallbackReader(CallbackRepository table)
     /// The callback as its orchestration shows it, for a webhook's preview: one read, the row only when there is no
     /// custom status. It may miss an activity's write of the last milliseconds, which no leg's result depends on.
     /// </summary>
-    public async Task<Callback?> ShownAsync(DurableTaskClient client, string id, CancellationToken ct)
-    {
-        if (!TableKeys.IsKey(id)) return null;
-        if (await SnapshotAsync(client, id, ct) is { } snapshot)
-            return snapshot.OmittedEntries == 0 ? snapshot.State : snapshot.Merge((await table.GetAsync(id, ct))?.Value);
-        return (await table.GetAsync(id, ct))?.Value;
-    }
+    public Task<Callback?> ShownAsync(DurableTaskClient client, string id, CancellationToken ct) => ForOfferAsync(client, id, offer: 0, ct);
 
     /// <summary>
     /// The callback as the agent's call of <paramref name="offer"/> finds it. The offer is written to the table before its
@@ -46,10 +40,13 @@ public sealed class CallbackReader(CallbackRepository table)
     public async Task<Callback?> ForOfferAsync(DurableTaskClient client, string id, int offer, CancellationToken ct)
     {
         if (!TableKeys.IsKey(id)) return null;
-        if (await SnapshotAsync(client, id, ct) is { } snapshot && snapshot.State.Offer >= offer)
-            return snapshot.OmittedEntries == 0 ? snapshot.State : snapshot.Merge((await table.GetAsync(id, ct))?.Value);
+        if (await SnapshotAsync(client, id, ct) is { } snapshot && snapshot.State.Offer >= offer) return await WholeAsync(snapshot, id, ct);
         return (await table.GetAsync(id, ct))?.Value;
     }
+
+    /// <summary>The whole callback a custom status shows: a timeline cut short there is completed from the row (one more read).</summary>
+    public async Task<Callback> WholeAsync(CallbackSnapshot snapshot, string id, CancellationToken ct) =>
+        snapshot.OmittedEntries == 0 ? snapshot.State : snapshot.Merge((await table.GetAsync(id, ct))?.Value);
 
     /// <summary>
     /// The callback as its table row was last written: for the agent's call as it is answered, whose offer was written

@@ -41,25 +41,20 @@ public sealed class CallbackRuns(CallbackReader reader, Spool.WebhookSpool spool
     /// <remarks>A leg's report that this instance told (or found moot) already, or is looking at right now, is its repeat: null, nothing read.</remarks>
     public async Task<Decision?> TellAsync(DurableTaskClient client, string callbackId, CallbackEvent happened, CancellationToken ct)
     {
-        var repeat = RepeatKey(callbackId, happened);
-        if (!Claim(repeat))
-        {
-            CallbackLog.RepeatNotTold(logger, callbackId, happened.GetType().Name);
-            return null;
-        }
+        if (!Claim(callbackId, happened, out var repeat)) return null;
         Decision? preview;
         try
         {
             preview = await PreviewAsync(client, callbackId, happened, ct);
         }
-        catch when (repeat is not null)
+        catch
         {
-            _told.TryRemove(repeat, out _);
+            Unclaim(repeat);
             throw;
         }
         if (preview is null)
         {
-            if (repeat is not null) _told.TryRemove(repeat, out _);
+            Unclaim(repeat);
             return null;
         }
         if (IsMoot(happened, preview)) CallbackLog.MootNotTold(logger, callbackId, happened.GetType().Name, preview.Callback.Status.ToString());
@@ -79,8 +74,8 @@ public sealed class CallbackRuns(CallbackReader reader, Spool.WebhookSpool spool
     /// Twilio's news of a leg that changes nothing for a callback already final: final is final in the domain, and the
     /// orchestration holds the same final state the projection shows (it saved it), so it would ignore the event, after
     /// a whole step of its own (a control-queue message, a history read and write, an instance update). A call that
-    /// lasts longer than it takes to save its answer ends this way. The exception is an agent call's end: it frees
-    /// what the offer held, which only the orchestration knows, so it is always told.
+    /// lasts longer than it takes to save its answer ends this way. The exception is an agent call's end: the
+    /// orchestration's process ends with it, so it is always told.
     /// </summary>
     public static bool IsMoot(CallbackEvent happened, Decision preview) =>
         happened is not AgentCallEnded && !preview.Callback.IsLive && !preview.Changed && preview.Commands.IsEmpty;
@@ -95,22 +90,30 @@ public sealed class CallbackRuns(CallbackReader reader, Spool.WebhookSpool spool
         // Twilio reports a leg's end twice when the Dial action and the leg's status callback both come: the second
         // says nothing new, and telling it costs a whole orchestration step. Only a repeat of one told here is skipped
         // (another instance may tell it again: the orchestration ignores it); one that failed to be told is not.
-        var repeat = RepeatKey(callbackId, happened);
-        if (!Claim(repeat))
-        {
-            CallbackLog.RepeatNotTold(logger, callbackId, happened.GetType().Name);
-            return;
-        }
-        await RaiseClaimedAsync(client, callbackId, happened, repeat, ct);
+        if (Claim(callbackId, happened, out var repeat)) await RaiseClaimedAsync(client, callbackId, happened, repeat, ct);
     }
 
-    /// <summary>Claims a leg's report for this instance (null: not a leg's report); false when it was claimed already, by its repeat.</summary>
-    private bool Claim(string? repeat)
+    /// <summary>
+    /// Claims a leg's report for this instance (<paramref name="repeat"/> null: not a leg's report, nothing to claim);
+    /// false, and logged, when it was claimed already: it is a repeat.
+    /// </summary>
+    private bool Claim(string callbackId, CallbackEvent happened, out string? repeat)
     {
+        repeat = RepeatKey(callbackId, happened);
         if (repeat is null) return true;
-        if (!_told.TryAdd(repeat, time.GetUtcNow())) return false;
+        if (!_told.TryAdd(repeat, time.GetUtcNow()))
+        {
+            CallbackLog.RepeatNotTold(logger, callbackId, happened.GetType().Name);
+            return false;
+        }
         if (_told.Count > ToldKept) Forget();
         return true;
+    }
+
+    /// <summary>A claimed report that was not told after all: its repeat (or a replay) may tell it.</summary>
+    private void Unclaim(string? repeat)
+    {
+        if (repeat is not null) _told.TryRemove(repeat, out _);
     }
 
     private async Task RaiseClaimedAsync(DurableTaskClient client, string callbackId, CallbackEvent happened, string? repeat, CancellationToken ct)
@@ -119,10 +122,9 @@ public sealed class CallbackRuns(CallbackReader reader, Spool.WebhookSpool spool
         {
             await client.RaiseEventAsync(callbackId, CallbackOrchestration.EventName, happened, ct);
         }
-        catch when (repeat is not null)
+        catch
         {
-            // Not told: its repeat (or a replay) may tell it.
-            _told.TryRemove(repeat, out _);
+            Unclaim(repeat);
             throw;
         }
         CallbackLog.Told(logger, callbackId, happened.GetType().Name);
@@ -190,15 +192,10 @@ public sealed class CallbackRuns(CallbackReader reader, Spool.WebhookSpool spool
     {
         spool.Remember(client);
         using var budget = new CancellationTokenSource(SendBudget);
+        // Claimed before it is looked at: the leg's other report of its end, arriving meanwhile, is skipped without a read.
+        if (!Claim(callbackId, happened, out var repeat)) return;
         // Only a leg's end is worth a look first: it is what comes after the callback completed. An "answered" comes
         // while the callback is live (a read for nothing, on every call).
-        // Claimed before it is looked at: the leg's other report of its end, arriving meanwhile, is skipped without a read.
-        var repeat = RepeatKey(callbackId, happened);
-        if (!Claim(repeat))
-        {
-            CallbackLog.RepeatNotTold(logger, callbackId, happened.GetType().Name);
-            return;
-        }
         if (happened is CustomerLegEnded or CustomerNotReached && await PreviewOrNullAsync(client, callbackId, happened, budget.Token) is { } preview
             && IsMoot(happened, preview))
         {

@@ -15,6 +15,7 @@ namespace CallbackFunctions.Callbacks;
 /// </summary>
 public sealed class CallbackSteps(
     CallbackRepository callbacks,
+    CallbackReader reader,
     LiveCallbackIndex live,
     WaitingIndex waiting,
     AgentDirectory agents,
@@ -71,9 +72,9 @@ public sealed class CallbackSteps(
         if (callback?.AgentLeg is not { } leg || leg.Offer != ended.Offer) return (ended, []);
         var wakes = await ReleaseAsync(callback, new ReleaseAgent(leg.AgentId, Domain.Agents.Agent.Holder(callbackId, leg.Offer)), ct);
         var saved = false;
-        if (snapshot is { Unsaved: true, State: { IsLive: false } final } && final.AgentLeg?.Offer == ended.Offer)
+        if (snapshot is { Unsaved: true, State.IsLive: false } && snapshot.State.AgentLeg?.Offer == ended.Offer)
         {
-            var whole = snapshot.OmittedEntries == 0 ? final : snapshot.Merge((await callbacks.GetAsync(callbackId, ct))?.Value);
+            var whole = await reader.WholeAsync(snapshot, callbackId, ct);
             var (_, _, _, written) = await callbacks.SaveStepAsync(whole, snapshot.Version + 1, new Azure.ETag(snapshot.ETag), ct);
             if (written) await FollowAsync(whole, whole, ct);
             saved = true;
