@@ -1,4 +1,5 @@
 using CallbackFunctions.LocalRun.Durable;
+using CallbackFunctions.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -39,13 +40,15 @@ public sealed class LocalAppHost : IAsyncDisposable
     public const string WorkerIdSetting = "LocalHost:Durable:WorkerId";
 
     private readonly ILoggerFactory _loggers;
+    private readonly ILoggerFactory _sink;
 
-    private LocalAppHost(WebApplication app, LocalDurableBackend durable, LocalDurableOptions options, ILoggerFactory loggers)
+    private LocalAppHost(WebApplication app, LocalDurableBackend durable, LocalDurableOptions options, ILoggerFactory loggers, ILoggerFactory sink)
     {
         App = app;
         Durable = durable;
         DurableOptions = options;
         _loggers = loggers;
+        _sink = sink;
     }
 
     public WebApplication App { get; }
@@ -65,13 +68,19 @@ public sealed class LocalAppHost : IAsyncDisposable
             .Build();
         var storage = configuration["AzureWebJobsStorage"] ?? configuration["Values:AzureWebJobsStorage"]
             ?? throw new InvalidOperationException("AzureWebJobsStorage is not set: Durable needs the storage account it names.");
+        // Storage that is not there: one line at once, not the Durable backend's retries and stack traces.
+        await StorageProbe.CheckAsync(storage, ct);
         var hub = configuration["DurableTaskHubName"] ?? configuration["Values:DurableTaskHubName"] ?? DefaultTaskHub;
-        var loggers = LoggerFactory.Create(b =>
+        // Where every log entry goes (the console, the capture); the app's and the Durable backend's filters are their own,
+        // and an error that only says storage is away goes to the storage health instead (one line per outage).
+        var sink = LoggerFactory.Create(b =>
         {
-            b.SetMinimumLevel(LogLevel.Warning).AddFilter("DurableTask", LogLevel.Error);
+            b.SetMinimumLevel(LogLevel.Trace);
             if (extras.ConsoleLogs) b.AddSimpleConsole(c => { c.SingleLine = true; c.TimestampFormat = "HH:mm:ss.fff "; });
             if (extras.LogCapture is { } capture) b.AddProvider(capture);
         });
+        var health = new StorageHealth(TimeProvider.System, sink.CreateLogger<StorageHealth>());
+        var loggers = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning).AddFilter("DurableTask", LogLevel.Error).AddProvider(new OutageLogs(sink, health)));
         var options = new LocalDurableOptions
         {
             TaskHubName = hub,
@@ -84,21 +93,24 @@ public sealed class LocalAppHost : IAsyncDisposable
         var durable = await LocalDurableBackend.StartAsync(options, loggers, extras.LogCapture, ct);
         try
         {
-            var app = Build(settings, durable, url, minimumLevel, extras);
+            var app = Build(settings, durable, url, minimumLevel, extras, sink, health);
+            health.Recovered += durable.HealAsync;
             await app.StartAsync(ct);
             await durable.WorkerConnectedAsync().WaitAsync(TimeSpan.FromSeconds(30), ct);
-            return new LocalAppHost(app, durable, options, loggers);
+            return new LocalAppHost(app, durable, options, loggers, sink);
         }
         catch
         {
             await durable.DisposeAsync();
             loggers.Dispose();
+            sink.Dispose();
             throw;
         }
     }
 
     /// <summary>The app's services and functions on Kestrel, with what the Functions host would give them.</summary>
-    private static WebApplication Build(IReadOnlyDictionary<string, string?> settings, LocalDurableBackend durable, string url, LogLevel minimumLevel, LocalAppHostExtras extras)
+    private static WebApplication Build(IReadOnlyDictionary<string, string?> settings, LocalDurableBackend durable, string url, LogLevel minimumLevel,
+        LocalAppHostExtras extras, ILoggerFactory sink, StorageHealth health)
     {
         var builder = WebApplication.CreateSlimBuilder();
         // As the Functions host: the environment over local.settings.json's Values; the caller's settings over both.
@@ -111,9 +123,10 @@ public sealed class LocalAppHost : IAsyncDisposable
         builder.Logging.SetMinimumLevel(minimumLevel)
             .AddFilter("Microsoft", LogLevel.Warning).AddFilter("System", LogLevel.Warning).AddFilter("DurableTask", LogLevel.Warning);
         builder.Logging.ClearProviders();
-        if (extras.ConsoleLogs) builder.Logging.AddSimpleConsole(c => { c.SingleLine = true; c.TimestampFormat = "HH:mm:ss.fff "; });
-        if (extras.LogCapture is { } capture) builder.Logging.AddProvider(capture);
+        builder.Logging.AddProvider(new OutageLogs(sink, health));
         builder.Services.AddCallbackServices(builder.Configuration);
+        // The one the log filter and the Durable backend's healing share (registered last: it is the one resolved).
+        builder.Services.AddSingleton(health);
         builder.Services.AddLocalDurable(durable.Channel, extras.TimerTypes, extras.Tasks);
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -151,6 +164,7 @@ public sealed class LocalAppHost : IAsyncDisposable
         await App.DisposeAsync();
         await Durable.DisposeAsync();
         _loggers.Dispose();
+        _sink.Dispose();
     }
 
     private static async Task UntilCancelledAsync(Task stopping)

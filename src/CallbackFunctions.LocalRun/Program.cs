@@ -131,7 +131,14 @@ static async Task<int> RunStackAsync(RunArgs cli, LocalStackOptions options, str
 static async Task<int> AppAsync(CancellationToken ct)
 {
     var url = Environment.GetEnvironmentVariable("ASPNETCORE_URLS") is { Length: > 0 } urls ? urls : LocalAppHost.DefaultUrl;
-    await using var host = await LocalAppHost.StartAsync(new Dictionary<string, string?>(), url, LogLevel.Information, ct);
+    LocalAppHost started;
+    try { started = await LocalAppHost.StartAsync(new Dictionary<string, string?>(), url, LogLevel.Information, ct); }
+    catch (StorageUnreachableException e)
+    {
+        Console.Error.WriteLine(e.Message);
+        return 2;
+    }
+    await using var host = started;
     Console.WriteLine($"CallbackFunctions is listening on {url} (Durable task hub {host.DurableOptions.TaskHubName}). Ctrl+C stops it.");
     try { await Task.Delay(Timeout.Infinite, ct); }
     catch (OperationCanceledException) { }

@@ -50,6 +50,7 @@ public static class CallbackApp
     private static void AddStorage(IServiceCollection services)
     {
         services.AddSingleton<StorageOperationCounter>();
+        services.AddSingleton<StorageHealth>();
         services.AddSingleton<StorageAccount>();
         services.AddSingleton<CallbackRepository>();
         services.AddSingleton<Callbacks.CallbackReader>();
@@ -59,7 +60,7 @@ public static class CallbackApp
         services.AddSingleton<RuleRepository>();
         services.AddSingleton<HoldRepository>();
         services.AddSingleton<RecordingRepository>();
-        services.AddHostedService<StorageInitializer>();
+        services.AddHostedService<StorageRecovery>();
     }
 
     private static void AddTwilio(IServiceCollection services)
@@ -89,25 +90,4 @@ public static class CallbackApp
         services.AddSingleton<WebhookSpool>();
         services.AddHostedService<SpoolDrainer>();
     }
-}
-
-/// <summary>Creates the tables and queues at start-up (idempotent), so a new deployment needs no manual step.</summary>
-internal sealed class StorageInitializer(StorageAccount storage, ILogger<StorageInitializer> logger) : IHostedService
-{
-    public async Task StartAsync(CancellationToken ct)
-    {
-        try { await storage.EnsureCreatedAsync(ct); }
-        catch (Exception e) when (TransientFaults.IsTransient(e, ct))
-        {
-            StorageLog.NotReachable(logger, e.Message.Split('\n')[0]);
-        }
-    }
-
-    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
-}
-
-internal static partial class StorageLog
-{
-    [LoggerMessage(EventId = 5000, Level = LogLevel.Warning, Message = "Storage not reachable at start-up ({Error}); webhooks will be spooled until it is")]
-    public static partial void NotReachable(ILogger logger, string error);
 }

@@ -1,4 +1,5 @@
 using CallbackFunctions;
+using CallbackFunctions.Http;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
 
@@ -6,5 +7,6 @@ using Microsoft.Extensions.Hosting;
 // functions; the local host (src/CallbackFunctions.LocalRun) runs the same functions outside it.
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
+builder.UseMiddleware<StorageUnavailable.Middleware>();
 builder.Services.AddCallbackServices(builder.Configuration);
 builder.Build().Run();

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
+using CallbackFunctions.Http;
 
 namespace CallbackFunctions.LocalRun.Durable;
 
@@ -37,15 +38,26 @@ public static class FunctionRoutes
             var bind = Binder(function);
             routes.MapMethods("/" + function.Route, function.Methods, async context =>
             {
-                var target = function.Method.IsStatic ? null : ActivatorUtilities.GetServiceOrCreateInstance(context.RequestServices, function.Method.DeclaringType!);
-                var result = function.Method.Invoke(target, bind(context));
-                if (result is Task task) await task;
-                var value = result is Task done && done.GetType().GetProperty("Result") is { } property ? property.GetValue(done) : result;
+                object? value;
+                try
+                {
+                    var target = function.Method.IsStatic ? null : ActivatorUtilities.GetServiceOrCreateInstance(context.RequestServices, function.Method.DeclaringType!);
+                    var result = function.Method.Invoke(target, bind(context));
+                    if (result is Task task) await task;
+                    value = result is Task done && done.GetType().GetProperty("Result") is { } property ? property.GetValue(done) : result;
+                }
+                catch (Exception e) when (StorageUnavailable.Is(Unwrapped(e), context.RequestAborted))
+                {
+                    // As the app's worker middleware does under the Functions host.
+                    value = StorageUnavailable.Answer(Unwrapped(e), context.RequestServices.GetRequiredService<CallbackFunctions.Storage.StorageAccount>());
+                }
                 if (value is IResult http) await http.ExecuteAsync(context);
             }).WithName(function.Name);
         }
         return routes;
     }
+
+    private static Exception Unwrapped(Exception e) => e is TargetInvocationException { InnerException: { } inner } ? inner : e;
 
     /// <summary>How each parameter is bound; a parameter the host would bind differently fails here, at start-up.</summary>
     private static Func<HttpContext, object?[]> Binder(Found function)

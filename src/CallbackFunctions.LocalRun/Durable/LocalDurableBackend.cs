@@ -60,9 +60,13 @@ public sealed partial class LocalDurableBackend : IAsyncDisposable
     private readonly OwnedService _owned;
     private int _disposed;
 
-    private LocalDurableBackend(WebApplication sidecar, GrpcChannel channel, AzureStorageOrchestrationService service, OwnedService owned)
+    private readonly AzureStorageOrchestrationServiceSettings _settings;
+
+    private LocalDurableBackend(WebApplication sidecar, GrpcChannel channel, AzureStorageOrchestrationService service, OwnedService owned,
+        AzureStorageOrchestrationServiceSettings settings)
     {
         _sidecar = sidecar;
+        _settings = settings;
         Channel = channel;
         Service = service;
         _owned = owned;
@@ -124,7 +128,18 @@ public sealed partial class LocalDurableBackend : IAsyncDisposable
         var sidecar = builder.Build();
         sidecar.MapGrpcService<TaskHubGrpcServer>();
         await sidecar.StartAsync(ct);
-        return new LocalDurableBackend(sidecar, GrpcChannel.ForAddress($"http://127.0.0.1:{port}"), service, owned);
+        return new LocalDurableBackend(sidecar, GrpcChannel.ForAddress($"http://127.0.0.1:{port}"), service, owned, backendSettings);
+    }
+
+    /// <summary>
+    /// After storage was away: re-creates what the task hub lacks (all of it, when storage came back empty, e.g. an
+    /// in-memory Azurite restarted), so work goes on without a restart. Idempotent; costs a few requests when nothing is missing.
+    /// </summary>
+    public async Task HealAsync(CancellationToken ct)
+    {
+        // A service creates its task hub once (it remembers having done so): a new one, on the same settings, looks again.
+        await new AzureStorageOrchestrationService(_settings).CreateIfNotExistsAsync().WaitAsync(ct);
+        Log.TaskHubChecked(_owned.Logger);
     }
 
     /// <summary>
@@ -281,6 +296,9 @@ public sealed partial class LocalDurableBackend : IAsyncDisposable
 
         [LoggerMessage(EventId = 8112, Level = LogLevel.Warning, Message = "Durable: the backend did not stop within {Bound} even forced; leaving it")]
         public static partial void BackendStopTimedOut(ILogger logger, TimeSpan bound);
+
+        [LoggerMessage(EventId = 8114, Level = LogLevel.Warning, Message = "Durable: the task hub was checked after storage was away; what it lacked is created again")]
+        public static partial void TaskHubChecked(ILogger logger);
 
         [LoggerMessage(EventId = 8113, Level = LogLevel.Warning, Message = "Durable: the backend could not be stopped")]
         public static partial void BackendStopFailed(ILogger logger, Exception exception);

@@ -9,6 +9,7 @@ namespace CallbackFunctions.Health;
 
 /// <param name="Tables">Our tables (projections, agents, rules, holds) answer.</param>
 /// <param name="Durable">The Durable task hub answers (a query of its instances).</param>
+/// <param name="Error">What is wrong, in an operator's words (e.g. "table storage at 127.0.0.1:10002 refused the connection"); null when healthy.</param>
 /// <param name="FailedOrchestrations">Callback orchestrations that failed (listed by <c>/api/poison-messages</c>).</param>
 /// <param name="Nudged">Overdue callbacks the watchdog nudged (or started) on this instance since it started.</param>
 /// <param name="ShedWebhooks">Webhooks this instance spooled since it started because too many were at work at once.</param>
@@ -46,7 +47,10 @@ public sealed class HealthFunctions(StorageAccount storage, WebhookSpool spool, 
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {
-            error = e.GetType().Name + ": " + e.Message.Split('\n')[0];
+            // An operator's sentence ("table storage at 127.0.0.1:10002 refused the connection"), not the SDK's retry advice.
+            error = tables
+                ? "the Durable task hub did not answer" + (storage.Health.Problem is { } problem ? ": " + problem : $" ({StorageFaultText.Describe(e, "its storage", null)})")
+                : storage.Health.Problem ?? StorageFaultText.Describe(e, "table storage", storage.TableEndpoint);
         }
         var report = new HealthReport(tables && durable ? "Healthy" : "Unhealthy", tables, durable, failed, spool.Count, error, watchdog.Nudged, spool.Shed,
             webhooks.Rejected, webhooks.BadSignatures, webhooks.Misrouted);

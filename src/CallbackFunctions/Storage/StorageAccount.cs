@@ -15,11 +15,18 @@ public sealed class StorageAccount
 {
     public TableServiceClient Tables { get; }
     public StorageOptions Options { get; }
+    public StorageHealth Health { get; }
+    /// <summary>Where the table service is, as host:port (what an operator is told when it does not answer).</summary>
+    public string TableEndpoint => StorageFaultText.Endpoint(Tables.Uri);
 
-    public StorageAccount(IConfiguration configuration, IOptions<StorageOptions> options, StorageOperationCounter counter)
+    public StorageAccount(IConfiguration configuration, IOptions<StorageOptions> options, StorageOperationCounter counter, StorageHealth health,
+        ILogger<StorageAccount> logger)
     {
         Options = options.Value;
+        Health = health;
         var tableOptions = new TableClientOptions();
+        tableOptions.AddPolicy(new StorageWatch(health, new HashSet<string>(TableNames, StringComparer.Ordinal),
+            (table, ct) => Tables!.GetTableClient(table).CreateIfNotExistsAsync(ct), logger), HttpPipelinePosition.PerCall);
         tableOptions.Retry.MaxRetries = 2;
         tableOptions.Retry.Delay = TimeSpan.FromMilliseconds(100);
         tableOptions.Retry.MaxDelay = TimeSpan.FromSeconds(1);
@@ -61,9 +68,12 @@ public sealed class StorageAccount
     public TableClient Holds => Tables.GetTableClient(Options.HoldsTable);
     public TableClient Recordings => Tables.GetTableClient(Options.RecordingsTable);
 
+    private IEnumerable<string> TableNames =>
+        [Options.CallbacksTable, Options.LiveTable, Options.AgentsTable, Options.WaitingTable, Options.RulesTable, Options.HoldsTable, Options.RecordingsTable];
+
     public async Task EnsureCreatedAsync(CancellationToken ct)
     {
-        foreach (var table in new[] { Callbacks, Live, Agents, Waiting, Rules, Holds, Recordings }) await table.CreateIfNotExistsAsync(ct);
+        foreach (var table in TableNames) await Tables.GetTableClient(table).CreateIfNotExistsAsync(ct);
     }
 }
 
