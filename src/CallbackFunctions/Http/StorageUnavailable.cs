@@ -27,7 +27,7 @@ public static class StorageUnavailable
             ?? (durable ? "the Durable task hub (on AzureWebJobsStorage) did not answer" : StorageFaultText.Describe(e, "table storage", storage.TableEndpoint));
         return new WithRetryAfter(TypedResults.Problem(
             title: "Storage is unavailable",
-            detail: $"{Capitalized(problem)}. Nothing was changed; try again in a few seconds.",
+            detail: $"{Capitalized(problem)}. Try again in a few seconds.",
             statusCode: StatusCodes.Status503ServiceUnavailable,
             extensions: new Dictionary<string, object?> { ["dependency"] = dependency }));
     }

@@ -20,7 +20,8 @@ public static class StorageFaultText
             {
                 SocketError.ConnectionRefused => $"{at} refused the connection",
                 SocketError.HostNotFound or SocketError.TryAgain or SocketError.NoData => $"{at} could not be found (its host name does not resolve)",
-                SocketError.TimedOut => $"{at} did not answer in time",
+                // A socket operation cut short by the request's timeout.
+                SocketError.TimedOut or SocketError.OperationAborted => $"{at} did not answer in time",
                 SocketError.ConnectionReset or SocketError.ConnectionAborted => $"{at} dropped the connection",
                 _ => $"{at} could not be reached ({socket.SocketErrorCode})",
             };

@@ -34,6 +34,19 @@ public sealed partial class StorageHealth(TimeProvider time, ILogger<StorageHeal
         lock (_lock) return _backAt is { } back && time.GetUtcNow() - back < window;
     }
 
+    private static readonly AsyncLocal<bool> ProbingFlow = new();
+
+    /// <summary>True inside <see cref="ProbeAsync"/>: the one request that goes out while storage is away.</summary>
+    public static bool Probing => ProbingFlow.Value;
+
+    /// <summary>Runs <paramref name="probe"/> as the probe that may reach storage while it is known to be away.</summary>
+    public static async Task ProbeAsync(Func<Task> probe)
+    {
+        ProbingFlow.Value = true;
+        try { await probe(); }
+        finally { ProbingFlow.Value = false; }
+    }
+
     /// <summary>Times storage went away since this instance started.</summary>
     public long Outages => Interlocked.Read(ref _outages);
 

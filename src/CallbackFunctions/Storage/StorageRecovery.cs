@@ -29,7 +29,8 @@ internal sealed partial class StorageRecovery(StorageAccount storage, StorageHea
             {
                 await Task.Delay(ProbeEvery, time, ct);
                 // Any request that gets an answer tells the health it is back (StorageWatch); this one is for quiet times.
-                if (health.IsDown) await storage.Tables.QueryAsync(maxPerPage: 1, cancellationToken: ct).AsPages().FirstOrDefaultAsync(ct);
+                if (health.IsDown)
+                    await StorageHealth.ProbeAsync(async () => await storage.Tables.QueryAsync(maxPerPage: 1, cancellationToken: ct).AsPages().FirstOrDefaultAsync(ct));
                 await health.HealAsync(ct);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested) { return; }

@@ -80,6 +80,27 @@ public sealed class StorageOutageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ManagementRoute_WhileStorageStalls_Answers503WithRetryAfter_AndAtOnceOnceItIsKnownAway()
+    {
+        Signal("STOP");
+        var first = await _stack.Api.GetAsync("/api/callbacks");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, first.StatusCode);
+        Assert.NotNull(first.Headers.RetryAfter);
+        var body = await first.Content.ReadAsStringAsync();
+        Assert.True(body.Contains("did not answer in time", StringComparison.Ordinal), body);
+
+        // Known away: the next request does not wait out the timeouts and retries again (about 9 s the first time).
+        var clock = Stopwatch.StartNew();
+        var second = await _stack.Api.GetAsync("/api/agents");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, second.StatusCode);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"the second request took {clock.Elapsed}");
+
+        Signal("CONT");
+        await Eventually.GetAsync(async () => (await _stack.Api.GetAsync("/api/agents")).StatusCode, s => s == HttpStatusCode.OK,
+            TimeSpan.FromSeconds(20), "the management routes to answer again");
+    }
+
+    [Fact]
     public async Task AgentAnswer_WhileStorageIsDown_AnswersValidTwimlThatHangsUp()
     {
         Signal("STOP");
