@@ -6,5 +6,6 @@ using Microsoft.Extensions.Hosting;
 // functions; the local host (src/CallbackFunctions.LocalRun) runs the same functions outside it.
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
+builder.UseMiddleware<CallbackFunctions.Http.UnknownQueryParameters>();
 builder.Services.AddCallbackServices(builder.Configuration);
 builder.Build().Run();
