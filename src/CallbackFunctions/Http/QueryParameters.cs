@@ -28,9 +28,9 @@ public static class QueryParameters
             .ToList();
         if (unknown.Count == 0) return null;
         var named = string.Join(", ", unknown.Take(NamedAtMost).Select(RequestValues.Quote)) + (unknown.Count > NamedAtMost ? $" and {unknown.Count - NamedAtMost} more" : "");
-        var takes = known.Count == 0 ? "this route takes none" : $"this route takes {string.Join(", ", known)}";
+        var takes = known.Count == 0 ? $"this route takes none but '{FunctionKey}', the function key" : $"this route takes {string.Join(", ", known)} and '{FunctionKey}', the function key";
         return Results.Problem(
-            $"unknown query parameter{(unknown.Count == 1 ? "" : "s")} {named}; {takes} (and '{FunctionKey}', the function key). A misspelt filter is refused rather than ignored.",
+            $"unknown query parameter{(unknown.Count == 1 ? "" : "s")} {named}; {takes} (a misspelt filter is refused rather than ignored)",
             statusCode: StatusCodes.Status400BadRequest,
             extensions: new Dictionary<string, object?> { ["unknownQueryParameters"] = unknown.Take(NamedAtMost).Select(Cut).ToArray() });
     }
