@@ -131,8 +131,13 @@ public sealed class LocalAppHost : IAsyncDisposable
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        // The Functions host answers its own readiness probe at "/"; here the local host does.
-        app.MapGet("/", () => Results.Ok(new { service = "CallbackFunctions", status = "ready" }));
+        // The Functions host answers "/" itself; here the local host does: ready (the tests and ./run.sh wait for it), and
+        // where the API is described, since the app itself is served only under /api.
+        app.MapGet("/", (HttpRequest request) =>
+        {
+            var api = $"{request.Scheme}://{request.Host}{request.PathBase}/{FunctionRoutes.RoutePrefix}";
+            return Results.Ok(new { service = "CallbackFunctions", status = "ready", docs = $"{api}/docs", openApi = $"{api}/openapi.json" });
+        });
         app.MapFunctions(typeof(CallbackApp).Assembly);
         return app;
     }

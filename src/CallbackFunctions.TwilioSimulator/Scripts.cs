@@ -78,7 +78,7 @@ public sealed record InboundCallRequest
     [Description("How url is requested: \"GET\" or \"POST\".")]
     public string Method { get; init; } = "POST";
 
-    [Description("Inline TwiML to run instead of fetching url. Exactly one of url and twiml.")]
+    [Description("Inline TwiML to run instead of fetching url, e.g. <Response><Say>Hello</Say></Response>: a whole document, its URLs absolute; one that does not parse is refused (400). Exactly one of url and twiml.")]
     public string? Twiml { get; init; }
 
     [Description("Absolute http(s) URL requested when url fails, as Twilio's voice fallback URL.")]

@@ -3,6 +3,7 @@ using CallbackFunctions.TwilioSimulator.Calls;
 using CallbackFunctions.TwilioSimulator.Control;
 using CallbackFunctions.TwilioSimulator.Rest;
 using CallbackFunctions.TwilioSimulator.Support;
+using CallbackFunctions.TwilioSimulator.Twiml;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -154,6 +155,13 @@ public sealed class TwilioSimulator : IAsyncDisposable
         if (request.Method is not ("GET" or "POST"))
         {
             throw new ArgumentException("method must be GET or POST", nameof(request));
+        }
+
+        // The caller gives inline TwiML here, so a document that cannot run is their mistake, told now: accepted, it
+        // would only end the call with error 12100 or 12200 in /sim/errors. The same parser runs it later.
+        if (request.Twiml is { } twiml && TwimlParser.Parse(twiml, DocumentKind.Main, documentUrl: null).Error is { } invalid)
+        {
+            throw new ArgumentException($"twiml is not valid TwiML (Twilio error {invalid.Code}): {invalid.Message}", nameof(request));
         }
 
         foreach (var (name, url) in new[] { ("url", request.Url), ("fallbackUrl", request.FallbackUrl), ("statusCallback", request.StatusCallback) })

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 // functions; the local host (src/CallbackFunctions.LocalRun) runs the same functions outside it.
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
+builder.UseMiddleware<UnknownQueryParameters>();
 builder.UseMiddleware<StorageUnavailable.Middleware>();
 builder.Services.AddCallbackServices(builder.Configuration);
 builder.Build().Run();

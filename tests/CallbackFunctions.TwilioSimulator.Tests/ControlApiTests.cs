@@ -103,6 +103,41 @@ public sealed class ControlApiTests
         Assert.Empty(kit.Simulator.Calls);
     }
 
+    [Theory]
+    [InlineData("Hello from the simulator", "not well-formed XML")]
+    [InlineData("<Response><Say>Hello from the simulator</Say>", "not well-formed XML")]
+    [InlineData("<Response><Say voise=\\\"woman\\\">Hi</Say></Response>", "voise")]
+    [InlineData("<Response><Gather action=\\\"/next\\\"><Say>Hi</Say></Gather></Response>", "absolute")]
+    public async Task HttpControlApi_InboundCallWithTwimlThatCannotRun_Is400WithTheParsersMessage_AndPlacesNoCall(string twiml, string says)
+    {
+        await using var kit = await TestKit.StartAsync();
+        using var control = new HttpClient { BaseAddress = kit.Simulator.BaseUrl };
+
+        using var response = await control.PostAsync("/sim/inbound-calls", Json($$"""{"from":"{{TestKit.Customer}}","to":"{{TestKit.Ours}}","twiml":"{{twiml}}"}"""));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var detail = (await TestKit.JsonAsync(response)).GetProperty("detail").GetString()!;
+        Assert.Contains("not valid TwiML", detail, StringComparison.Ordinal);
+        Assert.Contains(says, detail, StringComparison.Ordinal);
+        Assert.Empty(kit.Simulator.Calls);
+        Assert.Empty(kit.Simulator.Errors);
+    }
+
+    [Fact]
+    public async Task HttpControlApi_TheDocumentedInboundCallExample_RunsWithoutAnError()
+    {
+        await using var kit = await TestKit.StartAsync();
+        using var control = new HttpClient { BaseAddress = kit.Simulator.BaseUrl };
+
+        using var placed = await control.PostAsync("/sim/inbound-calls",
+            Json($$"""{"from":"+14155550111","to":"{{TestKit.Ours}}","twiml":"<Response><Say>Hello from the simulator</Say></Response>"}"""));
+
+        Assert.Equal(HttpStatusCode.Created, placed.StatusCode);
+        var ended = await kit.WaitForEndAsync((await TestKit.JsonAsync(placed)).GetProperty("sid").GetString()!);
+        Assert.Equal(["Hello from the simulator"], ended.Heard);
+        Assert.Empty(kit.Simulator.Errors);
+    }
+
     [Fact]
     public async Task Logs_MaskPhoneNumbers()
     {

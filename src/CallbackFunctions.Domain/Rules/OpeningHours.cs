@@ -48,10 +48,15 @@ public sealed record OpeningHours(DailyWindow? Weekdays, DailyWindow? Weekend)
         return next;
     }
 
+    /// <summary>Closed every day: both windows null. The only hours that never open, since every pair of times is a
+    /// window of some length (<c>Open == Close</c> is a whole day).</summary>
+    public bool NeverOpen => Weekdays is null && Weekend is null;
+
     /// <summary>The problems with these hours; empty when they are usable.</summary>
     /// <remarks>Always empty today, honestly: every pair of times is a meaningful window (<c>Close &lt;= Open</c> runs
     /// past midnight, <c>Open == Close</c> is a whole day) and a null window is a closed day; closed all week is a
-    /// legitimate choice (no callback ever rings). Kept so rules validate their parts alike.</remarks>
+    /// legitimate choice (no callback ever rings), which <see cref="RuleWarnings"/> tells the operator about instead.
+    /// Kept so rules validate their parts alike.</remarks>
     public IReadOnlyList<string> Validate() => [];
 
     private DailyWindow? WindowOn(DateOnly day) =>

@@ -1,11 +1,11 @@
 using System.Reflection;
+using CallbackFunctions.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
-using CallbackFunctions.Http;
 
 namespace CallbackFunctions.LocalRun.Durable;
 
@@ -13,7 +13,8 @@ namespace CallbackFunctions.LocalRun.Durable;
 /// Serves the app's HTTP functions on Kestrel without the Functions host (DESIGN §5): every <c>[Function]</c> with an
 /// <c>[HttpTrigger]</c> is mapped on <c>/api/</c> + its route, for its methods, and invoked the way the host invokes it:
 /// the class built from the services, the request, its route values by parameter name, the Durable client the
-/// <c>[DurableClient]</c> binding would give, and the request's cancellation. Function keys are not checked here.
+/// <c>[DurableClient]</c> binding would give, and the request's cancellation, after what the app's worker middleware
+/// checks (a management route's unknown query parameters). Function keys are not checked here.
 /// </summary>
 public static class FunctionRoutes
 {
@@ -38,6 +39,12 @@ public static class FunctionRoutes
             var bind = Binder(function);
             routes.MapMethods("/" + function.Route, function.Methods, async context =>
             {
+                // What the app's worker middleware (UnknownQueryParameters) does under the Functions host.
+                if (QueryParameters.Refusal(function.Name, context.Request.Query) is { } refusal)
+                {
+                    await refusal.ExecuteAsync(context);
+                    return;
+                }
                 object? value;
                 try
                 {

@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Schema;
@@ -16,15 +15,6 @@ namespace CallbackFunctions.Http;
 /// </summary>
 public sealed class OpenApiFunctions(IOptions<JsonOptions> json)
 {
-    private static readonly Lazy<IReadOnlyList<(MethodInfo Method, HttpTriggerAttribute Trigger, string Name, ApiOperationAttribute? Operation)>> Functions = new(() =>
-        [.. typeof(OpenApiFunctions).Assembly.GetTypes()
-            .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly))
-            .Select(m => (Method: m, Trigger: m.GetParameters().Select(p => p.GetCustomAttribute<HttpTriggerAttribute>()).FirstOrDefault(a => a is not null),
-                Function: m.GetCustomAttribute<FunctionAttribute>()))
-            .Where(x => x.Trigger is not null && x.Function is not null)
-            .Select(x => (x.Method, x.Trigger!, x.Function!.Name, x.Method.GetCustomAttribute<ApiOperationAttribute>()))
-            .OrderBy(x => x.Item2.Route, StringComparer.Ordinal)]);
-
     [ApiOperation("Operations", "This OpenAPI document")]
     [Function("OpenApiDocument")]
     public IResult Document([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "openapi.json")] HttpRequest request) =>
@@ -43,12 +33,12 @@ public sealed class OpenApiFunctions(IOptions<JsonOptions> json)
     public JsonObject Build()
     {
         var paths = new JsonObject();
-        foreach (var (method, trigger, name, operation) in Functions.Value)
+        foreach (var function in HttpFunctions.All)
         {
-            var path = paths[$"/api/{trigger.Route}"] as JsonObject ?? new JsonObject();
-            paths[$"/api/{trigger.Route}"] = path;
-            foreach (var verb in trigger.Methods ?? [])
-                path[verb.ToLowerInvariant()] = Operation(name, trigger, operation);
+            var path = paths[$"/api/{function.Trigger.Route}"] as JsonObject ?? new JsonObject();
+            paths[$"/api/{function.Trigger.Route}"] = path;
+            foreach (var verb in function.Trigger.Methods ?? [])
+                path[verb.ToLowerInvariant()] = Operation(function);
         }
         return new JsonObject
         {
@@ -71,17 +61,15 @@ public sealed class OpenApiFunctions(IOptions<JsonOptions> json)
         };
     }
 
-    private JsonObject Operation(string name, HttpTriggerAttribute trigger, ApiOperationAttribute? operation)
+    private JsonObject Operation(HttpFunctions.Entry function)
     {
+        var (name, trigger, operation) = (function.Name, function.Trigger, function.Operation);
         var parameters = new JsonArray();
         foreach (var segment in (trigger.Route ?? "").Split('/').Where(s => s.StartsWith('{')))
             parameters.Add(Parameter(segment.Trim('{', '}'), "path", "", required: true));
-        foreach (var query in operation?.Query ?? [])
-        {
-            var colon = query.IndexOf(':', StringComparison.Ordinal);
-            parameters.Add(Parameter(colon < 0 ? query : query[..colon], "query", colon < 0 ? "" : query[(colon + 1)..].Trim(), required: false));
-        }
-        var twilio = trigger.Route?.StartsWith("twilio/", StringComparison.Ordinal) == true;
+        foreach (var (query, description) in function.Query)
+            parameters.Add(Parameter(query, "query", description, required: false));
+        var twilio = function.IsTwilio;
         if (twilio) parameters.Add(Parameter("X-Twilio-Signature", "header", "Twilio's signature of the public URL and the form", required: true));
         var result = new JsonObject
         {

@@ -117,7 +117,7 @@ public static class RequestValues
         }
         catch (JsonException e)
         {
-            return (null, NotJson(e));
+            return (null, NotJson(e, typeof(T), options));
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
@@ -184,16 +184,16 @@ public static class RequestValues
 
     private static IResult TooLarge(string detail) => Results.Problem(detail, statusCode: StatusCodes.Status413PayloadTooLarge);
 
-    /// <summary>Where the JSON went wrong (line and byte counted from 1, and the JSON path), in the detail and as extensions.</summary>
-    private static IResult NotJson(JsonException e)
+    /// <summary>Where the JSON went wrong (line and byte counted from 1, and the JSON path) and what, in words for the
+    /// sender (<see cref="JsonProblems"/>: never the serializer's own message), in the detail and as extensions.</summary>
+    private static IResult NotJson(JsonException e, Type body, JsonSerializerOptions options)
     {
-        // The serializer ends its message with " Path: … | LineNumber: … | BytePositionInLine: …."; say that in words instead.
-        var message = e.Message;
-        var tail = message.IndexOf(" Path: ", StringComparison.Ordinal);
-        if (tail >= 0) message = message[..tail];
+        var message = JsonProblems.Describe(e, body, options);
+        // The path of the body itself ("$") says nothing a line and byte do not.
+        var path = e.Path is { Length: > 1 } p ? p : null;
         var where = e.LineNumber is { } line
-            ? $" at line {line + 1}, byte {e.BytePositionInLine.GetValueOrDefault() + 1}" + (string.IsNullOrEmpty(e.Path) ? "" : $" ({e.Path})")
-            : string.IsNullOrEmpty(e.Path) ? "" : $" at {e.Path}";
+            ? $" at line {line + 1}, byte {e.BytePositionInLine.GetValueOrDefault() + 1}" + (path is null ? "" : $" ({path})")
+            : path is null ? "" : $" at {path}";
         var extensions = new Dictionary<string, object?>(StringComparer.Ordinal);
         if (e.LineNumber is { } l) extensions["line"] = l + 1;
         if (e.BytePositionInLine is { } b) extensions["bytePositionInLine"] = b + 1;

@@ -51,6 +51,9 @@ public sealed class RuleBook(RuleRepository repository, CallbackRepository callb
     /// <summary>The rule before anyone saved one: enabled, with the timing settings (version 0 = never saved).</summary>
     public CallbackRule Default(RuleKind kind) => options.CurrentValue.DefaultRule(kind);
 
+    /// <summary>The timing every new callback starts from (the <c>Callbacks__*</c> settings); its rule's values apply over it.</summary>
+    public CallbackPolicy TimingSettings => options.CurrentValue.ToPolicy();
+
     /// <summary>The bounds a rule must respect (settings: <c>Callbacks__MinInterval</c>, <c>__MaxInterval</c>, <c>__MaxAttempts</c>, ...).</summary>
     public RuleBounds Bounds => options.CurrentValue.RuleBounds;
 

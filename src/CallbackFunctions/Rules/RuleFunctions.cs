@@ -27,6 +27,13 @@ public sealed record RuleView(string Kind, int Version, bool Enabled, IReadOnlyL
 
     private static string Span(TimeSpan t) => t.ToString("c", CultureInfo.InvariantCulture);
     private static WindowBody? Window(DailyWindow? w) => w is null ? null : new(w.Open.ToString("HH:mm", CultureInfo.InvariantCulture), w.Close.ToString("HH:mm", CultureInfo.InvariantCulture));
+
+    /// <summary>
+    /// Why this rule, as it stands, makes no callback ever (its first interval is not shorter than the callback expiry;
+    /// its hours are closed every day) or none now (closed at this moment in its time zone, with when it next opens):
+    /// one sentence each, for the operator. The rule is valid and saved all the same; empty when there is nothing to say.
+    /// </summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
 }
 
 public sealed record AccountView(bool Frozen, DateTimeOffset? ChangedAt, int MaxLines, double CallsPerSecond, string Note);
@@ -46,22 +53,22 @@ public static class RuleKindNames
 }
 
 /// <summary><c>/api/rules</c> (the two automatic callback rules) and <c>/api/account</c> (the freeze switch, lines and pacing), seed 001.</summary>
-public sealed class RuleFunctions(RuleBook book, PhoneNumberNormalizer numbers, TimeZones zones)
+public sealed class RuleFunctions(RuleBook book, PhoneNumberNormalizer numbers, TimeZones zones, TimeProvider time)
 {
     [ApiOperation("Rules", "Both rules: missed in scenario, missed in contact center.", Answer = typeof(List<RuleView>))]
     [Function("ListRules")]
     public async Task<IResult> List([HttpTrigger(AuthorizationLevel.Function, "get", Route = "rules")] HttpRequest request, CancellationToken ct)
     {
         var set = await book.CurrentAsync(ct);
-        return TypedResults.Ok(new List<RuleView> { RuleView.From(set.Scenario), RuleView.From(set.ContactCenter) });
+        return TypedResults.Ok(new List<RuleView> { View(set.Scenario), View(set.ContactCenter) });
     }
 
     [ApiOperation("Rules", "One rule: 'scenario' or 'contact-center'.", Answer = typeof(RuleView))]
     [Function("GetRule")]
     public async Task<IResult> Get([HttpTrigger(AuthorizationLevel.Function, "get", Route = "rules/{kind}")] HttpRequest request, string kind, CancellationToken ct) =>
-        RuleKindNames.Parse(kind) is { } k ? TypedResults.Ok(RuleView.From((await book.CurrentAsync(ct))[k])) : UnknownKind(kind);
+        RuleKindNames.Parse(kind) is { } k ? TypedResults.Ok(View((await book.CurrentAsync(ct))[k])) : UnknownKind(kind);
 
-    [ApiOperation("Rules", "Replace a rule (a new version; switching it off cancels its pending callbacks).", Body = typeof(RuleBody), Answer = typeof(RuleView))]
+    [ApiOperation("Rules", "Replace a rule (a new version; switching it off cancels its pending callbacks). The answer's warnings say why a saved rule would make no callback, ever or now.", Body = typeof(RuleBody), Answer = typeof(RuleView))]
     [Function("PutRule")]
     public Task<IResult> Put([HttpTrigger(AuthorizationLevel.Function, "put", Route = "rules/{kind}")] HttpRequest request, string kind,
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>
@@ -150,8 +157,14 @@ public sealed class RuleFunctions(RuleBook book, PhoneNumberNormalizer numbers, 
         var (saved, problems) = await book.SaveAsync(rule, client, ct);
         if (saved is null)
             return TypedResults.ValidationProblem(problems.GroupBy(p => p.Split(':')[0]).ToDictionary(g => g.Key, g => g.Select(p => p[(p.IndexOf(':') + 1)..].Trim()).ToArray()));
-        return TypedResults.Ok(RuleView.From(saved));
+        return TypedResults.Ok(View(saved));
     }
+
+    /// <summary>The rule as the API shows it, with its warnings (issue 14) against the timing settings, in its time zone, now.</summary>
+    private RuleView View(CallbackRule rule) => RuleView.From(rule) with
+    {
+        Warnings = [.. RuleWarnings.For(rule, book.TimingSettings, zones.Find(rule.TimeZone), time.GetUtcNow()).Select(w => w.Message)],
+    };
 
     private static DailyWindow? ParseWindow(WindowBody? body, string name, Dictionary<string, string[]> errors)
     {

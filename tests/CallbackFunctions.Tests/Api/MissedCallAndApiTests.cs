@@ -216,4 +216,18 @@ public sealed class MissedCallAndApiTests : StackTestBase
         Assert.False(paths.GetProperty("/api/agents").GetProperty("get").GetProperty("responses").TryGetProperty("413", out _), "a GET takes no body");
         Assert.Contains("openapi.json", await Stack.Api.GetStringAsync("/api/docs"), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Root_OfTheLocalHost_IsReady_AndNamesTheDocsAndOpenApiUrls_WhichAnswer()
+    {
+        using var root = System.Text.Json.JsonDocument.Parse(await Stack.Api.GetStringAsync("/"));
+
+        Assert.Equal("ready", root.RootElement.GetProperty("status").GetString());
+        var docs = root.RootElement.GetProperty("docs").GetString()!;
+        var openApi = root.RootElement.GetProperty("openApi").GetString()!;
+        Assert.Equal(Stack.AppUrl + "api/docs", docs);
+        Assert.Equal(Stack.AppUrl + "api/openapi.json", openApi);
+        Assert.Equal(HttpStatusCode.OK, (await Stack.Api.GetAsync(docs)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Stack.Api.GetAsync(openApi)).StatusCode);
+    }
 }

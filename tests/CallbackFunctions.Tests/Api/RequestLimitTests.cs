@@ -187,6 +187,27 @@ public sealed class RequestLimitTests : StackTestBase
         Assert.Equal("$.phone", problem.RootElement.GetProperty("path").GetString());
     }
 
+    [Fact]
+    public async Task ManagementRoute_JsonFaults_AreSaidForTheSender_WithoutTheSerializersAdvice()
+    {
+        foreach (var (json, says) in new[]
+        {
+            ("{\"name\": \"Al\", \"phone\": \"+14155550972\", \"queues\": [\"support\"],}", "at line 1, byte 63: a comma is followed by no value"),
+            ("{\"name\": \"Al\", /* the agent */ \"phone\": \"+14155550972\", \"queues\": [\"support\"]}", "JSON takes no comments"),
+            ("{\"name\": 7, \"phone\": \"+14155550972\", \"queues\": [\"support\"]}", "($.name): $.name must be a string"),
+            ("{\"name\": \"Al\", \"phone\": \"+14155550972\", \"queues\": \"support\"}", "$.queues must be an array"),
+        })
+        {
+            using var response = await Stack.Api.PutAsync("/api/agents/limit-test", Json(json));
+
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            var detail = problem.RootElement.GetProperty("detail").GetString()!;
+            Assert.True(detail.Contains(says, StringComparison.Ordinal), $"'{detail}' does not say '{says}'");
+            Assert.DoesNotContain(JsonProblemsTests.ProgrammersWords, word => detail.Contains(word, StringComparison.Ordinal));
+        }
+    }
+
     [Theory]
     [InlineData("PATCH", "/api/agents/limit-test")]
     [InlineData("POST", "/api/rules/scenario")]

@@ -121,6 +121,44 @@ public sealed class RuleTests : StackTestBase
     }
 
     [Fact]
+    public async Task PutRule_ThatCanNeverCall_OrIsClosedNow_IsSaved_AndAnswersWarnings_WhichGetShowsToo()
+    {
+        var plain = await PutRuleAsync("contact-center", new { intervals = new[] { "00:05:00" } });
+        Assert.Empty(plain.Warnings);
+
+        // This stack's expiry is 30 minutes: a first interval of 30 minutes never gets an attempt.
+        var late = await PutRuleAsync("contact-center", new { intervals = new[] { "00:30:00", "00:05:00" } });
+        Assert.Contains("00:30:00", Assert.Single(late.Warnings), StringComparison.Ordinal);
+        Assert.Equal(plain.Version + 1, late.Version); // a warning does not stop the save
+
+        // "schedule": {} is closed every day (both days null), not "always open".
+        var never = await PutRuleAsync("contact-center", new { intervals = new[] { "00:05:00" }, schedule = new { } });
+        Assert.Contains("closed every day", Assert.Single(never.Warnings), StringComparison.Ordinal);
+
+        // Open for one hour starting two hours from now, every day, in the rule's zone: closed now.
+        var opens = DateTimeOffset.UtcNow.AddHours(2);
+        var window = new { open = opens.ToString("HH:mm", CultureInfo.InvariantCulture), close = opens.AddHours(1).ToString("HH:mm", CultureInfo.InvariantCulture) };
+        var response = await Stack.Api.PutAsJsonAsync("/api/rules/contact-center",
+            new { intervals = new[] { "00:05:00" }, timeZone = "Etc/UTC", schedule = new { weekdays = window, weekend = window } });
+        var json = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, json);
+        using (var answer = System.Text.Json.JsonDocument.Parse(json))
+        {
+            var closed = Assert.Single(answer.RootElement.GetProperty("warnings").EnumerateArray()).GetString()!;
+            Assert.StartsWith("Closed now", closed, StringComparison.Ordinal);
+            Assert.Contains($"{window.open} (Etc/UTC)", closed, StringComparison.Ordinal);
+        }
+        var shown = await Stack.Api.GetFromJsonAsync<RuleView>("/api/rules/contact-center", TimelinePrinter.Json);
+        Assert.StartsWith("Closed now", Assert.Single(shown!.Warnings), StringComparison.Ordinal);
+        Assert.Empty((await Stack.Api.GetFromJsonAsync<RuleView>("/api/rules/scenario", TimelinePrinter.Json))!.Warnings);
+
+        using var openApi = System.Text.Json.JsonDocument.Parse(await Stack.Api.GetStringAsync("/api/openapi.json"));
+        var schema = openApi.RootElement.GetProperty("paths").GetProperty("/api/rules/{kind}").GetProperty("put").GetProperty("responses")
+            .GetProperty("200").GetProperty("content").GetProperty("application/json").GetProperty("schema");
+        Assert.True(schema.GetProperty("properties").TryGetProperty("warnings", out _), "the OpenAPI answer of PUT names warnings");
+    }
+
+    [Fact]
     public async Task MissedInScenario_GoesToTheScenarioRulesQueue_WithItsIntervals()
     {
         await PutRuleAsync("scenario", new { intervals = new[] { "00:07:00" }, queue = "ivr-callbacks" });
