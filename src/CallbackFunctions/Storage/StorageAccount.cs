@@ -60,10 +60,11 @@ public sealed class StorageAccount
     public TableClient Rules => Tables.GetTableClient(Options.RulesTable);
     public TableClient Holds => Tables.GetTableClient(Options.HoldsTable);
     public TableClient Recordings => Tables.GetTableClient(Options.RecordingsTable);
+    public TableClient NoCallbacks => Tables.GetTableClient(Options.NoCallbacksTable);
 
     public async Task EnsureCreatedAsync(CancellationToken ct)
     {
-        foreach (var table in new[] { Callbacks, Live, Agents, Waiting, Rules, Holds, Recordings }) await table.CreateIfNotExistsAsync(ct);
+        foreach (var table in new[] { Callbacks, Live, Agents, Waiting, Rules, Holds, Recordings, NoCallbacks }) await table.CreateIfNotExistsAsync(ct);
     }
 }
 
