@@ -168,11 +168,7 @@ public sealed partial class MissedCallFunctions(TwilioWebhook twilio, MissedCall
         try
         {
             if (!await Routing.CheckServedAsync(request, toStart.State.Queue, budget.Token))
-            {
-                var callback = toStart.State;
-                await notes.WriteAsync(NoCallbackNote.Create(callback.CreatedAt, NoCallbackNotes.RouteOf(callback.Origin), callback.OriginalCallSid, callback.Caller,
-                    callback.Queue, NoCallbackNotes.QueueUnserved, $"no agent serves queue '{callback.Queue}'", callback.Id));
-            }
+                await notes.WriteAsync(NoCallbackNotes.Unserved(toStart.State));
         }
         catch (Exception e) when (TransientFaults.IsTransient(e))
         {

@@ -33,6 +33,12 @@ public sealed class NoCallbackNotes(NoCallbackRepository repository, ILogger<NoC
     public static NoCallbackNote For(CallbackRequest request, RuleDecision.NoCallback none) =>
         NoCallbackNote.Create(request.ReceivedAt, RouteOf(request.Origin), request.CallSid, request.Caller, request.Queue, none.Code, none.Reason);
 
+    /// <summary>The note of a callback made in a queue nobody serves: it waits for an agent, or expires. Its time is the
+    /// callback's, so a repeated webhook's note is the same.</summary>
+    public static NoCallbackNote Unserved(Callback callback) =>
+        NoCallbackNote.Create(callback.CreatedAt, RouteOf(callback.Origin), callback.OriginalCallSid, callback.Caller, callback.Queue, QueueUnserved,
+            $"no agent serves queue '{callback.Queue}'", callback.Id);
+
     /// <summary>Stores the note (idempotent: a repeat keeps the first); never throws, whatever storage does.</summary>
     public async Task WriteAsync(NoCallbackNote note)
     {
