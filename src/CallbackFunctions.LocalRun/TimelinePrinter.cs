@@ -46,8 +46,8 @@ public sealed class TimelinePrinter(HttpClient api, TextWriter output, TimeProvi
     }
 
     /// <summary>
-    /// One look: prints what is new; when the API does not answer, says so only if it answered the look before (and
-    /// that it is back, on the first look it answers again). False once <paramref name="ct"/> is cancelled.
+    /// One look: prints what is new. When the API does not answer it says so once, not again until it has answered (and
+    /// says that it is back on the first look it answers). False once <paramref name="ct"/> is cancelled.
     /// </summary>
     public async Task<bool> PollAsync(CancellationToken ct)
     {
