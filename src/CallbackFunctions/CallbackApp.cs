@@ -60,6 +60,7 @@ public static class CallbackApp
         services.AddSingleton<RuleRepository>();
         services.AddSingleton<HoldRepository>();
         services.AddSingleton<RecordingRepository>();
+        services.AddSingleton<NoCallbackRepository>();
         services.AddHostedService<StorageRecovery>();
     }
 
@@ -83,6 +84,7 @@ public static class CallbackApp
         services.AddSingleton<WaitingCallbacks>();
         services.AddSingleton<Watchdog>(); // one per instance: it counts its nudges
         services.AddTransient<MissedCallService>();
+        services.AddSingleton<NoCallbackNotes>();
         services.AddSingleton<RuleBook>();
         services.AddSingleton<CallFeatureReader>();
         services.AddSingleton<RecordingRetention>();

@@ -12,6 +12,12 @@ public enum RuleKind
     ContactCenter,
 }
 
+public static class RuleKinds
+{
+    /// <summary>The rule's name as operators and the API write it: <c>scenario</c>, <c>contact-center</c>.</summary>
+    public static string Name(this RuleKind kind) => kind == RuleKind.Scenario ? "scenario" : "contact-center";
+}
+
 /// <summary>
 /// An automatic callback rule (seed 001). Edits make a new <see cref="Version"/>; new settings apply to new missed
 /// calls and to attempts not yet started, and each attempt records the version it started with.

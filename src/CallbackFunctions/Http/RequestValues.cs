@@ -58,6 +58,30 @@ public static class RequestValues
         return false;
     }
 
+    private static readonly string[] InstantFormats =
+        ["yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mmK", "yyyy-MM-dd"];
+
+    /// <summary>
+    /// An ISO-8601 instant (<c>2026-12-06T09:30:00Z</c>, an offset such as <c>+01:00</c>, or a date alone); one without an
+    /// offset is UTC. Null when absent, a problem when it is not one.
+    /// </summary>
+    public static bool TryInstant(HttpRequest request, string name, out DateTimeOffset? value, out IResult? problem)
+    {
+        value = null;
+        problem = null;
+        if (Text(request, name) is not { } text) return true;
+        // An unescaped '+' of an offset arrives as a space (form encoding of the query); an ISO instant has no space.
+        if (DateTimeOffset.TryParseExact(text.Replace(' ', '+'), InstantFormats, CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var instant))
+        {
+            value = instant;
+            return true;
+        }
+        problem = Results.Problem($"query parameter '{name}' must be an ISO-8601 instant such as 2026-12-06T09:30:00Z, not {Quote(text)}",
+            statusCode: StatusCodes.Status400BadRequest);
+        return false;
+    }
+
     /// <summary>A true/false query parameter; null when absent, a problem when it is neither.</summary>
     public static bool TryFlag(HttpRequest request, string name, out bool? value, out IResult? problem)
     {

@@ -22,7 +22,7 @@ namespace CallbackFunctions.MissedCalls;
 /// valid TwiML fast: a storage failure spools the webhook locally rather than failing the call or losing the callback.
 /// </summary>
 public sealed partial class MissedCallFunctions(TwilioWebhook twilio, MissedCallService service, WebhookSpool spool, PhoneNumberNormalizer numbers,
-    Agents.AgentDirectory agents, IOptionsMonitor<CallbackOptions> options, TimeProvider time, ILoggerFactory loggers)
+    Agents.AgentDirectory agents, NoCallbackNotes notes, IOptionsMonitor<CallbackOptions> options, TimeProvider time, ILoggerFactory loggers)
 {
     private static readonly TimeSpan StorageBudget = TimeSpan.FromSeconds(8); // Twilio gives a webhook 15 s in all
 
@@ -66,15 +66,18 @@ public sealed partial class MissedCallFunctions(TwilioWebhook twilio, MissedCall
         var (outcome, reason, unknown) = InboundOutcomeReader.Read(form["QueueResult"], form["DialCallStatus"], form["CallStatus"]);
         if (unknown is not null) MissedCallLog.Unrecognised(_logger, unknown);
         var caller = numbers.Normalize(form["From"]);
+        var goodbye = new VoiceResponse().Say("Sorry we missed your call. Goodbye.").Hangup().ToResult();
         switch (outcome)
         {
             case InboundOutcome.Lost when badUrl is not null:
-                return new VoiceResponse().Say("Sorry we missed your call. Goodbye.").Hangup().ToResult();
+                return await AnswerThenNoteAsync(request, goodbye,
+                    Note(NoCallbackNotes.MissedCallRoute, form, caller, IsValidQueue(queue) ? queue : null, NoCallbackNotes.BadUrl, BadUrlReason(badUrl)));
             case InboundOutcome.Lost when !caller.IsValid:
                 MissedCallLog.NoCallback(_logger, PhoneMask.Mask(form["From"]), caller.Problem!);
-                return new VoiceResponse().Say("Sorry, we could not take your call.").Hangup().ToResult();
+                return await AnswerThenNoteAsync(request, new VoiceResponse().Say("Sorry, we could not take your call.").Hangup().ToResult(),
+                    Note(NoCallbackNotes.MissedCallRoute, form, caller, queue, NoCallbackNotes.InvalidNumber, InvalidNumberReason(caller)));
             case InboundOutcome.Lost when !Routing.HasQueue(request, queue, caller.E164!):
-                return new VoiceResponse().Say("Sorry we missed your call. Goodbye.").Hangup().ToResult();
+                return await AnswerThenNoteAsync(request, goodbye, Note(NoCallbackNotes.MissedCallRoute, form, caller, null, NoCallbackNotes.NoQueue, NoQueueReason));
             case InboundOutcome.Lost:
                 var calledNumber = numbers.Normalize(form["To"]);
                 // seed 001: where the call was lost picks the rule: at a queue or an agent (Enqueue/Dial results), or
@@ -85,9 +88,8 @@ public sealed partial class MissedCallFunctions(TwilioWebhook twilio, MissedCall
                     $"missed call: {reason}", null, time.GetUtcNow(), kind, agent);
                 var item = new SpooledWebhook(create, null);
                 var made = await WithSpoolAsync(item, c => service.RecordAsync(create, c), ct);
-                var answer = (made.Spooled || made.Result?.Callback is not null
-                    ? new VoiceResponse().Say("Sorry we missed your call. We will call you back shortly.")
-                    : new VoiceResponse().Say("Sorry we missed your call. Goodbye.")).Hangup().ToResult();
+                if (made.Result?.NoCallback is { } none) return await AnswerThenNoteAsync(request, goodbye, NoCallbackNotes.For(create, none));
+                var answer = new VoiceResponse().Say("Sorry we missed your call. We will call you back shortly.").Hangup().ToResult();
                 return await AnswerThenStartAsync(request, answer, made.Result?.ToStart, item, client);
             case InboundOutcome.Served when caller.IsValid:
                 await WithSpoolAsync(new SpooledWebhook(null, caller.E164), async c =>
@@ -111,28 +113,30 @@ public sealed partial class MissedCallFunctions(TwilioWebhook twilio, MissedCall
             : delayMinutes is not null && (!int.TryParse(delayMinutes, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out delay)
                                             || delay < 0 || delay > max) ? $"delayMinutes must be a whole number from 0 to {max}, not {RequestValues.Quote(delayMinutes)}"
             : null;
+        var form = await request.ReadFormAsync(ct);
+        var caller = numbers.Normalize(form["From"]);
+        var cannot = new VoiceResponse().Say("Sorry, we cannot arrange a callback right now. Goodbye.").Hangup().ToResult();
         if (badUrl is not null)
         {
             // The caller asked for a callback the URL cannot arrange: they hear so, the operator sees why.
             Routing.BadUrl(request, badUrl);
-            return new VoiceResponse().Say("Sorry, we cannot arrange a callback right now. Goodbye.").Hangup().ToResult();
+            return await AnswerThenNoteAsync(request, cannot,
+                Note(NoCallbackNotes.IvrCallbackRoute, form, caller, IsValidQueue(queue) ? queue : null, NoCallbackNotes.BadUrl, BadUrlReason(badUrl)));
         }
-        var form = await request.ReadFormAsync(ct);
-        var caller = numbers.Normalize(form["From"]);
         if (!caller.IsValid)
         {
             MissedCallLog.NoCallback(_logger, PhoneMask.Mask(form["From"]), caller.Problem!);
-            return new VoiceResponse().Say("Sorry, we cannot call you back because your number is not available to us.").Hangup().ToResult();
+            return await AnswerThenNoteAsync(request, new VoiceResponse().Say("Sorry, we cannot call you back because your number is not available to us.").Hangup().ToResult(),
+                Note(NoCallbackNotes.IvrCallbackRoute, form, caller, queue, NoCallbackNotes.InvalidNumber, InvalidNumberReason(caller)));
         }
         if (!Routing.HasQueue(request, queue, caller.E164!))
-            return new VoiceResponse().Say("Sorry, we cannot arrange a callback right now. Goodbye.").Hangup().ToResult();
+            return await AnswerThenNoteAsync(request, cannot, Note(NoCallbackNotes.IvrCallbackRoute, form, caller, null, NoCallbackNotes.NoQueue, NoQueueReason));
         var create = new CallbackRequest(caller.E164!, numbers.Normalize(form["To"]).E164 ?? "", queue!, TwilioSids.Read(form, "CallSid", TwilioSids.Call), CallbackOrigin.IvrRequest,
             delay == 0 ? "callback requested in the IVR" : $"callback requested in the IVR for {delay} minutes later",
             TimeSpan.FromMinutes(delay), time.GetUtcNow(), RuleKind.Scenario);
         var item = new SpooledWebhook(create, null);
         var made = await WithSpoolAsync(item, c => service.RecordAsync(create, c), ct);
-        if (!made.Spooled && made.Result?.Callback is null)
-            return new VoiceResponse().Say("Sorry, we cannot arrange a callback right now. Goodbye.").Hangup().ToResult();
+        if (made.Result?.NoCallback is { } none) return await AnswerThenNoteAsync(request, cannot, NoCallbackNotes.For(create, none));
         var when = delay == 0 ? "shortly" : delay == 1 ? "in about a minute" : $"in about {delay} minutes";
         return await AnswerThenStartAsync(request, new VoiceResponse().Say($"Thank you. We will call you back {when}. Goodbye.").Hangup().ToResult(),
             made.Result?.ToStart, item, client);
@@ -160,15 +164,38 @@ public sealed partial class MissedCallFunctions(TwilioWebhook twilio, MissedCall
             MissedCallLog.Spooled(_logger, e.GetType().Name, spool.Count);
             return Results.Empty;
         }
-        // After the answer: a queue nobody serves is worth a warning, never a caller's wait (nor an error of its own).
+        // After the answer: a queue nobody serves is worth a warning and a note, never a caller's wait (nor an error of its own).
         try
         {
-            await Routing.CheckServedAsync(request, toStart.State.Queue, budget.Token);
+            if (!await Routing.CheckServedAsync(request, toStart.State.Queue, budget.Token))
+                await notes.WriteAsync(NoCallbackNotes.Unserved(toStart.State));
         }
         catch (Exception e) when (TransientFaults.IsTransient(e))
         {
             MissedCallLog.ServedCheckSkipped(_logger, toStart.State.Queue, e.GetType().Name);
         }
+        return Results.Empty;
+    }
+
+    private const string NoQueueReason = "no ?queue= in the webhook URL and no Callbacks__DefaultQueue";
+
+    private static string BadUrlReason(string problem) => $"the webhook URL is wrong: {problem}";
+
+    private static string InvalidNumberReason(NormalizedNumber caller) => $"no number to call back: {caller.Problem}";
+
+    /// <summary>A note of this webhook, received now: the caller's E.164, or the <c>From</c> Twilio sent when it is not a number.</summary>
+    private NoCallbackNote Note(string route, IFormCollection form, NormalizedNumber caller, string? queue, string code, string reason) =>
+        NoCallbackNote.Create(time.GetUtcNow(), route, TwilioSids.Read(form, "CallSid", TwilioSids.Call), caller.E164 ?? form["From"].ToString(), queue, code, reason);
+
+    /// <summary>
+    /// No callback: Twilio gets its answer now (the response is completed), then why is noted for the API and the
+    /// console, so a slow or failing note never holds up or changes what the caller hears.
+    /// </summary>
+    private async Task<IResult> AnswerThenNoteAsync(HttpRequest request, IResult answer, NoCallbackNote note)
+    {
+        await answer.ExecuteAsync(request.HttpContext);
+        await request.HttpContext.Response.CompleteAsync();
+        await notes.WriteAsync(note);
         return Results.Empty;
     }
 
@@ -214,10 +241,11 @@ public sealed record Routing(TwilioWebhook Webhooks, Agents.AgentDirectory Agent
         return false;
     }
 
-    /// <summary>Reports a queue no agent serves (the callback is made all the same: agents may be added before it is due).</summary>
-    public async Task CheckServedAsync(HttpRequest request, string queue, CancellationToken ct)
+    /// <summary>Reports a queue no agent serves (the callback is made all the same: agents may be added before it is due); false then.</summary>
+    public async Task<bool> CheckServedAsync(HttpRequest request, string queue, CancellationToken ct)
     {
-        if (!await Agents.AnyServesAsync(queue, ct))
-            Webhooks.ReportMisrouted(request, $"no agent serves queue '{queue}': its callbacks wait until one does, or expire");
+        if (await Agents.AnyServesAsync(queue, ct)) return true;
+        Webhooks.ReportMisrouted(request, $"no agent serves queue '{queue}': its callbacks wait until one does, or expire");
+        return false;
     }
 }

@@ -18,6 +18,12 @@ internal static partial class MissedCallLog
     [LoggerMessage(EventId = 2007, Level = LogLevel.Debug, Message = "Could not check whether an agent serves queue '{Queue}' ({Error}); the callback is made all the same")]
     public static partial void ServedCheckSkipped(ILogger logger, string queue, string error);
 
+    [LoggerMessage(EventId = 2008, Level = LogLevel.Warning, Message = "Could not note {Code} for {Caller} for the API ({Error}); the webhook's answer was not affected")]
+    public static partial void NoteFailed(ILogger logger, string caller, string code, string error);
+
+    [LoggerMessage(EventId = 2009, Level = LogLevel.Debug, Message = "Noted {Code} for {Caller} for the API (already noted by an earlier delivery: {Repeated})")]
+    public static partial void Noted(ILogger logger, string caller, string code, bool repeated);
+
     [LoggerMessage(EventId = 2006, Level = LogLevel.Warning, Message = "Too many webhooks at once for storage: spooled one locally to replay shortly, {Pending} waiting")]
     public static partial void Shed(ILogger logger, int pending);
 }

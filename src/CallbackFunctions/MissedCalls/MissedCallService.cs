@@ -37,23 +37,28 @@ public sealed class MissedCallService(
     TimeZones zones,
     IOptionsMonitor<CallbackOptions> options,
     IOptionsMonitor<TwilioOptions> twilio,
+    NoCallbackNotes notes,
     TimeProvider time,
     ILogger<MissedCallService> logger)
 {
-    /// <summary>Makes the callback the rules call for; null when they call for none (the reason is logged).</summary>
+    /// <summary>
+    /// Makes the callback the rules call for; null when they call for none (the reason is logged and noted for the API).
+    /// What a spooled webhook's replay does: nobody waits for an answer.
+    /// </summary>
     public async Task<Callback?> CreateAsync(CallbackRequest request, DurableTaskClient client, CancellationToken ct)
     {
         var recorded = await RecordAsync(request, ct);
+        if (recorded.NoCallback is { } none) await notes.WriteAsync(NoCallbackNotes.For(request, none));
         if (recorded.ToStart is { } run) await StartAsync(run, client, ct);
         return recorded.Callback;
     }
 
     /// <summary>
-    /// What a lost call became: the callback stored (null when the rules call for none), and, when it is live, the run
-    /// <see cref="StartAsync"/> must still start. Storing is what a webhook waits for before it answers: from then on the
-    /// callback exists, and the watchdog finishes what a crash may leave undone.
+    /// What a lost call became: the callback stored (null when the rules call for none, and then why), and, when it is
+    /// live, the run <see cref="StartAsync"/> must still start. Storing is what a webhook waits for before it answers:
+    /// from then on the callback exists, and the watchdog finishes what a crash may leave undone.
     /// </summary>
-    public sealed record Recorded(Callback? Callback, CallbackRun? ToStart);
+    public sealed record Recorded(Callback? Callback, CallbackRun? ToStart, RuleDecision.NoCallback? NoCallback = null);
 
     /// <summary>Stores the callback the rules call for (idempotent: a repeated webhook finds the one it stored).</summary>
     public async Task<Recorded> RecordAsync(CallbackRequest request, CancellationToken ct)
@@ -66,7 +71,7 @@ public sealed class MissedCallService(
         if (decision is RuleDecision.NoCallback none)
         {
             MissedCallLog.NoCallback(logger, PhoneMask.Mask(request.Caller), none.Reason);
-            return new Recorded(null, null);
+            return new Recorded(null, null, none);
         }
         var (queue, callerId, zone, boundAgent) = decision switch
         {

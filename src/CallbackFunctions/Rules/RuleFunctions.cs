@@ -42,7 +42,7 @@ public sealed record LinesBody(int? MaxLines, double? CallsPerSecond);
 /// <summary>The rule kinds as the API and the webhooks spell them.</summary>
 public static class RuleKindNames
 {
-    public static string Name(RuleKind kind) => kind == RuleKind.Scenario ? "scenario" : "contact-center";
+    public static string Name(RuleKind kind) => kind.Name();
 
     public static RuleKind? Parse(string text) => text.ToLowerInvariant() switch
     {

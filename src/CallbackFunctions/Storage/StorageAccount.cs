@@ -67,9 +67,11 @@ public sealed class StorageAccount
     public TableClient Rules => Tables.GetTableClient(Options.RulesTable);
     public TableClient Holds => Tables.GetTableClient(Options.HoldsTable);
     public TableClient Recordings => Tables.GetTableClient(Options.RecordingsTable);
+    public TableClient NoCallbacks => Tables.GetTableClient(Options.NoCallbacksTable);
 
     private IEnumerable<string> TableNames =>
-        [Options.CallbacksTable, Options.LiveTable, Options.AgentsTable, Options.WaitingTable, Options.RulesTable, Options.HoldsTable, Options.RecordingsTable];
+        [Options.CallbacksTable, Options.LiveTable, Options.AgentsTable, Options.WaitingTable, Options.RulesTable, Options.HoldsTable, Options.RecordingsTable,
+         Options.NoCallbacksTable];
 
     public async Task EnsureCreatedAsync(CancellationToken ct)
     {

@@ -72,6 +72,32 @@ public sealed class RuleDecisionTests
         Assert.IsType<RuleDecision.Make>(Decide(rule, at: Build.T0.AddHours(8)));   // 10:00 PDT
         Assert.IsType<RuleDecision.Make>(Decide(rule, isRequest: true));            // an IVR request waits for opening instead
     }
+
+    [Fact]
+    public void NoCallback_HasAStableCode_AndAReasonNamingTheRuleAndWhereItDecidedTheZone()
+    {
+        // Weekdays 09:00–17:00; Build.T0 is Monday 02:00 in Los Angeles (closed) and 04:00 in Chicago (closed).
+        var v3 = Rule() with { Version = 3, CallerId = null, Schedule = new OpeningHours(new DailyWindow(new TimeOnly(9, 0), new TimeOnly(17, 0)), null) };
+
+        var frozen = Assert.IsType<RuleDecision.NoCallback>(Decide(v3, new AccountState(true, Build.T0)));
+        var off = Assert.IsType<RuleDecision.NoCallback>(Decide(v3 with { Enabled = false }));
+        var noCallerId = Assert.IsType<RuleDecision.NoCallback>(Decide(v3, ours: false));
+        var closed = Assert.IsType<RuleDecision.NoCallback>(Decide(v3, customerZone: "America/Chicago"));
+        var closedForScenario = Assert.IsType<RuleDecision.NoCallback>(Decide(v3 with { Kind = RuleKind.Scenario, Queue = "ivr" }));
+
+        Assert.Equal((RuleDecision.NoCallback.AccountFrozen, "the account is frozen"), (frozen.Code, frozen.Reason));
+        Assert.Equal(("rule-disabled", "the contact-center rule v3 is disabled"), (off.Code, off.Reason));
+        Assert.Equal(("no-caller-id", "no caller ID: the dialled number is not ours and the contact-center rule v3 sets none"), (noCallerId.Code, noCallerId.Reason));
+        Assert.Equal(("outside-hours", "missed outside opening hours, contact-center rule v3, America/Chicago"), (closed.Code, closed.Reason));
+        Assert.Equal("missed outside opening hours, scenario rule v3, America/Los_Angeles", closedForScenario.Reason);
+    }
+
+    [Fact]
+    public void RuleKindNames_AreTheApisWords()
+    {
+        Assert.Equal("scenario", RuleKind.Scenario.Name());
+        Assert.Equal("contact-center", RuleKind.ContactCenter.Name());
+    }
 }
 
 /// <summary>The lifecycle side of rules: waiting for opening hours, failing at once, taking a new rule version.</summary>

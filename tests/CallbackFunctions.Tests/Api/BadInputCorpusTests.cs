@@ -99,7 +99,7 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output) : StackTestBas
             ("POST", "/api/callbacks/{id}/cancel"), ("POST", "/api/callbacks/{id}/call-now"), ("POST", "/api/callbacks/manual-dial"),
             ("GET", "/api/rules"), ("GET", "/api/rules/{kind}"), ("PUT", "/api/rules/{kind}"), ("GET", "/api/account"),
             ("PUT", "/api/account/lines"), ("GET", "/api/queues"), ("DELETE", "/api/queues/{name}"), ("GET", "/api/recordings"),
-            ("GET", "/api/poison-messages"), ("GET", "/api/health"), ("GET", "/api/openapi.json"), ("GET", "/api/docs"),
+            ("GET", "/api/no-callbacks"), ("GET", "/api/poison-messages"), ("GET", "/api/health"), ("GET", "/api/openapi.json"), ("GET", "/api/docs"),
         ];
 
         private T Pick<T>(IReadOnlyList<T> items) => items[random.Next(items.Count)];
@@ -277,7 +277,7 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output) : StackTestBas
         };
 
         private string BadQuery() => string.Join("&", Enumerable.Range(0, random.Next(1, 4)).Select(_ =>
-            $"{Pick(["pageSize", "status", "caller", "queue", "continuationToken", "kind", "code"])}={Uri.EscapeDataString(Pick(["-1", "0", "abc", "99999999999", "sleeping", NastyText(), "eyJ4IjoxfQ"]))}"));
+            $"{Pick(["pageSize", "status", "caller", "queue", "continuationToken", "kind", "code", "since"])}={Uri.EscapeDataString(Pick(["-1", "0", "abc", "99999999999", "sleeping", NastyText(), "eyJ4IjoxfQ"]))}"));
 
         /// <summary>The route with its parameters filled: valid-looking but unknown, or bad (nasty characters, too long).</summary>
         private string Fill(string template, bool bad)

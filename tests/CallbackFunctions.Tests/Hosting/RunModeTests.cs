@@ -11,8 +11,8 @@ namespace CallbackFunctions.Tests.Hosting;
 /// <summary>
 /// <c>./run.sh</c> (run mode) as a user meets it: <c>LocalRun.dll run</c> as a child process, killed by PID in the
 /// end. Settings from the environment and local.settings.json override the embedded defaults and a bad one stops the
-/// run at once; ports can be pinned; only the startup lines and callback events reach stdout; the printed ids work in
-/// the API.
+/// run at once; ports can be pinned; only the startup lines, callback events and why a lost call made no callback
+/// reach stdout; the printed ids work in the API.
 /// </summary>
 public sealed partial class RunModeTests
 {
@@ -22,6 +22,9 @@ public sealed partial class RunModeTests
 
     [GeneratedRegex(@"^\d\d:\d\d:\d\d\.\d{3}  (?<id>\S+)  ")]
     private static partial Regex EventLine();
+
+    [GeneratedRegex(@"^\d\d:\d\d:\d\d\.\d{3}  no callback for ")]
+    private static partial Regex NoCallbackLine();
 
     [Fact]
     public async Task Run_WithAGarbageSetting_ExitsAtOnceNamingIt()
@@ -128,6 +131,16 @@ public sealed partial class RunModeTests
         var detail = await app.GetAsync($"/api/callbacks/{id}");
         Assert.Equal(HttpStatusCode.OK, detail.StatusCode);
         Assert.Contains(id, await detail.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // A caller lost where the URL names no queue: the console says why no callback came, number masked.
+        var lost = await sim.PostAsJsonAsync("/sim/inbound-calls", new
+        {
+            from = "+14155550612", to = LocalStack.SupportNumber, queueOutcome = "hangup",
+            twiml = $"<Response><Enqueue action=\"http://127.0.0.1:{appPort}/api/twilio/missed-call\">support</Enqueue></Response>",
+        });
+        Assert.Equal(HttpStatusCode.Created, lost.StatusCode);
+        await run.WaitForLineAsync(l => NoCallbackLine().IsMatch(l) && l.EndsWith("  no callback for +1415***0612: no ?queue= in the webhook URL and no Callbacks__DefaultQueue",
+            StringComparison.Ordinal), TimeSpan.FromSeconds(30));
 
         // The app logged (to the file), yet no log line reached stdout or stderr.
         await Support.Eventually.GetAsync(() => Task.FromResult(File.Exists(logPath) && ReadShared(logPath).Contains(id, StringComparison.Ordinal)),

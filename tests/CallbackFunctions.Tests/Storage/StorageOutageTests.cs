@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Json;
 using CallbackFunctions.Domain.Callbacks;
 using CallbackFunctions.LocalRun;
 using CallbackFunctions.Tests.Support;
@@ -98,6 +99,27 @@ public sealed class StorageOutageTests : IAsyncLifetime
         Signal("CONT");
         await Eventually.GetAsync(async () => (await _stack.Api.GetAsync("/api/agents")).StatusCode, s => s == HttpStatusCode.OK,
             TimeSpan.FromSeconds(20), "the management routes to answer again");
+    }
+
+    [Fact]
+    public async Task MissedCall_WhileStorageIsDown_ThatTheRulesRefuse_IsListedWithWhyWhenStorageReturns()
+    {
+        (await _stack.Api.PutAsJsonAsync("/api/rules/contact-center", new { enabled = false, intervals = new[] { "00:01:00" } })).EnsureSuccessStatusCode();
+        var callSid = SignedWebhooks.NewCallSid();
+        Signal("STOP");
+        var response = await SignedWebhooks.PostAsync(_stack, "api/twilio/missed-call?queue=support",
+            SignedWebhooks.InboundCall("+14155550812", callSid, ("QueueResult", "hangup")));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode); // spooled: the rules are read once storage is back
+
+        Signal("CONT");
+
+        // The spool's replay decides, and notes why (nobody waits for an answer then).
+        var listed = await Eventually.GetAsync(async () =>
+        {
+            var page = await _stack.Api.GetAsync("/api/no-callbacks");
+            return page.IsSuccessStatusCode ? (await page.Content.ReadFromJsonAsync<CallbackFunctions.MissedCalls.NoCallbackList>(TimelinePrinter.Json))!.Items : [];
+        }, items => items.Any(n => n.CallSid == callSid), TimeSpan.FromSeconds(40), "the replayed lost call's note");
+        Assert.Equal("rule-disabled", Assert.Single(listed).Code);
     }
 
     [Fact]
