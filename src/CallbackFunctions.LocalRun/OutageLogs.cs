@@ -26,9 +26,10 @@ public sealed partial class OutageLogs(ILoggerFactory sink, StorageHealth health
             return (false, null, StorageFaultText.IsMissing(exception));
         }
         // The Durable backend logs its storage errors as text, without the exception object.
+        if (MissingCodes().IsMatch(message)) return (false, null, true);
         if (message.Contains("Connection refused", StringComparison.Ordinal) || message.Contains("Retry failed after", StringComparison.Ordinal))
             return (true, Endpoint(message) is { } at ? $"storage at {at} refused the connection" : "storage did not answer", false);
-        return (false, null, MissingCodes().IsMatch(message));
+        return (false, null, false);
     }
 
     private static string? Endpoint(string text) => RefusedAt().Match(text) is { Success: true } m ? m.Groups[1].Value : null;
