@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -5,6 +6,7 @@ using System.Text.Json.Schema;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 using CallbackFunctions.Twilio;
 
 namespace CallbackFunctions.Http;
@@ -33,12 +35,40 @@ public sealed class OpenApiFunctions(IOptions<JsonOptions> json)
     [ApiOperation("Operations", "A reference page for this API, reading the OpenAPI document")]
     [Function("ApiDocs")]
     public IResult Docs([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "docs")] HttpRequest request) =>
+        // Everything from the app itself, relative to /api/docs, so the page works offline and behind any base path. No
+        // web fonts (system ones) and no telemetry: nothing leaves the browser but calls to this API.
         Results.Content("""
             <!doctype html>
             <html><head><title>CallbackFunctions API</title><meta charset="utf-8" /></head>
-            <body><script id="api-reference" data-url="openapi.json"></script>
-            <script src="https://cdn.jsdelivr.net/npm/@scalar/api-reference"></script></body></html>
-            """, "text/html");
+            <body><div id="app"></div>
+            <script src="docs/scalar.js"></script>
+            <script>Scalar.createApiReference('#app', { url: 'openapi.json', withDefaultFonts: false, telemetry: false })</script>
+            </body></html>
+            """, "text/html; charset=utf-8");
+
+    /// <summary>
+    /// Scalar's standalone API reference script (<c>@scalar/api-reference</c> 1.77.0), pinned by the Scalar.AspNetCore
+    /// package the build restores, which embeds it gzipped: sent as it is to a browser that takes gzip (every one does).
+    /// </summary>
+    [ApiOperation("Operations", "The reference page's script (Scalar's standalone API reference, pinned)")]
+    [Function("ApiDocsScript")]
+    public IResult DocsScript([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "docs/scalar.js")] HttpRequest request)
+    {
+        var headers = request.HttpContext.Response.Headers;
+        headers.CacheControl = "public, max-age=86400";
+        headers.Vary = "Accept-Encoding";
+        var gzip = typeof(Scalar.AspNetCore.ScalarOptions).Assembly.GetManifestResourceStream(ScalarScript)
+            ?? throw new InvalidOperationException($"Scalar.AspNetCore no longer embeds {ScalarScript}");
+        var takesGzip = request.Headers.AcceptEncoding.Any(v => v?.Contains("gzip", StringComparison.OrdinalIgnoreCase) == true);
+        if (takesGzip) headers.ContentEncoding = "gzip";
+        return Results.Stream(takesGzip ? gzip : new GZipStream(gzip, CompressionMode.Decompress), "text/javascript; charset=utf-8", entityTag: ScalarTag.Value);
+    }
+
+    private const string ScalarScript = "ScalarStaticAssets.scalar.js";
+
+    // The package's version names the script's version: a new package is a new tag.
+    private static readonly Lazy<EntityTagHeaderValue> ScalarTag = new(() => new EntityTagHeaderValue(
+        $"\"scalar-{typeof(Scalar.AspNetCore.ScalarOptions).Assembly.GetName().Version}\""));
 
     public JsonObject Build()
     {
