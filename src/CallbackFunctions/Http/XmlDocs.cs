@@ -38,8 +38,13 @@ public sealed partial class XmlDocs
     public string? Of(MemberInfo member) => member.DeclaringType is not { } type ? null
         : Summary((member is FieldInfo ? "F:" : "P:") + Name(type) + "." + member.Name);
 
-    private string? Summary(string id, int depth = 0) =>
-        depth < 4 && _summaries.TryGetValue(id, out var summary) ? Text(summary, depth) is { Length: > 0 } text ? text : null : null;
+    /// <param name="depth">How many <c>inheritdoc</c>s led here: a chain of them ends, a cycle would not.</param>
+    private string? Summary(string id, int depth = 0)
+    {
+        if (depth > 3 || !_summaries.TryGetValue(id, out var summary)) return null;
+        var text = Text(summary, depth);
+        return text.Length > 0 ? text : null;
+    }
 
     private static string Name(Type type) => (type.FullName ?? type.Name).Replace('+', '.');
 
