@@ -4,8 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-if [ ! -x node_modules/.bin/azurite ]; then
-  echo "Installing Azurite (pinned in package.json)..."
+if [ ! -x node_modules/.bin/azurite ] || [ ! -x node_modules/.bin/redocly ]; then
+  echo "Installing Azurite and Redocly CLI (pinned in package.json)..."
   npm ci --no-audit --no-fund --loglevel=error
 fi
 dotnet build CallbackFunctions.sln -c Release -nologo -clp:ErrorsOnly

@@ -19,7 +19,8 @@ namespace CallbackFunctions.AgentCalls;
 public sealed class AgentCallFunctions(TwilioWebhook twilio, CallbackRuns runs, CallbackSteps steps, CallbackReader callbacks, WebhookUrls urls,
     CallFeatureReader features, TimeProvider time, ILoggerFactory loggers)
 {
-    [ApiOperation("Twilio webhooks", "TwiML of the agent leg: whisper, 1 to connect, 2 to pass; then the customer <Dial>", Query = ["callbackId: the callback", "offer: the offer the call belongs to"])]
+    [ApiOperation("Twilio webhooks", "TwiML of the agent leg: whisper, 1 to connect, 2 to pass; then the customer <Dial>", Query = [WebhookUrls.Parameters.Callback, WebhookUrls.Parameters.Offer],
+        AnswerMediaType = VoiceTwiml.MediaType, Responses = ["200: TwiML: the whisper and its <Gather>, or a goodbye when the offer is stale"])]
     [Function("AgentAnswer")]
     public Task<IResult> AgentAnswer(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "twilio/agent-answer")] HttpRequest request,
@@ -29,7 +30,7 @@ public sealed class AgentCallFunctions(TwilioWebhook twilio, CallbackRuns runs, 
                 ? AgentAnswerAsync(request, id, offer, client, budget)
                 : Task.FromResult(problem!), ct);
 
-    [ApiOperation("Twilio webhooks", "Status callback of the agent leg", Query = ["callbackId: the callback", "offer: the offer the call belongs to"])]
+    [ApiOperation("Twilio webhooks", "Status callback of the agent leg", Query = [WebhookUrls.Parameters.Callback, WebhookUrls.Parameters.Offer], Responses = ["204: Told to the callback", "400: A parameter the route cannot use, or an unknown CallStatus"])]
     [Function("AgentStatus")]
     public Task<IResult> AgentStatus(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "twilio/agent-status")] HttpRequest request,
@@ -39,7 +40,8 @@ public sealed class AgentCallFunctions(TwilioWebhook twilio, CallbackRuns runs, 
                 ? AgentStatusAsync(request, id, offer, client, budget)
                 : Task.FromResult(problem!), ct);
 
-    [ApiOperation("Twilio webhooks", "Dial action and Number status callback of the customer leg", Query = ["callbackId: the callback", "attempt: the attempt the leg belongs to", "detection: true when answering-machine detection decides"])]
+    [ApiOperation("Twilio webhooks", "Dial action and Number status callback of the customer leg", Query = [WebhookUrls.Parameters.Callback, WebhookUrls.Parameters.Attempt, "detection (boolean): true when answering-machine detection decides"],
+        AnswerMediaType = VoiceTwiml.MediaType, Responses = ["200: TwiML after the <Dial> (its action)", "204: Told to the callback (a status callback)"])]
     [Function("DialResult")]
     public Task<IResult> DialResult(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "twilio/dial-result")] HttpRequest request,

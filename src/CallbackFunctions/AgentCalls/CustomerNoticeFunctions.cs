@@ -45,7 +45,9 @@ public static class MachineVerdict
 /// </summary>
 public sealed class CustomerNoticeFunctions(TwilioWebhook twilio, CallbackRuns runs, CallbackReader callbacks, CallFeatureReader features, ILoggerFactory loggers)
 {
-    [ApiOperation("Twilio webhooks", "<Number url> of the customer leg: acts on the answering-machine verdict, plays the recording notice before connecting", Query = ["callbackId: the callback", "attempt: the attempt", "recorded: whether the leg is recorded", "voicemail: the rule's voicemail policy"])]
+    [ApiOperation("Twilio webhooks", "<Number url> of the customer leg: acts on the answering-machine verdict, plays the recording notice before connecting", Query = [WebhookUrls.Parameters.Callback, WebhookUrls.Parameters.Attempt,
+        "recorded (boolean): whether the leg is recorded", "voicemail (off|counts-as-reached|counts-as-not-answered): the rule's voicemail policy"],
+        AnswerMediaType = VoiceTwiml.MediaType, Responses = ["200: TwiML: the recording notice, the voicemail message, or a hang-up for a machine"])]
     [Function("CustomerNotice")]
     public Task<IResult> CustomerNotice(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "twilio/customer-notice")] HttpRequest request,

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using CallbackFunctions.Callbacks;
 using CallbackFunctions.Domain.Agents;
 using CallbackFunctions.MissedCalls;
@@ -11,8 +12,24 @@ using Microsoft.DurableTask.Client;
 
 namespace CallbackFunctions.Agents;
 
-public sealed record AgentBody(string? Name, string? Phone, List<string>? Queues);
-public sealed record AvailabilityBody(bool? Available);
+/// <summary>An agent, as <c>PUT /api/agents/{id}</c> takes it. Each field is checked by the handler, which names every bad one at once.</summary>
+/// <param name="Name">How the whisper and the API name the agent: 1 to 100 characters (trimmed), no control characters.</param>
+/// <param name="Phone">The agent's phone, in any format a phone number takes (<c>(415) 555-0101</c>, <c>+14155550101</c>); stored in E.164.</param>
+/// <param name="Queues">The queues the agent serves: 1 to 20 names, each letters, digits, <c>_</c>, <c>.</c>, <c>-</c>, at most 64 (case-insensitive; duplicates dropped).</param>
+public sealed record AgentBody([Required] string? Name, [Required] string? Phone, [Required] List<string>? Queues);
+
+/// <summary>Whether an agent takes callbacks now.</summary>
+/// <param name="Available">Whether the agent takes callbacks now.</param>
+public sealed record AvailabilityBody([Required] bool? Available);
+
+/// <summary>An agent.</summary>
+/// <param name="Id">The agent's id: letters, digits, <c>_</c>, <c>.</c>, <c>-</c>; at most 64.</param>
+/// <param name="Name">How the whisper and the API name the agent (1 to 100 characters).</param>
+/// <param name="Phone">The agent's phone, E.164 (<c>+14155550101</c>).</param>
+/// <param name="Queues">The queues the agent serves (1 to 20).</param>
+/// <param name="Available">Whether the agent takes callbacks now (set by <c>PUT /api/agents/{id}/availability</c>; a new agent is).</param>
+/// <param name="OnCallback">Whether a callback call holds the agent now (offered, or talking to its customer).</param>
+/// <param name="IdleSince">When the agent last became free (UTC); the free agent idle longest is offered first. Null until the agent was first free.</param>
 public sealed record AgentView(string Id, string Name, string Phone, IReadOnlyList<string> Queues, bool Available, bool OnCallback, DateTimeOffset? IdleSince)
 {
     public static AgentView From(Agent a) =>
@@ -28,29 +45,31 @@ public sealed class AgentFunctions(AgentRepository repository, AgentDirectory di
     /// <summary>Queues an agent serves: each is one more partition the freed-agent wake-up reads.</summary>
     public const int MaxQueues = 20;
 
-    [ApiOperation("Agents", "List agents.", Answer = typeof(List<AgentView>))]
+    [ApiOperation("Agents", "List agents.", Answer = typeof(List<AgentView>), Responses = ["200: Every agent, by id"])]
     [Function("ListAgents")]
     public async Task<IResult> List([HttpTrigger(AuthorizationLevel.Function, "get", Route = "agents")] HttpRequest request, CancellationToken ct) =>
         TypedResults.Ok((await repository.ListAsync(ct)).Select(s => AgentView.From(s.Value)).OrderBy(a => a.Id, StringComparer.Ordinal).ToList());
 
-    [ApiOperation("Agents", "Get one agent.", Answer = typeof(AgentView))]
+    [ApiOperation("Agents", "Get one agent.", Path = ["id: the agent's id: letters, digits, `_`, `.`, `-`; at most 64"], Answer = typeof(AgentView), Responses = ["200: The agent", "404: No such agent"])]
     [Function("GetAgent")]
     public async Task<IResult> Get([HttpTrigger(AuthorizationLevel.Function, "get", Route = "agents/{id}")] HttpRequest request, string id, CancellationToken ct) =>
         await repository.GetAsync(id, ct) is { } stored ? TypedResults.Ok(AgentView.From(stored.Value)) : NotFound(id);
 
-    [ApiOperation("Agents", "Create or replace an agent (availability and current call are kept).", Body = typeof(AgentBody), Answer = typeof(AgentView))]
+    [ApiOperation("Agents", "Create or replace an agent (availability and current call are kept).", Path = ["id: the agent's id: letters, digits, `_`, `.`, `-`; at most 64"], Body = typeof(AgentBody), Answer = typeof(AgentView),
+        Responses = ["200: The agent as saved (phone in E.164)", "400: A bad id or field: every field's error at once"])]
     [Function("PutAgent")]
     public Task<IResult> Put([HttpTrigger(AuthorizationLevel.Function, "put", Route = "agents/{id}")] HttpRequest request, string id,
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>
         RequestValues.WithBodyAsync<AgentBody>(request, body => PutAsync(id, body, client, ct), ct);
 
-    [ApiOperation("Agents", "Say whether the agent takes callbacks now; an available agent is offered the waiting callbacks at once.", Body = typeof(AvailabilityBody), Answer = typeof(AgentView))]
+    [ApiOperation("Agents", "Say whether the agent takes callbacks now; an available agent is offered the waiting callbacks at once.", Path = ["id: the agent's id: letters, digits, `_`, `.`, `-`; at most 64"],
+        Body = typeof(AvailabilityBody), Answer = typeof(AgentView), Responses = ["200: The agent as saved", "404: No such agent"])]
     [Function("SetAgentAvailability")]
     public Task<IResult> SetAvailability([HttpTrigger(AuthorizationLevel.Function, "put", Route = "agents/{id}/availability")] HttpRequest request, string id,
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>
         RequestValues.WithBodyAsync<AvailabilityBody>(request, body => SetAvailabilityAsync(id, body, client, ct), ct);
 
-    [ApiOperation("Agents", "Remove an agent.")]
+    [ApiOperation("Agents", "Remove an agent.", Path = ["id: the agent's id: letters, digits, `_`, `.`, `-`; at most 64"], Responses = ["204: Removed", "404: No such agent"])]
     [Function("DeleteAgent")]
     public async Task<IResult> Delete([HttpTrigger(AuthorizationLevel.Function, "delete", Route = "agents/{id}")] HttpRequest request, string id, CancellationToken ct)
     {

@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.ComponentModel.DataAnnotations;
 using CallbackFunctions.Domain.Callbacks;
 using CallbackFunctions.MissedCalls;
 using CallbackFunctions.Storage;
@@ -10,6 +11,20 @@ using Microsoft.DurableTask.Client;
 
 namespace CallbackFunctions.Callbacks;
 
+/// <summary>A callback, as the list shows it.</summary>
+/// <param name="Id">The callback's id: <c>cb-</c> and 20 hex digits, derived from the lost call (a repeated webhook lands on the same callback).</param>
+/// <param name="Status">Where the callback stands.</param>
+/// <param name="Caller">The customer's number, E.164.</param>
+/// <param name="Queue">The queue whose agents call back.</param>
+/// <param name="CallerId">The number our calls present as caller ID (E.164): the one the customer called, or the rule's <c>callerId</c>.</param>
+/// <param name="Origin">What made the callback.</param>
+/// <param name="Attempt">The current (or last) customer attempt, from 1; 0 before the first.</param>
+/// <param name="MaxAttempts">How many customer attempts the rule allows in all (its intervals and per-outcome retries).</param>
+/// <param name="DueAt">When the current or next attempt is due (UTC); null once the callback has ended.</param>
+/// <param name="ExpiresAt">When the callback expires if not completed by then (UTC); no attempt starts and no customer is dialled after it.</param>
+/// <param name="CreatedAt">When the callback was made (UTC).</param>
+/// <param name="OriginalCallSid">The Twilio CallSid of the lost inbound call (<c>CA</c> and 32 hex digits), when known.</param>
+/// <param name="WaitingForAgent">True while it is due but no agent of its queue is free: it is offered the moment one is.</param>
 public sealed record CallbackSummary(string Id, CallbackStatus Status, string Caller, string Queue, string CallerId, CallbackOrigin Origin,
     int Attempt, int MaxAttempts, DateTimeOffset? DueAt, DateTimeOffset ExpiresAt, DateTimeOffset CreatedAt, string? OriginalCallSid, bool WaitingForAgent)
 {
@@ -17,9 +32,29 @@ public sealed record CallbackSummary(string Id, CallbackStatus Status, string Ca
         c.IsLive ? c.DueAt : null, c.ExpiresAt, c.CreatedAt, c.OriginalCallSid, c.WaitingForAgent);
 }
 
+/// <summary>One entry of a callback's timeline: a status change, or an event within a status (then <c>from</c> equals <c>to</c>).</summary>
+/// <param name="At">When it happened (UTC).</param>
+/// <param name="From">The status before; null for the first entry.</param>
+/// <param name="To">The status after.</param>
+/// <param name="Reason">What happened, in words (e.g. <c>attempt 1: offered to agent Alice (offer 1, ContactCenter rule v0)</c>).</param>
+/// <param name="CallSids">The Twilio calls involved, by role: <c>original</c> (the lost inbound call), <c>agent</c>, <c>customer</c>.</param>
 public sealed record TimelineEntry(DateTimeOffset At, CallbackStatus? From, CallbackStatus To, string Reason, IReadOnlyDictionary<string, string> CallSids);
 
 /// <summary>One callback: the same fields as a list item, at the top level (DESIGN §4), and its timeline.</summary>
+/// <param name="Id"><inheritdoc cref="CallbackSummary.Id" /></param>
+/// <param name="Status"><inheritdoc cref="CallbackSummary.Status" /></param>
+/// <param name="Caller"><inheritdoc cref="CallbackSummary.Caller" /></param>
+/// <param name="Queue"><inheritdoc cref="CallbackSummary.Queue" /></param>
+/// <param name="CallerId"><inheritdoc cref="CallbackSummary.CallerId" /></param>
+/// <param name="Origin"><inheritdoc cref="CallbackSummary.Origin" /></param>
+/// <param name="Attempt"><inheritdoc cref="CallbackSummary.Attempt" /></param>
+/// <param name="MaxAttempts"><inheritdoc cref="CallbackSummary.MaxAttempts" /></param>
+/// <param name="DueAt"><inheritdoc cref="CallbackSummary.DueAt" /></param>
+/// <param name="ExpiresAt"><inheritdoc cref="CallbackSummary.ExpiresAt" /></param>
+/// <param name="CreatedAt"><inheritdoc cref="CallbackSummary.CreatedAt" /></param>
+/// <param name="OriginalCallSid"><inheritdoc cref="CallbackSummary.OriginalCallSid" /></param>
+/// <param name="WaitingForAgent"><inheritdoc cref="CallbackSummary.WaitingForAgent" /></param>
+/// <param name="Timeline">Every change, oldest first.</param>
 public sealed record CallbackDetail(string Id, CallbackStatus Status, string Caller, string Queue, string CallerId, CallbackOrigin Origin,
     int Attempt, int MaxAttempts, DateTimeOffset? DueAt, DateTimeOffset ExpiresAt, DateTimeOffset CreatedAt, string? OriginalCallSid, bool WaitingForAgent,
     IReadOnlyList<TimelineEntry> Timeline)
@@ -32,14 +67,37 @@ public sealed record CallbackDetail(string Id, CallbackStatus Status, string Cal
     }
 }
 
+/// <summary>A page of callbacks.</summary>
+/// <param name="Items">The callbacks on this page (at most <c>pageSize</c>).</param>
+/// <param name="ContinuationToken">Pass it as <c>continuationToken</c>, with the same filters, for the next page; null on the last page.</param>
 public sealed record CallbackPage(IReadOnlyList<CallbackSummary> Items, string? ContinuationToken);
-public sealed record ManualDialBody(string? Number);
+
+/// <summary>A number an agent dialled by hand.</summary>
+/// <param name="Number">The number the agent dialled, in any format a phone number takes.</param>
+public sealed record ManualDialBody([Required] string? Number);
+
+/// <summary>The callbacks a manual dial cancelled.</summary>
+/// <param name="Number">The number, E.164.</param>
+/// <param name="Cancelled">How many of its callbacks were cancelled (in every queue).</param>
 public sealed record ManualDialResult(string Number, int Cancelled);
 
 /// <summary><c>/api/callbacks</c>: list and inspect callbacks, cancel one, call one now, record a manual dial.</summary>
 public sealed class CallbackFunctions(CallbackReader callbacks, CallbackRuns runs, MissedCallService service, PhoneNumberNormalizer numbers, TimeProvider time)
 {
-    [ApiOperation("Callbacks", "List callbacks, filtered by status, caller or queue; paged.", Query = ["status: Queued, DialingAgent, DialingCustomer, Completed, Cancelled, Expired or Failed", "caller: the customer's number", "queue: the queue", "pageSize: 1 to 1000 (50)", "continuationToken: from the previous page"], Answer = typeof(CallbackPage))]
+    /// <summary>The answers of a command (<see cref="CommandAsync"/>), for the OpenAPI document.</summary>
+    private static class Command
+    {
+        public const string Cancelled = "200: The callback, cancelled";
+        public const string CalledNow = "200: The callback, due now";
+        public const string Accepted = "202: Sent, not saved within 10 s: the callback as it is expected to be";
+        public const string NotFound = "404: No such callback";
+        public const string Refused = "409: Not possible in the callback's current state (the detail says why)";
+    }
+
+    [ApiOperation("Callbacks", "List callbacks, filtered by status, caller or queue; paged.", Query = ["status (CallbackStatus): only callbacks in this status",
+        "caller: only this customer's (any format a phone takes; compared in E.164)", "queue: only this queue's", "pageSize (integer): 1 to 1000 (50)",
+        "continuationToken: the one the page before gave, with the same status, caller and queue"], Answer = typeof(CallbackPage),
+        Responses = ["200: A page of callbacks, newest first"])]
     [Function("ListCallbacks")]
     public async Task<IResult> List([HttpTrigger(AuthorizationLevel.Function, "get", Route = "callbacks")] HttpRequest request,
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>
@@ -48,25 +106,27 @@ public sealed class CallbackFunctions(CallbackReader callbacks, CallbackRuns run
                 pageSize, RequestValues.Text(request, "continuationToken"), client, ct)
             : problem!;
 
-    [ApiOperation("Callbacks", "One callback: the list fields and its timeline.", Answer = typeof(CallbackDetail))]
+    [ApiOperation("Callbacks", "One callback: the list fields and its timeline.", Path = ["id: the callback's id (`cb-` and 20 hex digits)"], Answer = typeof(CallbackDetail),
+        Responses = ["200: The callback", "404: No such callback"])]
     [Function("GetCallback")]
     public async Task<IResult> Get([HttpTrigger(AuthorizationLevel.Function, "get", Route = "callbacks/{id}")] HttpRequest request, string id,
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>
         await callbacks.GetAsync(client, id, ct) is { } callback ? TypedResults.Ok(CallbackDetail.From(callback)) : NotFound(id);
 
-    [ApiOperation("Callbacks", "Cancel a live callback.", Answer = typeof(CallbackDetail))]
+    [ApiOperation("Callbacks", "Cancel a live callback.", Path = ["id: the callback's id (`cb-` and 20 hex digits)"], Answer = typeof(CallbackDetail), Responses = [Command.Cancelled, Command.Accepted, Command.NotFound, Command.Refused])]
     [Function("CancelCallback")]
     public Task<IResult> Cancel([HttpTrigger(AuthorizationLevel.Function, "post", Route = "callbacks/{id}/cancel")] HttpRequest request, string id,
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>
         CommandAsync(id, new CancelRequested(CancelReason.Operator), client, ct);
 
-    [ApiOperation("Callbacks", "Make a queued callback due now.", Answer = typeof(CallbackDetail))]
+    [ApiOperation("Callbacks", "Make a queued callback due now.", Path = ["id: the callback's id (`cb-` and 20 hex digits)"], Answer = typeof(CallbackDetail), Responses = [Command.CalledNow, Command.Accepted, Command.NotFound, Command.Refused])]
     [Function("CallCallbackNow")]
     public Task<IResult> CallNow([HttpTrigger(AuthorizationLevel.Function, "post", Route = "callbacks/{id}/call-now")] HttpRequest request, string id,
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>
         CommandAsync(id, new CallNowRequested(), client, ct);
 
-    [ApiOperation("Callbacks", "An agent dialled a customer by hand: cancel that number's callbacks.", Body = typeof(ManualDialBody), Answer = typeof(ManualDialResult))]
+    [ApiOperation("Callbacks", "An agent dialled a customer by hand: cancel that number's callbacks.", Body = typeof(ManualDialBody), Answer = typeof(ManualDialResult),
+        Responses = ["200: The number, and how many callbacks were cancelled", "400: Not a valid phone number"])]
     [Function("ManualDial")]
     public Task<IResult> ManualDial([HttpTrigger(AuthorizationLevel.Function, "post", Route = "callbacks/manual-dial")] HttpRequest request,
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>

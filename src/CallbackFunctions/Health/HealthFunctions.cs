@@ -7,10 +7,13 @@ using Microsoft.DurableTask.Client;
 
 namespace CallbackFunctions.Health;
 
+/// <summary>The app's health and counters.</summary>
+/// <param name="Status"><c>Healthy</c> when our tables and the task hub answer, else <c>Unhealthy</c>.</param>
 /// <param name="Tables">Our tables (projections, agents, rules, holds) answer.</param>
 /// <param name="Durable">The Durable task hub answers (a query of its instances).</param>
-/// <param name="Error">What is wrong, in an operator's words (e.g. "table storage at 127.0.0.1:10002 refused the connection"); null when healthy.</param>
 /// <param name="FailedOrchestrations">Callback orchestrations that failed (listed by <c>/api/poison-messages</c>).</param>
+/// <param name="SpooledWebhooks">Webhooks waiting in this instance's spool to be replayed (their storage work failed, timed out or was shed).</param>
+/// <param name="Error">What is wrong, in an operator's words (e.g. "table storage at 127.0.0.1:10002 refused the connection"); null when healthy.</param>
 /// <param name="Nudged">Overdue callbacks the watchdog nudged (or started) on this instance since it started.</param>
 /// <param name="ShedWebhooks">Webhooks this instance spooled since it started because too many were at work at once.</param>
 /// <param name="RejectedWebhooks">
@@ -24,13 +27,23 @@ namespace CallbackFunctions.Health;
 /// </param>
 public sealed record HealthReport(string Status, bool Tables, bool Durable, int? FailedOrchestrations, int SpooledWebhooks, string? Error,
     long Nudged, long ShedWebhooks, long RejectedWebhooks, long BadSignatureWebhooks, long MisroutedWebhooks);
+/// <summary>A callback orchestration that failed.</summary>
+/// <param name="InstanceId">The orchestration's instance id (the callback's id).</param>
+/// <param name="Error">Its error message, or null.</param>
+/// <param name="CreatedAt">When it started (UTC).</param>
+/// <param name="LastUpdatedAt">When it last changed, i.e. failed (UTC).</param>
 public sealed record FailedOrchestration(string InstanceId, string? Error, DateTimeOffset CreatedAt, DateTimeOffset LastUpdatedAt);
+
+/// <summary>The callback orchestrations that failed.</summary>
+/// <param name="Count">How many are listed (at most 32).</param>
+/// <param name="Orchestrations">The failed callback orchestrations.</param>
 public sealed record PoisonReport(int Count, IReadOnlyList<FailedOrchestration> Orchestrations);
 
 /// <summary><c>GET /api/health</c> (storage and task hub reachability, the engine's counters) and <c>GET /api/poison-messages</c>.</summary>
 public sealed class HealthFunctions(StorageAccount storage, WebhookSpool spool, Watchdog watchdog, Twilio.TwilioWebhook webhooks)
 {
-    [ApiOperation("Operations", "Storage and task hub reachability, the engine's counters (503 when unhealthy).", Answer = typeof(HealthReport))]
+    [ApiOperation("Operations", "Storage and task hub reachability, the engine's counters (503 when unhealthy).", Answer = typeof(HealthReport), AnswerAlsoOn = [503],
+        Responses = ["200: Healthy: our tables and the task hub answer", "503: Unhealthy: the same report, saying what does not answer"])]
     [Function("Health")]
     public async Task<IResult> Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request,
         [DurableClient] DurableTaskClient client, CancellationToken ct)
@@ -57,7 +70,7 @@ public sealed class HealthFunctions(StorageAccount storage, WebhookSpool spool, 
         return tables && durable ? TypedResults.Ok(report) : TypedResults.Json(report, statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 
-    [ApiOperation("Operations", "Callback orchestrations that failed (first 32).", Answer = typeof(PoisonReport))]
+    [ApiOperation("Operations", "Callback orchestrations that failed (first 32).", Answer = typeof(PoisonReport), Responses = ["200: The failed orchestrations, with their errors"])]
     [Function("PoisonMessages")]
     public async Task<IResult> Poison([HttpTrigger(AuthorizationLevel.Function, "get", Route = "poison-messages")] HttpRequest request,
         [DurableClient] DurableTaskClient client, CancellationToken ct)

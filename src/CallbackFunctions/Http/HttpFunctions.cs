@@ -15,9 +15,14 @@ public static class HttpFunctions
         /// <summary>A Twilio webhook (anonymous, signed), rather than a route of the management API.</summary>
         public bool IsTwilio => Trigger.Route?.StartsWith("twilio/", StringComparison.Ordinal) == true;
 
-        /// <summary>The query parameters it takes, by name (<see cref="ApiOperationAttribute.Query"/> says "name: what it is").</summary>
-        public IEnumerable<(string Name, string Description)> Query => (Operation?.Query ?? []).Select(q =>
-            q.IndexOf(':', StringComparison.Ordinal) is var colon and >= 0 ? (q[..colon], q[(colon + 1)..].Trim()) : (q, ""));
+        /// <summary>The query parameters it takes, by name (<see cref="ApiOperationAttribute.Query"/> says "name (type): what it is").</summary>
+        public IEnumerable<string> Query => (Operation?.Query ?? []).Select(q =>
+        {
+            var colon = q.IndexOf(':', StringComparison.Ordinal);
+            var head = colon < 0 ? q : q[..colon];
+            var open = head.IndexOf('(', StringComparison.Ordinal);
+            return (open < 0 ? head : head[..open]).Trim();
+        });
     }
 
     private static readonly Lazy<IReadOnlyList<Entry>> Found = new(() =>

@@ -22,7 +22,7 @@ public static class QueryParameters
     public static IResult? Refusal(string functionName, IQueryCollection query)
     {
         if (query.Count == 0 || HttpFunctions.Named(functionName) is not { IsTwilio: false } function) return null;
-        var known = function.Query.Select(q => q.Name).ToList();
+        var known = function.Query.ToList();
         var unknown = query.Keys
             .Where(key => !key.Equals(FunctionKey, StringComparison.OrdinalIgnoreCase) && !known.Contains(key, StringComparer.OrdinalIgnoreCase))
             .ToList();

@@ -35,7 +35,9 @@ public sealed partial class MissedCallFunctions(TwilioWebhook twilio, MissedCall
     /// <summary>A queue name (also an agent id): letters, digits, '_', '.', '-'; at most 64.</summary>
     public static bool IsValidQueue(string? queue) => queue is not null && QueueName().IsMatch(queue);
 
-    [ApiOperation("Twilio webhooks", "Enqueue action, Dial action or call status callback of an inbound call: lost makes or refreshes a callback, served cancels the caller's callbacks", Query = ["queue: the queue the caller was lost in (required)", "lostIn: scenario or contact-center (which rule applies)", "agent: the agent who missed the call"])]
+    [ApiOperation("Twilio webhooks", "Enqueue action, Dial action or call status callback of an inbound call: lost makes or refreshes a callback, served cancels the caller's callbacks", Query = ["queue: the queue the caller was lost in (needed unless the setting Callbacks__DefaultQueue names one)",
+        "lostIn (scenario|contact-center): which rule applies, when Twilio's parameters do not tell", "agent: the agent who missed the call (an agent id)"],
+        AnswerMediaType = VoiceTwiml.MediaType, Responses = ["200: TwiML ending the call (a status callback's is ignored)"])]
     [Function("MissedCall")]
     public Task<IResult> MissedCall(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "twilio/missed-call")] HttpRequest request,
@@ -43,7 +45,9 @@ public sealed partial class MissedCallFunctions(TwilioWebhook twilio, MissedCall
         twilio.RunAsync(request, budget => MissedCallAsync(request, RequestValues.Text(request, "queue") ?? options.CurrentValue.DefaultQueue,
             RequestValues.Text(request, "lostIn"), RequestValues.Text(request, "agent"), client, budget), ct);
 
-    [ApiOperation("Twilio webhooks", "The IVR callback node: schedules a callback, confirms and hangs up", Query = ["queue: the queue to call back for (required)", "delayMinutes: when to call back, 0 = as soon as an agent is free"])]
+    [ApiOperation("Twilio webhooks", "The IVR callback node: schedules a callback, confirms and hangs up", Query = ["queue: the queue to call back for (needed unless the setting Callbacks__DefaultQueue names one)",
+        "delayMinutes (integer): when to call back, in minutes; 0 (the default) = as soon as an agent is free"],
+        AnswerMediaType = VoiceTwiml.MediaType, Responses = ["200: TwiML confirming the callback (or saying why there is none) and hanging up"])]
     [Function("IvrCallback")]
     public Task<IResult> IvrCallback(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "twilio/ivr-callback")] HttpRequest request,

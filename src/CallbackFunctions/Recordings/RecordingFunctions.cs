@@ -6,6 +6,15 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace CallbackFunctions.Recordings;
 
+/// <summary>A recording of a callback call.</summary>
+/// <param name="RecordingSid">Twilio's id of the recording (<c>RE</c> and 32 hex digits).</param>
+/// <param name="CallbackId">The callback it belongs to.</param>
+/// <param name="Attempt">The attempt it was made in, from 1.</param>
+/// <param name="CallSid">The call it belongs to: the agent's (a <c>&lt;Dial&gt;</c> recording is the parent call's).</param>
+/// <param name="Url">Where Twilio serves it (Twilio's credentials needed to fetch it).</param>
+/// <param name="DurationSeconds">Its length in seconds, when Twilio said.</param>
+/// <param name="RecordedAt">When it started (UTC).</param>
+/// <param name="AvailableUntil">When it leaves the list and is deleted at Twilio (UTC): its start plus the rule's current storage period.</param>
 public sealed record CallRecordingView(string RecordingSid, string CallbackId, int Attempt, string CallSid, string Url, int? DurationSeconds,
     DateTimeOffset RecordedAt, DateTimeOffset AvailableUntil);
 
@@ -20,7 +29,7 @@ public sealed class RecordingFunctions(TwilioWebhook twilio, RecordingRepository
     /// <summary>The longest recording URL kept (Twilio's are about 130 characters).</summary>
     public const int MaxUrlLength = 2048;
 
-    [ApiOperation("Twilio webhooks", "Recording status callback of the customer <Dial>: stores a completed recording", Query = ["callbackId: the callback", "attempt: the attempt"])]
+    [ApiOperation("Twilio webhooks", "Recording status callback of the customer <Dial>: stores a completed recording", Query = [WebhookUrls.Parameters.Callback, WebhookUrls.Parameters.Attempt], Responses = ["204: Stored, or nothing to store", "400: A parameter the route cannot use (no RecordingSid, a bad URL)"])]
     [Function("RecordingStatus")]
     public Task<IResult> RecordingStatus(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "twilio/recording-status")] HttpRequest request, CancellationToken ct) =>
@@ -29,7 +38,8 @@ public sealed class RecordingFunctions(TwilioWebhook twilio, RecordingRepository
                 ? RecordingStatusAsync(request, id, attempt, budget)
                 : Task.FromResult(problem!), ct);
 
-    [ApiOperation("Recordings", "A callback's recordings still within their rule's storage period (older ones are deleted at Twilio).", Query = ["callbackId: the callback whose recordings to list (required)"], Answer = typeof(List<CallRecordingView>))]
+    [ApiOperation("Recordings", "A callback's recordings still within their rule's storage period (older ones are deleted at Twilio).", Query = ["callbackId: the callback whose recordings to list (required)"], Answer = typeof(List<CallRecordingView>),
+        Responses = ["200: Its recordings, oldest first", "400: No callbackId"])]
     [Function("ListRecordings")]
     public async Task<IResult> List([HttpTrigger(AuthorizationLevel.Function, "get", Route = "recordings")] HttpRequest request, CancellationToken ct)
     {

@@ -4,12 +4,23 @@ using CallbackFunctions.Domain.Rules;
 
 namespace CallbackFunctions.Rules;
 
-/// <summary>A prompt as the API spells it: <c>audioUrl</c>, or <c>text</c> with an optional <c>language</c> and <c>voice</c>.</summary>
+/// <summary>A prompt: an audio file (<c>audioUrl</c>), or text-to-speech (<c>text</c>, with an optional <c>language</c> and <c>voice</c>); exactly one of <c>audioUrl</c> and <c>text</c>.</summary>
+/// <param name="AudioUrl">An absolute http(s) URL of an audio file Twilio can fetch (played with <c>&lt;Play&gt;</c>); at most 2048 characters.</param>
+/// <param name="Text">Text to speak (<c>&lt;Say&gt;</c>); at most 1000 characters.</param>
+/// <param name="Language">The text's language, a tag like <c>en-US</c> (Twilio's default <c>en-US</c>); not with <c>audioUrl</c>.</param>
+/// <param name="Voice"><c>man</c>, <c>woman</c>, <c>Polly.&lt;name&gt;</c> or <c>Google.&lt;name&gt;</c> (a name of letters, digits, <c>.</c>, <c>_</c>, <c>-</c>, at most 64); Twilio's default when left out; not with <c>audioUrl</c>.</param>
 public sealed record PromptBody(string? AudioUrl, string? Text, string? Language, string? Voice);
 
-/// <summary><c>storagePeriod</c> is a duration (<c>d.hh:mm:ss</c>); a bare number is days ("30" = 30 days).</summary>
+/// <summary>Recording of callback calls, as a rule body takes it (an object without <c>enabled</c> switches recording on).</summary>
+/// <param name="Enabled">Whether callback calls are recorded (default true in this object).</param>
+/// <param name="StoragePeriod">How long recordings stay available: a duration <c>d.hh:mm:ss</c> or a bare number of days (<c>"30"</c>), from 1 to 365 days (settings <c>Callbacks__MinRecordingStorage</c>, <c>__MaxRecordingStorage</c>). Default 30 days.</param>
+/// <param name="CustomerNotification">Played to the customer before they are connected, while recording is on; null = none.</param>
 public sealed record RecordingBody(bool? Enabled, string? StoragePeriod, PromptBody? CustomerNotification);
 
+/// <summary>Recording of callback calls.</summary>
+/// <param name="Enabled">Whether callback calls are recorded (both parties, from the customer's answer).</param>
+/// <param name="StoragePeriod">How long recordings stay available (<c>d.hh:mm:ss</c>); older ones are deleted at Twilio.</param>
+/// <param name="CustomerNotification">Played to the customer before they are connected, while recording is on, or null.</param>
 public sealed record RecordingView(bool Enabled, string StoragePeriod, PromptBody? CustomerNotification);
 
 /// <summary>The call features of a rule body, read into the domain's types.</summary>

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using CallbackFunctions.Domain.Rules;
 using CallbackFunctions.MissedCalls;
@@ -10,12 +11,53 @@ using Microsoft.DurableTask.Client;
 
 namespace CallbackFunctions.Rules;
 
-public sealed record WindowBody(string? Open, string? Close);
+/// <summary>When callbacks may ring on a day, in the callback's time zone.</summary>
+/// <param name="Open">Opening time, <c>HH:mm</c> (24-hour).</param>
+/// <param name="Close">Closing time, <c>HH:mm</c>; at or before <c>open</c>, the window runs past midnight (<c>00:00</c> to <c>00:00</c> is all day).</param>
+public sealed record WindowBody([Required] string? Open, [Required] string? Close);
+
+/// <summary>When callbacks may ring, in the callback's time zone: a call missed outside it gets no callback; an attempt due outside it waits for the next opening.</summary>
+/// <param name="Weekdays">Monday to Friday's window; null = closed all day.</param>
+/// <param name="Weekend">Saturday and Sunday's window; null = closed all day.</param>
 public sealed record ScheduleBody(WindowBody? Weekdays, WindowBody? Weekend);
+
+/// <summary>
+/// A callback rule, as <c>PUT /api/rules/{kind}</c> takes it: it replaces the rule, and a field left out takes its default.
+/// Durations are <c>[d.]hh:mm:ss</c>. Bad values answer 400 with every field's error at once.
+/// </summary>
+/// <param name="Enabled">Whether the rule makes callbacks (default true); switching it off cancels every pending callback it made.</param>
+/// <param name="Intervals">One dialing interval per attempt, each a duration from 1 to 60 minutes (the settings <c>Callbacks__MinInterval</c>, <c>__MaxInterval</c>), 1 to 10 of them (<c>Callbacks__MaxAttempts</c>): the first counts from the missed call, each next from the previous unsuccessful attempt. Default: the setting <c>Callbacks__Intervals</c>.</param>
+/// <param name="CallerId">The caller ID presented when the number the customer called is not one of ours (any phone number format; stored E.164). Default none.</param>
+/// <param name="Queue">Scenario rule: the one queue its callbacks go to (required there). Contact-center rule: the queue when <c>forwardToQueue</c>. A queue name: letters, digits, <c>_</c>, <c>.</c>, <c>-</c>; at most 64.</param>
+/// <param name="ForwardToQueue">Contact-center rule: true sends callbacks to <c>queue</c>; false (default) back where the call was lost.</param>
+/// <param name="CustomerRingTimeout">How long the customer's phone rings before the attempt ends: a duration from 5 to 600 seconds. Default: the setting <c>Callbacks__CustomerRingTimeout</c> (30 s).</param>
+/// <param name="TimeZone">IANA time zone id (<c>America/Chicago</c>) used when the customer's number does not map to exactly one zone. Default: the setting <c>Callbacks__DefaultTimeZone</c>.</param>
+/// <param name="Schedule">When callbacks may ring; null or left out = always.</param>
+/// <param name="AgentPrompt">Played to the agent before the whisper; null (default) = none.</param>
+/// <param name="Recording">Recording of the callback call; null (default) = off.</param>
+/// <param name="Voicemail">What an answering machine on the customer's leg means: <c>off</c> (default; no detection), <c>counts-as-reached</c> or <c>counts-as-not-answered</c>.</param>
+/// <param name="Retries">Outcomes with their own counter and intervals, by outcome (<c>busy</c>, <c>noAnswer</c>, <c>machine</c>, <c>failed</c>, <c>agentNotReached</c>): 1 to 10 durations each, within the interval bounds. Outcomes left out share <c>intervals</c>.</param>
+/// <param name="MinimumConnection">A customer leg connected for less counts as not reached: a duration from 0 (default, off) to 10 minutes.</param>
 public sealed record RuleBody(bool? Enabled, List<string>? Intervals, string? CallerId, string? Queue, bool? ForwardToQueue,
     string? CustomerRingTimeout, string? TimeZone, ScheduleBody? Schedule, PromptBody? AgentPrompt = null, RecordingBody? Recording = null,
     string? Voicemail = null, Dictionary<string, List<string>>? Retries = null, string? MinimumConnection = null);
 
+/// <summary>A callback rule as it stands (durations are <c>[d.]hh:mm:ss</c>).</summary>
+/// <param name="Kind"><c>scenario</c> (calls missed in the IVR) or <c>contact-center</c> (calls missed at a queue or an agent).</param>
+/// <param name="Version">The rule's version: 0 until first saved, one more with each save.</param>
+/// <param name="Enabled">Whether the rule makes callbacks.</param>
+/// <param name="Intervals">One dialing interval per attempt: the first from the missed call, each next from the previous unsuccessful attempt.</param>
+/// <param name="CallerId">The caller ID presented when the number the customer called is not one of ours (E.164), or null.</param>
+/// <param name="Queue">Scenario: the one queue its callbacks go to. Contact center: the queue when <c>forwardToQueue</c>.</param>
+/// <param name="ForwardToQueue">Contact center: true sends callbacks to <c>queue</c>; false back where the call was lost.</param>
+/// <param name="CustomerRingTimeout">How long the customer's phone rings before the attempt ends (5 to 600 seconds).</param>
+/// <param name="TimeZone">IANA time zone id used when the customer's number does not tell, or null.</param>
+/// <param name="Schedule">When callbacks may ring (always: both windows <c>00:00</c> to <c>00:00</c>).</param>
+/// <param name="AgentPrompt">Played to the agent before the whisper, or null.</param>
+/// <param name="Recording">Recording of the callback call.</param>
+/// <param name="Voicemail"><c>off</c>, <c>counts-as-reached</c> or <c>counts-as-not-answered</c>.</param>
+/// <param name="Retries">Outcomes with their own counter and intervals; the others share <c>intervals</c>.</param>
+/// <param name="MinimumConnection">A customer leg connected for less counts as not reached (<c>00:00:00</c> = off).</param>
 public sealed record RuleView(string Kind, int Version, bool Enabled, IReadOnlyList<string> Intervals, string? CallerId, string? Queue,
     bool ForwardToQueue, string CustomerRingTimeout, string? TimeZone, ScheduleBody Schedule, PromptBody? AgentPrompt, RecordingView Recording,
     string Voicemail, Dictionary<string, List<string>> Retries, string MinimumConnection)
@@ -36,7 +78,17 @@ public sealed record RuleView(string Kind, int Version, bool Enabled, IReadOnlyL
     public IReadOnlyList<string> Warnings { get; init; } = [];
 }
 
+/// <summary>The account: its freeze switch, lines and pacing.</summary>
+/// <param name="Frozen">Frozen: every rule is off and no callback dials.</param>
+/// <param name="ChangedAt">When the account was last frozen or unfrozen (UTC), or null if never.</param>
+/// <param name="MaxLines">At most this many callback calls at once (1 to 15).</param>
+/// <param name="CallsPerSecond">At most this many new calls a second (more than 0, at most 100; Twilio's pace for the account).</param>
+/// <param name="Note">What the state means for the operator, in words.</param>
 public sealed record AccountView(bool Frozen, DateTimeOffset? ChangedAt, int MaxLines, double CallsPerSecond, string Note);
+
+/// <summary>The account's lines and pacing; a field left out keeps its value.</summary>
+/// <param name="MaxLines">At most this many callback calls at once: 1 to 15.</param>
+/// <param name="CallsPerSecond">At most this many new calls a second: more than 0, at most 100.</param>
 public sealed record LinesBody(int? MaxLines, double? CallsPerSecond);
 
 /// <summary>The rule kinds as the API and the webhooks spell them.</summary>
@@ -55,7 +107,11 @@ public static class RuleKindNames
 /// <summary><c>/api/rules</c> (the two automatic callback rules) and <c>/api/account</c> (the freeze switch, lines and pacing), seed 001.</summary>
 public sealed class RuleFunctions(RuleBook book, PhoneNumberNormalizer numbers, TimeZones zones, TimeProvider time)
 {
-    [ApiOperation("Rules", "Both rules: missed in scenario, missed in contact center.", Answer = typeof(List<RuleView>))]
+    // For the OpenAPI document.
+    private const string Kind = "kind (scenario|contact-center): the rule: for calls missed in the IVR, or in the contact center";
+    private const string UnknownRule = "404: Not a rule";
+
+    [ApiOperation("Rules", "Both rules: missed in scenario, missed in contact center.", Answer = typeof(List<RuleView>), Responses = ["200: The scenario rule, then the contact-center rule"])]
     [Function("ListRules")]
     public async Task<IResult> List([HttpTrigger(AuthorizationLevel.Function, "get", Route = "rules")] HttpRequest request, CancellationToken ct)
     {
@@ -63,34 +119,36 @@ public sealed class RuleFunctions(RuleBook book, PhoneNumberNormalizer numbers, 
         return TypedResults.Ok(new List<RuleView> { View(set.Scenario), View(set.ContactCenter) });
     }
 
-    [ApiOperation("Rules", "One rule: 'scenario' or 'contact-center'.", Answer = typeof(RuleView))]
+    [ApiOperation("Rules", "One rule: 'scenario' or 'contact-center'.", Path = [Kind], Answer = typeof(RuleView), Responses = ["200: The rule", UnknownRule])]
     [Function("GetRule")]
     public async Task<IResult> Get([HttpTrigger(AuthorizationLevel.Function, "get", Route = "rules/{kind}")] HttpRequest request, string kind, CancellationToken ct) =>
         RuleKindNames.Parse(kind) is { } k ? TypedResults.Ok(View((await book.CurrentAsync(ct))[k])) : UnknownKind(kind);
 
-    [ApiOperation("Rules", "Replace a rule (a new version; switching it off cancels its pending callbacks). The answer's warnings say why a saved rule would make no callback, ever or now.", Body = typeof(RuleBody), Answer = typeof(RuleView))]
+    [ApiOperation("Rules", "Replace a rule (a new version; switching it off cancels its pending callbacks). The answer's warnings say why a saved rule would make no callback, ever or now.", Path = [Kind], Body = typeof(RuleBody), Answer = typeof(RuleView),
+        Responses = ["200: The rule as saved, with its new version and its warnings", "400: Bad field values: every field's error at once", UnknownRule])]
     [Function("PutRule")]
     public Task<IResult> Put([HttpTrigger(AuthorizationLevel.Function, "put", Route = "rules/{kind}")] HttpRequest request, string kind,
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>
         RequestValues.WithBodyAsync<RuleBody>(request, body => PutAsync(kind, body, client, ct), ct);
 
-    [ApiOperation("Rules", "Whether the account is frozen, its lines and pacing.", Answer = typeof(AccountView))]
+    [ApiOperation("Account", "Whether the account is frozen, its lines and pacing.", Answer = typeof(AccountView), Responses = ["200: The account"])]
     [Function("GetAccount")]
     public async Task<IResult> GetAccount([HttpTrigger(AuthorizationLevel.Function, "get", Route = "account")] HttpRequest request, CancellationToken ct) =>
         TypedResults.Ok(View((await book.CurrentAsync(ct)).Account));
 
-    [ApiOperation("Rules", "Switch every rule off, cancel every live callback and stop all dialing.", Answer = typeof(AccountView))]
+    [ApiOperation("Account", "Switch every rule off, cancel every live callback and stop all dialing.", Answer = typeof(AccountView), Responses = ["200: The account, frozen"])]
     [Function("FreezeAccount")]
     public async Task<IResult> Freeze([HttpTrigger(AuthorizationLevel.Function, "post", Route = "account/freeze")] HttpRequest request,
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>
         TypedResults.Ok(View(await book.FreezeAsync(client, ct)));
 
-    [ApiOperation("Rules", "Allow dialing again; rules stay off until each is enabled by hand.", Answer = typeof(AccountView))]
+    [ApiOperation("Account", "Allow dialing again; rules stay off until each is enabled by hand.", Answer = typeof(AccountView), Responses = ["200: The account, not frozen"])]
     [Function("UnfreezeAccount")]
     public async Task<IResult> Unfreeze([HttpTrigger(AuthorizationLevel.Function, "post", Route = "account/unfreeze")] HttpRequest request, CancellationToken ct) =>
         TypedResults.Ok(View(await book.UnfreezeAsync(ct)));
 
-    [ApiOperation("Rules", "At most maxLines callback calls at once (1-15) and callsPerSecond new calls a second.", Body = typeof(LinesBody), Answer = typeof(AccountView))]
+    [ApiOperation("Account", "At most maxLines callback calls at once (1-15) and callsPerSecond new calls a second.", Body = typeof(LinesBody), Answer = typeof(AccountView),
+        Responses = ["200: The account as saved", "400: A value out of bounds"])]
     [Function("PutLines")]
     public Task<IResult> PutLines([HttpTrigger(AuthorizationLevel.Function, "put", Route = "account/lines")] HttpRequest request, CancellationToken ct) =>
         RequestValues.WithBodyAsync<LinesBody>(request, body => PutLinesAsync(body, ct), ct);

@@ -41,8 +41,11 @@ public static class VoiceTwiml
             statusCallbackEvent: [Number.EventEnum.Answered, Number.EventEnum.Completed]);
     }
 
+    /// <summary>How we send TwiML.</summary>
+    public const string MediaType = "application/xml";
+
     public static IResult ToResult(this VoiceResponse response) =>
-        Results.Text(response.ToString(SaveOptions.DisableFormatting), "application/xml", Encoding.UTF8);
+        Results.Text(response.ToString(SaveOptions.DisableFormatting), MediaType, Encoding.UTF8);
 }
 
 /// <summary>

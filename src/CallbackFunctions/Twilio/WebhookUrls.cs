@@ -25,4 +25,12 @@ public sealed class WebhookUrls(IOptionsMonitor<TwilioOptions> options)
     private Uri Make(string route, string query) => new($"{Base.AbsoluteUri.TrimEnd('/')}/api/twilio/{route}?{query}");
 
     private static string Esc(string s) => Uri.EscapeDataString(s);
+
+    /// <summary>The query parameters these URLs carry, as the OpenAPI document describes them.</summary>
+    public static class Parameters
+    {
+        public const string Callback = "callbackId: the callback the call belongs to (required)";
+        public const string Offer = "offer (integer): the offer the agent's call belongs to (required)";
+        public const string Attempt = "attempt (integer): the attempt the customer's leg belongs to (required)";
+    }
 }
