@@ -28,8 +28,6 @@ if ! build_output=$(dotnet build src/CallbackFunctions.LocalRun -c Release -nolo
   echo "The build failed (above)." >&2
   exit 1
 fi
-# The runner starts Azurite itself and stops it by PID on exit; if we are stopped, stop it (and so its children).
-dotnet src/CallbackFunctions.LocalRun/bin/Release/net10.0/CallbackFunctions.LocalRun.dll "$@" &
-pid=$!
-trap 'kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true' INT TERM
-wait "$pid"
+# The runner takes this process's place, so Ctrl+C, a TERM or a HUP to it reaches the runner alone and once (it says
+# "Stopping...", stops the app, then Azurite, which it started in a session of its own, by PID), and its exit code is ours.
+exec dotnet src/CallbackFunctions.LocalRun/bin/Release/net10.0/CallbackFunctions.LocalRun.dll "$@"

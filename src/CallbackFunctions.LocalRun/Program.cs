@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using CallbackFunctions.LocalRun;
 using Microsoft.Extensions.Logging;
 
@@ -16,10 +15,8 @@ if (cli.Help)
     Console.WriteLine(RunArgs.Usage);
     return 0;
 }
-// Ctrl+C and SIGTERM (run.sh forwards it) end the run gracefully, so Azurite and the app are stopped by PID on the way out.
-using var stop = new CancellationTokenSource();
-using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
-using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
+// Ctrl+C, SIGTERM and SIGHUP end the run gracefully ("Stopping..." at once): the app stops first, then Azurite by PID.
+using var stop = new StopSignals(Console.Out);
 
 return cli.Mode switch
 {
@@ -105,7 +102,7 @@ static async Task<int> RunStackAsync(RunArgs cli, LocalStackOptions options, str
     }
     catch (OperationCanceledException) when (ct.IsCancellationRequested)
     {
-        Console.WriteLine("Stopped before everything had started.");
+        Console.WriteLine("Stopped. (before everything had started)");
         return 0;
     }
     catch (Exception e) when (e is not OutOfMemoryException)
@@ -122,7 +119,11 @@ static async Task<int> RunStackAsync(RunArgs cli, LocalStackOptions options, str
         Console.WriteLine($"Simulator:  {stack.Simulator.BaseUrl}" + (cli.SimulatorPort == 0 ? "  (a free port; --sim-port pins it)" : "  (--sim-port)")
             + $"  (control API under /sim, e.g. {stack.Simulator.BaseUrl}sim/calls)");
         Console.WriteLine($"Storage:    Azurite blob :{stack.Azurite?.BlobPort}, queue :{stack.Azurite?.QueuePort}, table :{stack.Azurite?.TablePort}; Durable task hub {stack.DurableOptions?.TaskHubName}");
-        code = await run(stack);
+        try { code = await run(stack); }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            code = 1; // the demo, stopped before its end
+        }
     }
     Console.WriteLine($"Stopped. (the app at {stack.AppUrl}, the Twilio simulator at {stack.Simulator.BaseUrl} and Azurite; logs in {log.Path})");
     return code;
@@ -131,10 +132,19 @@ static async Task<int> RunStackAsync(RunArgs cli, LocalStackOptions options, str
 static async Task<int> AppAsync(CancellationToken ct)
 {
     var url = Environment.GetEnvironmentVariable("ASPNETCORE_URLS") is { Length: > 0 } urls ? urls : LocalAppHost.DefaultUrl;
-    await using var host = await LocalAppHost.StartAsync(new Dictionary<string, string?>(), url, LogLevel.Information, ct);
-    Console.WriteLine($"CallbackFunctions is listening on {url} (Durable task hub {host.DurableOptions.TaskHubName}). Ctrl+C stops it.");
-    try { await Task.Delay(Timeout.Infinite, ct); }
-    catch (OperationCanceledException) { }
+    LocalAppHost host;
+    try { host = await LocalAppHost.StartAsync(new Dictionary<string, string?>(), url, LogLevel.Information, ct); }
+    catch (OperationCanceledException) when (ct.IsCancellationRequested)
+    {
+        Console.WriteLine("Stopped. (before the app had started)");
+        return 0;
+    }
+    await using (host)
+    {
+        Console.WriteLine($"CallbackFunctions is listening on {url} (Durable task hub {host.DurableOptions.TaskHubName}). Ctrl+C stops it.");
+        try { await Task.Delay(Timeout.Infinite, ct); }
+        catch (OperationCanceledException) { }
+    }
     Console.WriteLine($"Stopped. (the app at {url})");
     return 0;
 }
