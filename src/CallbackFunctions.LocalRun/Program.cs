@@ -48,13 +48,20 @@ static async Task<int> RunAsync(RunArgs cli, CancellationToken ct)
         var s = stack.AppSettings;
         Console.WriteLine($"Callbacks:  intervals {s["Callbacks:Intervals"]}, expiry {s["Callbacks:Expiry"]}, agent ring timeout {s["Callbacks:AgentRingTimeout"]}, "
             + $"customer ring timeout {s["Callbacks:CustomerRingTimeout"]}, no-agent retry {s["Callbacks:NoAgentRetry"]}");
-        Console.WriteLine($"Our Twilio number: {LocalStack.SupportNumber}. Try GET {stack.AppUrl}api/callbacks/{{id}} with an id from below.");
+        Console.WriteLine($"Our Twilio number: {LocalStack.SupportNumber}. A missed call to it (the caller hangs up in the support queue), from another terminal:");
+        Console.WriteLine(MissedCallCurl(stack));
         Console.WriteLine("Callback events appear below as they happen. Ctrl+C stops everything.");
         await new TimelinePrinter(stack.Api, Console.Out).RunAsync(ct);
         return 0;
     }, ct);
 
     static string Sources(IEnumerable<UserSetting> given) => string.Join(", ", given.Select(g => $"{g.Name} (from {g.Where})"));
+
+    // The quick start's inbound call (README), on this stack's URLs: the simulator's control API places it.
+    static string MissedCallCurl(LocalStack stack) => $$"""
+          curl -s -X POST "{{stack.Simulator.BaseUrl}}sim/inbound-calls" -H 'Content-Type: application/json' \
+            -d '{"from":"+14155550111","to":"{{LocalStack.SupportNumber}}","queueOutcome":"hangup","twiml":"<Response><Enqueue action=\"{{stack.AppUrl}}api/twilio/missed-call?queue=support\">support</Enqueue></Response>"}'
+        """;
 }
 
 static async Task<int> DemoAsync(RunArgs cli, CancellationToken ct) =>
