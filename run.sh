@@ -22,7 +22,7 @@ if [ ! -x node_modules/.bin/azurite ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi
 # Quiet unless it fails: the build's summary and NuGet's warnings are not the user's business here.
-echo "Building (about 20 s)..."
+echo "Building the app (dotnet build; the first build restores packages and takes longer)..."
 if ! build_output=$(dotnet build src/CallbackFunctions.LocalRun -c Release -nologo -clp:ErrorsOnly -v q 2>&1); then
   printf '%s\n' "$build_output" >&2
   echo "The build failed (above)." >&2
