@@ -138,6 +138,13 @@ static async Task<int> RunStackAsync(RunArgs cli, LocalStackOptions options, str
 
 static async Task<int> AppAsync(CancellationToken ct)
 {
+    // What the app would refuse when it starts (a placeholder from local.settings.sample.json too), said before anything starts.
+    try { RunSettings.LoadForApp(Path.Combine(Directory.GetCurrentDirectory(), "local.settings.json"), Environment.GetEnvironmentVariables()); }
+    catch (RunSettingsException e)
+    {
+        Console.Error.WriteLine(e.Message);
+        return 2;
+    }
     var url = Environment.GetEnvironmentVariable("ASPNETCORE_URLS") is { Length: > 0 } urls ? urls : LocalAppHost.DefaultUrl;
     LocalAppHost host;
     try { host = await LocalAppHost.StartAsync(new Dictionary<string, string?>(), url, LogLevel.Information, ct); }

@@ -12,7 +12,8 @@ namespace CallbackFunctions.Tests.Hosting;
 /// <c>./run.sh</c> (run mode) as a user meets it: <c>LocalRun.dll run</c> as a child process, killed by PID in the
 /// end. Settings from the environment and local.settings.json override the embedded defaults and a bad one stops the
 /// run at once; ports can be pinned; only the startup lines and callback events reach stdout; the printed ids work in
-/// the API.
+/// the API. With local.settings.sample.json copied, run mode runs on its minute timings and app mode refuses its
+/// placeholders.
 /// </summary>
 public sealed partial class RunModeTests
 {
@@ -49,6 +50,41 @@ public sealed partial class RunModeTests
         var error = Assert.Single(run.Stderr);
         Assert.Contains("expiry must be positive", error, StringComparison.Ordinal);
         Assert.Contains("Callbacks__Expiry is set in local.settings.json", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task App_WithTheSampleSettingsCopied_RefusesEachPlaceholderByNameAndExits2()
+    {
+        using var dir = new TempDir();
+        File.Copy(Path.Combine(RepositoryRoot.Find(), "local.settings.sample.json"), Path.Combine(dir.Path, "local.settings.json"));
+        await using var run = RunProcess.Start(["app"], [], dir.Path);
+        var code = await run.ExitCodeAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal(2, code);
+        Assert.Collection(run.Stderr,
+            l => Assert.Equal("Bad settings:", l),
+            l => Assert.Matches(@"^  Twilio:AccountSid is a placeholder \('ACx+'\): put there .* \(Twilio__AccountSid is set in local.settings.json\)$", l),
+            l => Assert.Matches(@"^  Twilio:AuthToken is a placeholder \('your-\*\*\*'\): put there .* \(Twilio__AuthToken is set in local.settings.json\)$", l),
+            l => Assert.Matches(@"^  Twilio:WebhookBaseUrl is a placeholder \('https://your-public-host.example.com/'\): put there .* \(Twilio__WebhookBaseUrl is set in local.settings.json\)$", l));
+        Assert.DoesNotContain(run.Stderr, l => l.Contains("your-auth-token", StringComparison.Ordinal));
+        Assert.Empty(run.Stdout);
+    }
+
+    [Fact]
+    public async Task Run_WithTheSampleSettingsCopied_RunsOnItsMinuteTimingsAndIgnoresItsPlaceholders()
+    {
+        using var dir = new TempDir();
+        File.Copy(Path.Combine(RepositoryRoot.Find(), "local.settings.sample.json"), Path.Combine(dir.Path, "local.settings.json"));
+        await using var run = RunProcess.Start(["run"], [], dir.Path);
+        await run.WaitForLineAsync(l => l.StartsWith("Callback events appear below", StringComparison.Ordinal), TimeSpan.FromSeconds(90));
+
+        var output = string.Join('\n', run.Stdout);
+        Assert.Contains("intervals 00:01:00,00:05:00,00:10:00, expiry 01:00:00", output, StringComparison.Ordinal);
+        Assert.Contains("Twilio__AuthToken (from local.settings.json)", output, StringComparison.Ordinal);
+        Assert.Empty(run.Stderr);
+        Assert.Equal(0, await run.StopAsync(TimeSpan.FromSeconds(30)));
+        var logPath = run.Stdout.Single(l => l.StartsWith("Logs:", StringComparison.Ordinal))["Logs:".Length..].Split(" (")[0].Trim();
+        File.Delete(logPath);
     }
 
     [Fact]
