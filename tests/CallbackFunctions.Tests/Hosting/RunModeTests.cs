@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using CallbackFunctions.LocalRun;
@@ -11,9 +10,9 @@ namespace CallbackFunctions.Tests.Hosting;
 /// <summary>
 /// <c>./run.sh</c> (run mode) as a user meets it: <c>LocalRun.dll run</c> as a child process, killed by PID in the
 /// end. Settings from the environment and local.settings.json override the embedded defaults and a bad one stops the
-/// run at once; ports can be pinned; only the startup lines and callback events reach stdout; the printed ids work in
-/// the API. With local.settings.sample.json copied, run mode runs on its minute timings and app mode refuses its
-/// placeholders.
+/// run at once; ports can be pinned; only the startup lines and callback events reach stdout; the printed curl places
+/// a call and the printed ids work in the API. With local.settings.sample.json copied, run mode runs on its minute
+/// timings and app mode refuses its placeholders.
 /// </summary>
 public sealed partial class RunModeTests
 {
@@ -151,13 +150,13 @@ public sealed partial class RunModeTests
         using var app = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{appPort}"), Timeout = TimeSpan.FromSeconds(10) };
         Assert.Equal(HttpStatusCode.OK, (await app.GetAsync("/")).StatusCode);
 
-        // A caller hangs up in the queue: the event line's id is the callback's id in the API, as printed.
-        using var sim = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{simPort}"), Timeout = TimeSpan.FromSeconds(10) };
-        var placed = await sim.PostAsJsonAsync("/sim/inbound-calls", new
-        {
-            from = "+14155550611", to = LocalStack.SupportNumber, queueOutcome = "hangup",
-            twiml = $"<Response><Enqueue action=\"http://127.0.0.1:{appPort}/api/twilio/missed-call?queue=support\">support</Enqueue></Response>",
-        });
+        // The banner's curl places a call that its caller hangs up in the queue: the event line's id is the callback's
+        // id in the API, as printed.
+        var (curlUrl, curlBody) = PrintedCurl(run.Stdout);
+        Assert.Equal($"http://127.0.0.1:{simPort}/sim/inbound-calls", curlUrl);
+        Assert.Contains($"action=\\\"http://127.0.0.1:{appPort}/api/twilio/missed-call?queue=support\\\"", curlBody, StringComparison.Ordinal);
+        using var sim = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var placed = await sim.PostAsync(curlUrl, new StringContent(curlBody, System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.Created, placed.StatusCode);
         var line = await run.WaitForLineAsync(l => EventLine().IsMatch(l), TimeSpan.FromSeconds(30));
         var id = EventLine().Match(line).Groups["id"].Value;
@@ -174,6 +173,18 @@ public sealed partial class RunModeTests
         Assert.Equal(0, await run.StopAsync(TimeSpan.FromSeconds(30)));
         Assert.StartsWith("Stopped. (the app at ", run.Stdout.Last(), StringComparison.Ordinal);
         File.Delete(logPath);
+    }
+
+    /// <summary>The URL and the JSON body of the banner's two-line <c>curl -s -X POST "URL" ... \ -d 'BODY'</c>.</summary>
+    private static (string Url, string Body) PrintedCurl(IReadOnlyList<string> stdout)
+    {
+        var at = stdout.ToList().FindIndex(l => l.StartsWith("  curl -s -X POST \"", StringComparison.Ordinal));
+        Assert.True(at >= 0 && at + 1 < stdout.Count, "the banner prints a curl that places a call");
+        var url = stdout[at].Split('"')[1];
+        var body = stdout[at + 1].Trim();
+        Assert.StartsWith("-d '", body, StringComparison.Ordinal);
+        Assert.EndsWith("'", body, StringComparison.Ordinal);
+        return (url, body[4..^1]);
     }
 
     private static string ReadShared(string path)
