@@ -28,6 +28,6 @@ if ! build_output=$(dotnet build src/CallbackFunctions.LocalRun -c Release -nolo
   echo "The build failed (above)." >&2
   exit 1
 fi
-# The runner takes this process's place, so Ctrl+C, a TERM or a HUP to it reaches the runner alone and once (it says
+# The runner takes this process's place, so Ctrl+C or a TERM to it reaches the runner alone and once (it says
 # "Stopping...", stops the app, then Azurite, which it started in a session of its own, by PID), and its exit code is ours.
 exec dotnet src/CallbackFunctions.LocalRun/bin/Release/net10.0/CallbackFunctions.LocalRun.dll "$@"

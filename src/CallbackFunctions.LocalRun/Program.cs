@@ -15,7 +15,7 @@ if (cli.Help)
     Console.WriteLine(RunArgs.Usage);
     return 0;
 }
-// Ctrl+C, SIGTERM and SIGHUP end the run gracefully ("Stopping..." at once): the app stops first, then Azurite by PID.
+// Ctrl+C and SIGTERM end the run gracefully ("Stopping..." at once): the app stops first, then Azurite by PID.
 using var stop = new StopSignals(Console.Out);
 
 return cli.Mode switch

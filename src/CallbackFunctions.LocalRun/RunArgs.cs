@@ -32,7 +32,7 @@ public sealed record RunArgs
         AzureWebJobsStorage and Twilio__AccountSid, __AuthToken, __ApiKeySid, __ApiKeySecret, __ApiBaseUrl and
         __WebhookBaseUrl stay the local stack's (Azurite, the simulator). The demo keeps its scripted settings.
 
-        Ctrl+C (or SIGTERM, SIGHUP) in any mode prints "Stopping..." at once and "Stopped." once all has stopped.
+        Ctrl+C (or SIGTERM) in any mode prints "Stopping..." at once and "Stopped." once all has stopped.
 
         Exit codes: 0 done (demo: as scripted), 1 the demo did not end as scripted (or was stopped) or something failed
         to start, 2 a bad option, setting or port (stderr says which, one line each).
