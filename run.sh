@@ -22,14 +22,12 @@ if [ ! -x node_modules/.bin/azurite ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi
 # Quiet unless it fails: the build's summary and NuGet's warnings are not the user's business here.
-echo "Building (about 20 s)..."
+echo "Building the app (dotnet build; the first build restores packages and takes longer)..."
 if ! build_output=$(dotnet build src/CallbackFunctions.LocalRun -c Release -nologo -clp:ErrorsOnly -v q 2>&1); then
   printf '%s\n' "$build_output" >&2
   echo "The build failed (above)." >&2
   exit 1
 fi
-# The runner starts Azurite itself and stops it by PID on exit; if we are stopped, stop it (and so its children).
-dotnet src/CallbackFunctions.LocalRun/bin/Release/net10.0/CallbackFunctions.LocalRun.dll "$@" &
-pid=$!
-trap 'kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true' INT TERM
-wait "$pid"
+# The runner takes this process's place, so Ctrl+C or a TERM to it reaches the runner alone and once (it says
+# "Stopping...", stops the app, then Azurite, which it started in a session of its own, by PID), and its exit code is ours.
+exec dotnet src/CallbackFunctions.LocalRun/bin/Release/net10.0/CallbackFunctions.LocalRun.dll "$@"

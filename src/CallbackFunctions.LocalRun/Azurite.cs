@@ -63,16 +63,35 @@ public sealed class Azurite : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// util-linux's setsid: the service runs in a session (and process group) of its own, so the SIGINT a terminal sends
+    /// to its whole foreground group on Ctrl+C reaches the app, which stops first, and not the storage under it (which
+    /// is stopped by PID after the app). The process it starts is never a group leader, so setsid execs node in place:
+    /// the PID we keep, stop and freeze is node's. Where there is no setsid, node is started as it is.
+    /// </summary>
+    private const string SetSid = "/usr/bin/setsid";
+
+    /// <summary>
+    /// Preloaded into each service: it exits when its standard input, a pipe from this process, closes, so a service
+    /// does not outlive this process when it is killed or its terminal closes (neither reaches the service's session).
+    /// Unreferenced, so the pipe does not keep a service alive once its own SIGTERM handler has closed it.
+    /// </summary>
+    private const string Lifeline = "data:text/javascript,process.stdin.on('end',()=>process.exit(0)).on('error',()=>process.exit(0)).resume().unref()";
+
     private void Start(string script, string service, int port)
     {
-        var info = new ProcessStartInfo("node")
+        var ownSession = File.Exists(SetSid);
+        var info = new ProcessStartInfo(ownSession ? SetSid : "node")
         {
             UseShellExecute = false,
+            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        if (ownSession) info.ArgumentList.Add("node");
         foreach (var arg in new[]
         {
+            "--import", Lifeline,
             script, "--silent", "--inMemoryPersistence", "--disableTelemetry", "--skipApiVersionCheck", "--loose",
             $"--{service}Host", "127.0.0.1", $"--{service}Port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
         }) info.ArgumentList.Add(arg);

@@ -17,7 +17,7 @@ public static class Bench
         catch (OperationCanceledException) when (limit.IsCancellationRequested)
         {
             await output.WriteLineAsync(ct.IsCancellationRequested
-                ? "bench: stopped"
+                ? "Stopped. (the benchmark, before it completed)"
                 : $"bench: stopped at its time limit ({settings.TimeLimit.TotalMinutes} min) before the run completed");
             return 1;
         }

@@ -177,7 +177,7 @@ public sealed class LocalStack : IAsyncDisposable
             QueueOutcome = outcome,
             WaitSeconds = waitSeconds,
         }, ct);
-        var ended = await Simulator.WaitForCallAsync(c => c.Sid == call.Sid && c.EndTime is not null, TimeSpan.FromSeconds(15));
+        var ended = await Simulator.WaitForCallAsync(c => c.Sid == call.Sid && c.EndTime is not null, TimeSpan.FromSeconds(15), ct);
         if (outcome == QueueOutcome.Bridged) return ended;
         var deadline = System.Diagnostics.Stopwatch.StartNew();
         while (!(await Api.GetStringAsync("/api/callbacks?pageSize=1000&caller=" + Uri.EscapeDataString(from), ct)).Contains(call.Sid, StringComparison.Ordinal))

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using CallbackFunctions.LocalRun;
 using Microsoft.Extensions.Logging;
 
@@ -16,10 +15,8 @@ if (cli.Help)
     Console.WriteLine(RunArgs.Usage);
     return 0;
 }
-// Ctrl+C and SIGTERM (run.sh forwards it) end the run gracefully, so Azurite and the app are stopped by PID on the way out.
-using var stop = new CancellationTokenSource();
-using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
-using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
+// Ctrl+C and SIGTERM end the run gracefully ("Stopping..." at once): the app stops first, then Azurite by PID.
+using var stop = new StopSignals(Console.Out);
 
 return cli.Mode switch
 {
@@ -51,13 +48,20 @@ static async Task<int> RunAsync(RunArgs cli, CancellationToken ct)
         var s = stack.AppSettings;
         Console.WriteLine($"Callbacks:  intervals {s["Callbacks:Intervals"]}, expiry {s["Callbacks:Expiry"]}, agent ring timeout {s["Callbacks:AgentRingTimeout"]}, "
             + $"customer ring timeout {s["Callbacks:CustomerRingTimeout"]}, no-agent retry {s["Callbacks:NoAgentRetry"]}");
-        Console.WriteLine($"Our Twilio number: {LocalStack.SupportNumber}. Try GET {stack.AppUrl}api/callbacks/{{id}} with an id from below.");
+        Console.WriteLine($"Our Twilio number: {LocalStack.SupportNumber}. A missed call to it (the caller hangs up in the support queue), from another terminal:");
+        Console.WriteLine(MissedCallCurl(stack));
         Console.WriteLine("Callback events appear below as they happen. Ctrl+C stops everything.");
         await new TimelinePrinter(stack.Api, Console.Out).RunAsync(ct);
         return 0;
     }, ct);
 
     static string Sources(IEnumerable<UserSetting> given) => string.Join(", ", given.Select(g => $"{g.Name} (from {g.Where})"));
+
+    // The quick start's inbound call (README), on this stack's URLs: the simulator's control API places it.
+    static string MissedCallCurl(LocalStack stack) => $$"""
+          curl -s -X POST "{{stack.Simulator.BaseUrl}}sim/inbound-calls" -H 'Content-Type: application/json' \
+            -d '{"from":"+14155550111","to":"{{LocalStack.SupportNumber}}","queueOutcome":"hangup","twiml":"<Response><Enqueue action=\"{{stack.AppUrl}}api/twilio/missed-call?queue=support\">support</Enqueue></Response>"}'
+        """;
 }
 
 static async Task<int> DemoAsync(RunArgs cli, CancellationToken ct) =>
@@ -105,7 +109,7 @@ static async Task<int> RunStackAsync(RunArgs cli, LocalStackOptions options, str
     }
     catch (OperationCanceledException) when (ct.IsCancellationRequested)
     {
-        Console.WriteLine("Stopped before everything had started.");
+        Console.WriteLine("Stopped. (before everything had started)");
         return 0;
     }
     catch (Exception e) when (e is not OutOfMemoryException)
@@ -122,7 +126,11 @@ static async Task<int> RunStackAsync(RunArgs cli, LocalStackOptions options, str
         Console.WriteLine($"Simulator:  {stack.Simulator.BaseUrl}" + (cli.SimulatorPort == 0 ? "  (a free port; --sim-port pins it)" : "  (--sim-port)")
             + $"  (control API under /sim, e.g. {stack.Simulator.BaseUrl}sim/calls)");
         Console.WriteLine($"Storage:    Azurite blob :{stack.Azurite?.BlobPort}, queue :{stack.Azurite?.QueuePort}, table :{stack.Azurite?.TablePort}; Durable task hub {stack.DurableOptions?.TaskHubName}");
-        code = await run(stack);
+        try { code = await run(stack); }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            code = 1; // the demo, stopped before its end
+        }
     }
     Console.WriteLine($"Stopped. (the app at {stack.AppUrl}, the Twilio simulator at {stack.Simulator.BaseUrl} and Azurite; logs in {log.Path})");
     return code;
@@ -130,18 +138,32 @@ static async Task<int> RunStackAsync(RunArgs cli, LocalStackOptions options, str
 
 static async Task<int> AppAsync(CancellationToken ct)
 {
+    // What the app would refuse when it starts (a placeholder from local.settings.sample.json too), said before anything starts.
+    try { RunSettings.LoadForApp(Path.Combine(Directory.GetCurrentDirectory(), "local.settings.json"), Environment.GetEnvironmentVariables()); }
+    catch (RunSettingsException e)
+    {
+        Console.Error.WriteLine(e.Message);
+        return 2;
+    }
     var url = Environment.GetEnvironmentVariable("ASPNETCORE_URLS") is { Length: > 0 } urls ? urls : LocalAppHost.DefaultUrl;
-    LocalAppHost started;
-    try { started = await LocalAppHost.StartAsync(new Dictionary<string, string?>(), url, LogLevel.Information, ct); }
+    LocalAppHost host;
+    try { host = await LocalAppHost.StartAsync(new Dictionary<string, string?>(), url, LogLevel.Information, ct); }
+    catch (OperationCanceledException) when (ct.IsCancellationRequested)
+    {
+        Console.WriteLine("Stopped. (before the app had started)");
+        return 0;
+    }
     catch (StorageUnreachableException e)
     {
         Console.Error.WriteLine(e.Message);
         return 2;
     }
-    await using var host = started;
-    Console.WriteLine($"CallbackFunctions is listening on {url} (Durable task hub {host.DurableOptions.TaskHubName}). Ctrl+C stops it.");
-    try { await Task.Delay(Timeout.Infinite, ct); }
-    catch (OperationCanceledException) { }
+    await using (host)
+    {
+        Console.WriteLine($"CallbackFunctions is listening on {url} (Durable task hub {host.DurableOptions.TaskHubName}). Ctrl+C stops it.");
+        try { await Task.Delay(Timeout.Infinite, ct); }
+        catch (OperationCanceledException) { }
+    }
     Console.WriteLine($"Stopped. (the app at {url})");
     return 0;
 }

@@ -12,10 +12,11 @@ public sealed record RunArgs
 
         Modes:
           run      (the default) Azurite, the Twilio simulator and the app on 127.0.0.1, printing callback events
-                   as they happen; Ctrl+C stops it all
+                   as they happen; Ctrl+C stops it all within seconds (the app first, then what it runs on)
           demo     a scripted day on the same stack, printed as a timeline; exits 0 when it ends as scripted
           app      the app alone, on the settings of the environment and local.settings.json, listening where
-                   ASPNETCORE_URLS says (default http://127.0.0.1:7071)
+                   ASPNETCORE_URLS says (default http://127.0.0.1:7071); a bad setting or a placeholder left from
+                   local.settings.sample.json stops it at once
           bench    the benchmark figures (its own options follow it)
 
         Options (run and demo):
@@ -31,8 +32,10 @@ public sealed record RunArgs
         AzureWebJobsStorage and Twilio__AccountSid, __AuthToken, __ApiKeySid, __ApiKeySecret, __ApiBaseUrl and
         __WebhookBaseUrl stay the local stack's (Azurite, the simulator). The demo keeps its scripted settings.
 
-        Exit codes: 0 done (demo: as scripted), 1 the demo did not end as scripted or something failed to start,
-        2 a bad option, setting or port (one line on stderr says which).
+        Ctrl+C (or SIGTERM) in any mode prints "Stopping..." at once and "Stopped." once all has stopped.
+
+        Exit codes: 0 done (demo: as scripted), 1 the demo did not end as scripted (or was stopped) or something failed
+        to start, 2 a bad option, setting or port (stderr says which, one line each).
         """;
 
     public string Mode { get; init; } = "run";

@@ -54,6 +54,28 @@ public sealed class RunSettings
     /// <exception cref="RunSettingsException">A setting the app would refuse, or an unreadable local.settings.json.</exception>
     public static RunSettings Load(string localSettingsPath, IDictionary environment, LocalStackOptions defaults)
     {
+        var all = Read(localSettingsPath, environment);
+        var settings = new RunSettings([.. all.Where(s => !StackOwned.Contains(s.Key))], [.. all.Where(s => StackOwned.Contains(s.Key))]);
+        settings.Check(LocalStack.CallbackSettings(defaults));
+        return settings;
+    }
+
+    /// <summary>
+    /// The settings of <c>./run.sh app</c>: every app setting in <paramref name="localSettingsPath"/> and
+    /// <paramref name="environment"/> (none is a stack's: it runs on what it is given), checked over the app's own
+    /// defaults before anything starts, as the app checks them when it starts (a placeholder Twilio setting included).
+    /// </summary>
+    /// <exception cref="RunSettingsException">A setting the app would refuse, or an unreadable local.settings.json.</exception>
+    public static RunSettings LoadForApp(string localSettingsPath, IDictionary environment)
+    {
+        var settings = new RunSettings(Read(localSettingsPath, environment), []);
+        settings.Check(new Dictionary<string, string?>());
+        return settings;
+    }
+
+    /// <summary>The user's app settings, the environment's over local.settings.json's, by key.</summary>
+    private static List<UserSetting> Read(string localSettingsPath, IDictionary environment)
+    {
         var byKey = new Dictionary<string, UserSetting>(StringComparer.OrdinalIgnoreCase);
         foreach (var s in ReadLocalSettings(localSettingsPath)) byKey[s.Key] = s;
         foreach (DictionaryEntry e in environment)
@@ -61,10 +83,7 @@ public sealed class RunSettings
             if (e.Key is not string name || !IsAppSetting(KeyOf(name))) continue;
             byKey[KeyOf(name)] = new UserSetting(name, KeyOf(name), e.Value as string, SettingSource.Environment);
         }
-        var all = byKey.Values.OrderBy(s => s.Key, StringComparer.OrdinalIgnoreCase).ToList();
-        var settings = new RunSettings([.. all.Where(s => !StackOwned.Contains(s.Key))], [.. all.Where(s => StackOwned.Contains(s.Key))]);
-        settings.Check(defaults);
-        return settings;
+        return [.. byKey.Values.OrderBy(s => s.Key, StringComparer.OrdinalIgnoreCase)];
     }
 
     /// <summary>The configuration key of a setting name: <c>Callbacks__Intervals</c> is <c>Callbacks:Intervals</c>.</summary>
@@ -102,25 +121,33 @@ public sealed class RunSettings
     }
 
     /// <summary>
-    /// Binds the app's option types from the defaults and the overrides, as the app will, and runs the app's own
-    /// <see cref="CallbackOptions.Validate"/>: a bad setting stops the run before anything starts.
+    /// Binds the app's option types from <paramref name="defaults"/> and the overrides, as the app will, and runs the
+    /// app's own <see cref="CallbackOptions.Validate"/> and <see cref="TwilioOptions.Validate"/>: a bad setting stops
+    /// the run before anything starts, on one line, or one line each when there are several.
     /// </summary>
-    private void Check(LocalStackOptions defaults)
+    private void Check(IReadOnlyDictionary<string, string?> defaults)
     {
         var config = new ConfigurationBuilder()
-            .AddInMemoryCollection(LocalStack.CallbackSettings(defaults))
+            .AddInMemoryCollection(defaults)
             .AddInMemoryCollection(Overrides)
             .Build();
         var problems = new List<string>();
         Bind<CallbackOptions>(config, CallbackOptions.Section, problems, out var callbacks);
-        Bind<TwilioOptions>(config, TwilioOptions.Section, problems, out _);
+        Bind<TwilioOptions>(config, TwilioOptions.Section, problems, out var twilio);
         Bind<StorageOptions>(config, StorageOptions.Section, problems, out _);
         Bind<SpoolOptions>(config, SpoolOptions.Section, problems, out _);
         if (callbacks is not null) problems.AddRange(callbacks.Validate());
+        if (twilio is not null) problems.AddRange(twilio.Validate());
         if (problems.Count == 0) return;
-        var given = problems.SelectMany(About).Distinct().Select(s => $"{s.Name} is set in {s.Where}").ToList();
-        throw new RunSettingsException("Bad setting: " + string.Join("; ", problems.Select(OneLine))
-            + (given.Count > 0 ? " (" + string.Join(", ", given) + ")" : ""));
+        var lines = problems.Select(p => OneLine(p) + Given(p)).ToList();
+        throw new RunSettingsException(lines.Count == 1 ? "Bad setting: " + lines[0] : "Bad settings:\n" + string.Join('\n', lines.Select(l => "  " + l)));
+    }
+
+    /// <summary>" (Callbacks__Intervals is set in the environment)": where the user gave what a problem is about.</summary>
+    private string Given(string problem)
+    {
+        var given = About(problem).Select(s => $"{s.Name} is set in {s.Where}").ToList();
+        return given.Count > 0 ? " (" + string.Join(", ", given) + ")" : "";
     }
 
     /// <summary>

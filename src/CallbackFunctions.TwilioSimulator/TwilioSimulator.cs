@@ -197,7 +197,7 @@ public sealed class TwilioSimulator : IAsyncDisposable
     }
 
     /// <summary>Waits (real time) until some call leg matches; throws <see cref="TimeoutException"/> listing the calls otherwise.</summary>
-    public async Task<SimulatedCall> WaitForCallAsync(Func<SimulatedCall, bool> predicate, TimeSpan timeout)
+    public async Task<SimulatedCall> WaitForCallAsync(Func<SimulatedCall, bool> predicate, TimeSpan timeout, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(predicate);
         var clock = TimeProvider.System;
@@ -219,10 +219,11 @@ public sealed class TwilioSimulator : IAsyncDisposable
                 throw new TimeoutException($"No call matched within {timeout}. Calls: [{seen}]. Errors: [{errors}]");
             }
 
-            await Task.WhenAny(changed, Task.Delay(remaining < TimeSpan.FromMilliseconds(250) ? remaining : TimeSpan.FromMilliseconds(250), clock)).ConfigureAwait(false);
+            await Task.WhenAny(changed, Task.Delay(remaining < TimeSpan.FromMilliseconds(250) ? remaining : TimeSpan.FromMilliseconds(250), clock, ct)).ConfigureAwait(false);
+            ct.ThrowIfCancellationRequested();
 
             // Coalesce bursts of changes: under load a snapshot per change would cost more than the calls themselves.
-            await Task.Delay(TimeSpan.FromMilliseconds(5), clock).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromMilliseconds(5), clock, ct).ConfigureAwait(false);
         }
     }
 

@@ -40,7 +40,9 @@ public static class CallbackApp
     private static void AddSettings(IServiceCollection services, IConfiguration config)
     {
         services.AddOptions<StorageOptions>().Bind(config.GetSection(StorageOptions.Section));
-        services.AddOptions<TwilioOptions>().Bind(config.GetSection(TwilioOptions.Section));
+        // A placeholder (local.settings.sample.json's) stops the start-up, by name (TwilioOptions.Validate; the local app mode calls it too).
+        services.AddOptions<TwilioOptions>().Bind(config.GetSection(TwilioOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TwilioOptions>, TwilioOptionsValidator>();
         services.AddOptions<SpoolOptions>().Bind(config.GetSection(SpoolOptions.Section));
         // Checked at start-up by CallbackOptions.Validate, every problem by name (the local run mode calls it too).
         services.AddOptions<CallbackOptions>().Bind(config.GetSection(CallbackOptions.Section)).ValidateOnStart();

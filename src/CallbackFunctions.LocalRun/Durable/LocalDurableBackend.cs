@@ -232,13 +232,16 @@ public sealed partial class LocalDurableBackend : IAsyncDisposable
             return true;
         }
 
-        private async Task<T?> FetchAsync<T>(Func<Task<T?>> fetch) where T : class
+        private async Task<T?> FetchAsync<T>(Func<Task<T?>> fetch, CancellationToken cancellationToken) where T : class
         {
             Interlocked.Increment(ref _fetching);
             try
             {
                 var item = await fetch();
                 if (item is not null) _handedOut.TryAdd(item, 0);
+                // The backend answers a cancelled fetch with null, which the sidecar's loop takes for "nothing yet" and
+                // fetches again at once: once the sidecar stops, a hot loop that never looks idle. Cancelled, it ends.
+                else cancellationToken.ThrowIfCancellationRequested();
                 return item;
             }
             finally
@@ -269,7 +272,7 @@ public sealed partial class LocalDurableBackend : IAsyncDisposable
 
         // An orchestration work item is done when the sidecar releases it (always, last); an activity's when it is completed or abandoned.
         public Task<TaskOrchestrationWorkItem> LockNextTaskOrchestrationWorkItemAsync(TimeSpan receiveTimeout, CancellationToken cancellationToken) =>
-            FetchAsync(() => inner.LockNextTaskOrchestrationWorkItemAsync(receiveTimeout, cancellationToken))!;
+            FetchAsync(() => inner.LockNextTaskOrchestrationWorkItemAsync(receiveTimeout, cancellationToken), cancellationToken)!;
         public Task RenewTaskOrchestrationWorkItemLockAsync(TaskOrchestrationWorkItem workItem) => inner.RenewTaskOrchestrationWorkItemLockAsync(workItem);
         public Task CompleteTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem, OrchestrationRuntimeState newOrchestrationRuntimeState,
             IList<TaskMessage> outboundMessages, IList<TaskMessage> orchestratorMessages, IList<TaskMessage> timerMessages, TaskMessage continuedAsNewMessage,
@@ -279,7 +282,7 @@ public sealed partial class LocalDurableBackend : IAsyncDisposable
         public Task AbandonTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) => inner.AbandonTaskOrchestrationWorkItemAsync(workItem);
         public Task ReleaseTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) => DoneAsync(workItem, inner.ReleaseTaskOrchestrationWorkItemAsync(workItem));
         public Task<TaskActivityWorkItem> LockNextTaskActivityWorkItem(TimeSpan receiveTimeout, CancellationToken cancellationToken) =>
-            FetchAsync(() => inner.LockNextTaskActivityWorkItem(receiveTimeout, cancellationToken))!;
+            FetchAsync(() => inner.LockNextTaskActivityWorkItem(receiveTimeout, cancellationToken), cancellationToken)!;
         public Task<TaskActivityWorkItem> RenewTaskActivityWorkItemLockAsync(TaskActivityWorkItem workItem) => inner.RenewTaskActivityWorkItemLockAsync(workItem);
         public Task CompleteTaskActivityWorkItemAsync(TaskActivityWorkItem workItem, TaskMessage responseMessage) =>
             DoneAsync(workItem, inner.CompleteTaskActivityWorkItemAsync(workItem, responseMessage));

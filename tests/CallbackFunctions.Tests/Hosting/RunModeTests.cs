@@ -12,7 +12,8 @@ namespace CallbackFunctions.Tests.Hosting;
 /// <c>./run.sh</c> (run mode) as a user meets it: <c>LocalRun.dll run</c> as a child process, killed by PID in the
 /// end. Settings from the environment and local.settings.json override the embedded defaults and a bad one stops the
 /// run at once; ports can be pinned; only the startup lines, callback events and why a lost call made no callback
-/// reach stdout; the printed ids work in the API.
+/// reach stdout; the printed curl places a call and the printed ids work in the API. With local.settings.sample.json
+/// copied, run mode runs on its minute timings and app mode refuses its placeholders.
 /// </summary>
 public sealed partial class RunModeTests
 {
@@ -52,6 +53,41 @@ public sealed partial class RunModeTests
         var error = Assert.Single(run.Stderr);
         Assert.Contains("expiry must be positive", error, StringComparison.Ordinal);
         Assert.Contains("Callbacks__Expiry is set in local.settings.json", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task App_WithTheSampleSettingsCopied_RefusesEachPlaceholderByNameAndExits2()
+    {
+        using var dir = new TempDir();
+        File.Copy(Path.Combine(RepositoryRoot.Find(), "local.settings.sample.json"), Path.Combine(dir.Path, "local.settings.json"));
+        await using var run = RunProcess.Start(["app"], [], dir.Path);
+        var code = await run.ExitCodeAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal(2, code);
+        Assert.Collection(run.Stderr,
+            l => Assert.Equal("Bad settings:", l),
+            l => Assert.Matches(@"^  Twilio:AccountSid is a placeholder \('ACx+'\): put there .* \(Twilio__AccountSid is set in local.settings.json\)$", l),
+            l => Assert.Matches(@"^  Twilio:AuthToken is a placeholder \('your-\*\*\*'\): put there .* \(Twilio__AuthToken is set in local.settings.json\)$", l),
+            l => Assert.Matches(@"^  Twilio:WebhookBaseUrl is a placeholder \('https://your-public-host.example.com/'\): put there .* \(Twilio__WebhookBaseUrl is set in local.settings.json\)$", l));
+        Assert.DoesNotContain(run.Stderr, l => l.Contains("your-auth-token", StringComparison.Ordinal));
+        Assert.Empty(run.Stdout);
+    }
+
+    [Fact]
+    public async Task Run_WithTheSampleSettingsCopied_RunsOnItsMinuteTimingsAndIgnoresItsPlaceholders()
+    {
+        using var dir = new TempDir();
+        File.Copy(Path.Combine(RepositoryRoot.Find(), "local.settings.sample.json"), Path.Combine(dir.Path, "local.settings.json"));
+        await using var run = RunProcess.Start(["run"], [], dir.Path);
+        await run.WaitForLineAsync(l => l.StartsWith("Callback events appear below", StringComparison.Ordinal), TimeSpan.FromSeconds(90));
+
+        var output = string.Join('\n', run.Stdout);
+        Assert.Contains("intervals 00:01:00,00:05:00,00:10:00, expiry 01:00:00", output, StringComparison.Ordinal);
+        Assert.Contains("Twilio__AuthToken (from local.settings.json)", output, StringComparison.Ordinal);
+        Assert.Empty(run.Stderr);
+        Assert.Equal(0, await run.StopAsync(TimeSpan.FromSeconds(30)));
+        var logPath = run.Stdout.Single(l => l.StartsWith("Logs:", StringComparison.Ordinal))["Logs:".Length..].Split(" (")[0].Trim();
+        File.Delete(logPath);
     }
 
     [Fact]
@@ -118,13 +154,13 @@ public sealed partial class RunModeTests
         using var app = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{appPort}"), Timeout = TimeSpan.FromSeconds(10) };
         Assert.Equal(HttpStatusCode.OK, (await app.GetAsync("/")).StatusCode);
 
-        // A caller hangs up in the queue: the event line's id is the callback's id in the API, as printed.
-        using var sim = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{simPort}"), Timeout = TimeSpan.FromSeconds(10) };
-        var placed = await sim.PostAsJsonAsync("/sim/inbound-calls", new
-        {
-            from = "+14155550611", to = LocalStack.SupportNumber, queueOutcome = "hangup",
-            twiml = $"<Response><Enqueue action=\"http://127.0.0.1:{appPort}/api/twilio/missed-call?queue=support\">support</Enqueue></Response>",
-        });
+        // The banner's curl places a call that its caller hangs up in the queue: the event line's id is the callback's
+        // id in the API, as printed.
+        var (curlUrl, curlBody) = PrintedCurl(run.Stdout);
+        Assert.Equal($"http://127.0.0.1:{simPort}/sim/inbound-calls", curlUrl);
+        Assert.Contains($"action=\\\"http://127.0.0.1:{appPort}/api/twilio/missed-call?queue=support\\\"", curlBody, StringComparison.Ordinal);
+        using var sim = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var placed = await sim.PostAsync(curlUrl, new StringContent(curlBody, System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.Created, placed.StatusCode);
         var line = await run.WaitForLineAsync(l => EventLine().IsMatch(l), TimeSpan.FromSeconds(30));
         var id = EventLine().Match(line).Groups["id"].Value;
@@ -133,7 +169,7 @@ public sealed partial class RunModeTests
         Assert.Contains(id, await detail.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         // A caller lost where the URL names no queue: the console says why no callback came, number masked.
-        var lost = await sim.PostAsJsonAsync("/sim/inbound-calls", new
+        var lost = await sim.PostAsJsonAsync(curlUrl, new
         {
             from = "+14155550612", to = LocalStack.SupportNumber, queueOutcome = "hangup",
             twiml = $"<Response><Enqueue action=\"http://127.0.0.1:{appPort}/api/twilio/missed-call\">support</Enqueue></Response>",
@@ -151,6 +187,18 @@ public sealed partial class RunModeTests
         Assert.Equal(0, await run.StopAsync(TimeSpan.FromSeconds(30)));
         Assert.StartsWith("Stopped. (the app at ", run.Stdout.Last(), StringComparison.Ordinal);
         File.Delete(logPath);
+    }
+
+    /// <summary>The URL and the JSON body of the banner's two-line <c>curl -s -X POST "URL" ... \ -d 'BODY'</c>.</summary>
+    private static (string Url, string Body) PrintedCurl(IReadOnlyList<string> stdout)
+    {
+        var at = stdout.ToList().FindIndex(l => l.StartsWith("  curl -s -X POST \"", StringComparison.Ordinal));
+        Assert.True(at >= 0 && at + 1 < stdout.Count, "the banner prints a curl that places a call");
+        var url = stdout[at].Split('"')[1];
+        var body = stdout[at + 1].Trim();
+        Assert.StartsWith("-d '", body, StringComparison.Ordinal);
+        Assert.EndsWith("'", body, StringComparison.Ordinal);
+        return (url, body[4..^1]);
     }
 
     private static string ReadShared(string path)
