@@ -56,7 +56,7 @@ public sealed partial class OutageLogs(ILoggerFactory sink, StorageHealth health
                     return;
                 }
                 // Storage came back empty: until what it lacks is created again (within seconds), parts fail on it.
-                if (missing && health.HealingSince(TimeSpan.FromSeconds(30))) return;
+                if (missing && health.JustBack(TimeSpan.FromSeconds(30))) return;
             }
             inner.Log(logLevel, eventId, state, exception, formatter);
         }

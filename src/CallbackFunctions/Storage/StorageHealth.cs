@@ -13,9 +13,10 @@ public sealed partial class StorageHealth(TimeProvider time, ILogger<StorageHeal
     private DateTimeOffset? _downSince;
     private long _failedMeanwhile;
     private string? _problem;
-    private long _outages;
+    private DateTimeOffset? _backAt;
     private volatile bool _down;
     private volatile bool _toHeal;
+    private static readonly AsyncLocal<bool> ProbingFlow = new();
 
     /// <summary>Storage did not answer the last request made of it.</summary>
     public bool IsDown => _down;
@@ -26,15 +27,11 @@ public sealed partial class StorageHealth(TimeProvider time, ILogger<StorageHeal
         get { lock (_lock) return _problem; }
     }
 
-    private DateTimeOffset? _backAt;
-
     /// <summary>True within <paramref name="window"/> of storage coming back (what it lacked may still be being re-created).</summary>
-    public bool HealingSince(TimeSpan window)
+    public bool JustBack(TimeSpan window)
     {
         lock (_lock) return _backAt is { } back && time.GetUtcNow() - back < window;
     }
-
-    private static readonly AsyncLocal<bool> ProbingFlow = new();
 
     /// <summary>True inside <see cref="ProbeAsync"/>: the one request that goes out while storage is away.</summary>
     public static bool Probing => ProbingFlow.Value;
@@ -46,9 +43,6 @@ public sealed partial class StorageHealth(TimeProvider time, ILogger<StorageHeal
         try { await probe(); }
         finally { ProbingFlow.Value = false; }
     }
-
-    /// <summary>Times storage went away since this instance started.</summary>
-    public long Outages => Interlocked.Read(ref _outages);
 
     /// <summary>Raised (once per outage) when storage answers again.</summary>
     public event Func<CancellationToken, Task>? Recovered;
@@ -63,7 +57,6 @@ public sealed partial class StorageHealth(TimeProvider time, ILogger<StorageHeal
             _downSince = time.GetUtcNow();
             _problem = problem;
             _down = true;
-            Interlocked.Increment(ref _outages);
         }
         Log.Lost(logger, problem);
     }
