@@ -204,7 +204,7 @@ public sealed record Callback
             WaitingForLine = false,
             TriedAgents = TriedAgents.Add(agent.Id),
         };
-        var version = RuleVersion is { } v && Rule is { } r ? $", {r} rule v{v}" : "";
+        var version = RuleVersion is { } v && Rule is { } r ? $", {r.Name()} rule v{v}" : "";
         return offered.MoveTo(CallbackStatus.DialingAgent, now, $"attempt {attempt}: offered to agent {agent.Name} (offer {leg.Offer}{version})",
                 now + Policy.AgentRingTimeout + Policy.WatchdogGrace, []);
     }

@@ -36,7 +36,7 @@ public sealed record CallbackSummary(string Id, CallbackStatus Status, string Ca
 /// <param name="At">When it happened (UTC).</param>
 /// <param name="From">The status before; null for the first entry.</param>
 /// <param name="To">The status after.</param>
-/// <param name="Reason">What happened, in words (e.g. <c>attempt 1: offered to agent Alice (offer 1, ContactCenter rule v0)</c>).</param>
+/// <param name="Reason">What happened, in words (e.g. <c>attempt 1: offered to agent Alice (offer 1, contact-center rule v0)</c>).</param>
 /// <param name="CallSids">The Twilio calls involved, by role: <c>original</c> (the lost inbound call), <c>agent</c>, <c>customer</c>.</param>
 public sealed record TimelineEntry(DateTimeOffset At, CallbackStatus? From, CallbackStatus To, string Reason, IReadOnlyDictionary<string, string> CallSids);
 

@@ -178,7 +178,7 @@ public sealed class RuleLifecycleTests
         Assert.Equal(2, before.Policy.MaxAttempts);
 
         var offered = before.StartOffer(Build.Agent("a1"), Build.T0.AddMinutes(2)).Callback;
-        Assert.Contains("ContactCenter rule v2", offered.Timeline[^1].Reason, StringComparison.Ordinal);
+        Assert.Contains("contact-center rule v2", offered.Timeline[^1].Reason, StringComparison.Ordinal);
         var v3 = v2 with { Version = 3, CustomerRingTimeout = TimeSpan.FromSeconds(10) };
         Assert.Same(offered, offered.WithRule(v3)); // the attempt under way keeps the settings it started with
         Assert.Same(created, created.WithRule(v3 with { Kind = RuleKind.Scenario })); // another rule's edit is not ours

@@ -39,7 +39,7 @@ public sealed class RoutingTests : StackTestBase
         Assert.Equal("ivr", done.Queue);
         Assert.Single(CallsTo(Alice));   // the only agent of the ivr queue
         Assert.Empty(CallsTo(Bob));
-        Assert.Contains(done.Timeline, e => e.Reason.Contains("Scenario rule v1", StringComparison.Ordinal));
+        Assert.Contains(done.Timeline, e => e.Reason.Contains("scenario rule v1", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -52,7 +52,7 @@ public sealed class RoutingTests : StackTestBase
 
         Assert.Single(CallsTo(Bob));     // Alice has waited longer, but the callback is Bob's
         Assert.Empty(CallsTo(Alice));
-        Assert.Contains(done.Timeline, e => e.Reason.Contains("ContactCenter rule", StringComparison.Ordinal));
+        Assert.Contains(done.Timeline, e => e.Reason.Contains("contact-center rule", StringComparison.Ordinal));
     }
 
     [Fact]

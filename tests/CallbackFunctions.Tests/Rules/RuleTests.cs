@@ -287,7 +287,7 @@ public sealed class RuleEditTests : StackTestBase
         response.EnsureSuccessStatusCode();
         var done = await WaitForStatusAsync(Caller, CallbackStatus.Completed, TimeSpan.FromSeconds(30));
 
-        Assert.Contains(done.Timeline, e => e.Reason.Contains("ContactCenter rule v1", StringComparison.Ordinal));
+        Assert.Contains(done.Timeline, e => e.Reason.Contains("contact-center rule v1", StringComparison.Ordinal));
         Assert.Equal(1, created.Attempt + 1);
         Assert.Equal(2, done.MaxAttempts); // the new intervals apply to the attempts not yet started
     }
