@@ -1,3 +1,5 @@
+using CallbackFunctions.Domain.Callbacks;
+
 namespace CallbackFunctions.Domain.Queues;
 
 /// <summary>

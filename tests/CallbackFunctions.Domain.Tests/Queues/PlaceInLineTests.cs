@@ -1,3 +1,4 @@
+using CallbackFunctions.Domain.Callbacks;
 using CallbackFunctions.Domain.Queues;
 
 namespace CallbackFunctions.Domain.Tests.Queues;

@@ -1,4 +1,4 @@
-namespace CallbackFunctions.Domain.Queues;
+namespace CallbackFunctions.Domain.Callbacks;
 
 /// <summary>What asked for a callback. One live callback per person and queue may have several (issue 15 §4).</summary>
 public enum TriggerKind
