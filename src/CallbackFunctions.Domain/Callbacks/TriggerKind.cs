@@ -7,7 +7,8 @@ public enum TriggerKind
     LostCall,
     /// <summary>The caller asked in the IVR, for now, later, or a call slot they picked (seed 003).</summary>
     IvrRequest,
-    /// <summary>The caller pressed 1 while waiting in the queue and keeps their place (seed 002: virtual queue).</summary>
+    /// <summary>The caller pressed 1 while waiting in the queue and keeps their place (seed 002: a caller in a queue
+    /// requesting to be called back; seed 003: "without losing the waiting position", virtual queuing).</summary>
     QueuePress1,
     /// <summary>An agent scheduled it for a person, at an explicit time (seed 002: callbacks instigated by agents).</summary>
     AgentScheduled,
