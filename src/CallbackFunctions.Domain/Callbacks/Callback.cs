@@ -231,6 +231,20 @@ public sealed record Callback
         return (this with { DueAt = now, WaitingForAgent = false }).Record(now, CallbackStatus.Queued, "call now requested by an operator").Reschedule(now);
     }
 
+    /// <summary>
+    /// An operator or agent moved a queued callback to <paramref name="dueAt"/> (not before now). Its expiry moves along
+    /// with it: the callback keeps the time it had to be reached once due (the policy's expiry when it was due past it).
+    /// </summary>
+    public Decision Move(DateTimeOffset dueAt, DateTimeOffset now)
+    {
+        if (Status != CallbackStatus.Queued) return Decision.Ignore(this, $"only a queued callback can be moved; this one is {Status}");
+        if (now >= ExpiresAt) return Decision.Ignore(this, "expired");
+        var due = Max(dueAt, now);
+        var window = ExpiresAt > DueAt ? ExpiresAt - DueAt : Policy.Expiry;
+        return (this with { DueAt = due, ExpiresAt = due + window, WaitingForAgent = false })
+            .Record(now, CallbackStatus.Queued, $"moved to {due:u} (expires {due + window:u})").Reschedule(due);
+    }
+
     /// <summary>The watchdog fired and Twilio says the leg is still alive: look again later.</summary>
     public Decision ExtendWatchdog(DateTimeOffset now)
     {
@@ -442,6 +456,7 @@ public sealed record Callback
         };
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
     private static string Describe(AgentOutcome outcome) => outcome switch
     {

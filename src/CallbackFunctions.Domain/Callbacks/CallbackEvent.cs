@@ -19,6 +19,7 @@ namespace CallbackFunctions.Domain.Callbacks;
 [JsonDerivedType(typeof(VoicemailReached), "voicemailReached")]
 [JsonDerivedType(typeof(CancelRequested), "cancel")]
 [JsonDerivedType(typeof(CallNowRequested), "callNow")]
+[JsonDerivedType(typeof(MoveRequested), "move")]
 [JsonDerivedType(typeof(AgentFreed), "agentFreed")]
 [JsonDerivedType(typeof(LineFreed), "lineFreed")]
 [JsonDerivedType(typeof(Nudged), "nudged")]
@@ -92,6 +93,12 @@ public sealed record CancelRequested(CancelReason Reason) : CallbackEvent
 public sealed record CallNowRequested : CallbackEvent
 {
     public override Decision Apply(Callback callback, DateTimeOffset now) => callback.CallNow(now);
+}
+
+/// <summary>An operator or agent moved a queued callback to another time (<c>PATCH /api/callbacks/{id}</c>).</summary>
+public sealed record MoveRequested(DateTimeOffset DueAt) : CallbackEvent
+{
+    public override Decision Apply(Callback callback, DateTimeOffset now) => callback.Move(DueAt, now);
 }
 
 /// <summary>An agent of the callback's queue became free: a callback waiting for one is offered at once (seed 000).</summary>

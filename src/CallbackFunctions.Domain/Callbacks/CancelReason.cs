@@ -17,6 +17,8 @@ public enum CancelReason
     AccountFrozen,
     /// <summary>seed 001: the agent or queue the callback was bound to was deleted, so it does not start.</summary>
     TargetDeleted,
+    /// <summary>Deleted through the API (<c>DELETE /api/callbacks/{id}</c>): a pending callback an agent or operator removed.</summary>
+    Deleted,
 }
 
 public static class CancelReasonExtensions
@@ -30,6 +32,7 @@ public static class CancelReasonExtensions
         CancelReason.RuleDisabled => "its callback rule was disabled",
         CancelReason.AccountFrozen => "the account was frozen",
         CancelReason.TargetDeleted => "the agent or queue it was bound to was deleted",
+        CancelReason.Deleted => "deleted by an operator or agent",
         _ => reason.ToString(),
     };
 }

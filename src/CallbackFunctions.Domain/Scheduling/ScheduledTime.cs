@@ -5,6 +5,9 @@ namespace CallbackFunctions.Domain.Scheduling;
 
 /// <summary>An agent's <c>in</c>: days, hours and minutes from now (seed 002: "a number of days, hours and minutes from
 /// the current time").</summary>
+/// <param name="Days">Whole days (24 hours each) from now: 0 to 90.</param>
+/// <param name="Hours">Whole hours from now: 0 to 2160 (90 days).</param>
+/// <param name="Minutes">Whole minutes from now: 0 to 129600 (90 days). At least one of the three is above 0; in all at most 90 days.</param>
 public sealed record RelativeTime(int Days = 0, int Hours = 0, int Minutes = 0)
 {
     /// <summary>Elapsed time: a day is 24 hours, so across a DST change the wall clock reads an hour off.</summary>

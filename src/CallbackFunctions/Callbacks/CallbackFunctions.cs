@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.ComponentModel.DataAnnotations;
 using CallbackFunctions.Domain.Callbacks;
+using CallbackFunctions.Domain.Scheduling;
 using CallbackFunctions.MissedCalls;
 using CallbackFunctions.Storage;
 using CallbackFunctions.Telephony;
@@ -72,6 +73,12 @@ public sealed record CallbackDetail(string Id, CallbackStatus Status, string Cal
 /// <param name="ContinuationToken">Pass it as <c>continuationToken</c>, with the same filters, for the next page; null on the last page.</param>
 public sealed record CallbackPage(IReadOnlyList<CallbackSummary> Items, string? ContinuationToken);
 
+/// <summary>When a queued callback is to be made instead: exactly one of <c>at</c> and <c>in</c>.</summary>
+/// <param name="At">An instant with its offset (<c>2026-12-07T14:30:00+01:00</c>, <c>...Z</c>), or a local date and time without one
+/// (<c>2026-12-07T14:30</c>), read in the callback's time zone (UTC when it has none). Not in the past; at most 90 days ahead.</param>
+/// <param name="In">From now: days, hours and minutes, each 0 or more, at least one above 0, at most 90 days in all.</param>
+public sealed record MoveBody(string? At = null, RelativeTime? In = null);
+
 /// <summary>A number an agent dialled by hand.</summary>
 /// <param name="Number">The number the agent dialled, in any format a phone number takes.</param>
 public sealed record ManualDialBody([Required] string? Number);
@@ -82,13 +89,16 @@ public sealed record ManualDialBody([Required] string? Number);
 public sealed record ManualDialResult(string Number, int Cancelled);
 
 /// <summary><c>/api/callbacks</c>: list and inspect callbacks, cancel one, call one now, record a manual dial.</summary>
-public sealed class CallbackFunctions(CallbackReader callbacks, CallbackRuns runs, MissedCallService service, PhoneNumberNormalizer numbers, TimeProvider time)
+public sealed class CallbackFunctions(CallbackReader callbacks, CallbackRuns runs, MissedCallService service, PhoneNumberNormalizer numbers, TimeZones zones,
+    TimeProvider time)
 {
     /// <summary>The answers of a command (<see cref="CommandAsync"/>), for the OpenAPI document.</summary>
     private static class Command
     {
         public const string Cancelled = "200: The callback, cancelled";
         public const string CalledNow = "200: The callback, due now";
+        public const string Moved = "200: The callback, moved";
+        public const string Deleted = "200: The callback, cancelled as deleted";
         public const string Accepted = "202: Sent, not saved within 10 s: the callback as it is expected to be";
         public const string NotFound = "404: No such callback";
         public const string Refused = "409: Not possible in the callback's current state (the detail says why)";
@@ -124,6 +134,35 @@ public sealed class CallbackFunctions(CallbackReader callbacks, CallbackRuns run
     public Task<IResult> CallNow([HttpTrigger(AuthorizationLevel.Function, "post", Route = "callbacks/{id}/call-now")] HttpRequest request, string id,
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>
         CommandAsync(id, new CallNowRequested(), client, ct);
+
+    [ApiOperation("Callbacks", "Move a queued callback to another time (its expiry moves along).", Path = ["id: the callback's id (`cb-` and 20 hex digits)"], Body = typeof(MoveBody),
+        Answer = typeof(CallbackDetail), Responses = [Command.Moved, Command.Accepted, "400: Neither or both of at and in, or a time refused (every reason at once)", Command.NotFound, Command.Refused])]
+    [Function("MoveCallback")]
+    public Task<IResult> Move([HttpTrigger(AuthorizationLevel.Function, "patch", Route = "callbacks/{id}")] HttpRequest request, string id,
+        [DurableClient] DurableTaskClient client, CancellationToken ct) =>
+        RequestValues.WithBodyAsync<MoveBody>(request, body => MoveAsync(id, body, client, ct), ct);
+
+    [ApiOperation("Callbacks", "Delete a pending callback: it ends Cancelled, its timeline saying it was deleted.", Path = ["id: the callback's id (`cb-` and 20 hex digits)"],
+        Answer = typeof(CallbackDetail), Responses = [Command.Deleted, Command.Accepted, Command.NotFound, Command.Refused])]
+    [Function("DeleteCallback")]
+    public Task<IResult> Delete([HttpTrigger(AuthorizationLevel.Function, "delete", Route = "callbacks/{id}")] HttpRequest request, string id,
+        [DurableClient] DurableTaskClient client, CancellationToken ct) =>
+        CommandAsync(id, new CancelRequested(CancelReason.Deleted), client, ct);
+
+    private async Task<IResult> MoveAsync(string id, MoveBody body, DurableTaskClient client, CancellationToken ct)
+    {
+        if ((body.At is null) == (body.In is null))
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["at"] = ["give exactly one of at (a time) and in (from now)"] });
+        if (await callbacks.GetAsync(client, id, ct) is not { } callback) return NotFound(id);
+        var now = time.GetUtcNow();
+        var zone = zones.Find(callback.TimeZone) ?? TimeZoneInfo.Utc;
+        return (body.In is { } delay ? ScheduledTime.In(delay, now) : ScheduledTime.At(body.At, zone, now)) switch
+        {
+            ScheduledTime.Accepted accepted => await CommandAsync(id, new MoveRequested(accepted.DueAt), client, ct),
+            ScheduledTime.Refused refused => TypedResults.ValidationProblem(new Dictionary<string, string[]> { [body.In is null ? "at" : "in"] = [.. refused.Problems] }),
+            var other => throw new InvalidOperationException(other.ToString()),
+        };
+    }
 
     [ApiOperation("Callbacks", "An agent dialled a customer by hand: cancel that number's callbacks.", Body = typeof(ManualDialBody), Answer = typeof(ManualDialResult),
         Responses = ["200: The number, and how many callbacks were cancelled", "400: Not a valid phone number"])]

@@ -117,6 +117,51 @@ public sealed class MissedCallAndApiTests : StackTestBase
     }
 
     [Fact]
+    public async Task Patch_MovesAQueuedCallback_AndItsExpiryAlong_OrSaysEveryReasonItCannot()
+    {
+        await MissAsync(Caller, SignedWebhooks.NewCallSid());
+        var before = Assert.Single(await CallbacksAsync(Caller));
+        var window = before.ExpiresAt - before.DueAt!.Value;
+
+        var moved = await Stack.Api.PatchAsJsonAsync($"/api/callbacks/{before.Id}", new { @in = new { hours = 2, minutes = 30 } });
+        Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
+        var detail = (await moved.Content.ReadFromJsonAsync<CallbackDetail>(TimelinePrinter.Json))!;
+        Assert.Equal(CallbackStatus.Queued, detail.Status);
+        Assert.InRange((detail.DueAt!.Value - DateTimeOffset.UtcNow).TotalMinutes, 149, 151);
+        Assert.Equal(window, detail.ExpiresAt - detail.DueAt.Value);
+        Assert.StartsWith("moved to ", detail.Timeline[^1].Reason, StringComparison.Ordinal);
+
+        var at = DateTimeOffset.UtcNow.AddDays(1).ToString("yyyy-MM-dd'T'HH:mm:00zzz", System.Globalization.CultureInfo.InvariantCulture);
+        var absolute = await Stack.Api.PatchAsJsonAsync($"/api/callbacks/{before.Id}", new { at });
+        Assert.Equal(HttpStatusCode.OK, absolute.StatusCode);
+        Assert.Equal(DateTimeOffset.Parse(at, System.Globalization.CultureInfo.InvariantCulture),
+            (await absolute.Content.ReadFromJsonAsync<CallbackDetail>(TimelinePrinter.Json))!.DueAt);
+
+        foreach (var bad in new object[] { new { }, new { at, @in = new { minutes = 5 } }, new { at = "2020-01-01T10:00:00Z" }, new { @in = new { days = 91 } } })
+        {
+            var refused = await Stack.Api.PatchAsJsonAsync($"/api/callbacks/{before.Id}", bad);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        }
+        Assert.Equal(HttpStatusCode.NotFound, (await Stack.Api.PatchAsJsonAsync("/api/callbacks/cb-nope", new { @in = new { minutes = 5 } })).StatusCode);
+    }
+
+    [Fact]
+    public async Task Delete_CancelsAPendingCallbackSayingItWasDeleted_AndTwiceIs409()
+    {
+        await MissAsync(Caller, SignedWebhooks.NewCallSid());
+        var id = Assert.Single(await CallbacksAsync(Caller)).Id;
+
+        var deleted = await Stack.Api.DeleteAsync($"/api/callbacks/{id}");
+        Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
+        var detail = (await deleted.Content.ReadFromJsonAsync<CallbackDetail>(TimelinePrinter.Json))!;
+        Assert.Equal(CallbackStatus.Cancelled, detail.Status);
+        Assert.Contains("deleted", detail.Timeline[^1].Reason, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Conflict, (await Stack.Api.DeleteAsync($"/api/callbacks/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await Stack.Api.PatchAsJsonAsync($"/api/callbacks/{id}", new { @in = new { minutes = 5 } })).StatusCode);
+    }
+
+    [Fact]
     public async Task ManualDial_CancelsThatNumbersCallbacks()
     {
         await MissAsync(Caller, SignedWebhooks.NewCallSid());
