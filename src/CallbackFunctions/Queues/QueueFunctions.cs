@@ -51,7 +51,7 @@ public sealed class QueueFunctions(AgentRepository agents, AgentDirectory direct
     public async Task<IResult> Get([HttpTrigger(AuthorizationLevel.Function, "get", Route = "queues/{name}")] HttpRequest request, string name, CancellationToken ct)
     {
         if (!MissedCallFunctions.IsValidQueue(name)) return NotAQueue(name);
-        return TypedResults.Ok(await ViewAsync(name, await settings.GetAsync(name, ct), ct));
+        return TypedResults.Ok(await ViewAsync(name, (await settings.GetAsync(name, ct))?.Value, ct));
     }
 
     [ApiOperation("Queues", "Replace a queue's settings: a field left out takes its default.", Path = [Name], Body = typeof(QueueSettingsBody),
@@ -107,7 +107,7 @@ public sealed class QueueFunctions(AgentRepository agents, AgentDirectory direct
         var (parsed, errors) = QueueSettingsBodies.Parse(body, IsTimeZone);
         if (parsed is null) return TypedResults.ValidationProblem(errors);
         await settings.SaveAsync(name, parsed, ct);
-        return TypedResults.Ok(await ViewAsync(name, new Stored<QueueSettings>(parsed, default), ct));
+        return TypedResults.Ok(await ViewAsync(name, parsed, ct));
     }
 
     private async Task<IResult> PatchAsync(string name, MergePatch<QueueSettingsBody> patch, CancellationToken ct)
@@ -119,17 +119,17 @@ public sealed class QueueFunctions(AgentRepository agents, AgentDirectory direct
             var (parsed, errors) = QueueSettingsBodies.Parse(merged, IsTimeZone);
             if (parsed is null) return TypedResults.ValidationProblem(errors);
             // Over exactly the settings the patch was applied to: a save in between is read again and patched anew.
-            if (await settings.TrySaveAsync(name, parsed, stored?.ETag, ct)) return TypedResults.Ok(await ViewAsync(name, new Stored<QueueSettings>(parsed, default), ct));
+            if (await settings.TrySaveAsync(name, parsed, stored?.ETag, ct)) return TypedResults.Ok(await ViewAsync(name, parsed, ct));
         }
         return TypedResults.Problem(title: "Settings changed meanwhile",
             detail: $"The settings of queue {RequestValues.Quote(name)} were saved by someone else {PatchRounds} times while this patch was applied; nothing changed: send it again.",
             statusCode: StatusCodes.Status409Conflict);
     }
 
-    private async Task<QueueSettingsView> ViewAsync(string name, Stored<QueueSettings>? stored, CancellationToken ct)
+    private async Task<QueueSettingsView> ViewAsync(string name, QueueSettings? saved, CancellationToken ct)
     {
         var serving = (await agents.ListAsync(ct)).Where(a => a.Value.Serves(name)).Select(a => a.Value.Id).Order(StringComparer.Ordinal).ToList();
-        return QueueSettingsBodies.View(name.ToLowerInvariant(), serving, stored);
+        return QueueSettingsBodies.View(name.ToLowerInvariant(), serving, saved);
     }
 
     private bool IsTimeZone(string id) => zones.Find(id) is not null;

@@ -3,7 +3,6 @@ using System.Globalization;
 using CallbackFunctions.Domain.Queues;
 using CallbackFunctions.Http;
 using CallbackFunctions.Rules;
-using CallbackFunctions.Storage;
 
 namespace CallbackFunctions.Queues;
 
@@ -94,10 +93,11 @@ public static class QueueSettingsBodies
         [.. s.Slots.Select(slot => new SlotBody(slot.At.ToString("HH:mm", CultureInfo.InvariantCulture), slot.Capacity))],
         CallFeatureBodies.View(s.HoldMessage), Span(s.PreferredAgentWait), Span(s.RetryAfter), s.MaxPending, s.TimeZone);
 
-    public static QueueSettingsView View(string name, IReadOnlyList<string> agents, Stored<QueueSettings>? stored)
+    /// <param name="saved">The queue's saved settings; null when it was never configured (the defaults are shown).</param>
+    public static QueueSettingsView View(string name, IReadOnlyList<string> agents, QueueSettings? saved)
     {
-        var body = Body(stored?.Value ?? QueueSettings.Default);
-        return new QueueSettingsView(name, agents, stored is not null, body.Slots!, body.HoldMessage, body.PreferredAgentWait!, body.RetryAfter!,
+        var body = Body(saved ?? QueueSettings.Default);
+        return new QueueSettingsView(name, agents, saved is not null, body.Slots!, body.HoldMessage, body.PreferredAgentWait!, body.RetryAfter!,
             body.MaxPending, body.TimeZone);
     }
 
