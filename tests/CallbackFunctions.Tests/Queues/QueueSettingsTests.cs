@@ -148,6 +148,19 @@ public sealed class QueueSettingsTests : StackTestBase
     }
 
     [Fact]
+    public async Task Patch_NamingAFieldTwice_OrNotAnObject_IsRefused_AndChangesNothing()
+    {
+        var before = await ViewAsync(await SendAsync(HttpMethod.Put, "/api/queues/support", Full));
+
+        foreach (var patch in new[] { """{"maxPending": 1, "maxPending": 2}""", """{"holdMessage": {"text": "a", "text": "b"}}""", "[]", "null", "3" })
+        {
+            var response = await SendAsync(HttpMethod.Patch, "/api/queues/support", patch, "application/merge-patch+json");
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{patch}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+        Assert.Equivalent(before, await GetAsync("support"));
+    }
+
+    [Fact]
     public async Task EveryRoute_WithABadQueueName_Is400()
     {
         const string name = "not%20a%20queue";
