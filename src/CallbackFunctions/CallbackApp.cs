@@ -63,6 +63,7 @@ public static class CallbackApp
         services.AddSingleton<HoldRepository>();
         services.AddSingleton<RecordingRepository>();
         services.AddSingleton<NoCallbackRepository>();
+        services.AddSingleton<QueueSettingsRepository>();
         services.AddHostedService<StorageRecovery>();
     }
 

@@ -21,6 +21,9 @@ public sealed class ApiOperationAttribute(string tag, string summary) : Attribut
     public string[] Path { get; init; } = [];
     public string[] Query { get; init; } = [];
     public Type? Body { get; init; }
+
+    /// <summary>The media types <see cref="Body"/> is taken in (a merge patch's own, beside <c>application/json</c>).</summary>
+    public string[] BodyMediaTypes { get; init; } = ["application/json"];
     public Type? Answer { get; init; }
 
     /// <summary>The media type of an answer that is not JSON (a page, a script, TwiML).</summary>

@@ -159,7 +159,11 @@ public sealed class OpenApiFunctions(IOptions<JsonOptions> json)
         };
         if (parameters.Count > 0) result["parameters"] = parameters;
         if (operation?.Body is { } body)
-            result["requestBody"] = new JsonObject { ["required"] = true, ["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = schemas.For(body) } } };
+            result["requestBody"] = new JsonObject
+            {
+                ["required"] = true,
+                ["content"] = new JsonObject([.. operation.BodyMediaTypes.Select(t => KeyValuePair.Create(t, (JsonNode?)new JsonObject { ["schema"] = schemas.For(body) }))]),
+            };
         else if (twilio)
             result["requestBody"] = new JsonObject
             {
@@ -208,7 +212,7 @@ public sealed class OpenApiFunctions(IOptions<JsonOptions> json)
             if (operation?.Body is not null)
             {
                 answers["413"] = $"A body over {RequestValues.MaxJsonBodyBytes / 1024} KiB";
-                answers["415"] = "A body that is not `application/json` in a charset we can read (UTF-8)";
+                answers["415"] = $"A body that is not {string.Join(" or ", operation.BodyMediaTypes.Select(t => $"`{t}`"))} in a charset we can read (UTF-8)";
             }
         }
         if (!anonymous) answers["401"] = "No function key, or a wrong one; answered by the Functions host (no body)";

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Net.Http.Headers;
@@ -111,17 +112,24 @@ public static class RequestValues
     /// </summary>
     public static async Task<(T? Value, IResult? Problem)> BodyAsync<T>(HttpRequest request, CancellationToken ct) where T : class
     {
+        var (value, _, problem) = await ReadAsync<T>(request, ct);
+        return (value, problem);
+    }
+
+    /// <summary>As <see cref="BodyAsync{T}"/>, with the body's JSON as read (UTF-8) beside the value.</summary>
+    private static async Task<(T? Value, byte[] Json, IResult? Problem)> ReadAsync<T>(HttpRequest request, CancellationToken ct) where T : class
+    {
         if (request.ContentLength > MaxJsonBodyBytes)
-            return (null, TooLarge($"the body is {request.ContentLength} bytes, over the {MaxJsonBodyBytes}-byte limit"));
+            return (null, [], TooLarge($"the body is {request.ContentLength} bytes, over the {MaxJsonBodyBytes}-byte limit"));
         // A body sent without a length (chunked) is cut off at the limit by the server as it is read (413 below). One
         // with a length within the limit needs no more; one over it was refused unread (the server discards it).
         if (request.ContentLength is null && request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
             size.MaxRequestBodySize = MaxJsonBodyBytes;
         if (!request.HasJsonContentType())
-            return (null, Results.Problem($"a JSON body is required (Content-Type: application/json); got {Describe(request.ContentType)}",
+            return (null, [], Results.Problem($"a JSON body is required (Content-Type: application/json); got {Describe(request.ContentType)}",
                 statusCode: StatusCodes.Status415UnsupportedMediaType));
         if (UnknownCharset(request.ContentType) is { } charset)
-            return (null, Results.Problem($"the body's charset {Quote(charset)} is not one we can read (send UTF-8)", statusCode: StatusCodes.Status415UnsupportedMediaType));
+            return (null, [], Results.Problem($"the body's charset {Quote(charset)} is not one we can read (send UTF-8)", statusCode: StatusCodes.Status415UnsupportedMediaType));
         var options = request.HttpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
         byte[] json = [];
         try
@@ -132,28 +140,28 @@ public static class RequestValues
             await request.Body.CopyToAsync(buffer, ct);
             json = Utf8(buffer.ToArray(), request.ContentType);
             return JsonSerializer.Deserialize<T>(json, options) is { } value
-                ? (value, null)
-                : (null, Results.Problem("a JSON body is required", statusCode: StatusCodes.Status400BadRequest));
+                ? (value, json, null)
+                : (null, json, Results.Problem("a JSON body is required", statusCode: StatusCodes.Status400BadRequest));
         }
         catch (JsonException e) when (IsUnknownField(e))
         {
-            return (null, UnknownFields(json, typeof(T), options));
+            return (null, json, UnknownFields(json, typeof(T), options));
         }
         catch (JsonException e)
         {
-            return (null, NotJson(e, typeof(T), options));
+            return (null, json, NotJson(e, typeof(T), options));
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return (null, TooLarge($"the body is over the {MaxJsonBodyBytes}-byte limit"));
+            return (null, [], TooLarge($"the body is over the {MaxJsonBodyBytes}-byte limit"));
         }
         catch (BadHttpRequestException e)
         {
-            return (null, Results.Problem($"the body could not be read: {e.Message}", statusCode: e.StatusCode is >= 400 and < 500 ? e.StatusCode : StatusCodes.Status400BadRequest));
+            return (null, [], Results.Problem($"the body could not be read: {e.Message}", statusCode: e.StatusCode is >= 400 and < 500 ? e.StatusCode : StatusCodes.Status400BadRequest));
         }
         catch (IOException) when (!ct.IsCancellationRequested)
         {
-            return (null, Results.Problem("the body ended before it was complete", statusCode: StatusCodes.Status400BadRequest));
+            return (null, [], Results.Problem("the body ended before it was complete", statusCode: StatusCodes.Status400BadRequest));
         }
     }
 
@@ -247,10 +255,65 @@ public static class RequestValues
         : MediaTypeHeaderValue.TryParse(contentType, out var type) ? $"'{type.MediaType}'"
         : "an unparsable Content-Type";
 
+    /// <summary>
+    /// Reads a JSON merge patch (RFC 7396) of a <typeparamref name="T"/> and hands it on, or answers the problem with it.
+    /// The patch is read as a <typeparamref name="T"/> first, so what a body of that type would be refused for (an unknown
+    /// field, a wrong type) is refused here alike, by its place in the patch. Its content type is
+    /// <c>application/merge-patch+json</c> or <c>application/json</c>.
+    /// </summary>
+    public static async Task<IResult> WithMergePatchAsync<T>(HttpRequest request, Func<MergePatch<T>, Task<IResult>> handle, CancellationToken ct) where T : class
+    {
+        var (value, json, problem) = await ReadAsync<T>(request, ct);
+        if (value is null) return problem!;
+        var options = request.HttpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        JsonObject members;
+        try
+        {
+            // It read as a T, so it is an object; walking it builds every member, which finds a field named twice.
+            members = (JsonObject)JsonNode.Parse(json)!;
+            Walk(members);
+        }
+        catch (ArgumentException)
+        {
+            return Results.Problem("a merge patch names each field once", statusCode: StatusCodes.Status400BadRequest);
+        }
+        return await handle(new MergePatch<T>(members, options));
+    }
+
+    private static void Walk(JsonNode? node)
+    {
+        if (node is JsonObject o) foreach (var (_, value) in o) Walk(value);
+        else if (node is JsonArray a) foreach (var value in a) Walk(value);
+    }
+
     /// <summary>Reads the JSON body and hands it on, or answers the problem with it.</summary>
     public static async Task<IResult> WithBodyAsync<T>(HttpRequest request, Func<T, Task<IResult>> handle, CancellationToken ct) where T : class
     {
         var (body, problem) = await BodyAsync<T>(request, ct);
         return body is null ? problem! : await handle(body);
+    }
+}
+
+/// <summary>A JSON merge patch (RFC 7396) of a <typeparamref name="T"/>: the fields it names replace the target's (an
+/// object merged field by field), null removes one (so it takes its default), the fields it leaves out stay.</summary>
+public sealed record MergePatch<T>(JsonObject Members, JsonSerializerOptions Options) where T : class
+{
+    /// <summary>The target with this patch applied.</summary>
+    public T ApplyTo(T target)
+    {
+        var merged = Merge(JsonSerializer.SerializeToNode(target, Options), Members);
+        return merged.Deserialize<T>(Options) ?? throw new InvalidOperationException("a merge patch of an object gave no object");
+    }
+
+    private static JsonNode? Merge(JsonNode? target, JsonNode? patch)
+    {
+        if (patch is not JsonObject members) return patch?.DeepClone();
+        var result = target is JsonObject o ? (JsonObject)o.DeepClone() : [];
+        foreach (var (name, value) in members)
+        {
+            if (value is null) result.Remove(name);
+            else result[name] = Merge(result[name], value);
+        }
+        return result;
     }
 }

@@ -52,7 +52,7 @@ public static class CallFeatureBodies
     public static RecordingView View(RecordingSettings recording) =>
         new(recording.Enabled, recording.StoragePeriod.ToString("c", CultureInfo.InvariantCulture), View(recording.CustomerNotification));
 
-    private static Prompt? ToPrompt(PromptBody? body) =>
+    public static Prompt? ToPrompt(PromptBody? body) =>
         body is null ? null : new Prompt(Blank(body.AudioUrl), Blank(body.Text), Blank(body.Language), Blank(body.Voice));
 
     private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();

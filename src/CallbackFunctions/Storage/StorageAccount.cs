@@ -68,10 +68,11 @@ public sealed class StorageAccount
     public TableClient Holds => Tables.GetTableClient(Options.HoldsTable);
     public TableClient Recordings => Tables.GetTableClient(Options.RecordingsTable);
     public TableClient NoCallbacks => Tables.GetTableClient(Options.NoCallbacksTable);
+    public TableClient QueueSettings => Tables.GetTableClient(Options.QueueSettingsTable);
 
     private IEnumerable<string> TableNames =>
         [Options.CallbacksTable, Options.LiveTable, Options.AgentsTable, Options.WaitingTable, Options.RulesTable, Options.HoldsTable, Options.RecordingsTable,
-         Options.NoCallbacksTable];
+         Options.NoCallbacksTable, Options.QueueSettingsTable];
 
     public async Task EnsureCreatedAsync(CancellationToken ct)
     {
