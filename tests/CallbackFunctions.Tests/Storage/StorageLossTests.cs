@@ -32,6 +32,8 @@ public sealed class StorageLossTests : IAsyncLifetime
             StorageConnectionString = _azurite.ConnectionString,
             Prefix = SharedAzurite.UniquePrefix("loss"),
             LogCapture = _logs,
+            // Room for a loaded machine: the callback made after the outage must not expire while the app heals.
+            Expiry = TimeSpan.FromMinutes(2),
         });
     }
 
@@ -78,11 +80,14 @@ public sealed class StorageLossTests : IAsyncLifetime
         _stack.Simulator.SetPerson(AgentPhone, new PersonScript(new PersonResponse { Answer = PersonAnswer.Answer, RingSeconds = 0.3, Digits = "1", TalkSeconds = 0.5 }));
         _stack.Simulator.SetPerson(Caller, new PersonScript(new PersonResponse { Answer = PersonAnswer.Answer, RingSeconds = 0.3, TalkSeconds = 0.5 }));
         await _stack.CallInAsync(Caller, QueueOutcome.Hangup, "support");
-        await Eventually.GetAsync(async () =>
+        var made = await Eventually.GetAsync(async () =>
         {
             var page = await _stack.Api.GetFromJsonAsync<CallbackPage>("/api/callbacks?caller=" + Uri.EscapeDataString(Caller), TimelinePrinter.Json);
-            return page!.Items.FirstOrDefault()?.Status;
-        }, s => s == CallbackStatus.Completed, TimeSpan.FromSeconds(60), "the callback made after the outage to complete");
+            return page!.Items.FirstOrDefault();
+        }, c => c?.Status.IsTerminal() == true, TimeSpan.FromSeconds(150), "the callback made after the outage to end");
+        var detail = (await _stack.Api.GetFromJsonAsync<CallbackDetail>($"/api/callbacks/{made!.Id}", TimelinePrinter.Json))!;
+        Assert.True(detail.Status == CallbackStatus.Completed, string.Join("\n", detail.Timeline.Select(e => $"{e.At:HH:mm:ss.fff} {e.To} {e.Reason}"))
+            + "\n" + string.Join("\n", _logs.Entries.Where(e => e.Level >= LogLevel.Warning).Select(e => e.ToString())));
 
         // One line when it went, one when it came back; none of the SDK's retry errors in between.
         var entries = _logs.Entries;
