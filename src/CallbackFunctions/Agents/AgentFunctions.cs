@@ -1,3 +1,4 @@
+using CallbackFunctions.Domain.Callbacks;
 using System.ComponentModel.DataAnnotations;
 using CallbackFunctions.Callbacks;
 using CallbackFunctions.Domain.Agents;
@@ -37,8 +38,15 @@ public sealed record AgentView(string Id, string Name, string Phone, IReadOnlyLi
 }
 
 /// <summary><c>/api/agents</c>: who can take callbacks, for which queues, and whether they are available now.</summary>
-public sealed class AgentFunctions(AgentRepository repository, AgentDirectory directory, PhoneNumberNormalizer numbers, WaitingCallbacks waiting, TimeProvider time)
+/// <summary>The callbacks an agent may take now.</summary>
+/// <param name="Items">Queued callbacks of the agent's queues that are bound to that agent or to none, soonest due first (at most 1,000).</param>
+public sealed record AgentCallbackList(IReadOnlyList<CallbackSummary> Items);
+
+public sealed class AgentFunctions(AgentRepository repository, AgentDirectory directory, PhoneNumberNormalizer numbers, WaitingCallbacks waiting,
+    CallbackReader callbacks, TimeProvider time)
 {
+    /// <summary>At most this many callbacks in an agent's list.</summary>
+    public const int MaxAgentCallbacks = 1000;
     /// <summary>An agent's name as the whisper and the API show it (a table property holds 32K characters: far more than a name needs).</summary>
     public const int MaxNameLength = 100;
 
@@ -54,6 +62,29 @@ public sealed class AgentFunctions(AgentRepository repository, AgentDirectory di
     [Function("GetAgent")]
     public async Task<IResult> Get([HttpTrigger(AuthorizationLevel.Function, "get", Route = "agents/{id}")] HttpRequest request, string id, CancellationToken ct) =>
         await repository.GetAsync(id, ct) is { } stored ? TypedResults.Ok(AgentView.From(stored.Value)) : NotFound(id);
+
+    [ApiOperation("Agents", "The queued callbacks this agent may take: their own (bound to them) and those of their queues bound to no agent, soonest due first.",
+        Path = ["id: the agent's id: letters, digits, `_`, `.`, `-`; at most 64"], Answer = typeof(AgentCallbackList), Responses = ["200: The callbacks (at most 1,000)", "404: No such agent"])]
+    [Function("ListAgentCallbacks")]
+    public async Task<IResult> Callbacks([HttpTrigger(AuthorizationLevel.Function, "get", Route = "agents/{id}/callbacks")] HttpRequest request, string id,
+        [DurableClient] DurableTaskClient client, CancellationToken ct)
+    {
+        if (await repository.GetAsync(id, ct) is not { } stored) return NotFound(id);
+        var agent = stored.Value;
+        var mine = new List<CallbackSummary>();
+        foreach (var queue in agent.Queues)
+        {
+            string? token = null;
+            do
+            {
+                var (items, next) = await callbacks.ListAsync(client, CallbackStatus.Queued, null, queue, MaxAgentCallbacks, token, ct);
+                mine.AddRange(items.Where(c => c.BoundAgent is null || string.Equals(c.BoundAgent, agent.Id, StringComparison.OrdinalIgnoreCase))
+                    .Select(CallbackSummary.From));
+                token = next;
+            } while (token is not null && mine.Count < MaxAgentCallbacks);
+        }
+        return TypedResults.Ok(new AgentCallbackList([.. mine.OrderBy(c => c.DueAt).ThenBy(c => c.Id, StringComparer.Ordinal).Take(MaxAgentCallbacks)]));
+    }
 
     [ApiOperation("Agents", "Create or replace an agent (availability and current call are kept).", Path = ["id: the agent's id: letters, digits, `_`, `.`, `-`; at most 64"], Body = typeof(AgentBody), Answer = typeof(AgentView),
         Responses = ["200: The agent as saved (phone in E.164)", "400: A bad id or field: every field's error at once"])]

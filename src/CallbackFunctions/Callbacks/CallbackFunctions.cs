@@ -26,11 +26,13 @@ namespace CallbackFunctions.Callbacks;
 /// <param name="CreatedAt">When the callback was made (UTC).</param>
 /// <param name="OriginalCallSid">The Twilio CallSid of the lost inbound call (<c>CA</c> and 32 hex digits), when known.</param>
 /// <param name="WaitingForAgent">True while it is due but no agent of its queue is free: it is offered the moment one is.</param>
+/// <param name="BoundAgent">The agent it is bound to (only that agent is offered it), or null: any agent of its queue.</param>
 public sealed record CallbackSummary(string Id, CallbackStatus Status, string Caller, string Queue, string CallerId, CallbackOrigin Origin,
-    int Attempt, int MaxAttempts, DateTimeOffset? DueAt, DateTimeOffset ExpiresAt, DateTimeOffset CreatedAt, string? OriginalCallSid, bool WaitingForAgent)
+    int Attempt, int MaxAttempts, DateTimeOffset? DueAt, DateTimeOffset ExpiresAt, DateTimeOffset CreatedAt, string? OriginalCallSid, bool WaitingForAgent,
+    string? BoundAgent = null)
 {
     public static CallbackSummary From(Callback c) => new(c.Id, c.Status, c.Caller, c.Queue, c.CallerId, c.Origin, c.Attempt, c.Policy.MaxAttempts,
-        c.IsLive ? c.DueAt : null, c.ExpiresAt, c.CreatedAt, c.OriginalCallSid, c.WaitingForAgent);
+        c.IsLive ? c.DueAt : null, c.ExpiresAt, c.CreatedAt, c.OriginalCallSid, c.WaitingForAgent, c.BoundAgent);
 }
 
 /// <summary>One entry of a callback's timeline: a status change, or an event within a status (then <c>from</c> equals <c>to</c>).</summary>
