@@ -76,6 +76,11 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output) : StackTestBas
         foreach (var path in new[] { "/api/agents", "/api/rules", "/api/account", "/api/callbacks?pageSize=1000", "/api/queues" })
             parts.Add(path + " " + await Stack.Api.GetStringAsync(path));
         parts.Add("spool " + Stack.Service<CallbackFunctions.Spool.WebhookSpool>().Count);
+        // Queue settings are read by name: every saved one, whatever its name.
+        var saved = new List<string>();
+        await foreach (var row in Stack.Service<CallbackFunctions.Storage.StorageAccount>().QueueSettings.QueryAsync<Azure.Data.Tables.TableEntity>())
+            saved.Add(row.RowKey + " " + row.ETag);
+        parts.Add("queue settings " + string.Join(",", saved));
         return string.Join("\n", parts);
     }
 
@@ -100,6 +105,8 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output) : StackTestBas
             ("GET", "/api/rules"), ("GET", "/api/rules/{kind}"), ("PUT", "/api/rules/{kind}"), ("GET", "/api/account"),
             ("PUT", "/api/account/lines"), ("GET", "/api/queues"), ("DELETE", "/api/queues/{name}"), ("GET", "/api/recordings"),
             ("GET", "/api/no-callbacks"), ("GET", "/api/poison-messages"), ("GET", "/api/health"), ("GET", "/api/openapi.json"), ("GET", "/api/docs"),
+            ("PATCH", "/api/callbacks/{id}"), ("DELETE", "/api/callbacks/{id}"), ("GET", "/api/agents/{id}/callbacks"),
+            ("GET", "/api/queues/{name}"), ("PUT", "/api/queues/{name}"), ("PATCH", "/api/queues/{name}"),
         ];
 
         private T Pick<T>(IReadOnlyList<T> items) => items[random.Next(items.Count)];
@@ -181,12 +188,13 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output) : StackTestBas
         private Bad Management()
         {
             var (method, template) = Pick(ManagementRoutes);
-            var hasBody = method is "PUT" || template.EndsWith("manual-dial", StringComparison.Ordinal);
+            var hasBody = method is "PUT" or "PATCH" || template.EndsWith("manual-dial", StringComparison.Ordinal);
             var path = Fill(template, bad: !hasBody || random.Next(3) == 0);
             return random.Next(hasBody ? 9 : 4) switch
             {
                 0 => new($"{method} {path}", () => Raw(new HttpMethod(method), path, null, null)),
-                1 => new($"wrong method on {template}", () => Raw(new HttpMethod(Pick(["PATCH", "OPTIONS", method == "GET" ? "POST" : "GET"])), Fill(template, bad: false), "{}", "application/json")),
+                1 => new($"wrong method on {template}", () => Raw(new HttpMethod(Pick([.. new[] { "PATCH", "OPTIONS", "POST", "GET" }
+                    .Where(m => !ManagementRoutes.Contains((m, template)))])), Fill(template, bad: false), "{}", "application/json")),
                 2 => new($"{method} {template} with bad query", () => Raw(new HttpMethod(method), Fill(template, bad: true) + "?" + BadQuery(), null, null)),
                 3 => new($"{method} {template} with a huge header", () =>
                 {
@@ -226,6 +234,12 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output) : StackTestBas
                     ["recording"] = "{\"enabled\":true,\"storagePeriod\":\"30\"}", ["voicemail"] = "\"off\"",
                 },
                 "/api/account/lines" => new Dictionary<string, string> { ["maxLines"] = "5", ["callsPerSecond"] = "1" },
+                "/api/callbacks/{id}" => new Dictionary<string, string> { ["in"] = "{\"minutes\":5}" },
+                "/api/queues/{name}" => new Dictionary<string, string>
+                {
+                    ["slots"] = "[{\"at\":\"14:30\",\"capacity\":2}]", ["preferredAgentWait"] = "\"00:02:00\"", ["retryAfter"] = "\"00:10:00\"",
+                    ["maxPending"] = "50", ["timeZone"] = "\"America/Chicago\"", ["holdMessage"] = "{\"text\":\"Please hold.\"}",
+                },
                 _ => new Dictionary<string, string> { ["number"] = "\"+14155550971\"" },
             };
             if (defect)
@@ -266,6 +280,15 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output) : StackTestBas
             "recording" => Pick(["{\"storagePeriod\":\"0\"}", "{\"storagePeriod\":" + JsonString(new string('9', random.Next(10, 100_000))) + "}",
                 "{\"customerNotification\":{\"audioUrl\":" + JsonString("http://" + new string('h', random.Next(2100, 100_000))) + "}}"]),
             "callsPerSecond" => Pick(["0", "-1", "1e308", "100000"]),
+            // Not a boolean, and not null (which a PUT takes as "the default"): a seed once drew null or true here and saved a valid rule.
+            "enabled" or "available" => Pick(["\"yes\"", "1", "[]", "{}", "\"true\""]),
+            "in" => Pick(["{\"minutes\":0}", "{\"days\":91}", "{\"hours\":-1}", "{\"minutes\":1e9}", "{\"weeks\":1}", "[]"]),
+            "slots" => Pick(["[{\"at\":\"25:00\",\"capacity\":1}]", "[{\"at\":\"14:30\",\"capacity\":0}]", "[{\"at\":\"14:30\",\"capacity\":1},{\"at\":\"14:30\",\"capacity\":1}]",
+                "[" + string.Join(",", Enumerable.Range(0, 97).Select(i => $"{{\"at\":\"{i / 4 % 24:00}:{i % 4 * 15:00}\",\"capacity\":1}}")) + "]"]),
+            "preferredAgentWait" => JsonString(Pick(["-00:01:00", "01:00:01", "25:00:00", "banana"])),
+            "retryAfter" => JsonString(Pick(["-00:01:00", "00:00:59", "1.00:00:01", "banana"])),
+            "maxPending" => Pick(["0", "-5", "10001", "1.5"]),
+            "holdMessage" => Pick(["{\"audioUrl\":\"javascript:alert(1)\"}", "{\"text\":" + JsonString(new string('t', random.Next(1001, 50_000))) + "}"]),
             _ => WrongJson(),
         };
 
