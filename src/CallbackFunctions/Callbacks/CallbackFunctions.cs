@@ -57,16 +57,17 @@ public sealed record TimelineEntry(DateTimeOffset At, CallbackStatus? From, Call
 /// <param name="CreatedAt"><inheritdoc cref="CallbackSummary.CreatedAt" /></param>
 /// <param name="OriginalCallSid"><inheritdoc cref="CallbackSummary.OriginalCallSid" /></param>
 /// <param name="WaitingForAgent"><inheritdoc cref="CallbackSummary.WaitingForAgent" /></param>
+/// <param name="BoundAgent"><inheritdoc cref="CallbackSummary.BoundAgent" /></param>
 /// <param name="Timeline">Every change, oldest first.</param>
 public sealed record CallbackDetail(string Id, CallbackStatus Status, string Caller, string Queue, string CallerId, CallbackOrigin Origin,
     int Attempt, int MaxAttempts, DateTimeOffset? DueAt, DateTimeOffset ExpiresAt, DateTimeOffset CreatedAt, string? OriginalCallSid, bool WaitingForAgent,
-    IReadOnlyList<TimelineEntry> Timeline)
+    string? BoundAgent, IReadOnlyList<TimelineEntry> Timeline)
 {
     public static CallbackDetail From(Callback c)
     {
         var s = CallbackSummary.From(c);
         return new(s.Id, s.Status, s.Caller, s.Queue, s.CallerId, s.Origin, s.Attempt, s.MaxAttempts, s.DueAt, s.ExpiresAt, s.CreatedAt, s.OriginalCallSid,
-            s.WaitingForAgent, [.. c.Timeline.Select(e => new TimelineEntry(e.At, e.From, e.To, e.Reason, e.CallSids))]);
+            s.WaitingForAgent, s.BoundAgent, [.. c.Timeline.Select(e => new TimelineEntry(e.At, e.From, e.To, e.Reason, e.CallSids))]);
     }
 }
 

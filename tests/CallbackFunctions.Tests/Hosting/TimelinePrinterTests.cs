@@ -28,7 +28,7 @@ public sealed class TimelinePrinterTests
         public List<string> NoteQueries { get; } = [];
 
         private static CallbackDetail Detail(IReadOnlyList<TimelineEntry> timeline) => new("cb-1", timeline.Count == 0 ? CallbackStatus.Queued : timeline[^1].To,
-            "+14155550111", "support", "+14155550100", CallbackOrigin.MissedCall, 1, 3, Started.AddMinutes(1), Started.AddHours(1), Started, null, false, timeline);
+            "+14155550111", "support", "+14155550100", CallbackOrigin.MissedCall, 1, 3, Started.AddMinutes(1), Started.AddHours(1), Started, null, false, null, timeline);
 
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
         {
