@@ -161,7 +161,7 @@ public sealed class CallbackFunctions(CallbackReader callbacks, CallbackRuns run
         var zone = zones.Find(callback.TimeZone) ?? TimeZoneInfo.Utc;
         return (body.In is { } delay ? ScheduledTime.In(delay, now) : ScheduledTime.At(body.At, zone, now)) switch
         {
-            ScheduledTime.Accepted accepted => await CommandAsync(id, new MoveRequested(accepted.DueAt), client, ct),
+            ScheduledTime.Accepted accepted => await TellAsync(callback, new MoveRequested(accepted.DueAt), client, ct),
             ScheduledTime.Refused refused => TypedResults.ValidationProblem(new Dictionary<string, string[]> { [body.In is null ? "at" : "in"] = [.. refused.Problems] }),
             var other => throw new InvalidOperationException(other.ToString()),
         };
@@ -250,9 +250,13 @@ public sealed class CallbackFunctions(CallbackReader callbacks, CallbackRuns run
     /// its orchestration. The answer shows the callback once the orchestration has saved the command's effect (202 with
     /// the expected state if that takes longer than <see cref="CallbackRuns.CommandWait"/>).
     /// </summary>
-    private async Task<IResult> CommandAsync(string id, CallbackEvent command, DurableTaskClient client, CancellationToken ct)
+    private async Task<IResult> CommandAsync(string id, CallbackEvent command, DurableTaskClient client, CancellationToken ct) =>
+        await callbacks.GetAsync(client, id, ct) is { } callback ? await TellAsync(callback, command, client, ct) : NotFound(id);
+
+    /// <summary>Tells <paramref name="callback"/> (as just read) the command, if its state allows it, and answers it as it then stands.</summary>
+    private async Task<IResult> TellAsync(Callback callback, CallbackEvent command, DurableTaskClient client, CancellationToken ct)
     {
-        if (await callbacks.GetAsync(client, id, ct) is not { } callback) return NotFound(id);
+        var id = callback.Id;
         var decision = command.Apply(callback, time.GetUtcNow());
         if (!decision.Changed)
             return TypedResults.Problem(title: "Not possible in the callback's current state", detail: decision.IgnoredBecause, statusCode: StatusCodes.Status409Conflict);

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using CallbackFunctions.LocalRun;
 
 namespace CallbackFunctions.Tests.Hosting;
@@ -17,7 +15,7 @@ public sealed class AppModeStorageTests
     [Fact]
     public async Task App_WithNoStorageListening_ExitsWithOneLineNamingTheSettingAndTheEndpoint()
     {
-        var (blob, queue, table) = (ClosedPort(), ClosedPort(), ClosedPort());
+        var (blob, queue, table) = (Azurite.FreePort(), Azurite.FreePort(), Azurite.FreePort());
         var storage = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={Key};BlobEndpoint=http://127.0.0.1:{blob}/devstoreaccount1;" +
                       $"QueueEndpoint=http://127.0.0.1:{queue}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{table}/devstoreaccount1;";
         var info = new ProcessStartInfo("dotnet")
@@ -28,7 +26,7 @@ public sealed class AppModeStorageTests
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "CallbackFunctions.LocalRun.dll"));
         info.ArgumentList.Add("app");
         info.Environment["AzureWebJobsStorage"] = storage;
-        info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{ClosedPort()}";
+        info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{Azurite.FreePort()}";
         info.Environment["Twilio__AccountSid"] = "AC" + new string('1', 32);
         info.Environment["Twilio__AuthToken"] = "a-test-token";
         info.Environment["Twilio__WebhookBaseUrl"] = "http://127.0.0.1:9";
@@ -56,11 +54,4 @@ public sealed class AppModeStorageTests
     [InlineData("AccountName=a;AccountKey=c2VjcmV0;EndpointSuffix=core.windows.net", "AccountName=a;AccountKey=***;EndpointSuffix=core.windows.net")]
     [InlineData("BlobEndpoint=https://a.blob.core.windows.net;SharedAccessSignature=sv=2024&sig=abc", "BlobEndpoint=https://a.blob.core.windows.net;SharedAccessSignature=***")]
     public void Masked_HidesTheKeyAndTheSignature(string connection, string shown) => Assert.Equal(shown, StorageProbe.Masked(connection));
-
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
