@@ -138,7 +138,7 @@ public sealed class LocalAppHost : IAsyncDisposable
             var api = $"{request.Scheme}://{request.Host}{request.PathBase}/{FunctionRoutes.RoutePrefix}";
             return Results.Ok(new { service = "CallbackFunctions", status = "ready", docs = $"{api}/docs", openApi = $"{api}/openapi.json" });
         });
-        app.MapFunctions(typeof(CallbackApp).Assembly);
+        app.MapFunctions();
         return app;
     }
 

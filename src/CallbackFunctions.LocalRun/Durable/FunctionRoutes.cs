@@ -22,19 +22,14 @@ public static class FunctionRoutes
 
     public sealed record Found(string Name, MethodInfo Method, string Route, IReadOnlyList<string> Methods, AuthorizationLevel Level);
 
-    /// <summary>Every HTTP function in <paramref name="assembly"/>, with its full route (as the host serves it: "api/" + route).</summary>
-    public static IReadOnlyList<Found> In(Assembly assembly) =>
-        [.. assembly.GetTypes()
-            .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Static | BindingFlags.Instance | BindingFlags.DeclaredOnly))
-            .Select(m => (Method: m, Function: m.GetCustomAttribute<FunctionAttribute>(),
-                Trigger: m.GetParameters().Select(p => p.GetCustomAttribute<HttpTriggerAttribute>()).FirstOrDefault(a => a is not null)))
-            .Where(x => x.Function is not null && x.Trigger is not null)
-            .Select(x => new Found(x.Function!.Name, x.Method, $"{RoutePrefix}/{x.Trigger!.Route}",
-                [.. (x.Trigger.Methods ?? []).Select(v => v.ToUpperInvariant())], x.Trigger.AuthLevel))];
+    /// <summary>Every HTTP function of the app (<see cref="HttpFunctions"/>), with its full route as the host serves it: "api/" + route.</summary>
+    public static IReadOnlyList<Found> All =>
+        [.. HttpFunctions.All.Select(f => new Found(f.Name, f.Method, $"{RoutePrefix}/{f.Trigger.Route}",
+            [.. (f.Trigger.Methods ?? []).Select(v => v.ToUpperInvariant())], f.Trigger.AuthLevel))];
 
-    public static IEndpointRouteBuilder MapFunctions(this IEndpointRouteBuilder routes, Assembly assembly)
+    public static IEndpointRouteBuilder MapFunctions(this IEndpointRouteBuilder routes)
     {
-        foreach (var function in In(assembly))
+        foreach (var function in All)
         {
             var bind = Binder(function);
             routes.MapMethods("/" + function.Route, function.Methods, async context =>

@@ -240,7 +240,7 @@ public sealed class MissedCallAndApiTests : StackTestBase
         using var doc = System.Text.Json.JsonDocument.Parse(await Stack.Api.GetStringAsync("/api/openapi.json"));
         var paths = doc.RootElement.GetProperty("paths");
 
-        foreach (var function in CallbackFunctions.LocalRun.Durable.FunctionRoutes.In(typeof(CallbackApp).Assembly))
+        foreach (var function in CallbackFunctions.LocalRun.Durable.FunctionRoutes.All)
             foreach (var method in function.Methods)
             {
                 var operation = paths.GetProperty("/" + function.Route).GetProperty(method.ToLowerInvariant());
