@@ -87,6 +87,7 @@ public static class CallbackApp
         services.AddSingleton<WaitingCallbacks>();
         services.AddSingleton<Watchdog>(); // one per instance: it counts its nudges
         services.AddTransient<MissedCallService>();
+        services.AddTransient<CallbackIntake>();
         services.AddSingleton<NoCallbackNotes>();
         services.AddSingleton<RuleBook>();
         services.AddSingleton<CallFeatureReader>();

@@ -4,7 +4,13 @@ using CallbackFunctions.Domain.Rules;
 
 namespace CallbackFunctions.Domain.Callbacks;
 
-/// <summary>What a new callback is made from: a lost inbound call or an IVR request.</summary>
+/// <summary>
+/// What a new callback is made from: a lost inbound call, an IVR request, a caller who pressed 1 in the queue, or an
+/// agent's schedule. <paramref name="Place"/>: its place in the queue's line when it is not the due time (a caller who
+/// waited in the queue keeps the moment they entered it, <see cref="Queues.PlaceInLine"/>).
+/// <paramref name="PreferredAgentWait"/>: set, <paramref name="BoundAgent"/> is a preferred agent the callback falls
+/// back from (issue 15 §3); null, it is bound for good (seed 001: back to the agent who missed the call).
+/// </summary>
 public sealed record NewCallback(
     string Id,
     string Queue,
@@ -17,7 +23,29 @@ public sealed record NewCallback(
     RuleKind? Rule = null,
     int? RuleVersion = null,
     string? TimeZone = null,
-    string? BoundAgent = null);
+    string? BoundAgent = null,
+    DateTimeOffset? Place = null,
+    string? Comment = null,
+    ScheduledPlan? Scheduled = null,
+    TimeSpan? PreferredAgentWait = null)
+{
+    /// <summary>The kind of trigger this is, from its origin.</summary>
+    public TriggerKind Trigger => Origin switch
+    {
+        CallbackOrigin.MissedCall => TriggerKind.LostCall,
+        CallbackOrigin.IvrRequest => TriggerKind.IvrRequest,
+        CallbackOrigin.QueueRequest => TriggerKind.QueuePress1,
+        CallbackOrigin.Scheduled => TriggerKind.AgentScheduled,
+        _ => throw new ArgumentOutOfRangeException(nameof(Origin), Origin, null),
+    };
+}
+
+/// <summary>
+/// seed 002: an agent-scheduled callback's own retries. When the customer is not reached and retries remain, it is due
+/// again <see cref="RetryAfter"/> later (the queue's setting), with the same agent (<see cref="AgentId"/>, null: any of
+/// the queue) and queue, one retry fewer; not the dialing intervals of a lost call.
+/// </summary>
+public sealed record ScheduledPlan(int Retries, int RetriesLeft, TimeSpan RetryAfter, string? AgentId);
 
 /// <summary>
 /// A callback and its whole lifecycle. Immutable: every event returns a <see cref="Decision"/> with the new state and
@@ -64,8 +92,29 @@ public sealed record Callback
     public int? RuleVersion { get; init; }
     /// <summary>The callback's IANA time zone: the customer's, else the rule's (seed 001).</summary>
     public string? TimeZone { get; init; }
-    /// <summary>seed 001: a contact-center callback goes back to the agent who missed the call, when it was an agent.</summary>
+    /// <summary>
+    /// seed 001: a contact-center callback goes back to the agent who missed the call, when it was an agent; issue 15: the
+    /// agent an agent-scheduled callback names (its preferred agent, while <see cref="PreferredAgentWait"/> is set).
+    /// </summary>
     public string? BoundAgent { get; init; }
+    /// <summary>Set: <see cref="BoundAgent"/> is preferred, and the callback falls back to the queue's agents when they are
+    /// away, or busy for longer than this (the queue's <c>preferredAgentWait</c> when it was made).</summary>
+    public TimeSpan? PreferredAgentWait { get; init; }
+    /// <summary>When the callback, due, first found its preferred agent busy: the wait for them runs from here.</summary>
+    public DateTimeOffset? PreferredBusySince { get; init; }
+    /// <summary>Its place in the queue's line: due callbacks of a queue are offered earliest place first (issue 15 §1).</summary>
+    public DateTimeOffset Place { get; init; }
+    /// <summary>Everything that asked for this callback, in the order received (one live callback per person and queue).</summary>
+    public ImmutableArray<Trigger> Triggers { get; init; } = [];
+    /// <summary>True when an agent set <see cref="DueAt"/> on purpose: a later trigger does not bring it forward.</summary>
+    public bool DueSetByAgent { get; init; }
+    /// <summary>A note for the agent (an agent-scheduled callback's comment): spoken in the whisper, shown by the API.</summary>
+    public string? Comment { get; init; }
+    /// <summary>An agent-scheduled callback's own retries (seed 002); null for every other callback.</summary>
+    public ScheduledPlan? Scheduled { get; init; }
+
+    /// <summary>Customer attempts allowed in all: a scheduled callback's retries plus one, else the policy's.</summary>
+    public int MaxAttempts => Scheduled is { } plan ? plan.Retries + 1 : Policy.MaxAttempts;
 
     public bool IsLive => !Status.IsTerminal();
 
@@ -73,9 +122,10 @@ public sealed record Callback
     {
         if (policy.MaxAttempts == 0) throw new ArgumentException("a policy needs at least one interval", nameof(policy));
         var due = now + (request.FirstDelay ?? policy.Intervals[0]);
-        // seed 000: 60 minutes in the dial-back queue from the lost call. An IVR request is a chosen time, so its
-        // window starts when the caller asked to be called.
-        var expires = (request.Origin == CallbackOrigin.IvrRequest ? due : now) + policy.Expiry;
+        // seed 000: 60 minutes in the dial-back queue from the lost call. A request (IVR, queue, agent) is a chosen time,
+        // so its window starts when the caller asked to be called.
+        var expires = (request.Origin == CallbackOrigin.MissedCall ? now : due) + policy.Expiry;
+        var place = request.Place ?? due;
         var callback = new Callback
         {
             Id = request.Id,
@@ -93,6 +143,12 @@ public sealed record Callback
             RuleVersion = request.RuleVersion,
             TimeZone = request.TimeZone,
             BoundAgent = request.BoundAgent,
+            PreferredAgentWait = request.BoundAgent is null ? null : request.PreferredAgentWait,
+            Place = place,
+            Triggers = [new Trigger(request.Trigger, now, place, due, request.OriginalCallSid ?? request.Id)],
+            DueSetByAgent = request.Origin == CallbackOrigin.Scheduled,
+            Comment = request.Comment,
+            Scheduled = request.Scheduled,
             WakeAt = Min(due, expires),
             Timeline = [new TimelineEvent(now, null, CallbackStatus.Queued, request.Reason, TimelineEvent.Sids(("original", request.OriginalCallSid)))],
         };
@@ -192,7 +248,7 @@ public sealed record Callback
         if (now < DueAt) return Decision.Ignore(this, $"not due before {DueAt:O}");
         if (now >= ExpiresAt) return Decision.Ignore(this, "expired: no attempt starts after the expiry");
         var attempt = AttemptOpen ? Attempt : Attempt + 1;
-        if (attempt > Policy.MaxAttempts) return Decision.Ignore(this, "no attempts left");
+        if (attempt > MaxAttempts) return Decision.Ignore(this, "no attempts left");
         var leg = new AgentLeg(Offer + 1, agent.Id, agent.Name, agent.Phone, now, null, line);
         var offered = this with
         {
@@ -205,15 +261,19 @@ public sealed record Callback
             TriedAgents = TriedAgents.Add(agent.Id),
         };
         var version = RuleVersion is { } v && Rule is { } r ? $", {r.Name()} rule v{v}" : "";
+        if (PreferredAgentWait is not null && BoundAgent == agent.Id) version += ", their preferred agent";
         return offered.MoveTo(CallbackStatus.DialingAgent, now, $"attempt {attempt}: offered to agent {agent.Name} (offer {leg.Offer}{version})",
                 now + Policy.AgentRingTimeout + Policy.WatchdogGrace, []);
     }
 
-    /// <summary>An agent became free (or the operator asked): a callback waiting for an agent is offered right away.</summary>
-    public Decision OfferNow(DateTimeOffset now)
+    /// <summary>
+    /// An agent became free (or the operator asked): a callback waiting for an agent is offered right away, or, when it
+    /// was woken behind the head of its line, <paramref name="after"/> that (in case the head cannot take the agent).
+    /// </summary>
+    public Decision OfferNow(DateTimeOffset now, TimeSpan after = default)
     {
         if (Status != CallbackStatus.Queued || !WaitingForAgent) return Decision.Ignore(this, "not waiting for an agent");
-        return (this with { WaitingForAgent = false }).Reschedule(now);
+        return (this with { WaitingForAgent = false }).Reschedule(Min(now + after, ExpiresAt));
     }
 
     /// <summary>A line was released and this callback is next in line for one: it tries again at once.</summary>
@@ -241,8 +301,61 @@ public sealed record Callback
         if (now >= ExpiresAt) return Decision.Ignore(this, "expired");
         var due = Max(dueAt, now);
         var window = ExpiresAt > DueAt ? ExpiresAt - DueAt : Policy.Expiry;
-        return (this with { DueAt = due, ExpiresAt = due + window, WaitingForAgent = false })
+        return (this with { DueAt = due, ExpiresAt = due + window, WaitingForAgent = false, DueSetByAgent = true, Place = Place == DueAt ? due : Place })
             .Record(now, CallbackStatus.Queued, $"moved to {due:u} (expires {due + window:u})").Reschedule(due);
+    }
+
+    /// <summary>
+    /// issue 15 §3: due, its preferred agent busy: it waits for them until <paramref name="until"/> (woken the moment they
+    /// are free), while the queue's other callbacks go on as usual. The wait shows on the timeline once.
+    /// </summary>
+    public Decision WaitForPreferredAgent(DateTimeOffset until, string reason, DateTimeOffset now)
+    {
+        if (Status != CallbackStatus.Queued || BoundAgent is null || PreferredAgentWait is null) return Decision.Ignore(this, "not waiting for a preferred agent");
+        var waiting = this with { WaitingForAgent = true, TriedAgents = [], PreferredBusySince = PreferredBusySince ?? now };
+        if (Timeline[^1].Reason != reason) waiting = waiting.Record(now, CallbackStatus.Queued, reason);
+        return waiting.Reschedule(Min(Min(until, now + Policy.NoAgentRetry), ExpiresAt));
+    }
+
+    /// <summary>
+    /// issue 15 §3: its preferred agent is away, no longer serves the queue, or stayed busy too long: any agent of the
+    /// queue takes it from now on. <paramref name="reason"/> says which.
+    /// </summary>
+    public Callback FallBackToQueue(string reason, DateTimeOffset now) =>
+        Status != CallbackStatus.Queued || BoundAgent is null || PreferredAgentWait is null
+            ? this
+            : (this with { BoundAgent = null, PreferredBusySince = null, TriedAgents = [] }).Record(now, CallbackStatus.Queued, reason);
+
+    /// <summary>
+    /// One more request for this person and queue (issue 15 §4): a lost call, an IVR or queue request, an agent's
+    /// schedule. It merges into this live callback (<see cref="CallbackMerge"/>): the earliest place, the earliest due
+    /// time unless an agent set one on purpose; the timeline shows the trigger. A repeat of a trigger already merged
+    /// (the same kind received at the same moment) changes nothing.
+    /// </summary>
+    public Decision Merge(Trigger trigger, string reason, DateTimeOffset now, string? comment = null, ScheduledPlan? scheduled = null,
+        string? preferredAgent = null, TimeSpan? preferredAgentWait = null)
+    {
+        if (!IsLive) return Decision.Ignore(this, $"already {Status}");
+        if (Triggers.Any(t => t.SameRequestAs(trigger))) return Decision.Ignore(this, "this request is merged already");
+        var merged = CallbackMerge.Merge(new MergedTiming(Place, DueAt, DueSetByAgent, Triggers), trigger);
+        var next = this with { Place = merged.Place, Triggers = merged.Triggers, DueSetByAgent = merged.DueSetByAgent, Comment = comment ?? Comment };
+        if (trigger.Kind == TriggerKind.AgentScheduled)
+            next = next with
+            {
+                Scheduled = scheduled ?? Scheduled,
+                // An agent's schedule says who takes it: the agent it names (preferred), else any of the queue.
+                BoundAgent = preferredAgent,
+                PreferredAgentWait = preferredAgent is null ? null : preferredAgentWait,
+                PreferredBusySince = null,
+            };
+        var when = merged.DueAt == DueAt ? "" : $"; due {merged.DueAt:u}";
+        if (Status != CallbackStatus.Queued || merged.DueAt == DueAt)
+            return next.Record(now, Status, $"{reason}: merged{when}").Reschedule(WakeAt ?? now);
+        // A new due time: the expiry keeps the window it had once due; a callback waiting for an agent stays in line.
+        var window = ExpiresAt > DueAt ? ExpiresAt - DueAt : Policy.Expiry;
+        var due = Max(merged.DueAt, now);
+        var moved = next with { DueAt = due, ExpiresAt = Max(ExpiresAt, due + window), WaitingForAgent = WaitingForAgent && due <= now };
+        return moved.Record(now, Status, $"{reason}: merged{when}").Reschedule(Min(due, moved.ExpiresAt));
     }
 
     /// <summary>The watchdog fired and Twilio says the leg is still alive: look again later.</summary>
@@ -395,7 +508,8 @@ public sealed record Callback
             CustomerLeg = CustomerLeg with { CallSid = callSid ?? CustomerLeg.CallSid, Outcome = outcome },
         };
         var sids = new[] { ("customer", failed.CustomerLeg!.CallSid), ("agent", AgentLeg?.CallSid) };
-        var what = $"customer {Describe(outcome)} (attempt {attempt} of {Policy.MaxAttempts})";
+        var what = $"customer {Describe(outcome)} (attempt {attempt} of {MaxAttempts})";
+        if (Scheduled is { } plan) return failed.RetryAsScheduled(plan, what, now, sids);
         TimeSpan wait;
         if (Policy.Retries.TryGetValue(retry, out var own) && !own.IsDefaultOrEmpty)
         {
@@ -413,6 +527,34 @@ public sealed record Callback
         var due = now + wait;
         var next = due < ExpiresAt ? $"next attempt at {due:HH:mm:ss}" : "the next attempt would fall after the expiry";
         return (failed with { DueAt = due }).MoveTo(CallbackStatus.Queued, now, $"{what}; {next}", Min(due, ExpiresAt), [], sids);
+    }
+
+    /// <summary>
+    /// seed 002: a scheduled callback whose customer was not reached is due again the queue's <c>retryAfter</c> later, with
+    /// the same agent and queue, one retry fewer; Failed when none is left. Its expiry moves along, as for a move.
+    /// </summary>
+    private Decision RetryAsScheduled(ScheduledPlan plan, string what, DateTimeOffset now, (string Role, string? Sid)[] sids)
+    {
+        var zone = TimeZone is { } id && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var found) ? found : TimeZoneInfo.Utc;
+        switch (Scheduling.ScheduledRetry.AfterNotReached(new Scheduling.ScheduledAttempt(Queue, plan.AgentId, plan.RetriesLeft), plan.RetryAfter, zone, now))
+        {
+            case Scheduling.ScheduledRetryDecision.DueAgain again:
+                var window = ExpiresAt > DueAt ? ExpiresAt - DueAt : Policy.Expiry;
+                var retry = this with
+                {
+                    DueAt = again.DueAt,
+                    ExpiresAt = again.DueAt + window,
+                    Place = again.DueAt,
+                    Scheduled = plan with { RetriesLeft = again.Next.RetriesLeft },
+                    BoundAgent = plan.AgentId ?? BoundAgent,
+                    PreferredBusySince = null,
+                };
+                return retry.MoveTo(CallbackStatus.Queued, now, $"{what}; {again.Reason}", again.DueAt, [], sids);
+            case Scheduling.ScheduledRetryDecision.Done done:
+                return Finish(CallbackStatus.Failed, now, $"{what}; {done.Reason}", [], sids);
+            default:
+                throw new InvalidOperationException("unknown scheduled retry decision");
+        }
     }
 
     // ---- cancellation ---------------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ namespace CallbackFunctions.Domain.Callbacks;
 [JsonDerivedType(typeof(AgentFreed), "agentFreed")]
 [JsonDerivedType(typeof(LineFreed), "lineFreed")]
 [JsonDerivedType(typeof(Nudged), "nudged")]
+[JsonDerivedType(typeof(TriggerReceived), "trigger")]
 public abstract record CallbackEvent
 {
     /// <summary>What the lifecycle decides on this event, given the callback as it is now.</summary>
@@ -101,10 +102,27 @@ public sealed record MoveRequested(DateTimeOffset DueAt) : CallbackEvent
     public override Decision Apply(Callback callback, DateTimeOffset now) => callback.Move(DueAt, now);
 }
 
-/// <summary>An agent of the callback's queue became free: a callback waiting for one is offered at once (seed 000).</summary>
-public sealed record AgentFreed : CallbackEvent
+/// <summary>
+/// An agent of the callback's queue became free: a callback waiting for one is offered at once (seed 000). The head of
+/// the line is woken with <see cref="Behind"/> 0; those behind it (woken in case the head cannot take the agent) wait
+/// <see cref="Stagger"/> per place, so the line's order holds.
+/// </summary>
+public sealed record AgentFreed(int Behind = 0) : CallbackEvent
 {
-    public override Decision Apply(Callback callback, DateTimeOffset now) => callback.OfferNow(now);
+    public static readonly TimeSpan Stagger = TimeSpan.FromSeconds(2);
+
+    public override Decision Apply(Callback callback, DateTimeOffset now) => callback.OfferNow(now, Stagger * Math.Max(0, Behind));
+}
+
+/// <summary>
+/// One more request for a live callback's person and queue (issue 15 §4): it merges into the callback rather than
+/// making a second one. An agent's schedule brings its comment, retries and preferred agent along.
+/// </summary>
+public sealed record TriggerReceived(Trigger Trigger, string Reason, string? Comment = null, ScheduledPlan? Scheduled = null,
+    string? PreferredAgent = null, TimeSpan? PreferredAgentWait = null) : CallbackEvent
+{
+    public override Decision Apply(Callback callback, DateTimeOffset now) =>
+        callback.Merge(Trigger, Reason, now, Comment, Scheduled, PreferredAgent, PreferredAgentWait);
 }
 
 /// <summary>A line was released and this callback is next in line for one.</summary>

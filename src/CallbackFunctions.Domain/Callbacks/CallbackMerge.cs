@@ -2,8 +2,16 @@ using System.Collections.Immutable;
 
 namespace CallbackFunctions.Domain.Callbacks;
 
-/// <summary>One thing that asked for a callback: what, when it was received, and the place and due time it asks for.</summary>
-public sealed record Trigger(TriggerKind Kind, DateTimeOffset ReceivedAt, DateTimeOffset Place, DateTimeOffset DueAt);
+/// <summary>
+/// One thing that asked for a callback: what, when it was received, and the place and due time it asks for.
+/// <see cref="Source"/> names the request (the inbound CallSid, or the API request's own id), so a repeated one is known.
+/// </summary>
+public sealed record Trigger(TriggerKind Kind, DateTimeOffset ReceivedAt, DateTimeOffset Place, DateTimeOffset DueAt, string? Source = null)
+{
+    /// <summary>The same request again (a webhook Twilio repeated): same kind and source, or the very same trigger.</summary>
+    public bool SameRequestAs(Trigger other) =>
+        Source is not null ? Kind == other.Kind && Source == other.Source : this == other;
+}
 
 /// <summary>The parts of a live callback that merging decides: its place in line, when it is due, whether an agent set
 /// that due time on purpose, and every trigger so far (the timeline shows each).</summary>

@@ -19,6 +19,8 @@ public enum CancelReason
     TargetDeleted,
     /// <summary>Deleted through the API (<c>DELETE /api/callbacks/{id}</c>): a pending callback an agent or operator removed.</summary>
     Deleted,
+    /// <summary>issue 15 §4: asked for at the same moment as the caller's live callback in the queue; its request merged into that one.</summary>
+    Merged,
 }
 
 public static class CancelReasonExtensions
@@ -33,6 +35,7 @@ public static class CancelReasonExtensions
         CancelReason.AccountFrozen => "the account was frozen",
         CancelReason.TargetDeleted => "the agent or queue it was bound to was deleted",
         CancelReason.Deleted => "deleted by an operator or agent",
+        CancelReason.Merged => "merged into the caller's live callback in this queue",
         _ => reason.ToString(),
     };
 }

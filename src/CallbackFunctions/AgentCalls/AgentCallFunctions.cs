@@ -102,15 +102,25 @@ public sealed class AgentCallFunctions(TwilioWebhook twilio, CallbackRuns runs, 
             .ToResult();
     }
 
-    /// <summary>What the agent hears before choosing: who, how long ago, which queue, which attempt.</summary>
+    /// <summary>
+    /// What the agent hears before choosing: who, how long ago, which queue, which attempt, and the note an agent left
+    /// with a scheduled callback (issue 15 §3).
+    /// </summary>
     public static string Whisper(Callback callback, DateTimeOffset now)
     {
         var minutes = (int)Math.Max(0, (now - callback.CreatedAt).TotalMinutes);
         var ago = minutes switch { 0 => "less than a minute ago", 1 => "1 minute ago", _ => $"{minutes} minutes ago" };
         var digits = string.Join(' ', callback.Caller.TrimStart('+').ToCharArray());
-        var what = callback.Origin == CallbackOrigin.IvrRequest ? "asked for a callback" : "called and was not answered";
+        var what = callback.Origin switch
+        {
+            CallbackOrigin.IvrRequest => "asked for a callback",
+            CallbackOrigin.QueueRequest => "asked for a callback while waiting",
+            CallbackOrigin.Scheduled => "had a callback scheduled",
+            _ => "called and was not answered",
+        };
+        var note = string.IsNullOrWhiteSpace(callback.Comment) ? "" : $" Note: {callback.Comment.Trim().TrimEnd('.')}.";
         return string.Create(CultureInfo.InvariantCulture,
-            $"Automatic callback, attempt {callback.Attempt}. The customer at {digits} {what} {ago}, in the {callback.Queue} queue. Press 1 to connect, or 2 to pass.");
+            $"Automatic callback, attempt {callback.Attempt}. The customer at {digits} {what} {ago}, in the {callback.Queue} queue.{note} Press 1 to connect, or 2 to pass.");
     }
 
     private async Task<IResult> AgentStatusAsync(HttpRequest request, string callbackId, int offer, DurableTaskClient client, CancellationToken ct)

@@ -8,8 +8,9 @@ namespace CallbackFunctions.Agents;
 
 /// <summary>
 /// seed 000: when an agent becomes available, the dial-backs waiting in their queues are offered before anything else,
-/// longest-waiting first. A freed agent wakes the head of the line and one behind it (in case the head cannot take a
-/// call just now: its number or a line busy); everyone else waits for the next freed agent or their own look
+/// earliest place first (issue 15 §1), callbacks waiting for that very agent before all. A freed agent wakes the head of
+/// the line and, a moment later, one behind it (in case the head cannot take a call just now: its number or a line
+/// busy); everyone else waits for the next freed agent or their own look
 /// (<c>NoAgentRetry</c>), never for a herd of offers that all but one lose.
 /// </summary>
 public sealed class WaitingCallbacks(WaitingIndex waiting, CallbackRuns runs, TimeProvider time)
@@ -18,7 +19,7 @@ public sealed class WaitingCallbacks(WaitingIndex waiting, CallbackRuns runs, Ti
 
     public async Task OfferToAsync(Agent agent, DurableTaskClient client, CancellationToken ct)
     {
-        var woken = await waiting.ClaimHeadAsync([.. agent.Queues], WakesPerFreedAgent, time.GetUtcNow(), ct);
-        await Task.WhenAll(woken.Select(id => runs.SendAsync(client, id, new AgentFreed(), ct)));
+        var woken = await waiting.ClaimHeadAsync(WaitingIndex.LinesFor(agent), WakesPerFreedAgent, time.GetUtcNow(), ct);
+        await Task.WhenAll(woken.Select((id, behind) => runs.SendAsync(client, id, new AgentFreed(behind), ct)));
     }
 }

@@ -26,14 +26,28 @@ namespace CallbackFunctions.Callbacks;
 /// <param name="CreatedAt">When the callback was made (UTC).</param>
 /// <param name="OriginalCallSid">The Twilio CallSid of the lost inbound call (<c>CA</c> and 32 hex digits), when known.</param>
 /// <param name="WaitingForAgent">True while it is due but no agent of its queue is free: it is offered the moment one is.</param>
-/// <param name="BoundAgent">The agent it is bound to (only that agent is offered it), or null: any agent of its queue.</param>
+/// <param name="BoundAgent">The agent it is bound to, or null: any agent of its queue. With <c>preferredAgent</c> true, the agent
+/// an agent-scheduled callback prefers (it falls back to the queue when they are away or stay busy); else the only agent offered it.</param>
+/// <param name="PreferredAgent">True when <c>boundAgent</c> is a preferred agent the callback falls back from.</param>
+/// <param name="Place">Its place in its queue's line (UTC): due callbacks of a queue are offered earliest place first. A caller who
+/// waited in the queue (pressed 1, or hung up there) keeps the moment they entered it; any other callback's is when it became due.</param>
+/// <param name="Comment">The note an agent left with a scheduled callback (spoken to the agent before they press 1), or null.</param>
+/// <param name="RetriesLeft">An agent-scheduled callback's retries left (each due the queue's <c>retryAfter</c> after a customer not reached); null for other callbacks.</param>
 public sealed record CallbackSummary(string Id, CallbackStatus Status, string Caller, string Queue, string CallerId, CallbackOrigin Origin,
     int Attempt, int MaxAttempts, DateTimeOffset? DueAt, DateTimeOffset ExpiresAt, DateTimeOffset CreatedAt, string? OriginalCallSid, bool WaitingForAgent,
-    string? BoundAgent = null)
+    string? BoundAgent, bool PreferredAgent, DateTimeOffset Place, string? Comment, int? RetriesLeft)
 {
-    public static CallbackSummary From(Callback c) => new(c.Id, c.Status, c.Caller, c.Queue, c.CallerId, c.Origin, c.Attempt, c.Policy.MaxAttempts,
-        c.IsLive ? c.DueAt : null, c.ExpiresAt, c.CreatedAt, c.OriginalCallSid, c.WaitingForAgent, c.BoundAgent);
+    public static CallbackSummary From(Callback c) => new(c.Id, c.Status, c.Caller, c.Queue, c.CallerId, c.Origin, c.Attempt, c.MaxAttempts,
+        c.IsLive ? c.DueAt : null, c.ExpiresAt, c.CreatedAt, c.OriginalCallSid, c.WaitingForAgent, c.BoundAgent,
+        c.BoundAgent is not null && c.PreferredAgentWait is not null, c.Place, c.Comment, c.Scheduled?.RetriesLeft);
 }
+
+/// <summary>One request that asked for the callback (one live callback per person and queue: later ones merge into it).</summary>
+/// <param name="Kind">What asked: a lost call, an IVR request, a caller who pressed 1 in the queue, or an agent's schedule.</param>
+/// <param name="ReceivedAt">When it came (UTC).</param>
+/// <param name="Place">The place in line it asked for (UTC): the callback keeps the earliest.</param>
+/// <param name="DueAt">The due time it asked for (UTC): the callback keeps the earliest, unless an agent set one on purpose.</param>
+public sealed record TriggerEntry(TriggerKind Kind, DateTimeOffset ReceivedAt, DateTimeOffset Place, DateTimeOffset DueAt);
 
 /// <summary>One entry of a callback's timeline: a status change, or an event within a status (then <c>from</c> equals <c>to</c>).</summary>
 /// <param name="At">When it happened (UTC).</param>
@@ -58,16 +72,24 @@ public sealed record TimelineEntry(DateTimeOffset At, CallbackStatus? From, Call
 /// <param name="OriginalCallSid"><inheritdoc cref="CallbackSummary.OriginalCallSid" /></param>
 /// <param name="WaitingForAgent"><inheritdoc cref="CallbackSummary.WaitingForAgent" /></param>
 /// <param name="BoundAgent"><inheritdoc cref="CallbackSummary.BoundAgent" /></param>
+/// <param name="PreferredAgent"><inheritdoc cref="CallbackSummary.PreferredAgent" /></param>
+/// <param name="Place"><inheritdoc cref="CallbackSummary.Place" /></param>
+/// <param name="Comment"><inheritdoc cref="CallbackSummary.Comment" /></param>
+/// <param name="RetriesLeft"><inheritdoc cref="CallbackSummary.RetriesLeft" /></param>
+/// <param name="Triggers">Every request that asked for it, oldest first.</param>
 /// <param name="Timeline">Every change, oldest first.</param>
 public sealed record CallbackDetail(string Id, CallbackStatus Status, string Caller, string Queue, string CallerId, CallbackOrigin Origin,
     int Attempt, int MaxAttempts, DateTimeOffset? DueAt, DateTimeOffset ExpiresAt, DateTimeOffset CreatedAt, string? OriginalCallSid, bool WaitingForAgent,
-    string? BoundAgent, IReadOnlyList<TimelineEntry> Timeline)
+    string? BoundAgent, bool PreferredAgent, DateTimeOffset Place, string? Comment, int? RetriesLeft, IReadOnlyList<TriggerEntry> Triggers,
+    IReadOnlyList<TimelineEntry> Timeline)
 {
     public static CallbackDetail From(Callback c)
     {
         var s = CallbackSummary.From(c);
         return new(s.Id, s.Status, s.Caller, s.Queue, s.CallerId, s.Origin, s.Attempt, s.MaxAttempts, s.DueAt, s.ExpiresAt, s.CreatedAt, s.OriginalCallSid,
-            s.WaitingForAgent, s.BoundAgent, [.. c.Timeline.Select(e => new TimelineEntry(e.At, e.From, e.To, e.Reason, e.CallSids))]);
+            s.WaitingForAgent, s.BoundAgent, s.PreferredAgent, s.Place, s.Comment, s.RetriesLeft,
+            [.. c.Triggers.Select(t => new TriggerEntry(t.Kind, t.ReceivedAt, t.Place, t.DueAt))],
+            [.. c.Timeline.Select(e => new TimelineEntry(e.At, e.From, e.To, e.Reason, e.CallSids))]);
     }
 }
 

@@ -87,8 +87,10 @@ public sealed class CallbackSteps(
     {
         if (!after.IsLive) await live.RemoveAsync(after.Caller, after.Queue, after.Id, ct);
         if (!after.IsLive && before.WaitingForLine) await lines.LeaveLineQueueAsync(after, ct);
-        if (after.WaitingForAgent && !before.WaitingForAgent) await waiting.AddAsync(after.Queue, after.Id, after.DueAt, ct);
-        else if (!after.WaitingForAgent && before.WaitingForAgent) await waiting.RemoveAsync(after.Queue, after.Id, ct);
+        // A callback waits in its line by its place (issue 15 §1): a freed agent wakes the earliest place first.
+        var (line, lineBefore) = (WaitingIndex.LineOf(after), WaitingIndex.LineOf(before));
+        if (before.WaitingForAgent && (!after.WaitingForAgent || line != lineBefore)) await waiting.RemoveAsync(lineBefore, after.Id, ct);
+        if (after.WaitingForAgent && (!before.WaitingForAgent || line != lineBefore)) await waiting.AddAsync(line, after.Id, after.Place, ct);
     }
 
     /// <summary>
@@ -105,8 +107,8 @@ public sealed class CallbackSteps(
         }
         await lines.ReleaseNumberAsync(callback.Caller, release.Holder, ct);
         if (await agents.ReleaseAsync(release.AgentId, release.Holder, ct) is { IsFree: true } agent)
-            wakes.AddRange((await waiting.ClaimHeadAsync([.. agent.Queues], WaitingCallbacks.WakesPerFreedAgent, time.GetUtcNow(), ct))
-                .Where(id => id != callback.Id).Select(id => new Wake(id, new AgentFreed())));
+            wakes.AddRange((await waiting.ClaimHeadAsync(WaitingIndex.LinesFor(agent), WaitingCallbacks.WakesPerFreedAgent, time.GetUtcNow(), ct))
+                .Where(id => id != callback.Id).Select((id, behind) => new Wake(id, new AgentFreed(behind))));
         return wakes;
     }
 

@@ -60,12 +60,24 @@ public sealed class Offers(
         var set = await rules.CurrentAsync(ct);
         if (set.Account.Frozen) return await steps.SaveAsync(run, callback.Cancel(CancelReason.AccountFrozen, Now), ct);
         var rule = callback.Rule is { } kind ? set[kind] : null;
-        if (rule is { Enabled: false } && callback.Origin != CallbackOrigin.IvrRequest)
+        if (rule is { Enabled: false } && callback.Origin == CallbackOrigin.MissedCall)
             return await steps.SaveAsync(run, callback.Cancel(CancelReason.RuleDisabled, Now), ct);
         if (rule is not null && zones.Find(callback.TimeZone) is { } zone && rule.Schedule.NextOpening(Now, zone) is var opens && opens > Now)
             return await steps.SaveAsync(run, callback.WaitForOpening(opens, Now), ct);
+        // issue 15 §3: a preferred agent is rung when free, waited for while busy (up to the wait), else the queue takes it.
+        if (callback.BoundAgent is { } preferred && callback.PreferredAgentWait is { } wait)
+        {
+            switch (await DecidePreferredAsync(callback, preferred, wait, ct))
+            {
+                case PreferredAgentDecision.KeepWaiting keep:
+                    return await steps.SaveAsync(run, callback.WaitForPreferredAgent(keep.Until, keep.Reason, Now), ct);
+                case PreferredAgentDecision.FallBackToQueue fallBack:
+                    callback = callback.FallBackToQueue(fallBack.Reason, Now);
+                    break;
+            }
+        }
         // seed 001: deleting the agent a callback is bound to means it does not start.
-        if (callback.BoundAgent is { } bound && !await agents.ExistsAsync(bound, ct))
+        else if (callback.BoundAgent is { } bound && !await agents.ExistsAsync(bound, ct))
             return await steps.SaveAsync(run, callback.Cancel(CancelReason.TargetDeleted, Now), ct);
 
         var offer = callback.Offer + 1;
@@ -82,6 +94,9 @@ public sealed class Offers(
         if (agent is null)
         {
             await ReleaseAsync(callback, line, null, holder, ct);
+            // Its preferred agent was taken a moment ago by another callback: busy, so it waits for them as for any busy one.
+            if (callback is { BoundAgent: { } taken, PreferredAgentWait: { } w } && await DecidePreferredAsync(callback, taken, w, ct, busy: true) is PreferredAgentDecision.KeepWaiting keep)
+                return await steps.SaveAsync(run, callback.WaitForPreferredAgent(keep.Until, keep.Reason, Now), ct);
             return await steps.SaveAsync(run, callback.NoAgentAvailable(Now), ct);
         }
         // Carrier pacing (TWILIO.md §7: calls per second), shared by every instance: wait for this call's slot.
@@ -102,7 +117,7 @@ public sealed class Offers(
             await agents.ReleaseAsync(agent.Id, holder, ct);
             return await PlaceAsync(intent, reconcile: true, ct);
         }
-        if (written) await steps.FollowAsync(callback, stored, ct);
+        if (written) await steps.FollowAsync(run.State, stored, ct);
         return await PlaceAsync(intent, reconcile: !written, ct);
     }
 
@@ -154,6 +169,22 @@ public sealed class Offers(
         var calls = await twilio.ListCallsAsync(leg.AgentPhone, callback.CallerId, ct);
         // Twilio's dates have whole seconds; allow for that and a little clock skew.
         return calls.FirstOrDefault(c => c.CreatedAt is { } at && at >= leg.RequestedAt.AddSeconds(-5))?.Sid;
+    }
+
+    /// <summary>
+    /// Where the callback's preferred agent stands (as of the directory's snapshot, or <paramref name="busy"/>), and what
+    /// that means for it (<see cref="PreferredAgent.Decide"/>). An agent already offered it in this round who did not take
+    /// it is not waited for again: the queue takes it.
+    /// </summary>
+    private async Task<PreferredAgentDecision> DecidePreferredAsync(Callback callback, string preferred, TimeSpan wait, CancellationToken ct, bool busy = false)
+    {
+        var agent = await agents.FindAsync(preferred, ct);
+        var name = agent?.Name ?? preferred;
+        if (callback.TriedAgents.Contains(preferred))
+            return new PreferredAgentDecision.FallBackToQueue($"preferred agent {name} did not take it: any agent of {callback.Queue}");
+        var state = PreferredAgent.StateOf(agent, callback.Queue);
+        if (busy && state == PreferredAgentState.Available) state = PreferredAgentState.Busy;
+        return PreferredAgent.Decide(preferred, name, state, callback.Queue, callback.PreferredBusySince ?? Now, Now, wait);
     }
 
     private async Task ReleaseAsync(Callback callback, string line, string? agentId, string holder, CancellationToken ct)

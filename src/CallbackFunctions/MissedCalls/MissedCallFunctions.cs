@@ -22,11 +22,9 @@ namespace CallbackFunctions.MissedCalls;
 /// valid TwiML fast: a storage failure spools the webhook locally rather than failing the call or losing the callback.
 /// </summary>
 public sealed partial class MissedCallFunctions(TwilioWebhook twilio, MissedCallService service, WebhookSpool spool, PhoneNumberNormalizer numbers,
-    Agents.AgentDirectory agents, NoCallbackNotes notes, IOptionsMonitor<CallbackOptions> options, TimeProvider time, ILoggerFactory loggers)
+    IOptionsMonitor<CallbackOptions> options, TimeProvider time, ILoggerFactory loggers, CallbackIntake intake)
 {
-    private static readonly TimeSpan StorageBudget = TimeSpan.FromSeconds(8); // Twilio gives a webhook 15 s in all
-
-    private Routing Routing => new(twilio, agents);
+    private Routing Routing => intake.Routing;
     private readonly ILogger _logger = loggers.CreateLogger("CallbackFunctions.MissedCalls");
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
@@ -94,7 +92,7 @@ public sealed partial class MissedCallFunctions(TwilioWebhook twilio, MissedCall
                 var made = await WithSpoolAsync(item, c => service.RecordAsync(create, c), ct);
                 if (made.Result?.NoCallback is { } none) return await AnswerThenNoteAsync(request, goodbye, NoCallbackNotes.For(create, none));
                 var answer = new VoiceResponse().Say("Sorry we missed your call. We will call you back shortly.").Hangup().ToResult();
-                return await AnswerThenStartAsync(request, answer, made.Result?.ToStart, item, client);
+                return await AnswerThenStartAsync(request, answer, made.Result, item, client);
             case InboundOutcome.Served when caller.IsValid:
                 await WithSpoolAsync(new SpooledWebhook(null, caller.E164), async c =>
                 {
@@ -143,92 +141,27 @@ public sealed partial class MissedCallFunctions(TwilioWebhook twilio, MissedCall
         if (made.Result?.NoCallback is { } none) return await AnswerThenNoteAsync(request, cannot, NoCallbackNotes.For(create, none));
         var when = delay == 0 ? "shortly" : delay == 1 ? "in about a minute" : $"in about {delay} minutes";
         return await AnswerThenStartAsync(request, new VoiceResponse().Say($"Thank you. We will call you back {when}. Goodbye.").Hangup().ToResult(),
-            made.Result?.ToStart, item, client);
+            made.Result, item, client);
     }
 
-    /// <summary>
-    /// The callback is stored: Twilio gets its answer now (the response is completed), and the rest (the caller's live
-    /// slot, the orchestration's start) is done after it, in the same invocation, so the caller never waits for Durable.
-    /// If that rest fails, the webhook is spooled and replayed (idempotent); if the process dies first, the watchdog
-    /// starts the stored callback when it comes due.
-    /// </summary>
-    private async Task<IResult> AnswerThenStartAsync(HttpRequest request, IResult answer, CallbackRun? toStart, SpooledWebhook item, DurableTaskClient client)
-    {
-        if (toStart is null) return answer;
-        await answer.ExecuteAsync(request.HttpContext);
-        await request.HttpContext.Response.CompleteAsync();
-        using var budget = new CancellationTokenSource(StorageBudget);
-        try
-        {
-            await service.StartAsync(toStart, client, budget.Token);
-        }
-        catch (Exception e) when (TransientFaults.IsTransient(e))
-        {
-            await spool.SaveAsync(item, CancellationToken.None);
-            MissedCallLog.Spooled(_logger, e.GetType().Name, spool.Count);
-            return Results.Empty;
-        }
-        // After the answer: a queue nobody serves is worth a warning and a note, never a caller's wait (nor an error of its own).
-        try
-        {
-            if (!await Routing.CheckServedAsync(request, toStart.State.Queue, budget.Token))
-                await notes.WriteAsync(NoCallbackNotes.Unserved(toStart.State));
-        }
-        catch (Exception e) when (TransientFaults.IsTransient(e))
-        {
-            MissedCallLog.ServedCheckSkipped(_logger, toStart.State.Queue, e.GetType().Name);
-        }
-        return Results.Empty;
-    }
+    private Task<IResult> AnswerThenStartAsync(HttpRequest request, IResult answer, MissedCallService.Recorded? recorded, SpooledWebhook item, DurableTaskClient client) =>
+        intake.AnswerThenStartAsync(request, answer, recorded, item, client);
 
-    private const string NoQueueReason = "no ?queue= in the webhook URL and no Callbacks__DefaultQueue";
+    private Task<IResult> AnswerThenNoteAsync(HttpRequest request, IResult answer, NoCallbackNote note) => intake.AnswerThenNoteAsync(request, answer, note);
 
-    private static string BadUrlReason(string problem) => $"the webhook URL is wrong: {problem}";
+    private Task<(T? Result, bool Spooled)> WithSpoolAsync<T>(SpooledWebhook item, Func<CancellationToken, Task<T>> work, CancellationToken ct) =>
+        intake.WithSpoolAsync(item, work, ct);
 
-    private static string InvalidNumberReason(NormalizedNumber caller) => $"no number to call back: {caller.Problem}";
+    internal const string NoQueueReason = "no ?queue= in the webhook URL and no Callbacks__DefaultQueue";
+
+    internal static string BadUrlReason(string problem) => $"the webhook URL is wrong: {problem}";
+
+    internal static string InvalidNumberReason(NormalizedNumber caller) => $"no number to call back: {caller.Problem}";
 
     /// <summary>A note of this webhook, received now: the caller's E.164, or the <c>From</c> Twilio sent when it is not a number.</summary>
     private NoCallbackNote Note(string route, IFormCollection form, NormalizedNumber caller, string? queue, string code, string reason) =>
         NoCallbackNote.Create(time.GetUtcNow(), route, TwilioSids.Read(form, "CallSid", TwilioSids.Call), caller.E164 ?? form["From"].ToString(), queue, code, reason);
 
-    /// <summary>
-    /// No callback: Twilio gets its answer now (the response is completed), then why is noted for the API and the
-    /// console, so a slow or failing note never holds up or changes what the caller hears.
-    /// </summary>
-    private async Task<IResult> AnswerThenNoteAsync(HttpRequest request, IResult answer, NoCallbackNote note)
-    {
-        await answer.ExecuteAsync(request.HttpContext);
-        await request.HttpContext.Response.CompleteAsync();
-        await notes.WriteAsync(note);
-        return Results.Empty;
-    }
-
-    /// <summary>Runs the storage work within Twilio's budget; if storage fails or is too slow, spools it instead.</summary>
-    private async Task<(T? Result, bool Spooled)> WithSpoolAsync<T>(SpooledWebhook item, Func<CancellationToken, Task<T>> work, CancellationToken ct)
-    {
-        if (!spool.TryAdmit())
-        {
-            await spool.SaveAsync(item, CancellationToken.None);
-            MissedCallLog.Shed(_logger, spool.Count);
-            return (default, true);
-        }
-        using var budget = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        budget.CancelAfter(StorageBudget);
-        try
-        {
-            return (await work(budget.Token), false);
-        }
-        catch (Exception e) when (TransientFaults.IsTransient(e, ct))
-        {
-            await spool.SaveAsync(item, CancellationToken.None);
-            MissedCallLog.Spooled(_logger, e.GetType().Name, spool.Count);
-            return (default, true);
-        }
-        finally
-        {
-            spool.Leave();
-        }
-    }
 }
 
 /// <summary>What a lost call's webhook checks of its own URL: a queue named, and served by someone; what is amiss is reported.</summary>

@@ -26,4 +26,7 @@ internal static partial class MissedCallLog
 
     [LoggerMessage(EventId = 2006, Level = LogLevel.Warning, Message = "Too many webhooks at once for storage: spooled one locally to replay shortly, {Pending} waiting")]
     public static partial void Shed(ILogger logger, int pending);
+
+    [LoggerMessage(EventId = 2010, Level = LogLevel.Information, Message = "A request for {Caller} in {Queue} merges into their live callback {CallbackId}")]
+    public static partial void Merged(ILogger logger, string caller, string queue, string callbackId);
 }

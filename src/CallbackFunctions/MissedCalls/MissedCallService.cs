@@ -11,7 +11,12 @@ using Microsoft.Extensions.Options;
 
 namespace CallbackFunctions.MissedCalls;
 
-/// <summary>A lost call or an IVR request, normalised, ready to become a callback (also what the spool keeps).</summary>
+/// <summary>
+/// A lost call, an IVR or queue request, or an agent's schedule, normalised, ready to become a callback or merge into the
+/// caller's live one (also what the spool keeps). <see cref="Place"/>: the caller's place in line when it is not the due
+/// time (the moment they entered the queue). <see cref="RequestId"/>: names a request that has no CallSid (an API
+/// request), so the same request lands on the same callback.
+/// </summary>
 public sealed record CallbackRequest(
     string Caller,
     string CallerId,
@@ -22,7 +27,24 @@ public sealed record CallbackRequest(
     TimeSpan? FirstDelay,
     DateTimeOffset ReceivedAt,
     RuleKind LostIn = RuleKind.ContactCenter,
-    string? LostAtAgent = null);
+    string? LostAtAgent = null,
+    DateTimeOffset? Place = null,
+    string? Comment = null,
+    ScheduledPlan? Scheduled = null,
+    string? PreferredAgent = null,
+    TimeSpan? PreferredAgentWait = null,
+    string? TimeZone = null,
+    string? RequestId = null)
+{
+    /// <summary>The id a callback made from this request has (a repeat lands on it).</summary>
+    public string CallbackId => CallbackIds.For(CallSid ?? RequestId, Queue, Origin switch
+    {
+        CallbackOrigin.MissedCall => "missed",
+        CallbackOrigin.IvrRequest => "ivr",
+        CallbackOrigin.QueueRequest => "queue",
+        _ => "scheduled",
+    });
+}
 
 /// <summary>
 /// Turns lost calls into callbacks and served calls into cancellations, keeping one live callback per caller and
@@ -49,25 +71,33 @@ public sealed class MissedCallService(
     {
         var recorded = await RecordAsync(request, ct);
         if (recorded.NoCallback is { } none) await notes.WriteAsync(NoCallbackNotes.For(request, none));
-        if (recorded.ToStart is { } run) await StartAsync(run, client, ct);
+        await FinishAsync(recorded, client, ct);
         return recorded.Callback;
     }
 
     /// <summary>
-    /// What a lost call became: the callback stored (null when the rules call for none, and then why), and, when it is
-    /// live, the run <see cref="StartAsync"/> must still start. Storing is what a webhook waits for before it answers:
-    /// from then on the callback exists, and the watchdog finishes what a crash may leave undone.
+    /// What a request became: the callback stored (null when the rules call for none, and then why), and, when it is
+    /// live, the run <see cref="StartAsync"/> must still start; or the caller's live callback in the queue it merges into
+    /// (<see cref="MergeInto"/>, told by <see cref="FinishAsync"/>). Storing is what a webhook waits for before it
+    /// answers: from then on the callback exists, and the watchdog finishes what a crash may leave undone.
     /// </summary>
-    public sealed record Recorded(Callback? Callback, CallbackRun? ToStart, RuleDecision.NoCallback? NoCallback = null);
+    public sealed record Recorded(Callback? Callback, CallbackRun? ToStart, RuleDecision.NoCallback? NoCallback = null, TriggerReceived? MergeInto = null)
+    {
+        /// <summary>Whether there is anything left to do after the answer.</summary>
+        public bool HasWork => ToStart is not null || MergeInto is not null;
+    }
 
-    /// <summary>Stores the callback the rules call for (idempotent: a repeated webhook finds the one it stored).</summary>
+    /// <summary>
+    /// Stores the callback the rules call for, or finds the caller's live callback in the queue that this request merges
+    /// into (issue 15 §4). Idempotent: a repeated webhook finds the one it stored, or is merged once.
+    /// </summary>
     public async Task<Recorded> RecordAsync(CallbackRequest request, CancellationToken ct)
     {
         var set = await rules.CurrentAsync(ct);
         var rule = set[request.LostIn];
-        var isRequest = request.Origin == CallbackOrigin.IvrRequest;
+        var isRequest = request.Origin != CallbackOrigin.MissedCall;
         var decision = RuleDecision.For(rule, set.Account, request.Queue, request.CallerId, twilio.CurrentValue.Owns(request.CallerId),
-            zones.ForNumber(request.Caller), zones.Find, request.ReceivedAt, isRequest, request.LostAtAgent);
+            request.TimeZone ?? zones.ForNumber(request.Caller), zones.Find, request.ReceivedAt, isRequest, request.LostAtAgent);
         if (decision is RuleDecision.NoCallback none)
         {
             MissedCallLog.NoCallback(logger, PhoneMask.Mask(request.Caller), none.Reason);
@@ -75,16 +105,18 @@ public sealed class MissedCallService(
         }
         var (queue, callerId, zone, boundAgent) = decision switch
         {
-            RuleDecision.Make make => (make.Queue, make.CallerId, make.TimeZone, make.BoundAgent),
+            RuleDecision.Make make => (make.Queue, make.CallerId, make.TimeZone, request.PreferredAgent ?? make.BoundAgent),
             RuleDecision.FailedAtOnce failed => (failed.Queue, failed.CallerId, (string?)null, (string?)null),
             _ => throw new InvalidOperationException(decision.ToString()),
         };
-        var kind = isRequest ? "ivr" : "missed";
-        var id = CallbackIds.For(request.CallSid, request.Queue, kind);
+        var id = request.CallbackId;
         var policy = rule.ApplyTo(options.CurrentValue.ToPolicy());
+        // An agent's schedule is an explicit time: the rule's opening hours and switch do not move or stop it.
+        var ruleKind = request.Origin == CallbackOrigin.Scheduled ? (RuleKind?)null : rule.Kind;
         var created = Callback.Create(
             new NewCallback(id, queue, request.Caller, callerId, request.Origin, request.CallSid, request.Reason, request.FirstDelay,
-                rule.Kind, rule.Version, zone, boundAgent),
+                ruleKind, ruleKind is null ? null : rule.Version, zone, boundAgent, request.Place, request.Comment, request.Scheduled,
+                request.PreferredAgent is null ? null : request.PreferredAgentWait),
             policy, request.ReceivedAt).Callback;
         if (decision is RuleDecision.FailedAtOnce failedAtOnce)
         {
@@ -92,6 +124,12 @@ public sealed class MissedCallService(
             var failed = created.Fail(failedAtOnce.Reason, request.ReceivedAt).Callback;
             await callbacks.TryCreateAsync(failed, ct);
             return new Recorded(failed, null);
+        }
+        // One live callback per person and queue: a request for someone who has one merges into it (issue 15 §4).
+        if (await LiveOtherThanAsync(created, ct) is { } liveOne)
+        {
+            MissedCallLog.Merged(logger, PhoneMask.Mask(created.Caller), created.Queue, liveOne.Id);
+            return new Recorded(liveOne, null, MergeInto: TriggerOf(created));
         }
         CallbackRun run;
         if (await callbacks.TryCreateAsync(created, ct) is { } etag)
@@ -109,9 +147,29 @@ public sealed class MissedCallService(
         return new Recorded(run.State, run);
     }
 
+    /// <summary>What the webhook (or the API) does after its answer: start the new callback, or tell the live one of the request.</summary>
+    public async Task FinishAsync(Recorded recorded, DurableTaskClient client, CancellationToken ct)
+    {
+        if (recorded.ToStart is { } run) await StartAsync(run, client, ct);
+        else if (recorded is { MergeInto: { } merge, Callback: { } into }) await runs.TellOnceStartedAsync(client, into.Id, merge, ct);
+    }
+
+    /// <summary>The caller's live callback in the queue, when it is another than <paramref name="created"/>.</summary>
+    private async Task<Callback?> LiveOtherThanAsync(Callback created, CancellationToken ct)
+    {
+        var row = await live.GetAsync(created.Caller, created.Queue, ct);
+        if (row is null || row.Value == created.Id) return null;
+        return await callbacks.GetAsync(row.Value, ct) is { Value: { IsLive: true } other } ? other : null;
+    }
+
+    /// <summary>A request (as the callback it would make) as one more trigger of a live callback: what it asks for, and what an agent's schedule brings.</summary>
+    private static TriggerReceived TriggerOf(Callback made) =>
+        new(made.Triggers[0], made.Timeline[0].Reason, made.Comment, made.Scheduled,
+            made.PreferredAgentWait is null ? null : made.BoundAgent, made.PreferredAgentWait);
+
     /// <summary>
-    /// Makes a stored live callback the caller's live one in its queue (the one it replaces is told) and starts its
-    /// orchestration; idempotent. A newer missed call that got there first makes this one the superseded one.
+    /// Makes a stored live callback the caller's live one in its queue and starts its orchestration; idempotent. Another
+    /// live one that took that place first (a request at the same moment) takes this one's trigger, and this one ends merged.
     /// </summary>
     /// <remarks>
     /// A served call may come at any moment of this: before the callback has its live slot (the served call does not find
@@ -123,11 +181,13 @@ public sealed class MissedCallService(
     /// </remarks>
     public async Task StartAsync(CallbackRun run, DurableTaskClient client, CancellationToken ct)
     {
-        var superseded = await TakeLiveSlotAsync(run.State, client, ct);
+        var holder = await TakeLiveSlotAsync(run.State, ct);
         await runs.StartAsync(client, run, ct);
-        if (superseded)
+        if (holder is not null)
         {
-            await runs.TellOnceStartedAsync(client, run.State.Id, new CancelRequested(CancelReason.Superseded), ct);
+            // Two requests at once: the one holding the place keeps it and takes this one's trigger; this one ends merged.
+            await runs.TellOnceStartedAsync(client, holder.Id, TriggerOf(run.State), ct);
+            await runs.TellOnceStartedAsync(client, run.State.Id, new CancelRequested(CancelReason.Merged), ct);
             return;
         }
         var (_, servedAt, how) = await live.ReadAsync(run.State.Caller, run.State.Queue, ct);
@@ -142,24 +202,19 @@ public sealed class MissedCallService(
     }
 
     /// <summary>
-    /// Makes this callback the caller's live one in its queue and tells the one it replaces; true when a newer one
-    /// holds the slot already, so this one is the superseded one.
+    /// Makes this callback the caller's live one in its queue; when another live one holds that place already (asked
+    /// for at the same moment), returns it: this one's request merges into it (issue 15 §4).
     /// </summary>
-    private async Task<bool> TakeLiveSlotAsync(Callback callback, DurableTaskClient client, CancellationToken ct)
+    private async Task<Callback?> TakeLiveSlotAsync(Callback callback, CancellationToken ct)
     {
         // Most callers have no live callback in the queue: an insert takes the slot in one request.
-        if (await live.TrySetAsync(callback.Caller, callback.Queue, callback.Id, null, ct)) return false;
+        if (await live.TrySetAsync(callback.Caller, callback.Queue, callback.Id, null, ct)) return null;
         for (var round = 0; round < 8; round++)
         {
             var row = await live.GetAsync(callback.Caller, callback.Queue, ct);
-            if (row?.Value == callback.Id) return false;
-            if (row is not null && await callbacks.GetAsync(row.Value, ct) is { Value: { IsLive: true } other } && other.CreatedAt > callback.CreatedAt)
-                return true;
-            if (await live.TrySetAsync(callback.Caller, callback.Queue, callback.Id, row?.ETag, ct))
-            {
-                if (row is not null) await runs.TellOnceStartedAsync(client, row.Value, new CancelRequested(CancelReason.Superseded), ct);
-                return false;
-            }
+            if (row?.Value == callback.Id) return null;
+            if (row is not null && await callbacks.GetAsync(row.Value, ct) is { Value: { IsLive: true } other }) return other;
+            if (await live.TrySetAsync(callback.Caller, callback.Queue, callback.Id, row?.ETag, ct)) return null;
         }
         throw new InvalidOperationException($"callback {callback.Id}: could not take the live slot");
     }

@@ -16,7 +16,16 @@ public sealed class WaitingIndex(StorageAccount storage)
 
     private TableClient Table => storage.Waiting;
 
-    /// <summary>Puts the callback in its queue's line, placed by <paramref name="since"/> (then id); idempotent.</summary>
+    /// <summary>
+    /// The line a waiting callback stands in: its bound or preferred agent's own (<c>@agentId</c>; agent ids have no
+    /// '@'), woken first when that agent frees up, else its queue's.
+    /// </summary>
+    public static string LineOf(Domain.Callbacks.Callback callback) => callback.BoundAgent is { } agent ? "@" + agent : callback.Queue;
+
+    /// <summary>The lines a freed agent looks at, in order: callbacks waiting for them, then their queues'.</summary>
+    public static IReadOnlyList<string> LinesFor(Domain.Agents.Agent agent) => ["@" + agent.Id, .. agent.Queues];
+
+    /// <summary>Puts the callback in a line (<see cref="LineOf"/>), placed by <paramref name="since"/> (its place, then id); idempotent.</summary>
     public async Task AddAsync(string queue, string callbackId, DateTimeOffset since, CancellationToken ct) =>
         await Table.UpsertEntityAsync(new TableEntity(Key(queue), callbackId) { ["Since"] = since }, TableUpdateMode.Replace, ct);
 

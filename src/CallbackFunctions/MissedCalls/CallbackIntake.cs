@@ -1,0 +1,101 @@
+using CallbackFunctions.Storage;
+using CallbackFunctions.Spool;
+using Microsoft.DurableTask.Client;
+
+namespace CallbackFunctions.MissedCalls;
+
+/// <summary>
+/// What every route that asks for a callback does around its own decision (the lost-call, IVR and queue webhooks):
+/// the storage work within Twilio's budget or spooled, Twilio's answer first, then the rest (the callback's start, the
+/// trigger merged into the caller's live callback, a no-callback note) in the same invocation.
+/// </summary>
+public sealed class CallbackIntake(MissedCallService service, WebhookSpool spool, Agents.AgentDirectory agents, NoCallbackNotes notes,
+    Twilio.TwilioWebhook twilio, ILoggerFactory loggers)
+{
+    private static readonly TimeSpan StorageBudget = TimeSpan.FromSeconds(8); // Twilio gives a webhook 15 s in all
+
+    private readonly ILogger _logger = loggers.CreateLogger("CallbackFunctions.MissedCalls");
+
+    public Routing Routing => new(twilio, agents);
+
+    /// <summary>Records the request (<see cref="MissedCallService.RecordAsync"/>) within Twilio's budget, or spools it.</summary>
+    public Task<(MissedCallService.Recorded? Result, bool Spooled)> RecordAsync(CallbackRequest create, DurableTaskClient client, CancellationToken ct)
+    {
+        spool.Remember(client);
+        return WithSpoolAsync(new SpooledWebhook(create, null), c => service.RecordAsync(create, c), ct);
+    }
+
+    /// <summary>
+    /// The callback is stored: Twilio gets its answer now (the response is completed), and the rest (the caller's live
+    /// slot, the orchestration's start) is done after it, in the same invocation, so the caller never waits for Durable.
+    /// If that rest fails, the webhook is spooled and replayed (idempotent); if the process dies first, the watchdog
+    /// starts the stored callback when it comes due.
+    /// </summary>
+    public async Task<IResult> AnswerThenStartAsync(HttpRequest request, IResult answer, MissedCallService.Recorded? recorded, SpooledWebhook item, DurableTaskClient client)
+    {
+        if (recorded is not { HasWork: true, Callback: { } callback }) return answer;
+        await answer.ExecuteAsync(request.HttpContext);
+        await request.HttpContext.Response.CompleteAsync();
+        using var budget = new CancellationTokenSource(StorageBudget);
+        try
+        {
+            await service.FinishAsync(recorded, client, budget.Token);
+        }
+        catch (Exception e) when (TransientFaults.IsTransient(e))
+        {
+            await spool.SaveAsync(item, CancellationToken.None);
+            MissedCallLog.Spooled(_logger, e.GetType().Name, spool.Count);
+            return Results.Empty;
+        }
+        // After the answer: a queue nobody serves is worth a warning and a note, never a caller's wait (nor an error of its own).
+        try
+        {
+            if (!await Routing.CheckServedAsync(request, callback.Queue, budget.Token))
+                await notes.WriteAsync(NoCallbackNotes.Unserved(callback));
+        }
+        catch (Exception e) when (TransientFaults.IsTransient(e))
+        {
+            MissedCallLog.ServedCheckSkipped(_logger, callback.Queue, e.GetType().Name);
+        }
+        return Results.Empty;
+    }
+
+    /// <summary>
+    /// No callback: Twilio gets its answer now (the response is completed), then why is noted for the API and the
+    /// console, so a slow or failing note never holds up or changes what the caller hears.
+    /// </summary>
+    public async Task<IResult> AnswerThenNoteAsync(HttpRequest request, IResult answer, NoCallbackNote note)
+    {
+        await answer.ExecuteAsync(request.HttpContext);
+        await request.HttpContext.Response.CompleteAsync();
+        await notes.WriteAsync(note);
+        return Results.Empty;
+    }
+
+    /// <summary>Runs the storage work within Twilio's budget; if storage fails or is too slow, spools it instead.</summary>
+    public async Task<(T? Result, bool Spooled)> WithSpoolAsync<T>(SpooledWebhook item, Func<CancellationToken, Task<T>> work, CancellationToken ct)
+    {
+        if (!spool.TryAdmit())
+        {
+            await spool.SaveAsync(item, CancellationToken.None);
+            MissedCallLog.Shed(_logger, spool.Count);
+            return (default, true);
+        }
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        budget.CancelAfter(StorageBudget);
+        try
+        {
+            return (await work(budget.Token), false);
+        }
+        catch (Exception e) when (TransientFaults.IsTransient(e, ct))
+        {
+            await spool.SaveAsync(item, CancellationToken.None);
+            MissedCallLog.Spooled(_logger, e.GetType().Name, spool.Count);
+            return (default, true);
+        }
+        finally
+        {
+            spool.Leave();
+        }
+    }
+}
