@@ -56,4 +56,10 @@ internal static partial class SimulatorLog
 
     [LoggerMessage(EventId = 304, Level = LogLevel.Information, Message = "Call {CallSid} leaves queue {Queue}: {QueueResult}")]
     public static partial void QueueResult(this ILogger logger, string callSid, string queue, string queueResult);
+
+    [LoggerMessage(EventId = 305, Level = LogLevel.Debug, Message = "Call {CallSid} enters queue {Queue} at position {QueuePosition}")]
+    public static partial void QueueEntered(this ILogger logger, string callSid, string queue, int queuePosition);
+
+    [LoggerMessage(EventId = 306, Level = LogLevel.Debug, Message = "Call {CallSid} is out of queue {Queue}; the calls behind it move up")]
+    public static partial void QueueLeft(this ILogger logger, string callSid, string queue);
 }

@@ -42,6 +42,12 @@ public sealed record SimulatedCall
 
     public IReadOnlyList<string> RecordingSids { get; init; } = [];
 
+    /// <summary>The &lt;Enqueue&gt; queue this call is waiting in now; null when it is in none.</summary>
+    public string? Queue { get; init; }
+
+    /// <summary>1-based place in <see cref="Queue"/> by entry order (as the next waitUrl request's QueuePosition); null when in none.</summary>
+    public int? QueuePosition { get; init; }
+
     public bool IsEnded => Status is "completed" or "busy" or "no-answer" or "failed" or "canceled";
 }
 
@@ -72,3 +78,34 @@ public sealed record SimulatorStats
 public sealed record SimulatorError(DateTimeOffset At, int Code, string Message, string? CallSid, string? Url);
 
 public sealed record SimulatedRecording(string Sid, string CallSid, DateTimeOffset DateCreated, int? Duration, string Url, bool Deleted);
+
+/// <summary>A call waiting in a queue.</summary>
+public sealed record QueuedCall
+{
+    public required string CallSid { get; init; }
+
+    /// <summary>1-based, by entry order (the QueuePosition of its next waitUrl request).</summary>
+    public int Position { get; init; }
+
+    public DateTimeOffset EnqueuedAt { get; init; }
+
+    /// <summary>Whole seconds waited so far (the QueueTime of its next waitUrl request).</summary>
+    public int WaitedSeconds { get; init; }
+}
+
+/// <summary>A snapshot of one &lt;Enqueue&gt; queue: the calls waiting in it now, first in first.</summary>
+public sealed record SimulatedQueue
+{
+    public required string Name { get; init; }
+
+    public required string Sid { get; init; }
+
+    public int CurrentSize { get; init; }
+
+    public int MaxSize { get; init; }
+
+    /// <summary>Whole-second average wait of the calls waiting now (the AvgQueueTime of a waitUrl request).</summary>
+    public int AverageWaitSeconds { get; init; }
+
+    public IReadOnlyList<QueuedCall> Calls { get; init; } = [];
+}

@@ -46,6 +46,21 @@ public sealed class TwilioSimulator : IAsyncDisposable
 
     public FaultSettings Faults => engine.Faults;
 
+    /// <summary>Every &lt;Enqueue&gt; queue a call has entered since the start or the last reset, each with the calls waiting in it now.</summary>
+    public IReadOnlyList<SimulatedQueue> Queues => engine.Queues();
+
+    /// <summary>The calls waiting in queue <paramref name="name"/> now, first in first (empty when nobody has entered it).</summary>
+    public SimulatedQueue Queue(string name)
+    {
+        // TWILIO.md §4 Enqueue: a queue name is at most 64 characters.
+        if (string.IsNullOrEmpty(name) || name.Length > 64)
+        {
+            throw new ArgumentException("a queue name is 1 to 64 characters", nameof(name));
+        }
+
+        return engine.Queue(name);
+    }
+
     /// <summary>Every endpoint the simulator maps (the page at GET / is rendered from them).</summary>
     internal IEnumerable<Endpoint> Endpoints => app.Services.GetRequiredService<EndpointDataSource>().Endpoints;
 

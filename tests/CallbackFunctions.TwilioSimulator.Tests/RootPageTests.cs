@@ -48,7 +48,7 @@ public sealed class RootPageTests
 
         // The control routes the API is known to have are among them (the enumeration itself is not empty or wrong).
         var named = control.SelectMany(r => (r.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? []).Select(m => $"{m} {r.RoutePattern.RawText}")).ToList();
-        foreach (var expected in new[] { "GET /", "PUT /sim/people/{number}", "POST /sim/inbound-calls", "GET /sim/calls", "GET /sim/calls/{sid}", "GET /sim/stats", "GET /sim/errors", "GET /sim/recordings", "GET /sim/faults", "PUT /sim/faults", "POST /sim/reset" })
+        foreach (var expected in new[] { "GET /", "PUT /sim/people/{number}", "POST /sim/inbound-calls", "GET /sim/calls", "GET /sim/calls/{sid}", "GET /sim/queues", "GET /sim/queues/{name}", "GET /sim/stats", "GET /sim/errors", "GET /sim/recordings", "GET /sim/faults", "PUT /sim/faults", "POST /sim/reset" })
         {
             Assert.Contains(expected, named);
         }

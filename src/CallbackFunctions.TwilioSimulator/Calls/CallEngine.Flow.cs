@@ -1,5 +1,4 @@
 using System.Globalization;
-using CallbackFunctions.TwilioSimulator.Support;
 using CallbackFunctions.TwilioSimulator.Twiml;
 using CallbackFunctions.TwilioSimulator.Webhooks;
 
@@ -436,25 +435,45 @@ internal sealed partial class CallEngine
     }
 
     /// <summary>
-    /// TWILIO.md §4 Enqueue: the caller waits (running waitUrl documents) for the scripted time, then the scripted
-    /// QueueResult goes to action. Null = carry on with the next verb.
+    /// TWILIO.md §4 Enqueue: the caller joins the back of the queue and waits (running waitUrl documents) for the
+    /// scripted time, then leaves it and the scripted QueueResult goes to action. Null = carry on with the next verb.
     /// </summary>
     private async Task<Outcome?> EnqueueAsync(CallLeg leg, EnqueueVerb enqueue, CancellationToken ct)
     {
         var (scripted, waitSeconds) = Read(leg, l => (l.QueueOutcome, l.QueueWaitSeconds));
-        var queueSid = Sids.Stable("QU", options.AccountSid + "/" + enqueue.QueueName);
-        var enqueuedAt = time.GetUtcNow();
-        var enqueued = scripted != QueueOutcome.QueueFull;
-        var result = enqueued
-            ? await WaitInQueueAsync(leg, enqueue, queueSid, enqueuedAt, waitSeconds, scripted, ct).ConfigureAwait(false)
-            : "queue-full";
+        var queueSid = QueueSid(enqueue.QueueName);
+        var member = JoinQueue(leg, enqueue.QueueName, queueSid);
+        if (member is null && Read(leg, l => l.IsEnded))
+        {
+            return Outcome.Hangup;
+        }
+
+        string result;
+        if (member is not null)
+        {
+            try
+            {
+                result = await WaitInQueueAsync(leg, enqueue, member, waitSeconds, scripted, ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                // Whatever ended the wait (a result, a REST redirect, the call ending), the call is out of the queue
+                // before its action is requested.
+                LeaveQueue(leg);
+            }
+        }
+        else
+        {
+            result = "queue-full";
+        }
+
         logger.QueueResult(leg.Sid, enqueue.QueueName, result);
 
         var extra = new List<KeyValuePair<string, string>> { new("QueueResult", result) };
-        if (enqueued)
+        if (member is not null)
         {
             extra.Add(new("QueueSid", queueSid));
-            extra.Add(new("QueueTime", ((int)(time.GetUtcNow() - enqueuedAt).TotalSeconds).ToString(CultureInfo.InvariantCulture)));
+            extra.Add(new("QueueTime", WaitingQueue.WaitedSeconds(member, time.GetUtcNow()).ToString(CultureInfo.InvariantCulture)));
         }
 
         if (result == "hangup")
@@ -475,7 +494,7 @@ internal sealed partial class CallEngine
     }
 
     private async Task<string> WaitInQueueAsync(
-        CallLeg leg, EnqueueVerb enqueue, string queueSid, DateTimeOffset enqueuedAt, double waitSeconds, QueueOutcome scripted, CancellationToken ct)
+        CallLeg leg, EnqueueVerb enqueue, QueueMember member, double waitSeconds, QueueOutcome scripted, CancellationToken ct)
     {
         using var timer = new CancellationTokenSource(TimeSpan.FromSeconds(Math.Max(0, waitSeconds * options.TimeScale)), time);
         using var waiting = CancellationTokenSource.CreateLinkedTokenSource(ct, timer.Token);
@@ -488,11 +507,16 @@ internal sealed partial class CallEngine
                 while (true)
                 {
                     var started = time.GetUtcNow();
-                    var seconds = ((int)(started - enqueuedAt).TotalSeconds).ToString(CultureInfo.InvariantCulture);
-                    var request = DocRequest.Fetch(
-                        waitUrl, enqueue.WaitUrlMethod,
-                        new("QueuePosition", "1"), new("QueueSid", queueSid), new("QueueTime", seconds), new("AvgQueueTime", seconds),
-                        new("CurrentQueueSize", "1"), new("MaxQueueSize", "1000"));
+                    if (WaitUrlParameters(leg, member) is not { } queueParameters)
+                    {
+                        // Out of the queue only because the call just ended: its life token is about to trip.
+                        await Task.Delay(Timeout.InfiniteTimeSpan, time, leg.Life.Token).ConfigureAwait(false);
+                        break;
+                    }
+
+                    // Only this first request carries the queue parameters: a <Gather> action or <Redirect> it leads to
+                    // is requested with the standard ones (TWILIO.md §4), yet still runs as a waitUrl document.
+                    var request = DocRequest.Fetch(waitUrl, enqueue.WaitUrlMethod, queueParameters);
                     var outcome = await RunAsync(leg, request, DocumentKind.Wait, handleRedirects: false, waiting.Token).ConfigureAwait(false);
                     if (outcome.Kind == OutcomeKind.Leave)
                     {

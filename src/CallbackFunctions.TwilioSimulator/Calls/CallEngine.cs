@@ -498,6 +498,7 @@ internal sealed partial class CallEngine : IDisposable
     {
         var s = leg.State;
         int duration;
+        string? leftQueue;
         lock (s.Sync)
         {
             if (leg.IsEnded)
@@ -509,6 +510,9 @@ internal sealed partial class CallEngine : IDisposable
             leg.Status = status;
             leg.EndTime = now;
             leg.AddEvent(now, status.Wire());
+
+            // A call that ends (hangs up, is canceled or completed via REST) stops waiting in its queue at once.
+            leftQueue = LeaveQueueLocked(leg);
             if (leg.CountedOutboundApi)
             {
                 s.LiveOutboundApi--;
@@ -540,6 +544,11 @@ internal sealed partial class CallEngine : IDisposable
         }
 
         leg.Life.Cancel();
+        if (leftQueue is not null)
+        {
+            logger.QueueLeft(leg.Sid, leftQueue);
+        }
+
         logger.CallEnded(leg.Sid, status.Wire(), duration);
         Notify();
         return true;

@@ -157,6 +157,9 @@ internal sealed class CallLeg
 
     public double QueueWaitSeconds { get; set; } = 1;
 
+    /// <summary>The queue this leg is waiting in now (between entering its &lt;Enqueue&gt; and leaving it for any reason).</summary>
+    public WaitingQueue? WaitingIn { get; set; }
+
     // Flow control: Life ends with the call; Step is cancelled to interrupt the running TwiML for a redirect.
     public CancellationTokenSource Life { get; }
 
@@ -228,5 +231,7 @@ internal sealed class CallLeg
         DigitsPressed = DigitsPressed.ToString(),
         BridgedWith = BridgedWith,
         RecordingSids = [.. RecordingSids],
+        Queue = WaitingIn?.Name,
+        QueuePosition = WaitingIn?.PositionOf(this),
     };
 }

@@ -33,6 +33,9 @@ internal sealed class SimulatorState
 
     public FaultSettings Faults { get; set; } = new();
 
+    /// <summary>&lt;Enqueue&gt; queues by QueueSid (one per account + name), created when a call first enters one.</summary>
+    public Dictionary<string, WaitingQueue> Queues { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Create faults still to hand out, one per Create Call.</summary>
     public Queue<CreateFaultKind> PendingCreateFaults { get; } = new();
 

@@ -83,6 +83,12 @@ internal static class ControlApi
             simulator().Calls.FirstOrDefault(c => c.Sid == sid) is { } call ? Results.Json(call, Json) : Results.NotFound()).WithMetadata(new RouteDoc(
                 "One call leg ({sid} = CA..., the sid POST /sim/inbound-calls or GET /sim/calls answers).", "200 with the call; 404 when there is no such call")
             { Response = typeof(SimulatedCall) });
+        sim.MapGet("/queues", () => Results.Json(simulator().Queues, Json)).WithMetadata(new RouteDoc(
+            "Every <Enqueue> queue a call has entered, each with the calls waiting in it now in entry order (position 1 first).",
+            "200, a JSON array of queues") { Response = typeof(SimulatedQueue) });
+        sim.MapGet("/queues/{name}", (string name) => Try(() => Results.Json(simulator().Queue(name), Json))).WithMetadata(new RouteDoc(
+            "One <Enqueue> queue ({name} as between the tags, e.g. support): the calls waiting in it now, first in first, with the position, wait and average wait their next waitUrl request carries. A queue nobody has entered is empty.",
+            "200 with the queue; 400 problem JSON for a name that is empty or longer than 64 characters") { Response = typeof(SimulatedQueue) });
         sim.MapGet("/stats", () => Results.Json(simulator().Stats, Json)).WithMetadata(new RouteDoc(
             "Counters since the start or the last reset.", "200 with the stats") { Response = typeof(SimulatorStats) });
         sim.MapGet("/errors", () => Results.Json(simulator().Errors, Json)).WithMetadata(new RouteDoc(

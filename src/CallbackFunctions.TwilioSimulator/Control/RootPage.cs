@@ -35,6 +35,7 @@ internal static class RootPage
     {
         ["number"] = ExampleCaller,
         ["sid"] = "$CALL_SID",
+        ["name"] = "support",
     };
 
     public static string Render(IEnumerable<Endpoint> endpoints, SimulatorOptions options, Uri baseUrl)
