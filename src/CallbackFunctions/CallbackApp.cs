@@ -88,6 +88,7 @@ public static class CallbackApp
         services.AddSingleton<Watchdog>(); // one per instance: it counts its nudges
         services.AddTransient<MissedCallService>();
         services.AddTransient<CallbackIntake>();
+        services.AddSingleton<SeenCallRepository>();
         services.AddSingleton<NoCallbackNotes>();
         services.AddSingleton<RuleBook>();
         services.AddSingleton<CallFeatureReader>();

@@ -10,7 +10,7 @@ namespace CallbackFunctions.MissedCalls;
 /// trigger merged into the caller's live callback, a no-callback note) in the same invocation.
 /// </summary>
 public sealed class CallbackIntake(MissedCallService service, WebhookSpool spool, Agents.AgentDirectory agents, NoCallbackNotes notes,
-    Twilio.TwilioWebhook twilio, ILoggerFactory loggers)
+    Twilio.TwilioWebhook twilio, SeenCallRepository seen, Telephony.PhoneNumberNormalizer numbers, TimeProvider time, ILoggerFactory loggers)
 {
     private static readonly TimeSpan StorageBudget = TimeSpan.FromSeconds(8); // Twilio gives a webhook 15 s in all
 
@@ -37,6 +37,7 @@ public sealed class CallbackIntake(MissedCallService service, WebhookSpool spool
         await answer.ExecuteAsync(request.HttpContext);
         await request.HttpContext.Response.CompleteAsync();
         using var budget = new CancellationTokenSource(StorageBudget);
+        await RememberCallAsync(request, callback.Queue, budget.Token);
         try
         {
             await service.FinishAsync(recorded, client, budget.Token);
@@ -69,7 +70,39 @@ public sealed class CallbackIntake(MissedCallService service, WebhookSpool spool
         await answer.ExecuteAsync(request.HttpContext);
         await request.HttpContext.Response.CompleteAsync();
         await notes.WriteAsync(note);
+        using var budget = new CancellationTokenSource(StorageBudget);
+        await RememberCallAsync(request, note.Queue, budget.Token);
         return Results.Empty;
+    }
+
+    /// <summary>Twilio gets its answer now; then the inbound call is remembered (<see cref="RememberCallAsync"/>).</summary>
+    public async Task<IResult> AnswerThenRememberAsync(HttpRequest request, IResult answer, string queue)
+    {
+        await answer.ExecuteAsync(request.HttpContext);
+        await request.HttpContext.Response.CompleteAsync();
+        using var budget = new CancellationTokenSource(StorageBudget);
+        await RememberCallAsync(request, queue, budget.Token);
+        return Results.Empty;
+    }
+
+    /// <summary>
+    /// Remembers the inbound call of this webhook (its CallSid, caller and queue), so an agent can schedule a callback
+    /// for it by CallSid (<c>POST /api/callbacks</c> <c>fromCallSid</c>). Best effort, after Twilio has its answer: a
+    /// failure is logged and changes nothing else.
+    /// </summary>
+    private async Task RememberCallAsync(HttpRequest request, string? queue, CancellationToken ct)
+    {
+        if (!request.HasFormContentType || Twilio.TwilioSids.Read(request.Form, "CallSid", Twilio.TwilioSids.Call) is not { } callSid) return;
+        var from = request.Form["From"].ToString();
+        var caller = numbers.Normalize(from);
+        try
+        {
+            await seen.SaveAsync(new SeenCall(callSid, from, caller.E164, caller.Problem, queue, time.GetUtcNow()), ct);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            MissedCallLog.SeenCallNotSaved(_logger, callSid, e.GetType().Name);
+        }
     }
 
     /// <summary>Runs the storage work within Twilio's budget; if storage fails or is too slow, spools it instead.</summary>

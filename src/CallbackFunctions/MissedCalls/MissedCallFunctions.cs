@@ -80,6 +80,10 @@ public sealed partial class MissedCallFunctions(TwilioWebhook twilio, MissedCall
                     Note(NoCallbackNotes.MissedCallRoute, form, caller, queue, NoCallbackNotes.InvalidNumber, InvalidNumberReason(caller)));
             case InboundOutcome.Lost when !Routing.HasQueue(request, queue, caller.E164!):
                 return await AnswerThenNoteAsync(request, goodbye, Note(NoCallbackNotes.MissedCallRoute, form, caller, null, NoCallbackNotes.NoQueue, NoQueueReason));
+            case InboundOutcome.Lost when form["QueueResult"] == "leave"
+                                          && await service.PressedOneAsync(TwilioSids.Read(form, "CallSid", TwilioSids.Call), queue!, ct):
+                // The caller pressed 1 in the queue (queue-wait): they left with a callback that keeps their place.
+                return new VoiceResponse().Say("We will call you back. Goodbye.").Hangup().ToResult();
             case InboundOutcome.Lost:
                 var calledNumber = numbers.Normalize(form["To"]);
                 // seed 001: where the call was lost picks the rule: at a queue or an agent (Enqueue/Dial results), or
@@ -87,7 +91,7 @@ public sealed partial class MissedCallFunctions(TwilioWebhook twilio, MissedCall
                 var kind = lostInOverride ?? (string.IsNullOrEmpty(form["QueueResult"]) && string.IsNullOrEmpty(form["DialCallStatus"])
                     ? RuleKind.Scenario : RuleKind.ContactCenter);
                 var create = new CallbackRequest(caller.E164!, calledNumber.E164 ?? "", queue!, TwilioSids.Read(form, "CallSid", TwilioSids.Call), CallbackOrigin.MissedCall,
-                    $"missed call: {reason}", null, time.GetUtcNow(), kind, agent);
+                    $"missed call: {reason}", null, time.GetUtcNow(), kind, agent, Place: EnteredQueue(form["QueueTime"]));
                 var item = new SpooledWebhook(create, null);
                 var made = await WithSpoolAsync(item, c => service.RecordAsync(create, c), ct);
                 if (made.Result?.NoCallback is { } none) return await AnswerThenNoteAsync(request, goodbye, NoCallbackNotes.For(create, none));
@@ -151,6 +155,11 @@ public sealed partial class MissedCallFunctions(TwilioWebhook twilio, MissedCall
 
     private Task<(T? Result, bool Spooled)> WithSpoolAsync<T>(SpooledWebhook item, Func<CancellationToken, Task<T>> work, CancellationToken ct) =>
         intake.WithSpoolAsync(item, work, ct);
+
+    /// <summary>A call lost in the queue keeps the moment it entered it as its place in line (Twilio's <c>QueueTime</c>, whole seconds).</summary>
+    private DateTimeOffset? EnteredQueue(string? queueTime) =>
+        int.TryParse(queueTime, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var waited)
+            ? time.GetUtcNow() - TimeSpan.FromSeconds(waited) : null;
 
     internal const string NoQueueReason = "no ?queue= in the webhook URL and no Callbacks__DefaultQueue";
 

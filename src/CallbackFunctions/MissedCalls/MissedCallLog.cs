@@ -29,4 +29,7 @@ internal static partial class MissedCallLog
 
     [LoggerMessage(EventId = 2010, Level = LogLevel.Information, Message = "A request for {Caller} in {Queue} merges into their live callback {CallbackId}")]
     public static partial void Merged(ILogger logger, string caller, string queue, string callbackId);
+
+    [LoggerMessage(EventId = 2011, Level = LogLevel.Warning, Message = "Could not remember inbound call {CallSid} for scheduling by CallSid: {Error}")]
+    public static partial void SeenCallNotSaved(ILogger logger, string callSid, string error);
 }

@@ -37,7 +37,10 @@ public sealed record CallbackRequest(
     string? RequestId = null)
 {
     /// <summary>The id a callback made from this request has (a repeat lands on it).</summary>
-    public string CallbackId => CallbackIds.For(CallSid ?? RequestId, Queue, Origin switch
+    public string CallbackId => IdFor(CallSid ?? RequestId, Queue, Origin);
+
+    /// <summary>The id of the callback a request of <paramref name="origin"/> for this call (or API request) and queue makes.</summary>
+    public static string IdFor(string? callSidOrRequestId, string queue, CallbackOrigin origin) => CallbackIds.For(callSidOrRequestId, queue, origin switch
     {
         CallbackOrigin.MissedCall => "missed",
         CallbackOrigin.IvrRequest => "ivr",
@@ -146,6 +149,13 @@ public sealed class MissedCallService(
         }
         return new Recorded(run.State, run);
     }
+
+    /// <summary>
+    /// Whether this inbound call asked for a callback while it waited in <paramref name="queue"/> (pressed 1): its
+    /// <c>&lt;Enqueue action&gt;</c> then says <c>leave</c>, which is no lost call.
+    /// </summary>
+    public async Task<bool> PressedOneAsync(string? callSid, string queue, CancellationToken ct) =>
+        callSid is not null && await callbacks.GetAsync(CallbackRequest.IdFor(callSid, queue, CallbackOrigin.QueueRequest), ct) is not null;
 
     /// <summary>What the webhook (or the API) does after its answer: start the new callback, or tell the live one of the request.</summary>
     public async Task FinishAsync(Recorded recorded, DurableTaskClient client, CancellationToken ct)

@@ -23,11 +23,19 @@ public sealed class NoCallbackNotes(NoCallbackRepository repository, ILogger<NoC
 
     public const string MissedCallRoute = "missed-call";
     public const string IvrCallbackRoute = "ivr-callback";
+    public const string QueueWaitRoute = "queue-wait-choice";
+    public const string ScheduleRoute = "callbacks";
 
     /// <summary>How long a note may take: Twilio has its answer by then, so this only bounds the invocation.</summary>
     private static readonly TimeSpan Budget = TimeSpan.FromSeconds(5);
 
-    public static string RouteOf(CallbackOrigin origin) => origin == CallbackOrigin.IvrRequest ? IvrCallbackRoute : MissedCallRoute;
+    public static string RouteOf(CallbackOrigin origin) => origin switch
+    {
+        CallbackOrigin.IvrRequest => IvrCallbackRoute,
+        CallbackOrigin.QueueRequest => QueueWaitRoute,
+        CallbackOrigin.Scheduled => ScheduleRoute,
+        _ => MissedCallRoute,
+    };
 
     /// <summary>The note of a lost call or IVR request for which the rules made no callback.</summary>
     public static NoCallbackNote For(CallbackRequest request, RuleDecision.NoCallback none) =>

@@ -22,6 +22,10 @@ public sealed class WebhookUrls(IOptionsMonitor<TwilioOptions> options)
 
     public Uri RecordingStatus(string callbackId, int attempt) => Make("recording-status", $"callbackId={Esc(callbackId)}&attempt={attempt}");
 
+    /// <summary>The action of the "press 1" offer to a caller waiting in <paramref name="queue"/>, who entered it at <paramref name="entered"/>.</summary>
+    public Uri QueueWaitChoice(string queue, DateTimeOffset entered) =>
+        Make("queue-wait-choice", $"queue={Esc(queue)}&entered={entered.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+
     private Uri Make(string route, string query) => new($"{Base.AbsoluteUri.TrimEnd('/')}/api/twilio/{route}?{query}");
 
     private static string Esc(string s) => Uri.EscapeDataString(s);
