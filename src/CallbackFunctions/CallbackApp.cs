@@ -64,6 +64,7 @@ public static class CallbackApp
         services.AddSingleton<RecordingRepository>();
         services.AddSingleton<NoCallbackRepository>();
         services.AddSingleton<QueueSettingsRepository>();
+        services.AddSingleton<SlotBookingRepository>();
         services.AddHostedService<StorageRecovery>();
     }
 
@@ -87,6 +88,7 @@ public static class CallbackApp
         services.AddSingleton<WaitingCallbacks>();
         services.AddSingleton<Watchdog>(); // one per instance: it counts its nudges
         services.AddTransient<MissedCallService>();
+        services.AddSingleton<Slots.SlotDesk>();
         services.AddSingleton<NoCallbackNotes>();
         services.AddSingleton<RuleBook>();
         services.AddSingleton<CallFeatureReader>();

@@ -69,10 +69,11 @@ public sealed class StorageAccount
     public TableClient Recordings => Tables.GetTableClient(Options.RecordingsTable);
     public TableClient NoCallbacks => Tables.GetTableClient(Options.NoCallbacksTable);
     public TableClient QueueSettings => Tables.GetTableClient(Options.QueueSettingsTable);
+    public TableClient SlotBookings => Tables.GetTableClient(Options.SlotBookingsTable);
 
     private IEnumerable<string> TableNames =>
         [Options.CallbacksTable, Options.LiveTable, Options.AgentsTable, Options.WaitingTable, Options.RulesTable, Options.HoldsTable, Options.RecordingsTable,
-         Options.NoCallbacksTable, Options.QueueSettingsTable];
+         Options.NoCallbacksTable, Options.QueueSettingsTable, Options.SlotBookingsTable];
 
     public async Task EnsureCreatedAsync(CancellationToken ct)
     {

@@ -22,6 +22,10 @@ public sealed class WebhookUrls(IOptionsMonitor<TwilioOptions> options)
 
     public Uri RecordingStatus(string callbackId, int attempt) => Make("recording-status", $"callbackId={Esc(callbackId)}&attempt={attempt}");
 
+    /// <summary>Where a caller's pick of a call slot goes: the instances offered, in the order of their digits (issue 15 §2).</summary>
+    public Uri IvrCallbackSlot(string queue, IEnumerable<Domain.Scheduling.SlotInstance> offered, bool repeated) =>
+        Make("ivr-callback-slot", $"queue={Esc(queue)}&offered={Esc(string.Join(",", offered))}{(repeated ? "&repeated=true" : "")}");
+
     private Uri Make(string route, string query) => new($"{Base.AbsoluteUri.TrimEnd('/')}/api/twilio/{route}?{query}");
 
     private static string Esc(string s) => Uri.EscapeDataString(s);
