@@ -64,6 +64,7 @@ public static class CallbackApp
         services.AddSingleton<RecordingRepository>();
         services.AddSingleton<NoCallbackRepository>();
         services.AddSingleton<QueueSettingsRepository>();
+        services.AddSingleton<SlotBookingRepository>();
         services.AddHostedService<StorageRecovery>();
     }
 
@@ -89,6 +90,7 @@ public static class CallbackApp
         services.AddTransient<MissedCallService>();
         services.AddTransient<CallbackIntake>();
         services.AddSingleton<SeenCallRepository>();
+        services.AddSingleton<Slots.SlotDesk>();
         services.AddSingleton<NoCallbackNotes>();
         services.AddSingleton<RuleBook>();
         services.AddSingleton<CallFeatureReader>();

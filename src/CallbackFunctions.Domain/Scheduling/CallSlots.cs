@@ -29,6 +29,11 @@ public sealed record CallSlot(TimeOnly Start, int Capacity)
 public readonly record struct SlotInstance(DateOnly Date, TimeOnly Time)
 {
     public override string ToString() => Date.ToDateTime(Time).ToString("yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture);
+
+    /// <summary>Reads the key <see cref="ToString"/> writes ("2026-03-08T14:30"); null when it is not one.</summary>
+    public static SlotInstance? Parse(string? key) =>
+        DateTime.TryParseExact(key, "yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var local)
+            ? new SlotInstance(DateOnly.FromDateTime(local), TimeOnly.FromDateTime(local)) : null;
 }
 
 /// <summary>A slot instance offered to a caller: when it starts (the callback's due time), its local reading, and the room left.</summary>

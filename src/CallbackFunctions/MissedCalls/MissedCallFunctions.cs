@@ -12,17 +12,20 @@ using Microsoft.DurableTask.Client;
 using CallbackFunctions.Callbacks;
 using Microsoft.Extensions.Options;
 using CallbackFunctions.Http;
+using CallbackFunctions.Slots;
+using CallbackFunctions.Domain.Scheduling;
 using Microsoft.Azure.Functions.Worker;
 using Twilio.TwiML;
 
 namespace CallbackFunctions.MissedCalls;
 
 /// <summary>
-/// <c>POST /api/twilio/missed-call</c> and <c>POST /api/twilio/ivr-callback</c>, the HTTP functions. Both always answer
+/// <c>POST /api/twilio/missed-call</c>, <c>POST /api/twilio/ivr-callback</c> and its call-slot pick
+/// <c>POST /api/twilio/ivr-callback-slot</c>, the HTTP functions. All always answer
 /// valid TwiML fast: a storage failure spools the webhook locally rather than failing the call or losing the callback.
 /// </summary>
 public sealed partial class MissedCallFunctions(TwilioWebhook twilio, MissedCallService service, WebhookSpool spool, PhoneNumberNormalizer numbers,
-    IOptionsMonitor<CallbackOptions> options, TimeProvider time, ILoggerFactory loggers, CallbackIntake intake)
+    SlotDesk slotDesk, IOptionsMonitor<CallbackOptions> options, TimeProvider time, ILoggerFactory loggers, CallbackIntake intake)
 {
     private Routing Routing => intake.Routing;
     private readonly ILogger _logger = loggers.CreateLogger("CallbackFunctions.MissedCalls");
@@ -44,14 +47,27 @@ public sealed partial class MissedCallFunctions(TwilioWebhook twilio, MissedCall
             RequestValues.Text(request, "lostIn"), RequestValues.Text(request, "agent"), client, budget), ct);
 
     [ApiOperation("Twilio webhooks", "The IVR callback node: schedules a callback, confirms and hangs up", Query = ["queue: the queue to call back for (needed unless the setting Callbacks__DefaultQueue names one)",
-        "delayMinutes (integer): when to call back, in minutes; 0 (the default) = as soon as an agent is free"],
-        AnswerMediaType = VoiceTwiml.MediaType, Responses = ["200: TwiML confirming the callback (or saying why there is none) and hanging up"])]
+        "delayMinutes (integer): when to call back, in minutes; 0 (the default) = as soon as an agent is free",
+        "slots (true|false): offer the queue's next three call slots with room to pick from (ivr-callback-slot takes the pick); with none free, the callback is made as without"],
+        AnswerMediaType = VoiceTwiml.MediaType, Responses = ["200: TwiML confirming the callback (or saying why there is none) and hanging up, or offering the call slots"])]
     [Function("IvrCallback")]
     public Task<IResult> IvrCallback(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "twilio/ivr-callback")] HttpRequest request,
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>
         twilio.RunAsync(request, budget => IvrCallbackAsync(request, RequestValues.Text(request, "queue") ?? options.CurrentValue.DefaultQueue,
-            RequestValues.Text(request, "delayMinutes"), client, budget), ct);
+            RequestValues.Text(request, "delayMinutes"), RequestValues.Text(request, "slots"), client, budget), ct);
+
+    [ApiOperation("Twilio webhooks", "The caller's pick of a call slot (the Gather action of ivr-callback?slots=true): books a place in the slot, makes the callback due at its start, confirms and hangs up; a slot full by then is said and the others offered again",
+        Query = ["queue: the queue whose slot is picked (needed unless the setting Callbacks__DefaultQueue names one)",
+            "offered: the slot instances offered, comma-separated in the order of their digits, each the local date and time in the queue's time zone (yyyy-MM-ddTHH:mm); 1 to 9 (required)",
+            "repeated (true|false): whether the offer was already repeated after no or a wrong key (then another miss ends the call)"],
+        AnswerMediaType = VoiceTwiml.MediaType, Responses = ["200: TwiML confirming the slot and hanging up, offering the slots again, or saying why there is no callback"])]
+    [Function("IvrCallbackSlot")]
+    public Task<IResult> IvrCallbackSlot(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "twilio/ivr-callback-slot")] HttpRequest request,
+        [DurableClient] DurableTaskClient client, CancellationToken ct) =>
+        twilio.RunAsync(request, budget => IvrCallbackSlotAsync(request, RequestValues.Text(request, "queue") ?? options.CurrentValue.DefaultQueue,
+            RequestValues.Text(request, "offered"), RequestValues.Text(request, "repeated"), client, budget), ct);
 
     private async Task<IResult> MissedCallAsync(HttpRequest request, string? queue, string? lostIn, string? agent, DurableTaskClient client, CancellationToken ct)
     {
@@ -110,7 +126,7 @@ public sealed partial class MissedCallFunctions(TwilioWebhook twilio, MissedCall
         }
     }
 
-    private async Task<IResult> IvrCallbackAsync(HttpRequest request, string? queue, string? delayMinutes, DurableTaskClient client, CancellationToken ct)
+    private async Task<IResult> IvrCallbackAsync(HttpRequest request, string? queue, string? delayMinutes, string? slots, DurableTaskClient client, CancellationToken ct)
     {
         spool.Remember(client);
         var max = options.CurrentValue.MaxIvrDelayMinutes;
@@ -118,6 +134,7 @@ public sealed partial class MissedCallFunctions(TwilioWebhook twilio, MissedCall
         var badUrl = queue is not null && !IsValidQueue(queue) ? $"queue {RequestValues.Quote(queue)} is not a valid queue name"
             : delayMinutes is not null && (!int.TryParse(delayMinutes, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out delay)
                                             || delay < 0 || delay > max) ? $"delayMinutes must be a whole number from 0 to {max}, not {RequestValues.Quote(delayMinutes)}"
+            : slots is not (null or "true" or "false") ? $"slots must be 'true' or 'false', not {RequestValues.Quote(slots)}"
             : null;
         var form = await request.ReadFormAsync(ct);
         var caller = numbers.Normalize(form["From"]);
@@ -137,6 +154,15 @@ public sealed partial class MissedCallFunctions(TwilioWebhook twilio, MissedCall
         }
         if (!Routing.HasQueue(request, queue, caller.E164!))
             return await AnswerThenNoteAsync(request, cannot, Note(NoCallbackNotes.IvrCallbackRoute, form, caller, null, NoCallbackNotes.NoQueue, NoQueueReason));
+        var noSlotFree = false;
+        if (slots == "true")
+        {
+            var menu = await slotDesk.MenuAsync(queue!, caller.E164!, ct);
+            if (!menu.IsEmpty) return slotDesk.Offer(queue!, menu, repeated: false).ToResult();
+            // A caller who asked to be called back expects a call: with no slot free to pick, as soon as possible (or
+            // after delayMinutes), as without slots, and they hear why they had no choice.
+            noSlotFree = true;
+        }
         var create = new CallbackRequest(caller.E164!, numbers.Normalize(form["To"]).E164 ?? "", queue!, TwilioSids.Read(form, "CallSid", TwilioSids.Call), CallbackOrigin.IvrRequest,
             delay == 0 ? "callback requested in the IVR" : $"callback requested in the IVR for {delay} minutes later",
             TimeSpan.FromMinutes(delay), time.GetUtcNow(), RuleKind.Scenario);
@@ -144,7 +170,80 @@ public sealed partial class MissedCallFunctions(TwilioWebhook twilio, MissedCall
         var made = await WithSpoolAsync(item, c => service.RecordAsync(create, c), ct);
         if (made.Result?.NoCallback is { } none) return await AnswerThenNoteAsync(request, cannot, NoCallbackNotes.For(create, none));
         var when = delay == 0 ? "shortly" : delay == 1 ? "in about a minute" : $"in about {delay} minutes";
-        return await AnswerThenStartAsync(request, new VoiceResponse().Say($"Thank you. We will call you back {when}. Goodbye.").Hangup().ToResult(),
+        var why = noSlotFree ? "There is no time free to choose from. " : "";
+        return await AnswerThenStartAsync(request, new VoiceResponse().Say($"{why}Thank you. We will call you back {when}. Goodbye.").Hangup().ToResult(),
+            made.Result, item, client);
+    }
+
+    /// <summary>The most slots one offer names: one per key of the keypad.</summary>
+    private const int MaxOffered = 9;
+
+    /// <summary>
+    /// issue 15 §2: the caller pressed a key (or none) after the slot offer. A valid key books a place in that slot
+    /// instance (idempotent per CallSid: a repeated webhook finds its place) and makes the callback due at its start, by
+    /// the same path as the IVR callback; a slot full by then is said, and the slots with room offered again (goodbye when
+    /// none is left). No key or a wrong one hears the offer once more, then goodbye.
+    /// </summary>
+    private async Task<IResult> IvrCallbackSlotAsync(HttpRequest request, string? queue, string? offered, string? repeated, DurableTaskClient client, CancellationToken ct)
+    {
+        spool.Remember(client);
+        var offeredSlots = offered?.Split(',').Select(SlotInstance.Parse).ToList();
+        var badUrl = queue is not null && !IsValidQueue(queue) ? $"queue {RequestValues.Quote(queue)} is not a valid queue name"
+            : offeredSlots is null || offeredSlots.Count > MaxOffered || offeredSlots.Any(s => s is null)
+                ? $"offered must list 1 to {MaxOffered} slot times (yyyy-MM-ddTHH:mm, comma-separated), not {RequestValues.Quote(offered)}"
+            : repeated is not (null or "true" or "false") ? $"repeated must be 'true' or 'false', not {RequestValues.Quote(repeated)}"
+            : null;
+        var form = await request.ReadFormAsync(ct);
+        var caller = numbers.Normalize(form["From"]);
+        var cannot = new VoiceResponse().Say("Sorry, we cannot arrange a callback right now. Goodbye.").Hangup().ToResult();
+        if (badUrl is not null)
+        {
+            Routing.BadUrl(request, badUrl);
+            return await AnswerThenNoteAsync(request, cannot,
+                Note(NoCallbackNotes.IvrCallbackSlotRoute, form, caller, IsValidQueue(queue) ? queue : null, NoCallbackNotes.BadUrl, BadUrlReason(badUrl)));
+        }
+        if (!caller.IsValid)
+        {
+            MissedCallLog.NoCallback(_logger, PhoneMask.Mask(form["From"]), caller.Problem!);
+            return await AnswerThenNoteAsync(request, new VoiceResponse().Say("Sorry, we cannot call you back because your number is not available to us.").Hangup().ToResult(),
+                Note(NoCallbackNotes.IvrCallbackSlotRoute, form, caller, queue, NoCallbackNotes.InvalidNumber, InvalidNumberReason(caller)));
+        }
+        if (!Routing.HasQueue(request, queue, caller.E164!))
+            return await AnswerThenNoteAsync(request, cannot, Note(NoCallbackNotes.IvrCallbackSlotRoute, form, caller, null, NoCallbackNotes.NoQueue, NoQueueReason));
+        var digits = form["Digits"].ToString();
+        var choice = digits.Length == 1 && digits[0] is >= '1' and <= '9' ? digits[0] - '0' : 0;
+        if (choice < 1 || choice > offeredSlots!.Count)
+        {
+            SlotLog.NoChoice(_logger, PhoneMask.Mask(caller.E164), queue!, repeated == "true");
+            if (repeated == "true") return new VoiceResponse().Say("Sorry, we did not get a choice. Goodbye.").Hangup().ToResult();
+            var again = await slotDesk.MenuAsync(queue!, caller.E164!, ct);
+            var sorry = digits.Length == 0 ? "Sorry, we did not get your choice." : "Sorry, that is not one of the choices.";
+            return again.IsEmpty ? new VoiceResponse().Say($"{sorry} There is no time free to choose from any more. Goodbye.").Hangup().ToResult()
+                : slotDesk.Offer(queue!, again, repeated: true, before: sorry).ToResult();
+        }
+        var instance = offeredSlots[choice - 1]!.Value;
+        var callSid = TwilioSids.Read(form, "CallSid", TwilioSids.Call);
+        var holder = callSid ?? caller.E164!;
+        var pick = await slotDesk.PickAsync(queue!, instance, caller.E164!, holder, ct);
+        SlotLog.Picked(_logger, PhoneMask.Mask(caller.E164), queue!, instance.ToString(), pick.Booking?.ToString() ?? "NotASlot");
+        if (!pick.IsTheirs)
+        {
+            var rest = await slotDesk.MenuAsync(queue!, caller.E164!, ct);
+            return rest.IsEmpty ? new VoiceResponse().Say("Sorry, that time is no longer free, and no other time is free to choose from. Goodbye.").Hangup().ToResult()
+                : slotDesk.Offer(queue!, rest, repeated == "true", before: "Sorry, that time is no longer free.").ToResult();
+        }
+        var now = time.GetUtcNow();
+        var create = new CallbackRequest(caller.E164!, numbers.Normalize(form["To"]).E164 ?? "", queue!, callSid, CallbackOrigin.IvrRequest,
+            $"callback requested in the IVR for the call slot at {instance} ({pick.Zone})", pick.StartsAt > now ? pick.StartsAt - now : TimeSpan.Zero, now, RuleKind.Scenario);
+        var item = new SpooledWebhook(create, null);
+        var made = await WithSpoolAsync(item, c => service.RecordAsync(create, c), ct);
+        if (made.Result?.NoCallback is { } none)
+        {
+            // The rules refuse the callback: the place goes back to the next caller.
+            await slotDesk.ReleaseAsync(queue!, instance, holder, ct);
+            return await AnswerThenNoteAsync(request, cannot, NoCallbackNotes.For(create, none));
+        }
+        return await AnswerThenStartAsync(request, new VoiceResponse().Say($"Thank you. We will call you back at {pick.Spoken}. Goodbye.").Hangup().ToResult(),
             made.Result, item, client);
     }
 

@@ -25,6 +25,7 @@ public sealed class NoCallbackNotes(NoCallbackRepository repository, ILogger<NoC
     public const string IvrCallbackRoute = "ivr-callback";
     public const string QueueWaitRoute = "queue-wait-choice";
     public const string ScheduleRoute = "callbacks";
+    public const string IvrCallbackSlotRoute = "ivr-callback-slot";
 
     /// <summary>How long a note may take: Twilio has its answer by then, so this only bounds the invocation.</summary>
     private static readonly TimeSpan Budget = TimeSpan.FromSeconds(5);

@@ -26,6 +26,10 @@ public sealed class WebhookUrls(IOptionsMonitor<TwilioOptions> options)
     public Uri QueueWaitChoice(string queue, DateTimeOffset entered) =>
         Make("queue-wait-choice", $"queue={Esc(queue)}&entered={entered.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)}");
 
+    /// <summary>Where a caller's pick of a call slot goes: the instances offered, in the order of their digits (issue 15 §2).</summary>
+    public Uri IvrCallbackSlot(string queue, IEnumerable<Domain.Scheduling.SlotInstance> offered, bool repeated) =>
+        Make("ivr-callback-slot", $"queue={Esc(queue)}&offered={Esc(string.Join(",", offered))}{(repeated ? "&repeated=true" : "")}");
+
     private Uri Make(string route, string query) => new($"{Base.AbsoluteUri.TrimEnd('/')}/api/twilio/{route}?{query}");
 
     private static string Esc(string s) => Uri.EscapeDataString(s);

@@ -81,6 +81,10 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output) : StackTestBas
         await foreach (var row in Stack.Service<CallbackFunctions.Storage.StorageAccount>().QueueSettings.QueryAsync<Azure.Data.Tables.TableEntity>())
             saved.Add(row.RowKey + " " + row.ETag);
         parts.Add("queue settings " + string.Join(",", saved));
+        var booked = new List<string>();
+        await foreach (var row in Stack.Service<CallbackFunctions.Storage.StorageAccount>().SlotBookings.QueryAsync<Azure.Data.Tables.TableEntity>())
+            booked.Add(row.PartitionKey + "/" + row.RowKey + " " + row.ETag);
+        parts.Add("slot bookings " + string.Join(",", booked));
         return string.Join("\n", parts);
     }
 
@@ -95,7 +99,7 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output) : StackTestBas
         ];
 
         private static readonly string[] TwilioRoutes =
-            ["missed-call", "ivr-callback", "agent-answer", "agent-status", "dial-result", "customer-notice", "recording-status"];
+            ["missed-call", "ivr-callback", "ivr-callback-slot", "agent-answer", "agent-status", "dial-result", "customer-notice", "recording-status"];
 
         private static readonly (string Method, string Path)[] ManagementRoutes =
         [
@@ -161,6 +165,10 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output) : StackTestBas
                     _ => "queue=support",
                 },
                 "ivr-callback" => $"queue={Uri.EscapeDataString(Pick(["support", NastyText() + "#"]))}&delayMinutes={Uri.EscapeDataString(Pick(["-1", "x", "99999999", "1.5", ""]))}",
+                // A slot pick must book nothing: what it says was offered is no slot instance.
+                "ivr-callback-slot" => $"queue={Uri.EscapeDataString(Pick(["support", NastyText() + "#"]))}&offered=" +
+                    Uri.EscapeDataString(Pick(["", "tomorrow", "2026-13-01T10:00", "2026-03-08T14:30,", "2026-03-08 14:30", NastyText() + ",2026-03-08T14:30",
+                        string.Join(",", Enumerable.Repeat("2026-03-08T14:30", 10))])) + $"&repeated={Uri.EscapeDataString(Pick(["true", "false", "maybe"]))}",
                 _ => $"callbackId={Uri.EscapeDataString(Pick([NastyText(), "cb-doesnotexist", callbackId + "\n"]))}" +
                      $"&offer={Uri.EscapeDataString(Pick(["1", "-1", "x", "99999999999", ""]))}&attempt={Uri.EscapeDataString(Pick(["1", "0", "y", ""]))}",
             };
