@@ -131,6 +131,7 @@ public sealed class LocalStack : IAsyncDisposable
             ["Twilio:AuthToken"] = Simulator.Options.AuthToken,
             ["Twilio:ApiBaseUrl"] = Simulator.BaseUrl.AbsoluteUri,
             ["Twilio:WebhookBaseUrl"] = appUrl.AbsoluteUri,
+            ["Twilio:OwnedNumbers"] = string.Join(",", o.OwnedNumbers),
             ["LocalHost:Timers:Watchdog"] = "00:00:10",
             ["Spool:Path"] = Path.Combine(Path.GetTempPath(), "callbackfunctions-spool-" + o.Prefix + "-" + Guid.NewGuid().ToString("N")[..8]),
         };
@@ -180,12 +181,22 @@ public sealed class LocalStack : IAsyncDisposable
         var ended = await Simulator.WaitForCallAsync(c => c.Sid == call.Sid && c.EndTime is not null, TimeSpan.FromSeconds(15), ct);
         if (outcome == QueueOutcome.Bridged) return ended;
         var deadline = System.Diagnostics.Stopwatch.StartNew();
-        while (!(await Api.GetStringAsync("/api/callbacks?pageSize=1000&caller=" + Uri.EscapeDataString(from), ct)).Contains(call.Sid, StringComparison.Ordinal))
+        while (!await TookInAsync(from, call.Sid, ct))
         {
             if (deadline.Elapsed > TimeSpan.FromSeconds(15)) throw new TimeoutException($"the app never took in the lost call {call.Sid}");
             await Task.Delay(50, ct);
         }
         return ended;
+    }
+
+    /// <summary>Whether a callback of <paramref name="from"/> came from the call, or took it in as one more trigger (a merge).</summary>
+    private async Task<bool> TookInAsync(string from, string callSid, CancellationToken ct)
+    {
+        var list = await Api.GetStringAsync("/api/callbacks?pageSize=1000&caller=" + Uri.EscapeDataString(from), ct);
+        if (list.Contains(callSid, StringComparison.Ordinal)) return true;
+        foreach (var id in System.Text.RegularExpressions.Regex.Matches(list, "\"id\":\"(cb-[0-9a-f]+)\"").Select(m => m.Groups[1].Value))
+            if ((await Api.GetStringAsync($"/api/callbacks/{id}", ct)).Contains(callSid, StringComparison.Ordinal)) return true;
+        return false;
     }
 
     public async ValueTask DisposeAsync()

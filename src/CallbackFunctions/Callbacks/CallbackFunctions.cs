@@ -47,7 +47,8 @@ public sealed record CallbackSummary(string Id, CallbackStatus Status, string Ca
 /// <param name="ReceivedAt">When it came (UTC).</param>
 /// <param name="Place">The place in line it asked for (UTC): the callback keeps the earliest.</param>
 /// <param name="DueAt">The due time it asked for (UTC): the callback keeps the earliest, unless an agent set one on purpose.</param>
-public sealed record TriggerEntry(TriggerKind Kind, DateTimeOffset ReceivedAt, DateTimeOffset Place, DateTimeOffset DueAt);
+/// <param name="CallSid">The inbound call that asked (<c>CA</c> and 32 hex digits), or null for a request made through the API.</param>
+public sealed record TriggerEntry(TriggerKind Kind, DateTimeOffset ReceivedAt, DateTimeOffset Place, DateTimeOffset DueAt, string? CallSid);
 
 /// <summary>One entry of a callback's timeline: a status change, or an event within a status (then <c>from</c> equals <c>to</c>).</summary>
 /// <param name="At">When it happened (UTC).</param>
@@ -88,7 +89,7 @@ public sealed record CallbackDetail(string Id, CallbackStatus Status, string Cal
         var s = CallbackSummary.From(c);
         return new(s.Id, s.Status, s.Caller, s.Queue, s.CallerId, s.Origin, s.Attempt, s.MaxAttempts, s.DueAt, s.ExpiresAt, s.CreatedAt, s.OriginalCallSid,
             s.WaitingForAgent, s.BoundAgent, s.PreferredAgent, s.Place, s.Comment, s.RetriesLeft,
-            [.. c.Triggers.Select(t => new TriggerEntry(t.Kind, t.ReceivedAt, t.Place, t.DueAt))],
+            [.. c.Triggers.Select(t => new TriggerEntry(t.Kind, t.ReceivedAt, t.Place, t.DueAt, Twilio.TwilioSids.IsSid(t.Source, Twilio.TwilioSids.Call) ? t.Source : null))],
             [.. c.Timeline.Select(e => new TimelineEntry(e.At, e.From, e.To, e.Reason, e.CallSids))]);
     }
 }

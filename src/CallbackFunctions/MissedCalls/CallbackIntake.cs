@@ -97,7 +97,7 @@ public sealed class CallbackIntake(MissedCallService service, WebhookSpool spool
         var caller = numbers.Normalize(from);
         try
         {
-            await seen.SaveAsync(new SeenCall(callSid, from, caller.E164, caller.Problem, queue, time.GetUtcNow()), ct);
+            await seen.SaveAsync(new SeenCall(callSid, from, caller.E164, caller.Problem, queue, numbers.Normalize(request.Form["To"]).E164, time.GetUtcNow()), ct);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

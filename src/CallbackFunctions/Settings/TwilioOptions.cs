@@ -19,6 +19,9 @@ public sealed class TwilioOptions
     /// </summary>
     public string OwnedNumbers { get; set; } = "";
 
+    /// <summary>The first of <see cref="OwnedNumbers"/>: what a callback with no number called (an agent's schedule) presents, before the rule's caller ID.</summary>
+    public string? FirstOwnedNumber => OwnedNumbers.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
+
     public bool Owns(string? number) =>
         string.IsNullOrWhiteSpace(OwnedNumbers) ? !string.IsNullOrEmpty(number)
             : number is not null && OwnedNumbers.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Contains(number);

@@ -5,9 +5,9 @@ namespace CallbackFunctions.Storage;
 
 /// <summary>
 /// An inbound call a webhook of ours saw: its caller (E.164, or what Twilio sent as <c>From</c> when that is no number)
-/// and the queue it was in. <c>POST /api/callbacks</c> with <c>fromCallSid</c> takes its caller and queue as defaults.
+/// the number it called (E.164, when it is one) and the queue it was in. <c>POST /api/callbacks</c> with <c>fromCallSid</c> takes its caller and queue as defaults.
 /// </summary>
-public sealed record SeenCall(string CallSid, string From, string? Caller, string? Problem, string? Queue, DateTimeOffset SeenAt);
+public sealed record SeenCall(string CallSid, string From, string? Caller, string? Problem, string? Queue, string? Called, DateTimeOffset SeenAt);
 
 /// <summary>Seen inbound calls in Table Storage, one row per CallSid (its own partition); the latest sighting wins.</summary>
 public sealed class SeenCallRepository(StorageAccount storage)
@@ -22,6 +22,7 @@ public sealed class SeenCallRepository(StorageAccount storage)
             ["Caller"] = call.Caller,
             ["Problem"] = call.Problem,
             ["Queue"] = call.Queue,
+            ["Called"] = call.Called,
             ["SeenAt"] = call.SeenAt,
         }, TableUpdateMode.Merge, ct);
 
@@ -29,7 +30,7 @@ public sealed class SeenCallRepository(StorageAccount storage)
     {
         var found = await Table.GetEntityIfExistsAsync<TableEntity>(callSid, "", cancellationToken: ct);
         if (!found.HasValue || found.Value is not { } e) return null;
-        return new SeenCall(callSid, e.GetString("From") ?? "", e.GetString("Caller"), e.GetString("Problem"), e.GetString("Queue"),
+        return new SeenCall(callSid, e.GetString("From") ?? "", e.GetString("Caller"), e.GetString("Problem"), e.GetString("Queue"), e.GetString("Called"),
             e.GetDateTimeOffset("SeenAt") ?? DateTimeOffset.MinValue);
     }
 }

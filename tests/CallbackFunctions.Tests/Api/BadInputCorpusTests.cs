@@ -99,7 +99,7 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output) : StackTestBas
         ];
 
         private static readonly string[] TwilioRoutes =
-            ["missed-call", "ivr-callback", "ivr-callback-slot", "agent-answer", "agent-status", "dial-result", "customer-notice", "recording-status"];
+            ["missed-call", "ivr-callback", "ivr-callback-slot", "queue-wait", "queue-wait-choice", "agent-answer", "agent-status", "dial-result", "customer-notice", "recording-status"];
 
         private static readonly (string Method, string Path)[] ManagementRoutes =
         [
@@ -110,7 +110,7 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output) : StackTestBas
             ("PUT", "/api/account/lines"), ("GET", "/api/queues"), ("DELETE", "/api/queues/{name}"), ("GET", "/api/recordings"),
             ("GET", "/api/no-callbacks"), ("GET", "/api/poison-messages"), ("GET", "/api/health"), ("GET", "/api/openapi.json"), ("GET", "/api/docs"),
             ("PATCH", "/api/callbacks/{id}"), ("DELETE", "/api/callbacks/{id}"), ("GET", "/api/agents/{id}/callbacks"),
-            ("GET", "/api/queues/{name}"), ("PUT", "/api/queues/{name}"), ("PATCH", "/api/queues/{name}"),
+            ("GET", "/api/queues/{name}"), ("PUT", "/api/queues/{name}"), ("PATCH", "/api/queues/{name}"), ("POST", "/api/callbacks"),
         ];
 
         private T Pick<T>(IReadOnlyList<T> items) => items[random.Next(items.Count)];
@@ -169,6 +169,9 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output) : StackTestBas
                 "ivr-callback-slot" => $"queue={Uri.EscapeDataString(Pick(["support", NastyText() + "#"]))}&offered=" +
                     Uri.EscapeDataString(Pick(["", "tomorrow", "2026-13-01T10:00", "2026-03-08T14:30,", "2026-03-08 14:30", NastyText() + ",2026-03-08T14:30",
                         string.Join(",", Enumerable.Repeat("2026-03-08T14:30", 10))])) + $"&repeated={Uri.EscapeDataString(Pick(["true", "false", "maybe"]))}",
+                // A waiting caller's TwiML changes nothing; a press of 1 must make no callback: its queue, entered or caller is invalid.
+                "queue-wait" => $"queue={Uri.EscapeDataString(Pick(["support", NastyText() + "#"]))}",
+                "queue-wait-choice" => $"queue={Uri.EscapeDataString(Pick(["support", NastyText() + "#"]))}&entered={Uri.EscapeDataString(Pick(["", "x", "-5", "99999999999", "1.5", NastyText()]))}",
                 _ => $"callbackId={Uri.EscapeDataString(Pick([NastyText(), "cb-doesnotexist", callbackId + "\n"]))}" +
                      $"&offer={Uri.EscapeDataString(Pick(["1", "-1", "x", "99999999999", ""]))}&attempt={Uri.EscapeDataString(Pick(["1", "0", "y", ""]))}",
             };
@@ -196,7 +199,7 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output) : StackTestBas
         private Bad Management()
         {
             var (method, template) = Pick(ManagementRoutes);
-            var hasBody = method is "PUT" or "PATCH" || template.EndsWith("manual-dial", StringComparison.Ordinal);
+            var hasBody = method is "PUT" or "PATCH" || template.EndsWith("manual-dial", StringComparison.Ordinal) || (method, template) == ("POST", "/api/callbacks");
             var path = Fill(template, bad: !hasBody || random.Next(3) == 0);
             return random.Next(hasBody ? 9 : 4) switch
             {
@@ -243,6 +246,12 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output) : StackTestBas
                 },
                 "/api/account/lines" => new Dictionary<string, string> { ["maxLines"] = "5", ["callsPerSecond"] = "1" },
                 "/api/callbacks/{id}" => new Dictionary<string, string> { ["in"] = "{\"minutes\":5}" },
+                // No such agent: even a body whose defect happens to be harmless schedules nothing (422).
+                "/api/callbacks" => new Dictionary<string, string>
+                {
+                    ["phone"] = "\"+14155550972\"", ["queue"] = "\"support\"", ["in"] = "{\"minutes\":5}", ["agentId"] = "\"zz-nobody\"",
+                    ["comment"] = "\"About the renewal\"", ["retries"] = "1",
+                },
                 "/api/queues/{name}" => new Dictionary<string, string>
                 {
                     ["slots"] = "[{\"at\":\"14:30\",\"capacity\":2}]", ["preferredAgentWait"] = "\"00:02:00\"", ["retryAfter"] = "\"00:10:00\"",
@@ -296,6 +305,9 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output) : StackTestBas
             "preferredAgentWait" => JsonString(Pick(["-00:01:00", "01:00:01", "25:00:00", "banana"])),
             "retryAfter" => JsonString(Pick(["-00:01:00", "00:00:59", "1.00:00:01", "banana"])),
             "maxPending" => Pick(["0", "-5", "10001", "1.5"]),
+            "agentId" => JsonString(Pick(["a/b", "-x", "", new string('q', 65), "a#b"])),
+            "comment" => JsonString(new string('c', random.Next(301, 50_000))),
+            "retries" => Pick(["-1", "11", "99999999999", "1.5"]),
             "holdMessage" => Pick(["{\"audioUrl\":\"javascript:alert(1)\"}", "{\"text\":" + JsonString(new string('t', random.Next(1001, 50_000))) + "}"]),
             _ => WrongJson(),
         };

@@ -40,20 +40,23 @@ public sealed class MissedCallAndApiTests : StackTestBase
     }
 
     [Fact]
-    public async Task MissedCall_Again_SupersedesTheOlderCallbackInTheSameQueueOnly()
+    public async Task MissedCall_Again_MergesIntoTheLiveCallbackInTheSameQueueOnly()
     {
         await MissAsync(Caller, SignedWebhooks.NewCallSid());
         await MissAsync(Caller, SignedWebhooks.NewCallSid(), queue: "sales");
         var first = Assert.Single(await CallbacksAsync(Caller), c => c.Queue == "support");
-        await MissAsync(Caller, SignedWebhooks.NewCallSid());
+        var again = SignedWebhooks.NewCallSid();
+        await MissAsync(Caller, again);
 
-        // The webhook tells the older callback's orchestration; it is cancelled a moment later.
-        var old = await Eventually.GetAsync(() => DetailAsync(first.Id), d => d.Status == CallbackStatus.Cancelled,
-            TimeSpan.FromSeconds(15), "the older callback to be cancelled");
+        // issue 15 §4: one live callback per person and queue: the second lost call is one more trigger of the first.
+        var merged = await Eventually.GetAsync(() => DetailAsync(first.Id), d => d.Triggers.Count == 2,
+            TimeSpan.FromSeconds(15), "the second lost call to merge into the first callback");
         var all = await CallbacksAsync(Caller);
-        Assert.Equal(3, all.Count);
-        Assert.Contains("superseded", old.Timeline[^1].Reason, StringComparison.Ordinal);
-        Assert.Equal(2, all.Count(c => c.Status == CallbackStatus.Queued)); // the newest in support, and the one in sales
+        Assert.Equal(2, all.Count); // the one in support, and the one in sales
+        Assert.All(all, c => Assert.Equal(CallbackStatus.Queued, c.Status));
+        Assert.Equal(again, merged.Triggers[1].CallSid);
+        Assert.Equal(first.DueAt, merged.DueAt); // the earlier due time is kept
+        Assert.Contains("merged", merged.Timeline[^1].Reason, StringComparison.Ordinal);
     }
 
     [Fact]
