@@ -90,6 +90,9 @@ public static class CallbackApp
         services.AddTransient<MissedCallService>();
         services.AddTransient<CallbackIntake>();
         services.AddSingleton<SeenCallRepository>();
+        services.AddSingleton<HandlingTimeRepository>();
+        services.AddSingleton<RequestCountRepository>();
+        services.AddTransient<Queues.QueueEstimator>();
         services.AddSingleton<Slots.SlotDesk>();
         services.AddSingleton<NoCallbackNotes>();
         services.AddSingleton<RuleBook>();

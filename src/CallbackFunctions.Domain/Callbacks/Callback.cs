@@ -27,7 +27,8 @@ public sealed record NewCallback(
     DateTimeOffset? Place = null,
     string? Comment = null,
     ScheduledPlan? Scheduled = null,
-    TimeSpan? PreferredAgentWait = null)
+    TimeSpan? PreferredAgentWait = null,
+    DateTimeOffset? PromisedAt = null)
 {
     /// <summary>The kind of trigger this is, from its origin.</summary>
     public TriggerKind Trigger => Origin switch
@@ -113,6 +114,16 @@ public sealed record Callback
     /// <summary>An agent-scheduled callback's own retries (seed 002); null for every other callback.</summary>
     public ScheduledPlan? Scheduled { get; init; }
 
+    /// <summary>
+    /// When the customer was told (or an agent agreed) they would be called: the estimate spoken at the IVR or in the
+    /// queue, a slot's start, an agent's time. Null when nobody was promised anything (a lost call).
+    /// </summary>
+    public DateTimeOffset? PromisedAt { get; init; }
+    /// <summary>When the customer was first dialled (an agent accepted): what a promise is measured against.</summary>
+    public DateTimeOffset? CustomerCalledAt { get; init; }
+    /// <summary>When the customer was reached (the callback Completed).</summary>
+    public DateTimeOffset? ConnectedAt { get; init; }
+
     /// <summary>Customer attempts allowed in all: a scheduled callback's retries plus one, else the policy's.</summary>
     public int MaxAttempts => Scheduled is { } plan ? plan.Retries + 1 : Policy.MaxAttempts;
 
@@ -149,6 +160,7 @@ public sealed record Callback
             DueSetByAgent = request.Origin == CallbackOrigin.Scheduled,
             Comment = request.Comment,
             Scheduled = request.Scheduled,
+            PromisedAt = request.PromisedAt,
             WakeAt = Min(due, expires),
             Timeline = [new TimelineEvent(now, null, CallbackStatus.Queued, request.Reason, TimelineEvent.Sids(("original", request.OriginalCallSid)))],
         };
@@ -333,12 +345,17 @@ public sealed record Callback
     /// (the same kind received at the same moment) changes nothing.
     /// </summary>
     public Decision Merge(Trigger trigger, string reason, DateTimeOffset now, string? comment = null, ScheduledPlan? scheduled = null,
-        string? preferredAgent = null, TimeSpan? preferredAgentWait = null)
+        string? preferredAgent = null, TimeSpan? preferredAgentWait = null, DateTimeOffset? promisedAt = null)
     {
         if (!IsLive) return Decision.Ignore(this, $"already {Status}");
         if (Triggers.Any(t => t.SameRequestAs(trigger))) return Decision.Ignore(this, "this request is merged already");
         var merged = CallbackMerge.Merge(new MergedTiming(Place, DueAt, DueSetByAgent, Triggers), trigger);
-        var next = this with { Place = merged.Place, Triggers = merged.Triggers, DueSetByAgent = merged.DueSetByAgent, Comment = comment ?? Comment };
+        // The promise stands unless an agent set the time (theirs is the promise now) or none was made yet.
+        var promise = trigger.Kind == TriggerKind.AgentScheduled ? promisedAt ?? merged.DueAt : PromisedAt ?? promisedAt;
+        var next = this with
+        {
+            Place = merged.Place, Triggers = merged.Triggers, DueSetByAgent = merged.DueSetByAgent, Comment = comment ?? Comment, PromisedAt = promise,
+        };
         if (trigger.Kind == TriggerKind.AgentScheduled)
             next = next with
             {
@@ -410,7 +427,7 @@ public sealed record Callback
             return Finish(CallbackStatus.Expired, now, $"expired while agent {AgentLeg.AgentName} answered: no customer call after {ExpiresAt:u}",
                 AgentLeg.CallSid is { } sid ? release.Add(new HangUpCall(sid)) : release, ("agent", AgentLeg.CallSid));
         }
-        var accepted = this with { CustomerLeg = new CustomerLeg(Attempt, now, null) };
+        var accepted = this with { CustomerLeg = new CustomerLeg(Attempt, now, null), CustomerCalledAt = CustomerCalledAt ?? now };
         return accepted.MoveTo(CallbackStatus.DialingCustomer, now, $"agent {AgentLeg.AgentName} accepted; dialling the customer (attempt {Attempt})",
             now + Policy.CustomerRingTimeout + Policy.WatchdogGrace, [], ("agent", AgentLeg.CallSid));
     }
@@ -580,7 +597,11 @@ public sealed record Callback
     private Decision Finish(CallbackStatus to, DateTimeOffset now, string reason, ImmutableArray<CallbackCommand> commands,
         params (string Role, string? Sid)[] sids)
     {
-        var done = Record(now, to, reason, sids) with { WakeAt = null, WaitingForAgent = false, WaitingForLine = false };
+        var done = Record(now, to, reason, sids) with
+        {
+            WakeAt = null, WaitingForAgent = false, WaitingForLine = false,
+            ConnectedAt = to == CallbackStatus.Completed ? now : ConnectedAt,
+        };
         return new Decision(done, commands);
     }
 

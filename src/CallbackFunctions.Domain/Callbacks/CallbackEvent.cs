@@ -119,10 +119,10 @@ public sealed record AgentFreed(int Behind = 0) : CallbackEvent
 /// making a second one. An agent's schedule brings its comment, retries and preferred agent along.
 /// </summary>
 public sealed record TriggerReceived(Trigger Trigger, string Reason, string? Comment = null, ScheduledPlan? Scheduled = null,
-    string? PreferredAgent = null, TimeSpan? PreferredAgentWait = null) : CallbackEvent
+    string? PreferredAgent = null, TimeSpan? PreferredAgentWait = null, DateTimeOffset? PromisedAt = null) : CallbackEvent
 {
     public override Decision Apply(Callback callback, DateTimeOffset now) =>
-        callback.Merge(Trigger, Reason, now, Comment, Scheduled, PreferredAgent, PreferredAgentWait);
+        callback.Merge(Trigger, Reason, now, Comment, Scheduled, PreferredAgent, PreferredAgentWait, PromisedAt);
 }
 
 /// <summary>A line was released and this callback is next in line for one.</summary>

@@ -78,6 +78,10 @@ public sealed class AgentDirectory(AgentRepository repository, TimeProvider time
     public async Task<bool> AnyServesAsync(string queue, CancellationToken ct) =>
         (await GetSnapshotAsync(ct)).Agents.Values.Any(s => s.Value.Serves(queue));
 
+    /// <summary>How many agents serve <paramref name="queue"/> and are available (free or on a call), as of the snapshot.</summary>
+    public async Task<int> CountAvailableServingAsync(string queue, CancellationToken ct) =>
+        (await GetSnapshotAsync(ct)).Agents.Values.Count(s => s.Value.Available && s.Value.Serves(queue));
+
     /// <summary>The agent as of the snapshot, or null when there is none by that id.</summary>
     public async Task<Agent?> FindAsync(string agentId, CancellationToken ct) =>
         (await GetSnapshotAsync(ct)).Agents.TryGetValue(agentId, out var stored) ? stored.Value : null;

@@ -77,18 +77,29 @@ public sealed record TimelineEntry(DateTimeOffset At, CallbackStatus? From, Call
 /// <param name="Place"><inheritdoc cref="CallbackSummary.Place" /></param>
 /// <param name="Comment"><inheritdoc cref="CallbackSummary.Comment" /></param>
 /// <param name="RetriesLeft"><inheritdoc cref="CallbackSummary.RetriesLeft" /></param>
+/// <param name="Position">A <c>Queued</c> callback's position in its queue's line (1 = next; ahead means an earlier place, due yet or
+/// not); null otherwise (and in the answers of commands).</param>
+/// <param name="EstimatedAt">When a <c>Queued</c> callback should be called (UTC), from the callbacks ahead, the available agents serving the
+/// queue and the queue's recent time from offer to the agent call's end; never before it is due. Null while no agent serves the queue, and
+/// for any other status.</param>
+/// <param name="PromisedAt">What the customer was told (or an agent agreed): the estimate spoken at the IVR or in the queue, a slot's start, an
+/// agent's time (UTC); null when nobody was promised anything (a lost call). The queue's stats measure how well it is kept.</param>
+/// <param name="CustomerCalledAt">When the customer was first dialled (UTC), or null.</param>
+/// <param name="ConnectedAt">When the customer was reached (UTC), or null.</param>
 /// <param name="Triggers">Every request that asked for it, oldest first.</param>
 /// <param name="Timeline">Every change, oldest first.</param>
 public sealed record CallbackDetail(string Id, CallbackStatus Status, string Caller, string Queue, string CallerId, CallbackOrigin Origin,
     int Attempt, int MaxAttempts, DateTimeOffset? DueAt, DateTimeOffset ExpiresAt, DateTimeOffset CreatedAt, string? OriginalCallSid, bool WaitingForAgent,
-    string? BoundAgent, bool PreferredAgent, DateTimeOffset Place, string? Comment, int? RetriesLeft, IReadOnlyList<TriggerEntry> Triggers,
+    string? BoundAgent, bool PreferredAgent, DateTimeOffset Place, string? Comment, int? RetriesLeft, int? Position, DateTimeOffset? EstimatedAt,
+    DateTimeOffset? PromisedAt, DateTimeOffset? CustomerCalledAt, DateTimeOffset? ConnectedAt, IReadOnlyList<TriggerEntry> Triggers,
     IReadOnlyList<TimelineEntry> Timeline)
 {
-    public static CallbackDetail From(Callback c)
+    public static CallbackDetail From(Callback c, Domain.Queues.QueueEstimate? estimate = null)
     {
         var s = CallbackSummary.From(c);
         return new(s.Id, s.Status, s.Caller, s.Queue, s.CallerId, s.Origin, s.Attempt, s.MaxAttempts, s.DueAt, s.ExpiresAt, s.CreatedAt, s.OriginalCallSid,
-            s.WaitingForAgent, s.BoundAgent, s.PreferredAgent, s.Place, s.Comment, s.RetriesLeft,
+            s.WaitingForAgent, s.BoundAgent, s.PreferredAgent, s.Place, s.Comment, s.RetriesLeft, estimate?.Position, estimate?.EstimatedAt,
+            c.PromisedAt, c.CustomerCalledAt, c.ConnectedAt,
             [.. c.Triggers.Select(t => new TriggerEntry(t.Kind, t.ReceivedAt, t.Place, t.DueAt, Twilio.TwilioSids.IsSid(t.Source, Twilio.TwilioSids.Call) ? t.Source : null))],
             [.. c.Timeline.Select(e => new TimelineEntry(e.At, e.From, e.To, e.Reason, e.CallSids))]);
     }
@@ -116,7 +127,7 @@ public sealed record ManualDialResult(string Number, int Cancelled);
 
 /// <summary><c>/api/callbacks</c>: list and inspect callbacks, cancel one, call one now, record a manual dial.</summary>
 public sealed class CallbackFunctions(CallbackReader callbacks, CallbackRuns runs, MissedCallService service, PhoneNumberNormalizer numbers, TimeZones zones,
-    TimeProvider time)
+    Queues.QueueEstimator estimator, TimeProvider time)
 {
     /// <summary>The answers of a command (<see cref="CommandAsync"/>), for the OpenAPI document.</summary>
     private static class Command
@@ -147,7 +158,7 @@ public sealed class CallbackFunctions(CallbackReader callbacks, CallbackRuns run
     [Function("GetCallback")]
     public async Task<IResult> Get([HttpTrigger(AuthorizationLevel.Function, "get", Route = "callbacks/{id}")] HttpRequest request, string id,
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>
-        await callbacks.GetAsync(client, id, ct) is { } callback ? TypedResults.Ok(CallbackDetail.From(callback)) : NotFound(id);
+        await callbacks.GetAsync(client, id, ct) is { } callback ? TypedResults.Ok(CallbackDetail.From(callback, await estimator.ForAsync(callback, ct))) : NotFound(id);
 
     [ApiOperation("Callbacks", "Cancel a live callback.", Path = ["id: the callback's id (`cb-` and 20 hex digits)"], Answer = typeof(CallbackDetail), Responses = [Command.Cancelled, Command.Accepted, Command.NotFound, Command.Refused])]
     [Function("CancelCallback")]

@@ -20,6 +20,7 @@ public sealed class CallbackSteps(
     WaitingIndex waiting,
     AgentDirectory agents,
     CallLines lines,
+    HandlingTimeRepository handling,
     TwilioCalls twilio,
     TimeProvider time,
     ILogger<CallbackSteps> logger)
@@ -106,7 +107,11 @@ public sealed class CallbackSteps(
             wakes.AddRange((await lines.NextInLineAsync(1, ct)).Where(id => id != callback.Id).Select(id => new Wake(id, new LineFreed())));
         }
         await lines.ReleaseNumberAsync(callback.Caller, release.Holder, ct);
-        if (await agents.ReleaseAsync(release.AgentId, release.Holder, ct) is { IsFree: true } agent)
+        var freed = await agents.ReleaseAsync(release.AgentId, release.Holder, ct);
+        // Freed now (once per offer): how long the offer took goes into the queue's handling time (the estimate's).
+        if (freed is not null && callback.AgentLeg is { } offered && Domain.Agents.Agent.Holder(callback.Id, offered.Offer) == release.Holder)
+            await handling.AddAsync(callback.Queue, release.Holder, offered.RequestedAt, time.GetUtcNow(), ct);
+        if (freed is { IsFree: true } agent)
             wakes.AddRange((await waiting.ClaimHeadAsync(WaitingIndex.LinesFor(agent), WaitingCallbacks.WakesPerFreedAgent, time.GetUtcNow(), ct))
                 .Where(id => id != callback.Id).Select((id, behind) => new Wake(id, new AgentFreed(behind))));
         return wakes;

@@ -10,8 +10,45 @@ namespace CallbackFunctions.MissedCalls;
 /// trigger merged into the caller's live callback, a no-callback note) in the same invocation.
 /// </summary>
 public sealed class CallbackIntake(MissedCallService service, WebhookSpool spool, Agents.AgentDirectory agents, NoCallbackNotes notes,
-    Twilio.TwilioWebhook twilio, SeenCallRepository seen, Telephony.PhoneNumberNormalizer numbers, TimeProvider time, ILoggerFactory loggers)
+    Twilio.TwilioWebhook twilio, SeenCallRepository seen, Telephony.PhoneNumberNormalizer numbers, QueueSettingsRepository queueSettings,
+    Queues.QueueEstimator estimator, RequestCountRepository requestCounts, Microsoft.Extensions.Options.IOptionsMonitor<Settings.CallbackOptions> options,
+    TimeProvider time, ILoggerFactory loggers)
 {
+    /// <summary>
+    /// A caller's request (IVR, call slot, press 1) admitted, with the estimate of when it will be called (null while no
+    /// agent serves the queue); or refused, with the note's code, the operator's reason and what the caller hears.
+    /// </summary>
+    public sealed record Admission(Domain.Queues.QueueEstimate? Estimate, string? RefusedCode = null, string? RefusedReason = null, string? RefusedSaying = null)
+    {
+        public bool Admitted => RefusedCode is null;
+    }
+
+    /// <summary>Whether the queue is at its <c>maxPending</c> (live callbacks), so it offers no more callbacks now.</summary>
+    public async Task<bool> QueueFullAsync(string queue, CancellationToken ct)
+    {
+        if ((await queueSettings.GetAsync(queue, ct))?.Value.MaxPending is not { } max) return false;
+        return (await estimator.LineAsync(queue, ct)).Live >= max;
+    }
+
+    /// <summary>
+    /// issue 15 §6, the capacity guards, for a caller's own request: a queue at its <c>maxPending</c> takes none, and a
+    /// number takes at most <c>Callbacks__MaxRequestsPerNumberPerDay</c> a day (a request Twilio repeats counts once).
+    /// Admitted, it comes with the estimate of when it will be called (issue 15 §5), which the caller is told.
+    /// </summary>
+    public async Task<Admission> AdmitAsync(string queue, string caller, string requestId, DateTimeOffset place, DateTimeOffset dueAt, CancellationToken ct)
+    {
+        var max = (await queueSettings.GetAsync(queue, ct))?.Value.MaxPending;
+        var (estimate, live) = await estimator.ForRequestAsync(queue, place, dueAt, ct);
+        if (live >= max)
+            return new Admission(null, NoCallbackNotes.QueueFull, $"queue '{queue}' has {live} live callbacks, its maxPending is {max}",
+                "Sorry, we cannot take more callback requests right now.");
+        var cap = options.CurrentValue.MaxRequestsPerNumberPerDay;
+        if (cap > 0 && !(await requestCounts.TryCountAsync(caller, requestId, cap, time.GetUtcNow(), ct)).Admitted)
+            return new Admission(null, NoCallbackNotes.DailyCap, $"this number asked for {cap} callbacks today already (Callbacks__MaxRequestsPerNumberPerDay)",
+                "Sorry, you have asked to be called back too many times today.");
+        return new Admission(estimate.EstimatedAt is null ? null : estimate);
+    }
+
     private static readonly TimeSpan StorageBudget = TimeSpan.FromSeconds(8); // Twilio gives a webhook 15 s in all
 
     private readonly ILogger _logger = loggers.CreateLogger("CallbackFunctions.MissedCalls");

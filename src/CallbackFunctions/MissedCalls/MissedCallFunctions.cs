@@ -154,6 +154,13 @@ public sealed partial class MissedCallFunctions(TwilioWebhook twilio, MissedCall
         }
         if (!Routing.HasQueue(request, queue, caller.E164!))
             return await AnswerThenNoteAsync(request, cannot, Note(NoCallbackNotes.IvrCallbackRoute, form, caller, null, NoCallbackNotes.NoQueue, NoQueueReason));
+        // issue 15 §6: the queue's maxPending and the number's daily cap (a slot picked later counts as this same request).
+        var now = time.GetUtcNow();
+        var admission = await intake.AdmitAsync(queue!, caller.E164!, TwilioSids.Read(form, "CallSid", TwilioSids.Call) ?? caller.E164!,
+            now.AddMinutes(delay), now.AddMinutes(delay), ct);
+        if (!admission.Admitted)
+            return await AnswerThenNoteAsync(request, new VoiceResponse().Say($"{admission.RefusedSaying} Goodbye.").Hangup().ToResult(),
+                Note(NoCallbackNotes.IvrCallbackRoute, form, caller, queue, admission.RefusedCode!, admission.RefusedReason!));
         var noSlotFree = false;
         if (slots == "true")
         {
@@ -163,13 +170,15 @@ public sealed partial class MissedCallFunctions(TwilioWebhook twilio, MissedCall
             // after delayMinutes), as without slots, and they hear why they had no choice.
             noSlotFree = true;
         }
+        // What the caller is told is the promise the queue's stats hold it to: the time asked for, or the estimate (issue 15 §5).
+        var minutes = delay > 0 ? delay : admission.Estimate?.EstimatedAt is { } at ? Domain.Queues.SpokenMinutes.Until(at, now) : (int?)null;
         var create = new CallbackRequest(caller.E164!, numbers.Normalize(form["To"]).E164 ?? "", queue!, TwilioSids.Read(form, "CallSid", TwilioSids.Call), CallbackOrigin.IvrRequest,
             delay == 0 ? "callback requested in the IVR" : $"callback requested in the IVR for {delay} minutes later",
-            TimeSpan.FromMinutes(delay), time.GetUtcNow(), RuleKind.Scenario);
+            TimeSpan.FromMinutes(delay), now, RuleKind.Scenario, PromisedAt: minutes is { } told ? now.AddMinutes(told) : null);
         var item = new SpooledWebhook(create, null);
         var made = await WithSpoolAsync(item, c => service.RecordAsync(create, c), ct);
         if (made.Result?.NoCallback is { } none) return await AnswerThenNoteAsync(request, cannot, NoCallbackNotes.For(create, none));
-        var when = delay == 0 ? "shortly" : delay == 1 ? "in about a minute" : $"in about {delay} minutes";
+        var when = minutes switch { null => "shortly", 1 => "in about a minute", { } m => $"in about {m} minutes" };
         var why = noSlotFree ? "There is no time free to choose from. " : "";
         return await AnswerThenStartAsync(request, new VoiceResponse().Say($"{why}Thank you. We will call you back {when}. Goodbye.").Hangup().ToResult(),
             made.Result, item, client);
@@ -224,6 +233,11 @@ public sealed partial class MissedCallFunctions(TwilioWebhook twilio, MissedCall
         var instance = offeredSlots[choice - 1]!.Value;
         var callSid = TwilioSids.Read(form, "CallSid", TwilioSids.Call);
         var holder = callSid ?? caller.E164!;
+        // The capacity guards again (the offer counted this call already; the queue may have filled since).
+        var admission = await intake.AdmitAsync(queue!, caller.E164!, holder, time.GetUtcNow(), time.GetUtcNow(), ct);
+        if (!admission.Admitted)
+            return await AnswerThenNoteAsync(request, new VoiceResponse().Say($"{admission.RefusedSaying} Goodbye.").Hangup().ToResult(),
+                Note(NoCallbackNotes.IvrCallbackSlotRoute, form, caller, queue, admission.RefusedCode!, admission.RefusedReason!));
         var pick = await slotDesk.PickAsync(queue!, instance, caller.E164!, holder, ct);
         SlotLog.Picked(_logger, PhoneMask.Mask(caller.E164), queue!, instance.ToString(), pick.Booking?.ToString() ?? "NotASlot");
         if (!pick.IsTheirs)
@@ -234,7 +248,8 @@ public sealed partial class MissedCallFunctions(TwilioWebhook twilio, MissedCall
         }
         var now = time.GetUtcNow();
         var create = new CallbackRequest(caller.E164!, numbers.Normalize(form["To"]).E164 ?? "", queue!, callSid, CallbackOrigin.IvrRequest,
-            $"callback requested in the IVR for the call slot at {instance} ({pick.Zone})", pick.StartsAt > now ? pick.StartsAt - now : TimeSpan.Zero, now, RuleKind.Scenario);
+            $"callback requested in the IVR for the call slot at {instance} ({pick.Zone})", pick.StartsAt > now ? pick.StartsAt - now : TimeSpan.Zero, now, RuleKind.Scenario,
+            PromisedAt: pick.StartsAt);
         var item = new SpooledWebhook(create, null);
         var made = await WithSpoolAsync(item, c => service.RecordAsync(create, c), ct);
         if (made.Result?.NoCallback is { } none)

@@ -34,7 +34,8 @@ public sealed record CallbackRequest(
     string? PreferredAgent = null,
     TimeSpan? PreferredAgentWait = null,
     string? TimeZone = null,
-    string? RequestId = null)
+    string? RequestId = null,
+    DateTimeOffset? PromisedAt = null)
 {
     /// <summary>The id a callback made from this request has (a repeat lands on it).</summary>
     public string CallbackId => IdFor(CallSid ?? RequestId, Queue, Origin);
@@ -119,7 +120,7 @@ public sealed class MissedCallService(
         var created = Callback.Create(
             new NewCallback(id, queue, request.Caller, callerId, request.Origin, request.CallSid, request.Reason, request.FirstDelay,
                 ruleKind, ruleKind is null ? null : rule.Version, zone, boundAgent, request.Place, request.Comment, request.Scheduled,
-                request.PreferredAgent is null ? null : request.PreferredAgentWait),
+                request.PreferredAgent is null ? null : request.PreferredAgentWait, request.PromisedAt),
             policy, request.ReceivedAt).Callback;
         if (decision is RuleDecision.FailedAtOnce failedAtOnce)
         {
@@ -175,7 +176,7 @@ public sealed class MissedCallService(
     /// <summary>A request (as the callback it would make) as one more trigger of a live callback: what it asks for, and what an agent's schedule brings.</summary>
     private static TriggerReceived TriggerOf(Callback made) =>
         new(made.Triggers[0], made.Timeline[0].Reason, made.Comment, made.Scheduled,
-            made.PreferredAgentWait is null ? null : made.BoundAgent, made.PreferredAgentWait);
+            made.PreferredAgentWait is null ? null : made.BoundAgent, made.PreferredAgentWait, made.PromisedAt);
 
     /// <summary>
     /// Makes a stored live callback the caller's live one in its queue and starts its orchestration; idempotent. Another

@@ -18,6 +18,10 @@ public sealed class NoCallbackNotes(NoCallbackRepository repository, ILogger<NoC
     public const string NoQueue = "no-queue";
     /// <summary>The webhook URL has a parameter the route cannot use (a queue or agent id, lostIn, delayMinutes).</summary>
     public const string BadUrl = "bad-url";
+    /// <summary>The queue has its <c>maxPending</c> live callbacks: a caller's request is refused (issue 15 §6).</summary>
+    public const string QueueFull = "queue-full";
+    /// <summary>The number asked for <c>Callbacks__MaxRequestsPerNumberPerDay</c> callbacks today already (issue 15 §6).</summary>
+    public const string DailyCap = "daily-cap";
     /// <summary>The callback was made, but no agent serves its queue: it waits for one, or expires.</summary>
     public const string QueueUnserved = "queue-unserved";
 

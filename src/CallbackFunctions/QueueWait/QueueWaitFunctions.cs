@@ -79,7 +79,9 @@ public sealed class QueueWaitFunctions(TwilioWebhook twilio, CallbackIntake inta
         if (average is > 0)
             waiting.Say(SpokenMinutes.Of(TimeSpan.FromSeconds(average.Value)) is var m && m == 1 ? "The estimated wait is about 1 minute." : $"The estimated wait is about {m} minutes.");
         var caller = numbers.Normalize(form["From"]);
-        if (caller.IsValid)
+        // issue 15 §6: a queue at its maxPending offers no callback; the caller stays in the queue.
+        if (caller.IsValid && await intake.QueueFullAsync(queue, ct)) waiting.Say("Callbacks are not available right now. Please stay on the line.");
+        else if (caller.IsValid)
         {
             var entered = now - TimeSpan.FromSeconds(waited);
             var gather = VoiceTwiml.GatherDigit(urls.QueueWaitChoice(queue, entered), ChoiceTimeoutSeconds);
@@ -119,15 +121,23 @@ public sealed class QueueWaitFunctions(TwilioWebhook twilio, CallbackIntake inta
                     NoCallbackNotes.InvalidNumber, MissedCallFunctions.InvalidNumberReason(caller)));
         }
         var waitedFor = now - enteredAt.Value;
-        var create = new CallbackRequest(caller.E164!, numbers.Normalize(form["To"]).E164 ?? "", queue, TwilioSids.Read(form, "CallSid", TwilioSids.Call),
+        var callSid = TwilioSids.Read(form, "CallSid", TwilioSids.Call);
+        var admission = await intake.AdmitAsync(queue, caller.E164!, callSid ?? caller.E164!, enteredAt.Value, now, ct);
+        if (!admission.Admitted)
+            return await intake.AnswerThenNoteAsync(request, stay.Say($"{admission.RefusedSaying} Please stay on the line.").ToResult(),
+                NoCallbackNote.Create(now, NoCallbackNotes.QueueWaitRoute, callSid, caller.E164!, queue, admission.RefusedCode!, admission.RefusedReason!));
+        // What the caller is told is the promise the queue's stats hold it to (issue 15 §5).
+        var minutes = admission.Estimate?.EstimatedAt is { } at ? SpokenMinutes.Until(at, now) : (int?)null;
+        var create = new CallbackRequest(caller.E164!, numbers.Normalize(form["To"]).E164 ?? "", queue, callSid,
             CallbackOrigin.QueueRequest, $"pressed 1 in the queue after waiting {Say(waitedFor)}; keeps its place", TimeSpan.Zero, now, RuleKind.ContactCenter,
-            Place: enteredAt);
+            Place: enteredAt, PromisedAt: minutes is { } told ? now.AddMinutes(told) : null);
         var made = await intake.RecordAsync(create, client, ct);
         if (made.Result?.NoCallback is { } none)
             return await intake.AnswerThenNoteAsync(request, stay.Say("Sorry, we cannot arrange a callback right now. Please stay on the line.").ToResult(),
                 NoCallbackNotes.For(create, none));
         QueueWaitLog.Pressed1(_logger, PhoneMask.Mask(caller.E164), queue, (int)waitedFor.TotalSeconds);
-        var answer = new VoiceResponse().Say("Thank you. You keep your place in line, and we will call you back as soon as an agent is free. Goodbye.").Leave().ToResult();
+        var when = minutes switch { null => "as soon as an agent is free", 1 => "in about 1 minute", { } m => $"in about {m} minutes" };
+        var answer = new VoiceResponse().Say($"Thank you. You keep your place in line, and we will call you back {when}. Goodbye.").Leave().ToResult();
         return await intake.AnswerThenStartAsync(request, answer, made.Result, new SpooledWebhook(create, null), client);
     }
 

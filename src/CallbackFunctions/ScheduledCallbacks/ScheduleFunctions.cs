@@ -107,7 +107,7 @@ public sealed class ScheduleFunctions(MissedCallService service, CallbackReader 
             Comment: string.IsNullOrWhiteSpace(body.Comment) ? null : body.Comment.Trim(),
             Scheduled: new ScheduledPlan(retries, retries, queueSettings.RetryAfter, body.AgentId),
             PreferredAgent: body.AgentId, PreferredAgentWait: body.AgentId is null ? null : queueSettings.PreferredAgentWait,
-            TimeZone: queueSettings.TimeZone ?? zones.ForNumber(caller!), RequestId: Guid.NewGuid().ToString("N"));
+            TimeZone: queueSettings.TimeZone ?? zones.ForNumber(caller!), RequestId: Guid.NewGuid().ToString("N"), PromisedAt: due);
         var recorded = await service.RecordAsync(request, ct);
         if (recorded.NoCallback is { } none) return Unprocessable($"The rules allow no callback: {none.Reason}.");
         if (recorded.Callback is not { } made) throw new InvalidOperationException("a scheduled callback was neither made nor refused");

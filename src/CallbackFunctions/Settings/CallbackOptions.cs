@@ -32,6 +32,11 @@ public sealed class CallbackOptions
     public TimeSpan MaxInterval { get; set; } = TimeSpan.FromMinutes(60);
     /// <summary>Longest delay the IVR callback node may ask for.</summary>
     public int MaxIvrDelayMinutes { get; set; } = 24 * 60;
+    /// <summary>
+    /// issue 15 §6: the most callbacks one number may ask for in a UTC day (IVR requests, call slots, pressing 1 in a
+    /// queue; lost calls and agents' schedules do not count). 0: no cap.
+    /// </summary>
+    public int MaxRequestsPerNumberPerDay { get; set; } = 6;
 
     /// <summary>
     /// The queue of a missed-call or IVR webhook whose URL names none (<c>?queue=</c>); null: such a webhook makes no
@@ -102,6 +107,7 @@ public sealed class CallbackOptions
         if (MinRecordingStorage <= TimeSpan.Zero || MaxRecordingStorage < MinRecordingStorage)
             problems.Add("Callbacks: MinRecordingStorage must be positive and not above MaxRecordingStorage");
         if (MaxIvrDelayMinutes < 0) problems.Add("Callbacks: MaxIvrDelayMinutes must not be negative");
+        if (MaxRequestsPerNumberPerDay < 0) problems.Add("Callbacks: MaxRequestsPerNumberPerDay must not be negative (0 = no cap)");
         if (DefaultQueue is not null && !MissedCalls.MissedCallFunctions.IsValidQueue(DefaultQueue))
             problems.Add("Callbacks: DefaultQueue must be a queue name (letters, digits, '_', '.', '-'; at most 64)");
         if (HistoryRetention < TimeSpan.Zero) problems.Add("Callbacks: HistoryRetention must not be negative");

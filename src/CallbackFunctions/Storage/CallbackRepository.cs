@@ -106,6 +106,13 @@ public sealed class CallbackRepository(StorageAccount storage)
             yield return FromEntity(entity);
     }
 
+    /// <summary>The callbacks of one queue made at or after <paramref name="from"/> (the queue's stats).</summary>
+    public async IAsyncEnumerable<Callback> QueryCreatedSinceAsync(string queue, DateTimeOffset from, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        await foreach (var entity in Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"Queue eq {queue} and CreatedAt ge {from}"), cancellationToken: ct))
+            yield return FromEntity(entity);
+    }
+
     private static TableEntity ToEntity(Callback c, long? version = null)
     {
         var entity = new TableEntity(c.Id, Row)

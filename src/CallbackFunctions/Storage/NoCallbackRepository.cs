@@ -80,6 +80,19 @@ public sealed class NoCallbackRepository(StorageAccount storage)
         return (ordered.Count > max ? ordered.GetRange(0, max) : ordered, ordered.Count > max);
     }
 
+    /// <summary>How many notes of each of <paramref name="codes"/> were made for <paramref name="queue"/> from <paramref name="from"/> to <paramref name="now"/>.</summary>
+    public async Task<IReadOnlyDictionary<string, int>> CountAsync(string queue, IReadOnlyCollection<string> codes, DateTimeOffset from, DateTimeOffset now, CancellationToken ct)
+    {
+        var counts = codes.ToDictionary(c => c, _ => 0, StringComparer.Ordinal);
+        for (var day = new DateTimeOffset(from.UtcDateTime.Date, TimeSpan.Zero); day <= now; day = day.AddDays(1))
+        {
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {DayOf(day)} and At ge {from} and Queue eq {queue}");
+            await foreach (var e in Table.QueryAsync<TableEntity>(filter, select: ["Code"], cancellationToken: ct))
+                if (e.GetString("Code") is { } code && counts.ContainsKey(code)) counts[code]++;
+        }
+        return counts;
+    }
+
     /// <summary>The note's id is its keys: the day (8 digits), '-', the row.</summary>
     private static TableEntity ToEntity(NoCallbackNote n) => new(n.Id[..8], n.Id[9..])
     {

@@ -111,6 +111,7 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output) : StackTestBas
             ("GET", "/api/no-callbacks"), ("GET", "/api/poison-messages"), ("GET", "/api/health"), ("GET", "/api/openapi.json"), ("GET", "/api/docs"),
             ("PATCH", "/api/callbacks/{id}"), ("DELETE", "/api/callbacks/{id}"), ("GET", "/api/agents/{id}/callbacks"),
             ("GET", "/api/queues/{name}"), ("PUT", "/api/queues/{name}"), ("PATCH", "/api/queues/{name}"), ("POST", "/api/callbacks"),
+            ("GET", "/api/queues/{name}/stats"),
         ];
 
         private T Pick<T>(IReadOnlyList<T> items) => items[random.Next(items.Count)];
@@ -320,7 +321,7 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output) : StackTestBas
         };
 
         private string BadQuery() => string.Join("&", Enumerable.Range(0, random.Next(1, 4)).Select(_ =>
-            $"{Pick(["pageSize", "status", "caller", "queue", "continuationToken", "kind", "code", "since"])}={Uri.EscapeDataString(Pick(["-1", "0", "abc", "99999999999", "sleeping", NastyText(), "eyJ4IjoxfQ"]))}"));
+            $"{Pick(["pageSize", "status", "caller", "queue", "continuationToken", "kind", "code", "since", "window"])}={Uri.EscapeDataString(Pick(["-1", "0", "abc", "99999999999", "sleeping", NastyText(), "eyJ4IjoxfQ"]))}"));
 
         /// <summary>The route with its parameters filled: valid-looking but unknown, or bad (nasty characters, too long).</summary>
         private string Fill(string template, bool bad)
