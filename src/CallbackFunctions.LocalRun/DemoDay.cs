@@ -146,8 +146,8 @@ public sealed class DemoDay(LocalStack stack, TextWriter output, TimeProvider? t
             w => w.Item1 is not null && w.Item2 is not null, ct);
         await stack.Simulator.WaitForCallAsync(c => c.Sid == pressing.Sid && c.EndTime is not null, TimeSpan.FromSeconds(20), ct);
         await _output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"Both wait for an agent. In line: {PhoneMask.Mask(PressesOne)} (pressed 1) from {pressed!.Place.ToLocalTime():HH:mm:ss}, "
-            + $"{PhoneMask.Mask(LostBehind)} (lost call, due first) from {lost!.Place.ToLocalTime():HH:mm:ss}. Alice and Bob are back."));
+            $"Both wait for an agent. In line: {PhoneMask.Mask(PressesOne)} (pressed 1) from {pressed!.Place.ToLocalTime():HH:mm:ss.fff}, "
+            + $"{PhoneMask.Mask(LostBehind)} (lost call, due first) from {lost!.Place.ToLocalTime():HH:mm:ss.fff}. Alice and Bob are back."));
 
         // Each agent back wakes the head of the line and, 2 s later, the one behind it: the order is the line's.
         await SetAvailableAsync("alice", true, ct);
