@@ -1,3 +1,4 @@
+using CallbackFunctions.Callbacks;
 using CallbackFunctions.Domain.Callbacks;
 using CallbackFunctions.LocalRun;
 using CallbackFunctions.Tests.Support;
@@ -7,13 +8,17 @@ namespace CallbackFunctions.Tests.EndToEnd;
 /// <summary>The scripted day of ./run.sh demo, end to end: app + Twilio simulator + Azurite.</summary>
 public sealed class DemoDayTests : StackTestBase
 {
+    protected override LocalStackOptions Configure(LocalStackOptions options) => DemoDay.StackOptions(options);
+
     [Fact]
-    public async Task DemoDay_EndsAsScripted_CompletedCancelledExpired()
+    public async Task DemoDay_EndsAsScripted_LostCallsPressOneAndAScheduledCallback()
     {
         var output = new StringWriter();
         var outcomes = await new DemoDay(Stack, output).RunAsync(TimeSpan.FromSeconds(80), CancellationToken.None);
 
-        Assert.All(outcomes, o => Assert.True(o.Actual == o.Expected, $"{o.Caller}: expected {o.Expected}, got {o.Actual}\n{output}"));
+        Assert.Equal([DemoDay.BusyThenAnswers, DemoDay.CallsBackAndIsServed, DemoDay.NeverAnswers, DemoDay.PressesOne, DemoDay.LostBehind, DemoDay.ScheduledByAlice],
+            outcomes.Select(o => o.Caller));
+        Assert.All(outcomes, o => Assert.True(o.AsScripted, $"{o.Caller}: expected {o.Expected}, got {o.Actual} {o.Unscripted}\n{output}"));
         Assert.Empty(Stack.Simulator.Errors);
         // It says upfront what each customer will do and how their callback should end.
         Assert.All(outcomes, o => Assert.Contains($"{CallbackFunctions.Domain.Telephony.PhoneMask.Mask(o.Caller)}  {o.Plays}: {o.Expected}", output.ToString(), StringComparison.Ordinal));
@@ -38,5 +43,25 @@ public sealed class DemoDayTests : StackTestBase
         var expired = await WaitForStatusAsync(DemoDay.NeverAnswers, CallbackStatus.Expired);
         Assert.All(CallsTo(DemoDay.NeverAnswers), leg => Assert.True(leg.DateCreated < expired.ExpiresAt));
         Assert.True(expired.Attempt >= 1);
+
+        // Press 1: the caller who pressed 1 keeps the moment they entered the queue, ahead of the newer lost call, and
+        // is offered to an agent first, though the lost call was due first.
+        var pressed = await WaitForStatusAsync(DemoDay.PressesOne, CallbackStatus.Completed);
+        var lost = await WaitForStatusAsync(DemoDay.LostBehind, CallbackStatus.Completed);
+        Assert.Equal(CallbackOrigin.QueueRequest, pressed.Origin);
+        Assert.Equal(CallbackOrigin.MissedCall, lost.Origin);
+        Assert.True(pressed.Place < lost.Place);
+        Assert.True(lost.Triggers[0].DueAt < pressed.Triggers[0].DueAt, "the lost call was due first");
+        Assert.True(FirstOffer(pressed) < FirstOffer(lost));
+        Assert.Contains($"{CallbackFunctions.Domain.Telephony.PhoneMask.Mask(DemoDay.PressesOne)} kept their place", output.ToString(), StringComparison.Ordinal);
+
+        // Scheduled by Alice: her phone rang with the comment in the whisper.
+        var scheduled = await WaitForStatusAsync(DemoDay.ScheduledByAlice, CallbackStatus.Completed);
+        Assert.Equal(CallbackOrigin.Scheduled, scheduled.Origin);
+        Assert.Contains(scheduled.Timeline, e => e.Reason.Contains("offered to agent Alice", StringComparison.Ordinal) && e.Reason.Contains("their preferred agent", StringComparison.Ordinal));
+        Assert.Contains(CallsTo(DemoDay.Alice), c => c.Heard.Any(h => h.Contains($"Note: {DemoDay.Comment}.", StringComparison.Ordinal)));
+        Assert.Contains("Alice schedules a callback", output.ToString(), StringComparison.Ordinal);
     }
+
+    private static DateTimeOffset FirstOffer(CallbackDetail c) => c.Timeline.First(e => e.Reason.Contains("offered to agent", StringComparison.Ordinal)).At;
 }
