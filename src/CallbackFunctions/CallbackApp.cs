@@ -90,7 +90,6 @@ public static class CallbackApp
         services.AddTransient<MissedCallService>();
         services.AddTransient<CallbackIntake>();
         services.AddSingleton<SeenCallRepository>();
-        services.AddSingleton<HandlingTimeRepository>();
         services.AddSingleton<RequestCountRepository>();
         services.AddTransient<Queues.QueueEstimator>();
         services.AddSingleton<Slots.SlotDesk>();

@@ -24,7 +24,21 @@ public sealed record Agent
 
     public Agent Hold(string holder) => this with { HeldBy = holder };
 
-    public Agent Release(DateTimeOffset now) => this with { HeldBy = null, IdleSince = now };
+    /// <summary>The agent's last offers (at most <see cref="HandledKept"/>), newest last: a queue's recent handling time (issue 15 §5).</summary>
+    public ImmutableArray<HandledOffer> Handled { get; init; } = [];
+
+    public const int HandledKept = 10;
+
+    /// <summary>Free again; <paramref name="handled"/>: the offer that held them, kept for the handling time.</summary>
+    public Agent Release(DateTimeOffset now, HandledOffer? handled = null) => this with
+    {
+        HeldBy = null,
+        IdleSince = now,
+        Handled = handled is null ? Handled : [.. Handled.Add(handled).TakeLast(HandledKept)],
+    };
 
     public static string Holder(string callbackId, int offer) => $"{callbackId}/{offer}";
 }
+
+/// <summary>An offer an agent had: its queue, when the agent's call ended, and how long it took from the offer.</summary>
+public sealed record HandledOffer(string Queue, DateTimeOffset EndedAt, TimeSpan Took);

@@ -54,8 +54,11 @@ public sealed class AgentDirectory(AgentRepository repository, TimeProvider time
         return null;
     }
 
-    /// <summary>Frees the agent if <paramref name="holder"/> still holds them; idempotent. Returns the freed agent.</summary>
-    public async Task<Agent?> ReleaseAsync(string agentId, string holder, CancellationToken ct)
+    /// <summary>
+    /// Frees the agent if <paramref name="holder"/> still holds them; idempotent. Returns the freed agent.
+    /// <paramref name="handled"/>: the offer, kept on the agent for the queue's handling time (in the same write).
+    /// </summary>
+    public async Task<Agent?> ReleaseAsync(string agentId, string holder, CancellationToken ct, HandledOffer? handled = null)
     {
         for (var round = 0; round < 8; round++)
         {
@@ -64,7 +67,7 @@ public sealed class AgentDirectory(AgentRepository repository, TimeProvider time
                 ? mine
                 : await repository.GetAsync(agentId, ct);
             if (stored is null || stored.Value.HeldBy != holder) return null;
-            var released = stored.Value.Release(time.GetUtcNow());
+            var released = stored.Value.Release(time.GetUtcNow(), handled);
             if (await repository.TryReplaceAsync(released, stored.ETag, ct) is { } etag)
             {
                 if (_snapshot is { } s) s.Agents[agentId] = new Stored<Agent>(released, etag);
@@ -81,6 +84,15 @@ public sealed class AgentDirectory(AgentRepository repository, TimeProvider time
     /// <summary>How many agents serve <paramref name="queue"/> and are available (free or on a call), as of the snapshot.</summary>
     public async Task<int> CountAvailableServingAsync(string queue, CancellationToken ct) =>
         (await GetSnapshotAsync(ct)).Agents.Values.Count(s => s.Value.Available && s.Value.Serves(queue));
+
+    /// <summary>
+    /// How long the offers of <paramref name="queue"/> that ended since <paramref name="since"/> took (offer to the agent
+    /// call's end), newest first, at most <paramref name="max"/>, as the agents' last offers show them (snapshot).
+    /// </summary>
+    public async Task<IReadOnlyList<TimeSpan>> RecentHandlingAsync(string queue, DateTimeOffset since, int max, CancellationToken ct) =>
+        [.. (await GetSnapshotAsync(ct)).Agents.Values.SelectMany(s => s.Value.Handled)
+            .Where(h => h.EndedAt >= since && string.Equals(h.Queue, queue, StringComparison.OrdinalIgnoreCase))
+            .OrderByDescending(h => h.EndedAt).Take(max).Select(h => h.Took)];
 
     /// <summary>The agent as of the snapshot, or null when there is none by that id.</summary>
     public async Task<Agent?> FindAsync(string agentId, CancellationToken ct) =>

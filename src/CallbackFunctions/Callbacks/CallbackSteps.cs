@@ -20,7 +20,6 @@ public sealed class CallbackSteps(
     WaitingIndex waiting,
     AgentDirectory agents,
     CallLines lines,
-    HandlingTimeRepository handling,
     TwilioCalls twilio,
     TimeProvider time,
     ILogger<CallbackSteps> logger)
@@ -107,11 +106,11 @@ public sealed class CallbackSteps(
             wakes.AddRange((await lines.NextInLineAsync(1, ct)).Where(id => id != callback.Id).Select(id => new Wake(id, new LineFreed())));
         }
         await lines.ReleaseNumberAsync(callback.Caller, release.Holder, ct);
-        var freed = await agents.ReleaseAsync(release.AgentId, release.Holder, ct);
-        // Freed now (once per offer): how long the offer took goes into the queue's handling time (the estimate's).
-        if (freed is not null && callback.AgentLeg is { } offered && Domain.Agents.Agent.Holder(callback.Id, offered.Offer) == release.Holder)
-            await handling.AddAsync(callback.Queue, release.Holder, offered.RequestedAt, time.GetUtcNow(), ct);
-        if (freed is { IsFree: true } agent)
+        // How long the offer took goes with the release (the same write) into the queue's handling time, the estimate's.
+        var now = time.GetUtcNow();
+        var handled = callback.AgentLeg is { } offered && Domain.Agents.Agent.Holder(callback.Id, offered.Offer) == release.Holder
+            ? new Domain.Agents.HandledOffer(callback.Queue, now, now - offered.RequestedAt) : null;
+        if (await agents.ReleaseAsync(release.AgentId, release.Holder, ct, handled) is { IsFree: true } agent)
             wakes.AddRange((await waiting.ClaimHeadAsync(WaitingIndex.LinesFor(agent), WaitingCallbacks.WakesPerFreedAgent, time.GetUtcNow(), ct))
                 .Where(id => id != callback.Id).Select((id, behind) => new Wake(id, new AgentFreed(behind))));
         return wakes;

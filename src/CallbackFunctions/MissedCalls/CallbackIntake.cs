@@ -74,7 +74,6 @@ public sealed class CallbackIntake(MissedCallService service, WebhookSpool spool
         await answer.ExecuteAsync(request.HttpContext);
         await request.HttpContext.Response.CompleteAsync();
         using var budget = new CancellationTokenSource(StorageBudget);
-        await RememberCallAsync(request, callback.Queue, budget.Token);
         try
         {
             await service.FinishAsync(recorded, client, budget.Token);
@@ -124,8 +123,9 @@ public sealed class CallbackIntake(MissedCallService service, WebhookSpool spool
 
     /// <summary>
     /// Remembers the inbound call of this webhook (its CallSid, caller and queue), so an agent can schedule a callback
-    /// for it by CallSid (<c>POST /api/callbacks</c> <c>fromCallSid</c>). Best effort, after Twilio has its answer: a
-    /// failure is logged and changes nothing else.
+    /// for it by CallSid (<c>POST /api/callbacks</c> <c>fromCallSid</c>): a call that made no callback, or one still
+    /// waiting in a queue (a call that made a callback is found by that callback). Best effort, after Twilio has its
+    /// answer: a failure is logged and changes nothing else.
     /// </summary>
     private async Task RememberCallAsync(HttpRequest request, string? queue, CancellationToken ct)
     {

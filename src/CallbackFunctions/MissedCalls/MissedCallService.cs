@@ -85,7 +85,9 @@ public sealed class MissedCallService(
     /// (<see cref="MergeInto"/>, told by <see cref="FinishAsync"/>). Storing is what a webhook waits for before it
     /// answers: from then on the callback exists, and the watchdog finishes what a crash may leave undone.
     /// </summary>
-    public sealed record Recorded(Callback? Callback, CallbackRun? ToStart, RuleDecision.NoCallback? NoCallback = null, TriggerReceived? MergeInto = null)
+    /// <remarks><see cref="HoldsLiveSlot"/>: the caller's live slot in the queue points at <see cref="ToStart"/> already (taken before it was stored).</remarks>
+    public sealed record Recorded(Callback? Callback, CallbackRun? ToStart, RuleDecision.NoCallback? NoCallback = null, TriggerReceived? MergeInto = null,
+        bool HoldsLiveSlot = false)
     {
         /// <summary>Whether there is anything left to do after the answer.</summary>
         public bool HasWork => ToStart is not null || MergeInto is not null;
@@ -129,8 +131,10 @@ public sealed class MissedCallService(
             await callbacks.TryCreateAsync(failed, ct);
             return new Recorded(failed, null);
         }
-        // One live callback per person and queue: a request for someone who has one merges into it (issue 15 §4).
-        if (await LiveOtherThanAsync(created, ct) is { } liveOne)
+        // One live callback per person and queue: the caller's place in the queue is taken first (one insert, for a
+        // caller with none), or a request for someone who has a live one merges into it (issue 15 §4).
+        var holdsSlot = await live.TrySetAsync(created.Caller, created.Queue, created.Id, null, ct);
+        if (!holdsSlot && await LiveOtherThanAsync(created, ct) is { } liveOne)
         {
             MissedCallLog.Merged(logger, PhoneMask.Mask(created.Caller), created.Queue, liveOne.Id);
             return new Recorded(liveOne, null, MergeInto: TriggerOf(created));
@@ -148,7 +152,7 @@ public sealed class MissedCallService(
             if (existing is null || !existing.State.IsLive) return new Recorded(existing?.State ?? created, null);
             run = existing;
         }
-        return new Recorded(run.State, run);
+        return new Recorded(run.State, run, HoldsLiveSlot: holdsSlot);
     }
 
     /// <summary>
@@ -161,7 +165,7 @@ public sealed class MissedCallService(
     /// <summary>What the webhook (or the API) does after its answer: start the new callback, or tell the live one of the request.</summary>
     public async Task FinishAsync(Recorded recorded, DurableTaskClient client, CancellationToken ct)
     {
-        if (recorded.ToStart is { } run) await StartAsync(run, client, ct);
+        if (recorded.ToStart is { } run) await StartAsync(run, client, ct, recorded.HoldsLiveSlot);
         else if (recorded is { MergeInto: { } merge, Callback: { } into }) await runs.TellOnceStartedAsync(client, into.Id, merge, ct);
     }
 
@@ -190,9 +194,9 @@ public sealed class MissedCallService(
     /// callbacks, this reads the mark after taking the slot and starting, so one of the two always sees the other, and
     /// whichever tells does so to a running orchestration (a cancel told twice is ignored the second time).
     /// </remarks>
-    public async Task StartAsync(CallbackRun run, DurableTaskClient client, CancellationToken ct)
+    public async Task StartAsync(CallbackRun run, DurableTaskClient client, CancellationToken ct, bool holdsLiveSlot = false)
     {
-        var holder = await TakeLiveSlotAsync(run.State, ct);
+        var holder = holdsLiveSlot ? null : await TakeLiveSlotAsync(run.State, ct);
         await runs.StartAsync(client, run, ct);
         if (holder is not null)
         {

@@ -37,6 +37,9 @@ public sealed class QueueWaitFunctions(TwilioWebhook twilio, CallbackIntake inta
     /// <summary>How long the caller has to press 1 after the offer.</summary>
     private const int ChoiceTimeoutSeconds = 5;
 
+    /// <summary>A waitUrl request this soon after the caller entered the queue is (about) the first.</summary>
+    private const int FirstRequestWithin = 5;
+
     /// <summary>What plays between offers when the queue has no hold message (then Twilio asks for the waitUrl again).</summary>
     private const int PauseSeconds = 20;
 
@@ -90,8 +93,8 @@ public sealed class QueueWaitFunctions(TwilioWebhook twilio, CallbackIntake inta
         }
         waiting.AppendPrompt(queueSettings.HoldMessage);
         if (queueSettings.HoldMessage is null) waiting.Pause(length: PauseSeconds);
-        // Remembered once the caller is a minute in (and not on every request after): an agent may schedule a callback by its CallSid.
-        return waited < 60 ? await intake.AnswerThenRememberAsync(request, waiting.ToResult(), queue) : waiting.ToResult();
+        // Remembered on the first request (an agent may schedule a callback by its CallSid), not on every one after.
+        return waited < FirstRequestWithin ? await intake.AnswerThenRememberAsync(request, waiting.ToResult(), queue) : waiting.ToResult();
     }
 
     private async Task<IResult> ChoiceAsync(HttpRequest request, string? queue, string? entered, DurableTaskClient client, CancellationToken ct)

@@ -10,7 +10,7 @@ namespace CallbackFunctions.Queues;
 /// ahead of it, the agents serving the queue and the queue's recent handling time (offer to the agent call's end):
 /// <see cref="QueueEstimate.For"/> decides; this reads what it needs.
 /// </summary>
-public sealed class QueueEstimator(CallbackRepository callbacks, AgentDirectory agents, HandlingTimeRepository handling, TimeProvider time)
+public sealed class QueueEstimator(CallbackRepository callbacks, AgentDirectory agents, TimeProvider time)
 {
     /// <summary>Recent means the last two hours, at most this many offers.</summary>
     private const int Samples = 50;
@@ -54,7 +54,7 @@ public sealed class QueueEstimator(CallbackRepository callbacks, AgentDirectory 
     {
         var now = time.GetUtcNow();
         var serving = await agents.CountAvailableServingAsync(queue, ct);
-        var recent = await handling.RecentAsync(queue, now - RecentFor, Samples, ct);
+        var recent = await agents.RecentHandlingAsync(queue, now - RecentFor, Samples, ct);
         return QueueEstimate.For(id, line, serving, QueueEstimate.MedianHandlingTime(recent) ?? DefaultHandlingTime, now);
     }
 }

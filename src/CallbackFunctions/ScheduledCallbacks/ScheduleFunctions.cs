@@ -33,7 +33,8 @@ public sealed record ScheduleCallbackBody(string? Phone = null, string? FromCall
 
 /// <summary><c>POST /api/callbacks</c>: an agent or operator schedules a callback for a person.</summary>
 public sealed class ScheduleFunctions(MissedCallService service, CallbackReader reader, CallbackRuns runs, SeenCallRepository seen, AgentRepository agents,
-    QueueSettingsRepository settings, PhoneNumberNormalizer numbers, TimeZones zones, IOptionsMonitor<Settings.TwilioOptions> twilio, TimeProvider time)
+    CallbackRepository callbacks, QueueSettingsRepository settings, PhoneNumberNormalizer numbers, TimeZones zones, IOptionsMonitor<Settings.TwilioOptions> twilio,
+    IOptionsMonitor<Settings.CallbackOptions> options, TimeProvider time)
 {
     public const int MaxComment = 300;
     public const int MaxRetries = 10;
@@ -74,8 +75,8 @@ public sealed class ScheduleFunctions(MissedCallService service, CallbackReader 
         var callerId = twilio.CurrentValue.FirstOwnedNumber;
         if (body.FromCallSid is { } callSid)
         {
-            if (await seen.GetAsync(callSid, ct) is not { } call)
-                return Unprocessable($"No inbound call {callSid} was seen by this app (it remembers the calls of its queue, IVR and lost-call webhooks).");
+            if (await FindCallAsync(callSid, ct) is not { } call)
+                return Unprocessable($"No inbound call {callSid} was seen by this app (it knows the calls of its queue, IVR and lost-call webhooks).");
             if (caller is null)
             {
                 if (call.Caller is null)
@@ -121,6 +122,26 @@ public sealed class ScheduleFunctions(MissedCallService service, CallbackReader 
         }
         var current = await reader.GetAsync(client, made.Id, ct) ?? made;
         return TypedResults.Created($"/api/callbacks/{made.Id}", CallbackDetail.From(current));
+    }
+
+    /// <summary>
+    /// The inbound call: as remembered (a call that made no callback, or one that waited in a queue), or as the callback it
+    /// made shows it (its id derives from the CallSid, the queue and the kind: every queue an agent serves is tried).
+    /// </summary>
+    private async Task<SeenCall?> FindCallAsync(string callSid, CancellationToken ct)
+    {
+        if (await seen.GetAsync(callSid, ct) is { } remembered) return remembered;
+        var queues = (await agents.ListAsync(ct)).SelectMany(a => a.Value.Queues).Append(options.CurrentValue.DefaultQueue)
+            .OfType<string>().Select(q => q.ToLowerInvariant()).Distinct().ToList();
+        var ids = queues.SelectMany(q => new[] { CallbackOrigin.MissedCall, CallbackOrigin.IvrRequest, CallbackOrigin.QueueRequest }
+            .Select(o => CallbackRequest.IdFor(callSid, q, o))).ToList();
+        foreach (var chunk in ids.Chunk(16))
+        {
+            var found = (await Task.WhenAll(chunk.Select(id => callbacks.GetAsync(id, ct)))).FirstOrDefault(f => f is not null)?.Value;
+            if (found is not null)
+                return new SeenCall(callSid, found.Caller, found.Caller, null, found.Queue, found.CallerId, found.CreatedAt);
+        }
+        return null;
     }
 
     private static ProblemHttpResult Unprocessable(string detail) =>

@@ -15,7 +15,6 @@ public sealed class StorageOptions
     public string NoCallbacksTable => TablePrefix + "nocallbacks";
     public string QueueSettingsTable => TablePrefix + "queues";
     public string SeenCallsTable => TablePrefix + "seencalls";
-    public string HandlingTable => TablePrefix + "handling";
     public string RequestCountsTable => TablePrefix + "requestcounts";
     public string SlotBookingsTable => TablePrefix + "slotbookings";
     /// <summary>How long one storage request may take on a webhook path before we give up and spool (Twilio allows 15 s).</summary>

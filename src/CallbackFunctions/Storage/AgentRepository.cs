@@ -55,6 +55,8 @@ public sealed class AgentRepository(StorageAccount storage)
             ["IdleSince"] = a.IdleSince,
         };
         if (a.HeldBy is not null) entity["HeldBy"] = a.HeldBy;
+        if (!a.Handled.IsEmpty) entity["Handled"] = string.Join(';', a.Handled.Select(h => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{h.Queue}|{h.EndedAt.ToUnixTimeMilliseconds()}|{(long)h.Took.TotalMilliseconds}")));
         return entity;
     }
 
@@ -67,5 +69,18 @@ public sealed class AgentRepository(StorageAccount storage)
         Available = e.GetBoolean("Available") ?? false,
         HeldBy = e.GetString("HeldBy"),
         IdleSince = e.GetDateTimeOffset("IdleSince") ?? DateTimeOffset.MinValue,
+        Handled = [.. ReadHandled(e.GetString("Handled"))],
     };
+
+    /// <summary>"queue|endedAt (Unix ms)|took (ms)" entries, ';'-separated; one that does not read is skipped.</summary>
+    private static IEnumerable<HandledOffer> ReadHandled(string? text)
+    {
+        foreach (var entry in (text ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var parts = entry.Split('|');
+            if (parts.Length == 3 && long.TryParse(parts[1], System.Globalization.CultureInfo.InvariantCulture, out var ended)
+                && long.TryParse(parts[2], System.Globalization.CultureInfo.InvariantCulture, out var took) && took >= 0)
+                yield return new HandledOffer(parts[0], DateTimeOffset.FromUnixTimeMilliseconds(ended), TimeSpan.FromMilliseconds(took));
+        }
+    }
 }

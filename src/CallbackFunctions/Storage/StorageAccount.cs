@@ -70,14 +70,13 @@ public sealed class StorageAccount
     public TableClient NoCallbacks => Tables.GetTableClient(Options.NoCallbacksTable);
     public TableClient QueueSettings => Tables.GetTableClient(Options.QueueSettingsTable);
     public TableClient SeenCalls => Tables.GetTableClient(Options.SeenCallsTable);
-    public TableClient Handling => Tables.GetTableClient(Options.HandlingTable);
     public TableClient RequestCounts => Tables.GetTableClient(Options.RequestCountsTable);
     public TableClient SlotBookings => Tables.GetTableClient(Options.SlotBookingsTable);
 
     private IEnumerable<string> TableNames =>
         [Options.CallbacksTable, Options.LiveTable, Options.AgentsTable, Options.WaitingTable, Options.RulesTable, Options.HoldsTable, Options.RecordingsTable,
          Options.NoCallbacksTable, Options.QueueSettingsTable, Options.SeenCallsTable, Options.SlotBookingsTable,
-         Options.HandlingTable, Options.RequestCountsTable];
+         Options.RequestCountsTable];
 
     public async Task EnsureCreatedAsync(CancellationToken ct)
     {

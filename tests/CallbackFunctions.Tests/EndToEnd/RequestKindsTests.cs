@@ -235,6 +235,7 @@ public sealed class RequestKindsTests : StackTestBase
     [Fact]
     public async Task FromCallSid_TakesTheCallersNumberAndQueue()
     {
+        await Stack.PutAgentAsync("a1", "One", AgentOne, "support");
         var sid = SignedWebhooks.NewCallSid();
         (await SignedWebhooks.PostAsync(Stack, "api/twilio/ivr-callback?queue=support&delayMinutes=10", SignedWebhooks.InboundCall(Customer1, sid))).EnsureSuccessStatusCode();
         var ivr = Assert.Single(await CallbacksAsync(Customer1));
