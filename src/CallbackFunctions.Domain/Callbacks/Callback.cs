@@ -365,9 +365,10 @@ public sealed record Callback
                 PreferredAgentWait = preferredAgent is null ? null : preferredAgentWait,
                 PreferredBusySince = null,
             };
-        var when = merged.DueAt == DueAt ? "" : $"; due {merged.DueAt:u}";
+        // Under way (an agent's phone or the customer's rings), it keeps its time: the attempt on the line is the one.
         if (Status != CallbackStatus.Queued || merged.DueAt == DueAt)
-            return next.Record(now, Status, $"{reason}: merged{when}").Reschedule(WakeAt ?? now);
+            return next.Record(now, Status, $"{reason}: merged").Reschedule(WakeAt ?? now);
+        var when = $"; due {Max(merged.DueAt, now):u}";
         // A new due time: the expiry keeps the window it had once due; a callback waiting for an agent stays in line.
         var window = ExpiresAt > DueAt ? ExpiresAt - DueAt : Policy.Expiry;
         var due = Max(merged.DueAt, now);

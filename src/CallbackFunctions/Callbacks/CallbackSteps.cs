@@ -90,7 +90,7 @@ public sealed class CallbackSteps(
         // A callback waits in its line by its place (issue 15 §1): a freed agent wakes the earliest place first.
         var (line, lineBefore) = (WaitingIndex.LineOf(after), WaitingIndex.LineOf(before));
         if (before.WaitingForAgent && (!after.WaitingForAgent || line != lineBefore)) await waiting.RemoveAsync(lineBefore, after.Id, ct);
-        if (after.WaitingForAgent && (!before.WaitingForAgent || line != lineBefore)) await waiting.AddAsync(line, after.Id, after.Place, ct);
+        if (after.WaitingForAgent && (!before.WaitingForAgent || line != lineBefore || after.Place != before.Place)) await waiting.AddAsync(line, after.Id, after.Place, ct);
     }
 
     /// <summary>

@@ -103,8 +103,10 @@ public sealed class ScheduleFunctions(MissedCallService service, CallbackReader 
 
         var retries = body.Retries ?? DefaultRetries;
         var who = body.AgentId is null ? $"for any agent of {queue}" : $"for agent {body.AgentId}";
-        var request = new CallbackRequest(caller!, callerId ?? "", queue, body.FromCallSid, CallbackOrigin.Scheduled,
-            $"scheduled {who} at {due:u} ({retries} {(retries == 1 ? "retry" : "retries")})", due - now, now, RuleKind.ContactCenter,
+        var from = body.FromCallSid is null ? "" : $", from call {body.FromCallSid}";
+        // Each schedule is a request of its own (an agent may schedule the same person twice): its id is not the call's.
+        var request = new CallbackRequest(caller!, callerId ?? "", queue, null, CallbackOrigin.Scheduled,
+            $"scheduled {who} at {due:u} ({retries} {(retries == 1 ? "retry" : "retries")}{from})", due - now, now, RuleKind.ContactCenter,
             Comment: string.IsNullOrWhiteSpace(body.Comment) ? null : body.Comment.Trim(),
             Scheduled: new ScheduledPlan(retries, retries, queueSettings.RetryAfter, body.AgentId),
             PreferredAgent: body.AgentId, PreferredAgentWait: body.AgentId is null ? null : queueSettings.PreferredAgentWait,
