@@ -14,7 +14,8 @@ namespace CallbackFunctions.Tests.EndToEnd;
 /// <summary>
 /// issue 15 §2, call slots, end to end: a caller phones the IVR callback node with <c>?slots=true</c> (the simulator
 /// runs the app's TwiML and presses the keys), hears the next slots with room, picks one, and the callback is due at
-/// its start. The slots are an hour or more ahead of the real clock, in UTC, so nothing waits for them.
+/// its start. The slots are an hour or more ahead of the real clock, in UTC, so nothing waits for them, except in the one
+/// test that waits for its slot to ring.
 /// </summary>
 public sealed class CallSlotTests : StackTestBase
 {
@@ -80,6 +81,31 @@ public sealed class CallSlotTests : StackTestBase
         Assert.Contains($"We will call you back at {offered[1].Spoken}.", await repeated.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(callback.Id, Assert.Single(await CallbacksAsync(caller)).Id);
         Assert.Equal([call.Sid], (await Stack.Service<SlotBookingRepository>().ReadAsync(Queue, offered[1].Slot.Instance, default))!.Value);
+    }
+
+    [Fact]
+    public async Task ASlotPicked_IsCalledAtItsStart()
+    {
+        const string caller = "+14155550709";
+        const string agent = "+14155550790";
+        await Stack.PutAgentAsync("a1", "One", agent, Queue);
+        Agent(agent, digits: "1");
+        Customer(caller, new PersonResponse { Answer = PersonAnswer.Answer, RingSeconds = 0.3, TalkSeconds = 0.5 });
+        // The next whole minute at least 15 s away (slots are whole minutes): the one test here that waits for its slot.
+        var now = TimeProvider.System.GetUtcNow();
+        var start = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, TimeSpan.Zero).AddMinutes(now.Second < 45 ? 1 : 2);
+        var slot = new CallSlot(TimeOnly.FromDateTime(start.UtcDateTime), 1);
+        (await Stack.Api.PutAsJsonAsync($"/api/queues/{Queue}", new { slots = new[] { new { at = slot.Time, capacity = 1 } }, timeZone = "UTC" })).EnsureSuccessStatusCode();
+
+        await CallAndPickAsync(caller, "1");
+        var made = await DetailAsync(Assert.Single(await CallbacksAsync(caller)).Id);
+        Assert.Equal(start, made.DueAt);
+        Assert.Equal(start, made.PromisedAt);
+
+        var done = await WaitForStatusAsync(caller, CallbackStatus.Completed, TimeSpan.FromSeconds(150));
+        var rang = Assert.Single(Stack.Simulator.Calls, c => c.To == agent && c.Direction != "inbound").DateCreated;
+        Assert.InRange(rang, start.AddSeconds(-1.5), start.AddSeconds(10)); // Twilio's dates have whole seconds
+        Assert.NotNull(done.ConnectedAt);
     }
 
     [Fact]

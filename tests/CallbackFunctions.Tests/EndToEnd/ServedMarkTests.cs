@@ -37,13 +37,14 @@ public sealed class ServedMarkTests : StackTestBase
     public async Task AServedCall_BetweenStoringAndStarting_CancelsTheCallbackAsItStarts()
     {
         // A webhook answers Twilio once the callback is stored and starts it after; the caller is served in between,
-        // when the callback has no orchestration (its cancel event would be dropped) and no live slot (so the served
-        // call does not even find it). Due in 10 minutes: only its start can cancel it within this test.
+        // when the callback has no orchestration: the served call finds it (the caller's live slot is taken before the
+        // callback is stored) but its cancel event has no instance to reach. Due in 10 minutes: only its start can
+        // cancel it within this test.
         var service = Stack.Service<MissedCallService>();
         var client = Stack.Service<DurableTaskClient>();
         var recorded = await service.RecordAsync(new CallbackRequest(Caller, LocalStack.SupportNumber, "support", "CA" + Guid.NewGuid().ToString("N"),
             CallbackOrigin.IvrRequest, "callback requested in the IVR for 10 minutes later", TimeSpan.FromMinutes(10), DateTimeOffset.UtcNow), default);
-        Assert.Equal(0, await service.CancelForCallerAsync(Caller, CancelReason.Served, client, default));
+        Assert.Equal(1, await service.CancelForCallerAsync(Caller, CancelReason.Served, client, default));
 
         await service.StartAsync(recorded.ToStart!, client, default);
 
