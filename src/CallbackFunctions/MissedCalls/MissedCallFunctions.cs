@@ -139,21 +139,7 @@ public sealed partial class MissedCallFunctions(TwilioWebhook twilio, MissedCall
         var form = await request.ReadFormAsync(ct);
         var caller = numbers.Normalize(form["From"]);
         var cannot = new VoiceResponse().Say("Sorry, we cannot arrange a callback right now. Goodbye.").Hangup().ToResult();
-        if (badUrl is not null)
-        {
-            // The caller asked for a callback the URL cannot arrange: they hear so, the operator sees why.
-            Routing.BadUrl(request, badUrl);
-            return await AnswerThenNoteAsync(request, cannot,
-                Note(NoCallbackNotes.IvrCallbackRoute, form, caller, IsValidQueue(queue) ? queue : null, NoCallbackNotes.BadUrl, BadUrlReason(badUrl)));
-        }
-        if (!caller.IsValid)
-        {
-            MissedCallLog.NoCallback(_logger, PhoneMask.Mask(form["From"]), caller.Problem!);
-            return await AnswerThenNoteAsync(request, new VoiceResponse().Say("Sorry, we cannot call you back because your number is not available to us.").Hangup().ToResult(),
-                Note(NoCallbackNotes.IvrCallbackRoute, form, caller, queue, NoCallbackNotes.InvalidNumber, InvalidNumberReason(caller)));
-        }
-        if (!Routing.HasQueue(request, queue, caller.E164!))
-            return await AnswerThenNoteAsync(request, cannot, Note(NoCallbackNotes.IvrCallbackRoute, form, caller, null, NoCallbackNotes.NoQueue, NoQueueReason));
+        if (await RefusedAsync(request, NoCallbackNotes.IvrCallbackRoute, form, caller, queue, badUrl, cannot) is { } refusal) return refusal;
         // issue 15 §6: the queue's maxPending and the number's daily cap (a slot picked later counts as this same request).
         var now = time.GetUtcNow();
         var admission = await intake.AdmitAsync(queue!, caller.E164!, TwilioSids.Read(form, "CallSid", TwilioSids.Call) ?? caller.E164!,
@@ -205,20 +191,7 @@ public sealed partial class MissedCallFunctions(TwilioWebhook twilio, MissedCall
         var form = await request.ReadFormAsync(ct);
         var caller = numbers.Normalize(form["From"]);
         var cannot = new VoiceResponse().Say("Sorry, we cannot arrange a callback right now. Goodbye.").Hangup().ToResult();
-        if (badUrl is not null)
-        {
-            Routing.BadUrl(request, badUrl);
-            return await AnswerThenNoteAsync(request, cannot,
-                Note(NoCallbackNotes.IvrCallbackSlotRoute, form, caller, IsValidQueue(queue) ? queue : null, NoCallbackNotes.BadUrl, BadUrlReason(badUrl)));
-        }
-        if (!caller.IsValid)
-        {
-            MissedCallLog.NoCallback(_logger, PhoneMask.Mask(form["From"]), caller.Problem!);
-            return await AnswerThenNoteAsync(request, new VoiceResponse().Say("Sorry, we cannot call you back because your number is not available to us.").Hangup().ToResult(),
-                Note(NoCallbackNotes.IvrCallbackSlotRoute, form, caller, queue, NoCallbackNotes.InvalidNumber, InvalidNumberReason(caller)));
-        }
-        if (!Routing.HasQueue(request, queue, caller.E164!))
-            return await AnswerThenNoteAsync(request, cannot, Note(NoCallbackNotes.IvrCallbackSlotRoute, form, caller, null, NoCallbackNotes.NoQueue, NoQueueReason));
+        if (await RefusedAsync(request, NoCallbackNotes.IvrCallbackSlotRoute, form, caller, queue, badUrl, cannot) is { } refusal) return refusal;
         var digits = form["Digits"].ToString();
         var choice = digits.Length == 1 && digits[0] is >= '1' and <= '9' ? digits[0] - '0' : 0;
         if (choice < 1 || choice > offeredSlots!.Count)
@@ -260,6 +233,29 @@ public sealed partial class MissedCallFunctions(TwilioWebhook twilio, MissedCall
         }
         return await AnswerThenStartAsync(request, new VoiceResponse().Say($"Thank you. We will call you back at {pick.Spoken}. Goodbye.").Hangup().ToResult(),
             made.Result, item, client);
+    }
+
+    /// <summary>
+    /// What an IVR route answers, before its own work, when it cannot arrange a callback: its URL is wrong (the operator
+    /// sees why), the caller's number is withheld or invalid, or no queue is named. Null when all is well.
+    /// </summary>
+    private async Task<IResult?> RefusedAsync(HttpRequest request, string route, IFormCollection form, NormalizedNumber caller, string? queue, string? badUrl,
+        IResult cannot)
+    {
+        if (badUrl is not null)
+        {
+            // The caller asked for a callback the URL cannot arrange: they hear so, the operator sees why.
+            Routing.BadUrl(request, badUrl);
+            return await AnswerThenNoteAsync(request, cannot, Note(route, form, caller, IsValidQueue(queue) ? queue : null, NoCallbackNotes.BadUrl, BadUrlReason(badUrl)));
+        }
+        if (!caller.IsValid)
+        {
+            MissedCallLog.NoCallback(_logger, PhoneMask.Mask(form["From"]), caller.Problem!);
+            return await AnswerThenNoteAsync(request, new VoiceResponse().Say("Sorry, we cannot call you back because your number is not available to us.").Hangup().ToResult(),
+                Note(route, form, caller, queue, NoCallbackNotes.InvalidNumber, InvalidNumberReason(caller)));
+        }
+        return Routing.HasQueue(request, queue, caller.E164!) ? null
+            : await AnswerThenNoteAsync(request, cannot, Note(route, form, caller, null, NoCallbackNotes.NoQueue, NoQueueReason));
     }
 
     private Task<IResult> AnswerThenStartAsync(HttpRequest request, IResult answer, MissedCallService.Recorded? recorded, SpooledWebhook item, DurableTaskClient client) =>
