@@ -28,14 +28,6 @@ public sealed class DemoDay(LocalStack stack, TextWriter output, TimeProvider? t
     public const string ScheduledByAlice = "+14155550166";
     public const string Comment = "Asked about the renewal";
 
-    /// <summary>
-    /// The demo's stack: the local defaults, except that a callback waiting for an agent does not look again on its own
-    /// within the day: it is offered when an agent comes back or frees up, in the order of the line. Its own look (every
-    /// <c>NoAgentRetry</c>) could take an agent who just came back before the head of the line does, and the press-1
-    /// part shows that order.
-    /// </summary>
-    public static LocalStackOptions StackOptions(LocalStackOptions options) => options with { NoAgentRetry = TimeSpan.FromMinutes(2) };
-
     /// <param name="Plays">What the customer does in the script, in a few words.</param>
     /// <param name="Unscripted">What went otherwise than scripted besides the status (the order of the line, the whisper); null: nothing.</param>
     public sealed record Outcome(string Caller, string Plays, CallbackStatus Expected, CallbackStatus? Actual, string? Unscripted = null)

@@ -65,7 +65,7 @@ static async Task<int> RunAsync(RunArgs cli, CancellationToken ct)
 }
 
 static async Task<int> DemoAsync(RunArgs cli, CancellationToken ct) =>
-    await RunStackAsync(cli, DemoDay.StackOptions(new LocalStackOptions()), "Starting Azurite, the Twilio simulator and the app on 127.0.0.1 for a scripted day...",
+    await RunStackAsync(cli, new LocalStackOptions(), "Starting Azurite, the Twilio simulator and the app on 127.0.0.1 for a scripted day...",
         () => Console.WriteLine("Settings:   the demo's own scripted timings (the environment and local.settings.json are not read)"),
         async stack =>
         {

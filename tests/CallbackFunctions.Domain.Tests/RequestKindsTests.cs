@@ -194,8 +194,12 @@ public class RequestKindsTests
         var waiting = Story.Queued(Build.Policy(0)).Advance(TimeSpan.FromSeconds(1)).Apply((c, now) => c.NoAgentAvailable(now));
         var now = waiting.Now;
 
-        Assert.Equal(now, new AgentFreed().Apply(waiting.Callback, now).Callback.WakeAt);
-        Assert.Equal(now + AgentFreed.Stagger, new AgentFreed(1).Apply(waiting.Callback, now).Callback.WakeAt);
+        var head = new AgentFreed().Apply(waiting.Callback, now).Callback;
+        var behind = new AgentFreed(1).Apply(waiting.Callback, now).Callback;
+        Assert.Equal((now, false), (head.WakeAt, head.WokenBehind));
+        // Woken behind: its offer lets one ahead that still waits go first; the offer it makes ends that.
+        Assert.Equal((now + AgentFreed.Stagger, true), (behind.WakeAt, behind.WokenBehind));
+        Assert.False(behind.StartOffer(Build.Agent("a1"), now + AgentFreed.Stagger).Callback.WokenBehind);
     }
 
     [Fact]

@@ -84,6 +84,8 @@ public sealed record Callback
     public bool WaitingForLine { get; init; }
     /// <summary>True while no agent is free; the callback is offered as soon as one frees up (seed 000).</summary>
     public bool WaitingForAgent { get; init; }
+    /// <summary>Woken behind the head of its line by a freed agent: its offer lets a callback ahead that still waits go first.</summary>
+    public bool WokenBehind { get; init; }
     /// <summary>The next wake-up (due attempt, ring watchdog, expiry); null once terminal.</summary>
     public DateTimeOffset? WakeAt { get; init; }
     public ImmutableArray<TimelineEvent> Timeline { get; init; } = [];
@@ -246,7 +248,7 @@ public sealed record Callback
                 .Reschedule(Min(at, ExpiresAt));
         }
         var next = Min(now + Policy.NoAgentRetry, ExpiresAt);
-        var waiting = this with { WaitingForAgent = true, TriedAgents = [] };
+        var waiting = this with { WaitingForAgent = true, WokenBehind = false, TriedAgents = [] };
         var reason = TriedAgents.IsEmpty ? "no agent available; waiting for one" : "every available agent was offered it; waiting for one";
         return WaitingForAgent
             ? waiting.Reschedule(next)
@@ -270,6 +272,7 @@ public sealed record Callback
             AgentLeg = leg,
             WaitingForAgent = false,
             WaitingForLine = false,
+            WokenBehind = false,
             TriedAgents = TriedAgents.Add(agent.Id),
         };
         var version = RuleVersion is { } v && Rule is { } r ? $", {r.Name()} rule v{v}" : "";
@@ -285,7 +288,7 @@ public sealed record Callback
     public Decision OfferNow(DateTimeOffset now, TimeSpan after = default)
     {
         if (Status != CallbackStatus.Queued || !WaitingForAgent) return Decision.Ignore(this, "not waiting for an agent");
-        return (this with { WaitingForAgent = false }).Reschedule(Min(now + after, ExpiresAt));
+        return (this with { WaitingForAgent = false, WokenBehind = after > TimeSpan.Zero }).Reschedule(Min(now + after, ExpiresAt));
     }
 
     /// <summary>A line was released and this callback is next in line for one: it tries again at once.</summary>

@@ -20,6 +20,7 @@ public sealed class Offers(
     CallbackSteps steps,
     CallbackRepository callbacks,
     LiveCallbackIndex live,
+    WaitingIndex waiting,
     AgentDirectory agents,
     CallLines lines,
     HoldRepository holds,
@@ -80,6 +81,14 @@ public sealed class Offers(
         else if (callback.BoundAgent is { } bound && !await agents.ExistsAsync(bound, ct))
             return await steps.SaveAsync(run, callback.Cancel(CancelReason.TargetDeleted, Now), ct);
 
+        // issue 15 §1: a callback looking again on its own timer, or woken behind the head of its line, does not overtake
+        // one ahead of it that still waits (the head a freed agent woke takes that agent).
+        if ((callback.WaitingForAgent || callback.WokenBehind) && await YieldToAheadAsync(callback, ct) is { } ahead)
+        {
+            var yielded = await steps.SaveAsync(run, callback.WaitForTurn("an earlier place in line goes first; waiting its turn", Now + AgentFreed.Stagger, Now,
+                forLine: false), ct);
+            return ahead.Length == 0 ? yielded : yielded with { Wakes = yielded.Wakes.AddRange(ahead) };
+        }
         var offer = callback.Offer + 1;
         var holder = Agent.Holder(callback.Id, offer);
         if (!await lines.TryHoldNumberAsync(callback.Caller, holder, ct))
@@ -169,6 +178,25 @@ public sealed class Offers(
         var calls = await twilio.ListCallsAsync(leg.AgentPhone, callback.CallerId, ct);
         // Twilio's dates have whole seconds; allow for that and a little clock skew.
         return calls.FirstOrDefault(c => c.CreatedAt is { } at && at >= leg.RequestedAt.AddSeconds(-5))?.Sid;
+    }
+
+    /// <summary>
+    /// The callback ahead of this one in its line, when there is one still waiting: null when none (this one goes on);
+    /// empty when a freed agent woke it a moment ago (its offer is under way); else the wake that hands it the turn (a
+    /// wake it does not need is ignored). A row whose callback no longer waits (a crash between a step and its index)
+    /// is removed, so it never holds the line up.
+    /// </summary>
+    private async Task<Wake[]?> YieldToAheadAsync(Callback callback, CancellationToken ct)
+    {
+        var line = WaitingIndex.LineOf(callback);
+        if (await waiting.FirstAheadAsync(line, callback.Id, callback.Place, ct) is not { } ahead) return null;
+        if (ahead.WokenAt > Now - WaitingIndex.WokenFor) return [];
+        if (await callbacks.GetAsync(ahead.CallbackId, ct) is not { Value: { IsLive: true, WaitingForAgent: true } })
+        {
+            await waiting.RemoveAsync(line, ahead.CallbackId, ct);
+            return null;
+        }
+        return [new Wake(ahead.CallbackId, new AgentFreed())];
     }
 
     /// <summary>

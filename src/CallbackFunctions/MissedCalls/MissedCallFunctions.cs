@@ -30,7 +30,7 @@ public sealed partial class MissedCallFunctions(TwilioWebhook twilio, MissedCall
     private Routing Routing => intake.Routing;
     private readonly ILogger _logger = loggers.CreateLogger("CallbackFunctions.MissedCalls");
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}\z")]
     private static partial Regex QueueName();
 
     /// <summary>A queue name (also an agent id): letters, digits, '_', '.', '-'; at most 64.</summary>

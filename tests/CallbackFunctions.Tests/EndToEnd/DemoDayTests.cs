@@ -8,7 +8,6 @@ namespace CallbackFunctions.Tests.EndToEnd;
 /// <summary>The scripted day of ./run.sh demo, end to end: app + Twilio simulator + Azurite.</summary>
 public sealed class DemoDayTests : StackTestBase
 {
-    protected override LocalStackOptions Configure(LocalStackOptions options) => DemoDay.StackOptions(options);
 
     [Fact]
     public async Task DemoDay_EndsAsScripted_LostCallsPressOneAndAScheduledCallback()

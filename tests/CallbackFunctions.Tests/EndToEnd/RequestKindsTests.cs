@@ -25,7 +25,8 @@ public sealed class RequestKindsTests : StackTestBase
     private const string Busy = "+14155550314";
 
     protected override LocalStackOptions Configure(LocalStackOptions o) =>
-        o with { Intervals = "00:00:01,00:00:02", Expiry = TimeSpan.FromMinutes(5), NoAgentRetry = TimeSpan.FromMinutes(2) };
+        // A short look-again: the line's order must hold even when waiting callbacks look again on their own timers.
+        o with { Intervals = "00:00:01,00:00:02", Expiry = TimeSpan.FromMinutes(5), NoAgentRetry = TimeSpan.FromSeconds(3) };
 
     private static PersonResponse Answers(double talk = 0.5) => new() { Answer = PersonAnswer.Answer, RingSeconds = 0.3, TalkSeconds = talk };
 
