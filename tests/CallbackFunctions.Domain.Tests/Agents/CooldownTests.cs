@@ -75,11 +75,10 @@ public sealed class CooldownTests
     [Fact]
     public void Reject_TheCallbackGoesToTheNextEligibleAgent_NeverTheRejectingOne()
     {
-        var rejecting = Build.Agent("a1", idleSince: Build.T0.AddMinutes(-60));
+        var rejecting = Build.Agent("a1", idleSince: Build.T0.AddMinutes(-60)) with { OwnershipCodes = ["team-7"] };
         var ineligible = Build.Agent("a2", idleSince: Build.T0.AddMinutes(-50));
         var next = Build.Agent("a3", idleSince: Build.T0.AddMinutes(-10)) with { OwnershipCodes = ["team-7"] };
         var access = new ContactAccess(null, "team-7");
-        rejecting = rejecting with { OwnershipCodes = ["team-7"] };
 
         // The story: offered to a1 (the longest idle), who presses 2 (seed 004 "Reject Callback").
         var story = Story.Queued();
