@@ -38,6 +38,15 @@ public sealed record Agent
     };
 
     public static string Holder(string callbackId, int offer) => $"{callbackId}/{offer}";
+
+    /// <summary>seed 000 "campaign access rights": the campaigns this agent may call back for (<see cref="Eligibility"/>).</summary>
+    public ImmutableArray<string> Campaigns { get; init; } = [];
+
+    /// <summary>seed 000 "lead ownership code": the private owners whose contacts this agent may call back (<see cref="Eligibility"/>).</summary>
+    public ImmutableArray<string> OwnershipCodes { get; init; } = [];
+
+    /// <summary>seed 004 "cooldown": not offered callbacks before this instant (<see cref="Cooldowns"/>); null = no cooldown.</summary>
+    public DateTimeOffset? CooldownUntil { get; init; }
 }
 
 /// <summary>An offer an agent had: its queue, when the agent's call ended, and how long it took from the offer.</summary>
