@@ -68,4 +68,7 @@ internal static partial class CallbackLog
 
     [LoggerMessage(EventId = 1019, Level = LogLevel.Information, Message = "Purged the Durable histories of {Count} callback(s) finished before {Before:O}")]
     public static partial void Purged(ILogger logger, int count, DateTimeOffset before);
+
+    [LoggerMessage(EventId = 1025, Level = LogLevel.Debug, Message = "Callback {CallbackId}: its preferred agent: {Decision}")]
+    public static partial void PreferredAgentDecided(ILogger logger, string callbackId, string decision);
 }

@@ -68,7 +68,15 @@ public sealed class Offers(
         // issue 15 §3: a preferred agent is rung when free, waited for while busy (up to the wait), else the queue takes it.
         if (callback.BoundAgent is { } preferred && callback.PreferredAgentWait is { } wait)
         {
-            switch (await DecidePreferredAsync(callback, preferred, wait, ct))
+            var decided = await DecidePreferredAsync(callback, preferred, wait, ct);
+            // Durable timers may fire up to a second early (DESIGN §1): a wait about to end is waited out here.
+            if (decided is PreferredAgentDecision.KeepWaiting { Until: var until } && until - Now is var left && left <= EarlyLimit)
+            {
+                if (left > TimeSpan.Zero) await Task.Delay(left, time, ct);
+                // A delay may end a few milliseconds early: the wait is over all the same.
+                decided = await DecidePreferredAsync(callback, preferred, wait, ct, notBefore: until);
+            }
+            switch (decided)
             {
                 case PreferredAgentDecision.KeepWaiting keep:
                     return await steps.SaveAsync(run, callback.WaitForPreferredAgent(keep.Until, keep.Reason, Now), ct);
@@ -103,9 +111,16 @@ public sealed class Offers(
         if (agent is null)
         {
             await ReleaseAsync(callback, line, null, holder, ct);
-            // Its preferred agent was taken a moment ago by another callback: busy, so it waits for them as for any busy one.
-            if (callback is { BoundAgent: { } taken, PreferredAgentWait: { } w } && await DecidePreferredAsync(callback, taken, w, ct, busy: true) is PreferredAgentDecision.KeepWaiting keep)
-                return await steps.SaveAsync(run, callback.WaitForPreferredAgent(keep.Until, keep.Reason, Now), ct);
+            // Its preferred agent was not free after all (taken a moment ago, or the directory's snapshot was behind): busy,
+            // so it waits for them as for any busy one, or, its wait over, any agent of the queue takes it at its next look.
+            if (callback is { BoundAgent: { } taken, PreferredAgentWait: { } w })
+                switch (await DecidePreferredAsync(callback, taken, w, ct, busy: true))
+                {
+                    case PreferredAgentDecision.KeepWaiting keep:
+                        return await steps.SaveAsync(run, callback.WaitForPreferredAgent(keep.Until, keep.Reason, Now), ct);
+                    case PreferredAgentDecision.FallBackToQueue fallBack:
+                        return await steps.SaveAsync(run, callback.FallBackToQueue(fallBack.Reason, Now).RetryAfterFault(Now), ct);
+                }
             return await steps.SaveAsync(run, callback.NoAgentAvailable(Now), ct);
         }
         // Carrier pacing (TWILIO.md §7: calls per second), shared by every instance: wait for this call's slot.
@@ -201,18 +216,22 @@ public sealed class Offers(
 
     /// <summary>
     /// Where the callback's preferred agent stands (as of the directory's snapshot, or <paramref name="busy"/>), and what
-    /// that means for it (<see cref="PreferredAgent.Decide"/>). An agent already offered it in this round who did not take
-    /// it is not waited for again: the queue takes it.
+    /// that means for it (<see cref="PreferredAgent.Decide"/>), at <paramref name="notBefore"/> at the earliest. An agent
+    /// already offered it in this round who did not take it is not waited for again: the queue takes it.
     /// </summary>
-    private async Task<PreferredAgentDecision> DecidePreferredAsync(Callback callback, string preferred, TimeSpan wait, CancellationToken ct, bool busy = false)
+    private async Task<PreferredAgentDecision> DecidePreferredAsync(Callback callback, string preferred, TimeSpan wait, CancellationToken ct, bool busy = false,
+        DateTimeOffset? notBefore = null)
     {
         var agent = await agents.FindAsync(preferred, ct);
         var name = agent?.Name ?? preferred;
-        if (callback.TriedAgents.Contains(preferred))
-            return new PreferredAgentDecision.FallBackToQueue($"preferred agent {name} did not take it: any agent of {callback.Queue}");
+        var now = notBefore > Now ? notBefore.Value : Now;
         var state = PreferredAgent.StateOf(agent, callback.Queue);
         if (busy && state == PreferredAgentState.Available) state = PreferredAgentState.Busy;
-        return PreferredAgent.Decide(preferred, name, state, callback.Queue, callback.PreferredBusySince ?? Now, Now, wait);
+        var decided = callback.TriedAgents.Contains(preferred)
+            ? new PreferredAgentDecision.FallBackToQueue($"preferred agent {name} did not take it: any agent of {callback.Queue}")
+            : PreferredAgent.Decide(preferred, name, state, callback.Queue, callback.PreferredBusySince ?? now, now, wait);
+        CallbackLog.PreferredAgentDecided(logger, callback.Id, $"{state} at {now:O}, waiting since {callback.PreferredBusySince:O}: {decided.Reason}");
+        return decided;
     }
 
     private async Task ReleaseAsync(Callback callback, string line, string? agentId, string holder, CancellationToken ct)

@@ -80,6 +80,9 @@ public sealed class RequestKindsTests : StackTestBase
         Assert.Contains(Stack.Simulator.Calls.Single(c => c.Sid == pressed.Sid).Heard, h => h.Contains("number 3 in the queue", StringComparison.Ordinal));
         var newer = Assert.Single(await CallbacksAsync(Newer));
         Assert.True(newer.DueAt < presserCallback!.DueAt, "the lost call is due first (so only the place puts the presser ahead)");
+        // Both wait in the queue's line for an agent, then one comes back.
+        foreach (var caller in new[] { Presser, Newer })
+            await Eventually.GetAsync(async () => (await CallbacksAsync(caller)).Single(), c => c.WaitingForAgent, TimeSpan.FromSeconds(20), $"{caller} to wait for an agent");
 
         await SetAvailableAsync("a1", true);
         var first = await WaitForStatusAsync(Presser, CallbackStatus.Completed, TimeSpan.FromSeconds(40));
