@@ -28,11 +28,6 @@ public sealed class RequestKindsTests : StackTestBase
         // A short look-again: the line's order must hold even when waiting callbacks look again on their own timers.
         o with { Intervals = "00:00:01,00:00:02", Expiry = TimeSpan.FromMinutes(5), NoAgentRetry = TimeSpan.FromSeconds(3) };
 
-    private static PersonResponse Answers(double talk = 0.5) => new() { Answer = PersonAnswer.Answer, RingSeconds = 0.3, TalkSeconds = talk };
-
-    private async Task SetAvailableAsync(string agentId, bool available) =>
-        (await Stack.Api.PutAsJsonAsync($"/api/agents/{agentId}/availability", new { available })).EnsureSuccessStatusCode();
-
     /// <summary>A caller enters the support queue, whose waitUrl is the app's queue-wait; they press <paramref name="digits"/> at its offer.</summary>
     private Task<SimulatedCall> EnterQueueAsync(string from, string? digits, QueueOutcome outcome, double waitSeconds) =>
         Stack.Simulator.PlaceInboundCallAsync(new InboundCallRequest
@@ -44,15 +39,6 @@ public sealed class RequestKindsTests : StackTestBase
             WaitSeconds = waitSeconds,
             Digits = digits,
         });
-
-    private async Task<CallbackDetail> ScheduleAsync(object body, HttpStatusCode expected = HttpStatusCode.Created)
-    {
-        var response = await Stack.Api.PostAsJsonAsync("/api/callbacks", body);
-        Assert.True(expected == response.StatusCode, $"{response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-        var detail = (await response.Content.ReadFromJsonAsync<CallbackDetail>(TimelinePrinter.Json))!;
-        if (expected == HttpStatusCode.Created) Assert.Equal($"/api/callbacks/{detail.Id}", response.Headers.Location!.OriginalString);
-        return detail;
-    }
 
     [Fact]
     public async Task PressingOne_WhileThirdInTheQueue_IsCalledBackBeforeANewerLostCall_AndItsLeaveMakesNoSecondCallback()

@@ -22,15 +22,6 @@ public sealed class ScheduledTimingTests : StackTestBase
     protected override LocalStackOptions Configure(LocalStackOptions o) =>
         o with { Intervals = "00:00:01", Expiry = TimeSpan.FromMinutes(5), NoAgentRetry = TimeSpan.FromMinutes(2) };
 
-    private static PersonResponse Answers() => new() { Answer = PersonAnswer.Answer, RingSeconds = 0.3, TalkSeconds = 0.5 };
-
-    private async Task<CallbackDetail> ScheduleAsync(object body)
-    {
-        var response = await Stack.Api.PostAsJsonAsync("/api/callbacks", body);
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
-        return (await response.Content.ReadFromJsonAsync<CallbackDetail>(TimelinePrinter.Json))!;
-    }
-
     [Fact]
     public async Task InTwoMinutes_ForThemselves_TheAgentsPhoneRingsThen()
     {

@@ -43,6 +43,22 @@ public abstract class StackTestBase : IAsyncLifetime
 
     protected void Customer(string number, params PersonResponse[] responses) => Stack.Simulator.SetPerson(number, new PersonScript(responses));
 
+    /// <summary>A customer who answers after a moment and talks <paramref name="talk"/> seconds.</summary>
+    protected static PersonResponse Answers(double talk = 0.5) => new() { Answer = PersonAnswer.Answer, RingSeconds = 0.3, TalkSeconds = talk };
+
+    protected async Task SetAvailableAsync(string agentId, bool available) =>
+        (await Stack.Api.PutAsJsonAsync($"/api/agents/{agentId}/availability", new { available })).EnsureSuccessStatusCode();
+
+    /// <summary><c>POST /api/callbacks</c>, expecting <paramref name="expected"/>; a 201 names the callback it made in <c>Location</c>.</summary>
+    protected async Task<CallbackDetail> ScheduleAsync(object body, System.Net.HttpStatusCode expected = System.Net.HttpStatusCode.Created)
+    {
+        var response = await Stack.Api.PostAsJsonAsync("/api/callbacks", body);
+        Assert.True(expected == response.StatusCode, $"{response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        var detail = (await response.Content.ReadFromJsonAsync<CallbackDetail>(TimelinePrinter.Json))!;
+        if (expected == System.Net.HttpStatusCode.Created) Assert.Equal($"/api/callbacks/{detail.Id}", response.Headers.Location!.OriginalString);
+        return detail;
+    }
+
     /// <summary>Outbound legs the app placed to <paramref name="number"/> (agent calls, or customer legs dialled from them).</summary>
     protected IReadOnlyList<SimulatedCall> CallsTo(string number) => [.. Stack.Simulator.Calls.Where(c => c.To == number && c.Direction != "inbound")];
 
