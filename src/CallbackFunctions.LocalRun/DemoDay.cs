@@ -115,7 +115,7 @@ public sealed class DemoDay(LocalStack stack, TextWriter output, TimeProvider? t
     private async Task PressOneAsync(CancellationToken ct)
     {
         await _output.WriteLineAsync();
-        await _output.WriteLineAsync("Alice and Bob step away. A customer waits in the queue and presses 1 at the second offer; a newer one enters after them and hangs up.");
+        await _output.WriteLineAsync("Alice and Bob step away. A customer waits in the queue and presses 1 at the third offer; a newer one enters after them and hangs up.");
         await SetAvailableAsync("alice", false, ct);
         await SetAvailableAsync("bob", false, ct);
         // A short hold message: the queue's offer ("press 1") comes round every few seconds instead of every 20.
@@ -129,9 +129,11 @@ public sealed class DemoDay(LocalStack stack, TextWriter output, TimeProvider? t
             Twiml = $"<Response><Enqueue action=\"{stack.AppUrl}api/twilio/missed-call?queue={Queue}\" waitUrl=\"{stack.AppUrl}api/twilio/queue-wait?queue={Queue}\">{Queue}</Enqueue></Response>",
             QueueOutcome = QueueOutcome.Hangup,
             WaitSeconds = 30,
-            Digits = ",1",
+            Digits = ",,1",
         }, ct);
         await stack.Simulator.WaitForCallAsync(c => c.Sid == pressing.Sid && c.Queue == Queue, TimeSpan.FromSeconds(10), ct);
+        // A place comes from Twilio's QueueTime, whole seconds: a caller two seconds behind is behind for certain.
+        await Task.Delay(TimeSpan.FromSeconds(2), ct);
         await CallAsync(LostBehind, QueueOutcome.Hangup, ct);
         // Both wait for an agent; the press-1 caller has left the queue (so their phone is free for the callback).
         var (pressed, lost) = await UntilAsync(async t => (await WaitingAsync(PressesOne, t), await WaitingAsync(LostBehind, t)),

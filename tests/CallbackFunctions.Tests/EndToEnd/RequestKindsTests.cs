@@ -55,10 +55,12 @@ public sealed class RequestKindsTests : StackTestBase
         await EnterQueueAsync("+14155550322", null, QueueOutcome.Bridged, 30);
         await Eventually.GetAsync(() => Task.FromResult(Stack.Simulator.Queue("support").CurrentSize), n => n == 2, TimeSpan.FromSeconds(10), "two callers in the queue");
 
-        // The presser is third, and presses 1 at the second offer (a few seconds in); meanwhile a newer caller enters
+        // The presser is third, and presses 1 at the third offer (ten seconds or so in); meanwhile a newer caller enters
         // behind them and hangs up: a lost call due before the press-1 request, but behind it in line.
-        var pressed = await EnterQueueAsync(Presser, ",1", QueueOutcome.Hangup, 60);
+        var pressed = await EnterQueueAsync(Presser, ",,1", QueueOutcome.Hangup, 60);
         await Eventually.GetAsync(() => Task.FromResult(Stack.Simulator.Queue("support").CurrentSize), n => n == 3, TimeSpan.FromSeconds(10), "the presser in the queue");
+        // A place comes from Twilio's QueueTime, whole seconds: a caller two seconds behind is behind for certain.
+        await Task.Delay(TimeSpan.FromSeconds(2));
         await CallInAsync(Newer);
         var presserCallback = await Eventually.GetAsync(async () => (await CallbacksAsync(Presser)).SingleOrDefault(), c => c is not null,
             TimeSpan.FromSeconds(30), "the press-1 callback");
