@@ -23,22 +23,23 @@ public sealed class CallbackIntake(MissedCallService service, WebhookSpool spool
         public bool Admitted => RefusedCode is null;
     }
 
-    /// <summary>Whether the queue is at its <c>maxPending</c> (live callbacks), so it offers no more callbacks now.</summary>
-    public async Task<bool> QueueFullAsync(string queue, CancellationToken ct)
-    {
-        if ((await queueSettings.GetAsync(queue, ct))?.Value.MaxPending is not { } max) return false;
-        return (await estimator.LineAsync(queue, ct)).Live >= max;
-    }
+    /// <summary>Whether the queue (its <paramref name="settings"/> as just read) is at its <c>maxPending</c> live callbacks, so it offers no more now.</summary>
+    public async Task<bool> QueueFullAsync(string queue, Domain.Queues.QueueSettings settings, CancellationToken ct) =>
+        settings.MaxPending is { } max && (await estimator.LineAsync(queue, ct)).Live >= max;
 
     /// <summary>
     /// issue 15 §6, the capacity guards, for a caller's own request: a queue at its <c>maxPending</c> takes none, and a
     /// number takes at most <c>Callbacks__MaxRequestsPerNumberPerDay</c> a day (a request Twilio repeats counts once).
-    /// Admitted, it comes with the estimate of when it will be called (issue 15 §5), which the caller is told.
+    /// Admitted with <paramref name="estimateFor"/> (the request's place and due time), it comes with the estimate of when
+    /// it will be called (issue 15 §5), which the caller is told; without, the queue's line is read only for <c>maxPending</c>.
     /// </summary>
-    public async Task<Admission> AdmitAsync(string queue, string caller, string requestId, DateTimeOffset place, DateTimeOffset dueAt, CancellationToken ct)
+    public async Task<Admission> AdmitAsync(string queue, string caller, string requestId, (DateTimeOffset Place, DateTimeOffset DueAt)? estimateFor,
+        CancellationToken ct)
     {
         var max = (await queueSettings.GetAsync(queue, ct))?.Value.MaxPending;
-        var (estimate, live) = await estimator.ForRequestAsync(queue, place, dueAt, ct);
+        (Domain.Queues.QueueEstimate? Estimate, int Live) found = estimateFor is { } request ? await estimator.ForRequestAsync(queue, request.Place, request.DueAt, ct)
+            : (null, max is null ? 0 : (await estimator.LineAsync(queue, ct)).Live);
+        var (estimate, live) = found;
         if (live >= max)
             return new Admission(null, NoCallbackNotes.QueueFull, $"queue '{queue}' has {live} live callbacks, its maxPending is {max}",
                 "Sorry, we cannot take more callback requests right now.");
@@ -46,7 +47,7 @@ public sealed class CallbackIntake(MissedCallService service, WebhookSpool spool
         if (cap > 0 && !(await requestCounts.TryCountAsync(caller, requestId, cap, time.GetUtcNow(), ct)).Admitted)
             return new Admission(null, NoCallbackNotes.DailyCap, $"this number asked for {cap} callbacks today already (Callbacks__MaxRequestsPerNumberPerDay)",
                 "Sorry, you have asked to be called back too many times today.");
-        return new Admission(estimate.EstimatedAt is null ? null : estimate);
+        return new Admission(estimate?.EstimatedAt is null ? null : estimate);
     }
 
     private static readonly TimeSpan StorageBudget = TimeSpan.FromSeconds(8); // Twilio gives a webhook 15 s in all

@@ -142,8 +142,9 @@ public sealed partial class MissedCallFunctions(TwilioWebhook twilio, MissedCall
         if (await RefusedAsync(request, NoCallbackNotes.IvrCallbackRoute, form, caller, queue, badUrl, cannot) is { } refusal) return refusal;
         // issue 15 §6: the queue's maxPending and the number's daily cap (a slot picked later counts as this same request).
         var now = time.GetUtcNow();
+        // The estimate is told only for "as soon as possible"; a delay asked for is the promise itself.
         var admission = await intake.AdmitAsync(queue!, caller.E164!, TwilioSids.Read(form, "CallSid", TwilioSids.Call) ?? caller.E164!,
-            now.AddMinutes(delay), now.AddMinutes(delay), ct);
+            delay == 0 ? (now, now) : null, ct);
         if (!admission.Admitted)
             return await AnswerThenNoteAsync(request, new VoiceResponse().Say($"{admission.RefusedSaying} Goodbye.").Hangup().ToResult(),
                 Note(NoCallbackNotes.IvrCallbackRoute, form, caller, queue, admission.RefusedCode!, admission.RefusedReason!));
@@ -207,7 +208,7 @@ public sealed partial class MissedCallFunctions(TwilioWebhook twilio, MissedCall
         var callSid = TwilioSids.Read(form, "CallSid", TwilioSids.Call);
         var holder = callSid ?? caller.E164!;
         // The capacity guards again (the offer counted this call already; the queue may have filled since).
-        var admission = await intake.AdmitAsync(queue!, caller.E164!, holder, time.GetUtcNow(), time.GetUtcNow(), ct);
+        var admission = await intake.AdmitAsync(queue!, caller.E164!, holder, null, ct);
         if (!admission.Admitted)
             return await AnswerThenNoteAsync(request, new VoiceResponse().Say($"{admission.RefusedSaying} Goodbye.").Hangup().ToResult(),
                 Note(NoCallbackNotes.IvrCallbackSlotRoute, form, caller, queue, admission.RefusedCode!, admission.RefusedReason!));

@@ -83,7 +83,7 @@ public sealed class QueueWaitFunctions(TwilioWebhook twilio, CallbackIntake inta
             waiting.Say(SpokenMinutes.Of(TimeSpan.FromSeconds(average.Value)) is var m && m == 1 ? "The estimated wait is about 1 minute." : $"The estimated wait is about {m} minutes.");
         var caller = numbers.Normalize(form["From"]);
         // issue 15 §6: a queue at its maxPending offers no callback; the caller stays in the queue.
-        if (caller.IsValid && await intake.QueueFullAsync(queue, ct)) waiting.Say("Callbacks are not available right now. Please stay on the line.");
+        if (caller.IsValid && await intake.QueueFullAsync(queue, queueSettings, ct)) waiting.Say("Callbacks are not available right now. Please stay on the line.");
         else if (caller.IsValid)
         {
             var entered = now - TimeSpan.FromSeconds(waited);
@@ -125,7 +125,7 @@ public sealed class QueueWaitFunctions(TwilioWebhook twilio, CallbackIntake inta
         }
         var waitedFor = now - enteredAt.Value;
         var callSid = TwilioSids.Read(form, "CallSid", TwilioSids.Call);
-        var admission = await intake.AdmitAsync(queue, caller.E164!, callSid ?? caller.E164!, enteredAt.Value, now, ct);
+        var admission = await intake.AdmitAsync(queue, caller.E164!, callSid ?? caller.E164!, (enteredAt.Value, now), ct);
         if (!admission.Admitted)
             return await intake.AnswerThenNoteAsync(request, stay.Say($"{admission.RefusedSaying} Please stay on the line.").ToResult(),
                 NoCallbackNote.Create(now, NoCallbackNotes.QueueWaitRoute, callSid, caller.E164!, queue, admission.RefusedCode!, admission.RefusedReason!));

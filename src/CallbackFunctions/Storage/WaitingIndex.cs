@@ -64,13 +64,13 @@ public sealed class WaitingIndex(StorageAccount storage)
         return claimed;
     }
 
-    /// <summary>A callback waiting in a line: its id, its place, when a freed agent last woke it, and the row's ETag.</summary>
-    public sealed record Waiting(string Line, string CallbackId, DateTimeOffset Since, DateTimeOffset WokenAt, ETag ETag);
+    /// <summary>A callback waiting in a line: its id, its place, and when a freed agent last woke it.</summary>
+    public sealed record Waiting(string Line, string CallbackId, DateTimeOffset Since, DateTimeOffset WokenAt);
 
     /// <summary>The first callback of <paramref name="line"/> ahead of this one (an earlier place, then id), or null.</summary>
     public async Task<Waiting?> FirstAheadAsync(string line, string callbackId, DateTimeOffset place, CancellationToken ct) =>
         (await ReadAsync([line], ct)).Where(r => r.Id != callbackId && (r.Since < place || (r.Since == place && string.CompareOrdinal(r.Id, callbackId) < 0)))
-            .Select(r => new Waiting(r.Partition, r.Id, r.Since, r.WokenAt, r.ETag)).FirstOrDefault();
+            .Select(r => new Waiting(r.Partition, r.Id, r.Since, r.WokenAt)).FirstOrDefault();
 
     private sealed record Row(string Partition, string Id, DateTimeOffset Since, DateTimeOffset WokenAt, ETag ETag);
 
