@@ -28,7 +28,8 @@ public sealed record NewCallback(
     string? Comment = null,
     ScheduledPlan? Scheduled = null,
     TimeSpan? PreferredAgentWait = null,
-    DateTimeOffset? PromisedAt = null)
+    DateTimeOffset? PromisedAt = null,
+    Contacts.ContactRef? Contact = null)
 {
     /// <summary>The kind of trigger this is, from its origin.</summary>
     public TriggerKind Trigger => Origin switch
@@ -126,6 +127,21 @@ public sealed record Callback
     /// <summary>When the customer was reached (the callback Completed).</summary>
     public DateTimeOffset? ConnectedAt { get; init; }
 
+    /// <summary>
+    /// issue 16: the contact the caller's number belongs to, as it was when a request last arrived (or the contact was
+    /// last changed); null when none (an unknown caller the account ignores, or a deleted contact).
+    /// </summary>
+    public Contacts.ContactRef? Contact { get; init; }
+
+    /// <summary>Who may take it: the contact's campaign and ownership code (anyone of the queue without a contact).</summary>
+    public ContactAccess Access => Contact?.Access ?? ContactAccess.Anyone;
+
+    /// <summary>
+    /// issue 16 §3 (seed 004 "Reject Callback"): agents who rejected it. Unlike <see cref="TriedAgents"/>, which empties
+    /// when a round is over, they are never offered it again.
+    /// </summary>
+    public ImmutableArray<string> RejectedBy { get; init; } = [];
+
     /// <summary>Customer attempts allowed in all: a scheduled callback's retries plus one, else the policy's.</summary>
     public int MaxAttempts => Scheduled is { } plan ? plan.Retries + 1 : Policy.MaxAttempts;
 
@@ -163,6 +179,7 @@ public sealed record Callback
             Comment = request.Comment,
             Scheduled = request.Scheduled,
             PromisedAt = request.PromisedAt,
+            Contact = request.Contact,
             WakeAt = Min(due, expires),
             Timeline = [new TimelineEvent(now, null, CallbackStatus.Queued, request.Reason, TimelineEvent.Sids(("original", request.OriginalCallSid)))],
         };
@@ -249,7 +266,7 @@ public sealed record Callback
         }
         var next = Min(now + Policy.NoAgentRetry, ExpiresAt);
         var waiting = this with { WaitingForAgent = true, WokenBehind = false, TriedAgents = [] };
-        var reason = TriedAgents.IsEmpty ? "no agent available; waiting for one" : "every available agent was offered it; waiting for one";
+        var reason = Eligibility.NoneFree(Access, roundTried: !TriedAgents.IsEmpty);
         return WaitingForAgent
             ? waiting.Reschedule(next)
             : waiting.Record(now, CallbackStatus.Queued, reason).Reschedule(next);
@@ -348,7 +365,7 @@ public sealed record Callback
     /// (the same kind received at the same moment) changes nothing.
     /// </summary>
     public Decision Merge(Trigger trigger, string reason, DateTimeOffset now, string? comment = null, ScheduledPlan? scheduled = null,
-        string? preferredAgent = null, TimeSpan? preferredAgentWait = null, DateTimeOffset? promisedAt = null)
+        string? preferredAgent = null, TimeSpan? preferredAgentWait = null, DateTimeOffset? promisedAt = null, Contacts.ContactRef? contact = null)
     {
         if (!IsLive) return Decision.Ignore(this, $"already {Status}");
         if (Triggers.Any(t => t.SameRequestAs(trigger))) return Decision.Ignore(this, "this request is merged already");
@@ -358,6 +375,8 @@ public sealed record Callback
         var next = this with
         {
             Place = merged.Place, Triggers = merged.Triggers, DueSetByAgent = merged.DueSetByAgent, Comment = comment ?? Comment, PromisedAt = promise,
+            // The contact as the newest request found it (a request that found none leaves the one it has).
+            Contact = contact ?? Contact,
         };
         if (trigger.Kind == TriggerKind.AgentScheduled)
             next = next with
@@ -377,6 +396,23 @@ public sealed record Callback
         var due = Max(merged.DueAt, now);
         var moved = next with { DueAt = due, ExpiresAt = Max(ExpiresAt, due + window), WaitingForAgent = WaitingForAgent && due <= now };
         return moved.Record(now, Status, $"{reason}: merged{when}").Reschedule(Min(due, moved.ExpiresAt));
+    }
+
+    /// <summary>
+    /// issue 16: the callback's contact was changed (<paramref name="contact"/>: as it is now) or deleted (null): from now on
+    /// it goes to whoever may call the contact as it is, and a deleted contact leaves the number only. The timeline names
+    /// no one: it says what changed, never a name.
+    /// </summary>
+    public Decision ContactChanged(string contactId, Contacts.ContactRef? contact, DateTimeOffset now)
+    {
+        if (!IsLive) return Decision.Ignore(this, $"already {Status}");
+        if (Contact?.Id != contactId) return Decision.Ignore(this, $"contact {contactId} is not this callback's");
+        if (contact is not null && contact.Id != contactId) throw new ArgumentException("a changed contact keeps its id", nameof(contact));
+        if (Contacts.ContactRef.Same(Contact, contact)) return Decision.Ignore(this, "the contact is unchanged");
+        var reason = contact is null
+            ? $"contact {contactId} deleted: calling back the number only"
+            : $"contact {contactId} changed";
+        return (this with { Contact = contact }).Record(now, Status, reason).Reschedule(WakeAt ?? now);
     }
 
     /// <summary>The watchdog fired and Twilio says the leg is still alive: look again later.</summary>
@@ -442,7 +478,10 @@ public sealed record Callback
         if (Status != CallbackStatus.DialingAgent || AgentLeg is not { } leg || leg.Offer != offer)
             return Decision.Ignore(this, $"offer {offer} is not ringing an agent ({Status})");
         var reason = $"agent {leg.AgentName} {Describe(outcome)}{(detail is null ? "" : $" ({detail})")}; trying the next agent";
-        return this.MoveTo(CallbackStatus.Queued, now, reason, now, [new ReleaseAgent(leg.AgentId, Agent.Holder(Id, offer))], ("agent", leg.CallSid));
+        // seed 004 "Reject Callback": a rejecting agent is not offered this callback again, in this round or any later one.
+        var declined = outcome == AgentOutcome.Passed && !RejectedBy.Contains(leg.AgentId) ? this with { RejectedBy = RejectedBy.Add(leg.AgentId) } : this;
+        return declined.MoveTo(CallbackStatus.Queued, now, reason, now, [new ReleaseAgent(leg.AgentId, Agent.Holder(Id, offer), outcome == AgentOutcome.Passed ? CooldownAfter.Reject : CooldownAfter.None)],
+            ("agent", leg.CallSid));
     }
 
     /// <summary>

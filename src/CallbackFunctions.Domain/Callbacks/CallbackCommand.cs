@@ -12,8 +12,18 @@ namespace CallbackFunctions.Domain.Callbacks;
 [JsonDerivedType(typeof(HangUpCall), "hangUpCall")]
 public abstract record CallbackCommand;
 
-/// <summary>Free the agent this offer held.</summary>
-public sealed record ReleaseAgent(string AgentId, string Holder) : CallbackCommand;
+/// <summary>Free the agent this offer held; <paramref name="Cooldown"/>: the queue's cooldown that starts for them (seed 004).</summary>
+public sealed record ReleaseAgent(string AgentId, string Holder, CooldownAfter Cooldown = CooldownAfter.None) : CallbackCommand;
+
+/// <summary>Which of the queue's cooldowns (<see cref="Agents.CooldownSettings"/>) an agent's release starts.</summary>
+public enum CooldownAfter
+{
+    None,
+    /// <summary>The agent rejected the offer (pressed 2, or the alert's Reject).</summary>
+    Reject,
+    /// <summary>The agent's callback completed (the customer, or their voicemail, was reached).</summary>
+    Complete,
+}
 
 /// <summary>Hang up a live leg that no longer serves a live callback.</summary>
 public sealed record HangUpCall(string CallSid) : CallbackCommand;

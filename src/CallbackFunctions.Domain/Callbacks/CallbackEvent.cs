@@ -24,6 +24,7 @@ namespace CallbackFunctions.Domain.Callbacks;
 [JsonDerivedType(typeof(LineFreed), "lineFreed")]
 [JsonDerivedType(typeof(Nudged), "nudged")]
 [JsonDerivedType(typeof(TriggerReceived), "trigger")]
+[JsonDerivedType(typeof(ContactChanged), "contactChanged")]
 public abstract record CallbackEvent
 {
     /// <summary>What the lifecycle decides on this event, given the callback as it is now.</summary>
@@ -119,10 +120,10 @@ public sealed record AgentFreed(int Behind = 0) : CallbackEvent
 /// making a second one. An agent's schedule brings its comment, retries and preferred agent along.
 /// </summary>
 public sealed record TriggerReceived(Trigger Trigger, string Reason, string? Comment = null, ScheduledPlan? Scheduled = null,
-    string? PreferredAgent = null, TimeSpan? PreferredAgentWait = null, DateTimeOffset? PromisedAt = null) : CallbackEvent
+    string? PreferredAgent = null, TimeSpan? PreferredAgentWait = null, DateTimeOffset? PromisedAt = null, Contacts.ContactRef? Contact = null) : CallbackEvent
 {
     public override Decision Apply(Callback callback, DateTimeOffset now) =>
-        callback.Merge(Trigger, Reason, now, Comment, Scheduled, PreferredAgent, PreferredAgentWait, PromisedAt);
+        callback.Merge(Trigger, Reason, now, Comment, Scheduled, PreferredAgent, PreferredAgentWait, PromisedAt, Contact);
 }
 
 /// <summary>A line was released and this callback is next in line for one.</summary>
@@ -138,4 +139,13 @@ public sealed record LineFreed : CallbackEvent
 public sealed record Nudged : CallbackEvent
 {
     public override Decision Apply(Callback callback, DateTimeOffset now) => Decision.Ignore(callback, "nudged: looked at again");
+}
+
+/// <summary>
+/// The callback's contact was changed (<see cref="Contact"/>: as it is now) or deleted (null: the callback goes on with
+/// the number only, and keeps nothing personal of them). Issue 16 §4.
+/// </summary>
+public sealed record ContactChanged(string ContactId, Contacts.ContactRef? Contact) : CallbackEvent
+{
+    public override Decision Apply(Callback callback, DateTimeOffset now) => callback.ContactChanged(ContactId, Contact, now);
 }
