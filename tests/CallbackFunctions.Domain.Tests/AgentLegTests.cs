@@ -177,7 +177,9 @@ public class AgentLegTests
         Assert.Null(c.CustomerLeg);
         Assert.True(c.DueAt <= story.Now);
         Assert.Equal(story.Now, c.WakeAt);
-        Expect.Commands(decision, new ReleaseAgent("a1", "cb-1/1"));
+        // seed 004: a reject (2) starts the queue's reject cooldown with the release; nothing else does.
+        Expect.Commands(decision, new ReleaseAgent("a1", "cb-1/1", outcome == AgentOutcome.Passed ? CooldownAfter.Reject : CooldownAfter.None));
+        Assert.Equal(outcome == AgentOutcome.Passed ? ["a1"] : Array.Empty<string>(), c.RejectedBy.ToArray());
         Assert.Equal(story.Now, decision.Callback.WakeAt);
         var entry = Expect.NewEntry(before, decision);
         Expect.Entry(entry, story.Now, CallbackStatus.DialingAgent, CallbackStatus.Queued, ("agent", "CA-agent-1"));

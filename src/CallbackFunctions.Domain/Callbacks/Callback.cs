@@ -249,8 +249,12 @@ public sealed record Callback
         return this with { RuleVersion = rule.Version, Policy = taken };
     }
 
-    /// <summary>The attempt is due but no agent of the queue is free: wait, and look again soon or when one frees up.</summary>
-    public Decision NoAgentAvailable(DateTimeOffset now)
+    /// <summary>
+    /// The attempt is due but no agent who may take it is free: wait, and look again soon or when one frees up.
+    /// <paramref name="cooldownEnds"/>: when the first agent who may take it ends their cooldown (seed 004), if one is
+    /// cooling down: it looks again then, if that is sooner.
+    /// </summary>
+    public Decision NoAgentAvailable(DateTimeOffset now, DateTimeOffset? cooldownEnds = null)
     {
         if (Status != CallbackStatus.Queued) return Decision.Ignore(this, $"not queued ({Status})");
         // A round in which agents were offered it and none took it, under an "agent not reached" retry list (issue 4).
@@ -265,6 +269,7 @@ public sealed record Callback
                 .Reschedule(Min(at, ExpiresAt));
         }
         var next = Min(now + Policy.NoAgentRetry, ExpiresAt);
+        if (cooldownEnds is { } ends && ends > now) next = Min(next, ends);
         var waiting = this with { WaitingForAgent = true, WokenBehind = false, TriedAgents = [] };
         var reason = Eligibility.NoneFree(Access, roundTried: !TriedAgents.IsEmpty);
         return WaitingForAgent
@@ -483,6 +488,17 @@ public sealed record Callback
         return declined.MoveTo(CallbackStatus.Queued, now, reason, now, [new ReleaseAgent(leg.AgentId, Agent.Holder(Id, offer), outcome == AgentOutcome.Passed ? CooldownAfter.Reject : CooldownAfter.None)],
             ("agent", leg.CallSid));
     }
+
+    /// <summary>
+    /// The cooldown an agent's release after offer <paramref name="offer"/> starts, from what became of it: a completed
+    /// callback (seed 004 "Once completing the callback, the Agent may be placed in a Cooldown status") whose customer leg
+    /// this offer dialled. A reject starts its own with the decline (<see cref="AgentDeclined"/>).
+    /// </summary>
+    public CooldownAfter CooldownAfterOffer(int offer) =>
+        Status == CallbackStatus.Completed && AgentLeg?.Offer == offer && CustomerLeg?.Attempt == Attempt ? CooldownAfter.Complete : CooldownAfter.None;
+
+    /// <summary>Agents this callback is not offered to now: those tried in this round, and those who rejected it.</summary>
+    public IReadOnlyCollection<string> ExcludedAgents => RejectedBy.IsEmpty ? TriedAgents : [.. TriedAgents.Union(RejectedBy)];
 
     /// <summary>
     /// The agent's call ended. Before acceptance that is a decline; while the customer rings, the customer leg's own

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using CallbackFunctions.Domain.Agents;
+using CallbackFunctions.Domain.Callbacks;
 using CallbackFunctions.Storage;
 
 namespace CallbackFunctions.Agents;
@@ -18,15 +19,19 @@ public sealed class AgentDirectory(AgentRepository repository, TimeProvider time
 
     private sealed record Snapshot(DateTimeOffset ReadAt, ConcurrentDictionary<string, Stored<Agent>> Agents);
 
-    /// <summary>Holds the free agent of <paramref name="queue"/> who waited longest, or returns null if none is free.</summary>
-    public async Task<Agent?> TryHoldFreeAgentAsync(string queue, IReadOnlyCollection<string> alreadyTried, string holder, CancellationToken ct,
+    /// <summary>
+    /// Holds the free agent of <paramref name="queue"/> who waited longest among those who may call a contact with
+    /// <paramref name="access"/> and are not cooling down (<see cref="AgentChooser"/>), or returns null if none is free.
+    /// </summary>
+    /// <param name="excluded">Agents not to offer it to: tried in this round, or who rejected it.</param>
+    public async Task<Agent?> TryHoldFreeAgentAsync(string queue, ContactAccess access, IReadOnlyCollection<string> excluded, string holder, CancellationToken ct,
         string? boundTo = null)
     {
         for (var round = 0; round < 16; round++)
         {
             var snapshot = await GetSnapshotAsync(ct);
             var candidates = snapshot.Agents.Values.Select(s => s.Value).Where(a => !_holdingHere.ContainsKey(a.Id));
-            var agent = AgentChooser.Choose(candidates, queue, alreadyTried, boundTo);
+            var agent = AgentChooser.Choose(candidates, queue, access, excluded, time.GetUtcNow(), boundTo);
             if (agent is null) return null;
             if (!_holdingHere.TryAdd(agent.Id, 0)) continue;
             try
@@ -58,7 +63,9 @@ public sealed class AgentDirectory(AgentRepository repository, TimeProvider time
     /// Frees the agent if <paramref name="holder"/> still holds them; idempotent. Returns the freed agent.
     /// <paramref name="handled"/>: the offer, kept on the agent for the queue's handling time (in the same write).
     /// </summary>
-    public async Task<Agent?> ReleaseAsync(string agentId, string holder, CancellationToken ct, HandledOffer? handled = null)
+    /// <paramref name="cooldown"/>: the queue's cooldowns and which of them starts for the agent now (seed 004), in the same write.
+    public async Task<Agent?> ReleaseAsync(string agentId, string holder, CancellationToken ct, HandledOffer? handled = null,
+        (CooldownSettings Settings, CooldownAfter After)? cooldown = null)
     {
         for (var round = 0; round < 8; round++)
         {
@@ -67,7 +74,15 @@ public sealed class AgentDirectory(AgentRepository repository, TimeProvider time
                 ? mine
                 : await repository.GetAsync(agentId, ct);
             if (stored is null || stored.Value.HeldBy != holder) return null;
-            var released = stored.Value.Release(time.GetUtcNow(), handled);
+            var now = time.GetUtcNow();
+            var released = stored.Value.Release(now, handled);
+            if (cooldown is { } c)
+                released = c.After switch
+                {
+                    CooldownAfter.Reject => Cooldowns.AfterReject(released, c.Settings, now),
+                    CooldownAfter.Complete => Cooldowns.AfterComplete(released, c.Settings, now),
+                    _ => released,
+                };
             if (await repository.TryReplaceAsync(released, stored.ETag, ct) is { } etag)
             {
                 if (_snapshot is { } s) s.Agents[agentId] = new Stored<Agent>(released, etag);
@@ -75,6 +90,20 @@ public sealed class AgentDirectory(AgentRepository repository, TimeProvider time
             }
         }
         return null;
+    }
+
+    /// <summary>
+    /// When the first agent who may take a callback of <paramref name="queue"/> for <paramref name="access"/>, available
+    /// and held by nothing, ends their cooldown (as of the snapshot); null when none is cooling down.
+    /// </summary>
+    public async Task<DateTimeOffset?> NextCooldownEndAsync(string queue, ContactAccess access, IReadOnlyCollection<string> excluded, CancellationToken ct,
+        string? boundTo = null)
+    {
+        var now = time.GetUtcNow();
+        return (await GetSnapshotAsync(ct)).Agents.Values.Select(s => s.Value)
+            .Where(a => a.IsFree && Cooldowns.InCooldown(a, now) && !excluded.Contains(a.Id)
+                && (boundTo is null ? Eligibility.MayTake(a, queue, access) : a.Id == boundTo && Eligibility.HasAccess(a, access)))
+            .Select(a => a.CooldownUntil).Min();
     }
 
     /// <summary>Whether any agent serves <paramref name="queue"/> (as of the snapshot), available or not.</summary>

@@ -19,7 +19,7 @@ public sealed class WaitingCallbacks(WaitingIndex waiting, CallbackRuns runs, Ti
 
     public async Task OfferToAsync(Agent agent, DurableTaskClient client, CancellationToken ct)
     {
-        var woken = await waiting.ClaimHeadAsync(WaitingIndex.LinesFor(agent), WakesPerFreedAgent, time.GetUtcNow(), ct);
+        var woken = await waiting.ClaimHeadAsync(agent, WakesPerFreedAgent, time.GetUtcNow(), ct);
         await Task.WhenAll(woken.Select((id, behind) => runs.SendAsync(client, id, new AgentFreed(behind), ct)));
     }
 }

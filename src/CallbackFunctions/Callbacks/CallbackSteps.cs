@@ -90,7 +90,8 @@ public sealed class CallbackSteps(
         // A callback waits in its line by its place (issue 15 §1): a freed agent wakes the earliest place first.
         var (line, lineBefore) = (WaitingIndex.LineOf(after), WaitingIndex.LineOf(before));
         if (before.WaitingForAgent && (!after.WaitingForAgent || line != lineBefore)) await waiting.RemoveAsync(lineBefore, after.Id, ct);
-        if (after.WaitingForAgent && (!before.WaitingForAgent || line != lineBefore || after.Place != before.Place)) await waiting.AddAsync(line, after.Id, after.Place, ct);
+        if (after.WaitingForAgent && (!before.WaitingForAgent || line != lineBefore || after.Place != before.Place || after.Access != before.Access))
+            await waiting.AddAsync(line, after.Id, after.Place, after.Access, ct);
     }
 
     /// <summary>
@@ -111,7 +112,7 @@ public sealed class CallbackSteps(
         var handled = callback.AgentLeg is { } offered && Domain.Agents.Agent.Holder(callback.Id, offered.Offer) == release.Holder
             ? new Domain.Agents.HandledOffer(callback.Queue, now, now - offered.RequestedAt) : null;
         if (await agents.ReleaseAsync(release.AgentId, release.Holder, ct, handled) is { IsFree: true } agent)
-            wakes.AddRange((await waiting.ClaimHeadAsync(WaitingIndex.LinesFor(agent), WaitingCallbacks.WakesPerFreedAgent, time.GetUtcNow(), ct))
+            wakes.AddRange((await waiting.ClaimHeadAsync(agent, WaitingCallbacks.WakesPerFreedAgent, time.GetUtcNow(), ct))
                 .Where(id => id != callback.Id).Select((id, behind) => new Wake(id, new AgentFreed(behind))));
         return wakes;
     }

@@ -107,7 +107,7 @@ public sealed class Offers(
             await lines.ReleaseNumberAsync(callback.Caller, holder, ct);
             return await steps.SaveAsync(run, callback.WaitForTurn($"all {set.Account.MaxLines} lines busy; waiting for a line", Now + LineRetry, Now, forLine: true), ct);
         }
-        var agent = await agents.TryHoldFreeAgentAsync(callback.Queue, callback.TriedAgents, holder, ct, callback.BoundAgent);
+        var agent = await agents.TryHoldFreeAgentAsync(callback.Queue, callback.Access, callback.ExcludedAgents, holder, ct, callback.BoundAgent);
         if (agent is null)
         {
             await ReleaseAsync(callback, line, null, holder, ct);
@@ -121,7 +121,9 @@ public sealed class Offers(
                     case PreferredAgentDecision.FallBackToQueue fallBack:
                         return await steps.SaveAsync(run, callback.FallBackToQueue(fallBack.Reason, Now).RetryAfterFault(Now), ct);
                 }
-            return await steps.SaveAsync(run, callback.NoAgentAvailable(Now), ct);
+            // seed 004: an agent cooling down is offered it the moment their cooldown ends, unless another frees up first.
+            var cooldownEnds = await agents.NextCooldownEndAsync(callback.Queue, callback.Access, callback.ExcludedAgents, ct, callback.BoundAgent);
+            return await steps.SaveAsync(run, callback.NoAgentAvailable(Now, cooldownEnds), ct);
         }
         // Carrier pacing (TWILIO.md §7: calls per second), shared by every instance: wait for this call's slot.
         var slot = await holds.ReserveSlotAsync("twilio-calls", set.Account.CallsPerSecond, Now, ct);
@@ -204,7 +206,7 @@ public sealed class Offers(
     private async Task<Wake[]?> YieldToAheadAsync(Callback callback, CancellationToken ct)
     {
         var line = WaitingIndex.LineOf(callback);
-        if (await waiting.FirstAheadAsync(line, callback.Id, callback.Place, ct) is not { } ahead) return null;
+        if (await waiting.FirstAheadAsync(line, callback.Id, callback.Place, callback.Access, ct) is not { } ahead) return null;
         if (ahead.WokenAt > Now - WaitingIndex.WokenFor) return [];
         if (await callbacks.GetAsync(ahead.CallbackId, ct) is not { Value: { IsLive: true, WaitingForAgent: true } })
         {

@@ -1,3 +1,4 @@
+using CallbackFunctions.Domain.Agents;
 using System.Net.Http.Json;
 using CallbackFunctions.Callbacks;
 using CallbackFunctions.Domain.Callbacks;
@@ -78,7 +79,7 @@ public sealed class WhatTheApiShowsTests : StackTestBase
         // The agent is offered another callback meanwhile (held by it), then the first call's end is handled again, as by
         // a second instance that never saw the first report.
         var agents = Stack.Service<Agents.AgentDirectory>();
-        Assert.NotNull(await agents.TryHoldFreeAgentAsync("support", [], "cb-other/1", default));
+        Assert.NotNull(await agents.TryHoldFreeAgentAsync("support", ContactAccess.Anyone, [], "cb-other/1", default));
         var again = await Stack.Service<CallbackSteps>().EndAgentCallAsync(client, new AgentCallEnded(1), done.Id, default);
 
         Assert.True(again.Ended.Released);

@@ -113,7 +113,7 @@ public sealed class StorageIntegrationTests : StackTestBase
                 await repository.TryAddAsync(new Agent { Id = $"{queue}-ag{i}", Name = $"A{i}", Phone = $"+1415555070{i}", Queues = [queue], Available = true }, default);
             directory.Invalidate();
 
-            var held = await Task.WhenAll(Enumerable.Range(0, 24).Select(i => Task.Run(() => directory.TryHoldFreeAgentAsync(queue, [], $"{queue}/cb{i}/1", default))));
+            var held = await Task.WhenAll(Enumerable.Range(0, 24).Select(i => Task.Run(() => directory.TryHoldFreeAgentAsync(queue, ContactAccess.Anyone, [], $"{queue}/cb{i}/1", default))));
 
             var agents = held.Where(a => a is not null).Select(a => a!.Id).ToList();
             Assert.Equal(3, agents.Distinct().Count());
@@ -167,7 +167,7 @@ public sealed class StorageIntegrationTests : StackTestBase
         await agentRepository.TryAddAsync(new Agent { Id = "ag-making", Name = "M", Phone = "+14155550799", Queues = ["support"], Available = true }, default);
         directory.Invalidate();
         var holder = CallbackFunctions.Domain.Agents.Agent.Holder(id, queued.Offer + 1);
-        Assert.NotNull(await directory.TryHoldFreeAgentAsync("support", [], holder, default));
+        Assert.NotNull(await directory.TryHoldFreeAgentAsync("support", ContactAccess.Anyone, [], holder, default));
         Assert.True(await lines.TryHoldNumberAsync(queued.Caller, holder, default));
 
         var now = Microsoft.Extensions.DependencyInjection.ActivatorUtilities.CreateInstance<Watchdog>(Stack.App.Services);
@@ -282,22 +282,29 @@ public sealed class StorageIntegrationTests : StackTestBase
         var t0 = new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
         // Added out of order; the line is by the moment each waits since.
         foreach (var (id, minutes) in new[] { ("cb-e", 5), ("cb-a", 1), ("cb-c", 3), ("cb-b", 2), ("cb-d", 4) })
-            await waiting.AddAsync("support", id, t0.AddMinutes(minutes), default);
-        await waiting.AddAsync("sales", "cb-s", t0, default);
-        Assert.Equal(["cb-a", "cb-b", "cb-c", "cb-d", "cb-e"], await waiting.ListAsync(["support"], default));
+            await waiting.AddAsync("support", id, t0.AddMinutes(minutes), ContactAccess.Anyone, default);
+        await waiting.AddAsync("sales", "cb-s", t0, ContactAccess.Anyone, default);
+        // A privately owned contact's callback, first in line: only an agent with its ownership code wakes it.
+        await waiting.AddAsync("support", "cb-private", t0, new ContactAccess(null, "owner-7"), default);
+        Assert.Equal(["cb-private", "cb-a", "cb-b", "cb-c", "cb-d", "cb-e"], await waiting.ListAsync(["support"], default));
 
         var now = t0.AddHours(1);
-        var claims = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => waiting.ClaimHeadAsync(["support"], 2, now, default))));
+        var claims = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => waiting.ClaimHeadAsync(Serving("support"), 2, now, default))));
         var woken = claims.SelectMany(c => c).ToList();
         Assert.Equal(woken.Count, woken.Distinct().Count());
         Assert.Equal(["cb-a", "cb-b", "cb-c", "cb-d", "cb-e"], woken.Order());
 
         // Everyone was just woken: nobody again until that has had time to become an offer; then the head again.
-        Assert.Empty(await waiting.ClaimHeadAsync(["support"], 2, now.AddSeconds(1), default));
-        Assert.Equal(["cb-a", "cb-b"], await waiting.ClaimHeadAsync(["support"], 2, now + WaitingIndex.WokenFor + TimeSpan.FromSeconds(1), default));
+        Assert.Empty(await waiting.ClaimHeadAsync(Serving("support"), 2, now.AddSeconds(1), default));
+        Assert.Equal(["cb-a", "cb-b"], await waiting.ClaimHeadAsync(Serving("support"), 2, now + WaitingIndex.WokenFor + TimeSpan.FromSeconds(1), default));
         // An agent of two queues: their first queue's line first.
-        Assert.Equal(["cb-s", "cb-c"], await waiting.ClaimHeadAsync(["sales", "support"], 2, now + WaitingIndex.WokenFor + TimeSpan.FromSeconds(2), default));
+        Assert.Equal(["cb-s", "cb-c"], await waiting.ClaimHeadAsync(Serving("sales", "support"), 2, now + WaitingIndex.WokenFor + TimeSpan.FromSeconds(2), default));
+        // The owner's agent wakes the private callback, head of the line.
+        Assert.Equal(["cb-private", "cb-d"], await waiting.ClaimHeadAsync(Serving("support") with { OwnershipCodes = ["OWNER-7"] }, 2,
+            now + WaitingIndex.WokenFor + TimeSpan.FromSeconds(3), default));
     }
+
+    private static Agent Serving(params string[] queues) => new() { Id = "ag-" + queues[0], Name = "A", Phone = "+14155550700", Queues = [.. queues], Available = true };
 
     [Fact]
     public async Task AnOrchestrationThatFails_IsListedAsPoison_AndCountedInHealth()
