@@ -64,6 +64,7 @@ public static class CallbackApp
         services.AddSingleton<RecordingRepository>();
         services.AddSingleton<NoCallbackRepository>();
         services.AddSingleton<QueueSettingsRepository>();
+        services.AddSingleton<Queues.QueueCooldowns>();
         services.AddSingleton<SlotBookingRepository>();
         services.AddHostedService<StorageRecovery>();
     }

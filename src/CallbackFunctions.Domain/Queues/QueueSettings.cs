@@ -47,6 +47,16 @@ public sealed record QueueSettings
     /// <summary>The queue's IANA time zone (slots and local times); null = the rule's or the customer's, as before.</summary>
     public string? TimeZone { get; init; }
 
+    /// <summary>seed 004: an agent who rejected a callback of the queue is offered none for this long; zero = no cooldown.</summary>
+    public TimeSpan RejectCooldown { get; init; }
+
+    /// <summary>seed 004: an agent who completed a callback of the queue is offered none for this long; zero = no cooldown.</summary>
+    public TimeSpan CompleteCooldown { get; init; }
+
+    /// <summary>The queue's cooldowns (<see cref="Agents.Cooldowns"/>).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Agents.CooldownSettings Cooldowns => new(RejectCooldown, CompleteCooldown);
+
     /// <summary>Every problem with these settings at once, each <c>"field: what is wrong"</c> (the API's field names).</summary>
     /// <param name="isTimeZone">Whether an id names a time zone this machine knows.</param>
     public IReadOnlyList<string> Validate(Func<string, bool> isTimeZone)

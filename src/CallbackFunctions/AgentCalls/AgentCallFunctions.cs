@@ -26,8 +26,8 @@ public sealed class AgentCallFunctions(TwilioWebhook twilio, CallbackRuns runs, 
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "twilio/agent-answer")] HttpRequest request,
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>
         twilio.RunAsync(request, budget => Callback(request, out var id) is { } problem ? Task.FromResult(problem)
-            : RequestValues.TryRequiredNumber(request, "offer", out var offer, out problem)
-                ? AgentAnswerAsync(request, id, offer, client, budget)
+            : RequestValues.TryRequiredNumber(request, "offer", out var offer, out problem) && TryWaited(request, out var waited, out problem)
+                ? AgentAnswerAsync(request, id, offer, waited, client, budget)
                 : Task.FromResult(problem!), ct);
 
     [ApiOperation("Twilio webhooks", "Status callback of the agent leg", Query = [WebhookUrls.Parameters.Callback, WebhookUrls.Parameters.Offer], Responses = ["204: Told to the callback", "400: A parameter the route cannot use, or an unknown CallStatus"])]
@@ -60,11 +60,30 @@ public sealed class AgentCallFunctions(TwilioWebhook twilio, CallbackRuns runs, 
             : Results.Problem($"query parameter 'callbackId' {RequestValues.Quote(callbackId)} is not a callback id", statusCode: StatusCodes.Status400BadRequest);
     }
 
-    /// <summary>How long the agent has to press a key after the whisper.</summary>
-    private const int ChoiceTimeoutSeconds = 8;
+    /// <summary>How long the agent has to press a key (or accept in the console) after the whisper.</summary>
+    public const int ChoiceTimeoutSeconds = 8;
+
+    /// <summary>
+    /// The choice is waited for in short spells, each ending in a fresh look at the callback: an accept made in the
+    /// console (<c>POST /api/agents/{id}/alert/accept</c>) is connected within one spell, by this call's own next
+    /// document. Only this call's documents ever dial the customer, one after another, so a key press and a console
+    /// accept racing make one customer call.
+    /// </summary>
+    public const int ChoiceSpellSeconds = 2;
+
+    /// <summary>The <c>waited</c> query parameter: how many spells of waiting for a choice have passed (absent: none).</summary>
+    private static bool TryWaited(HttpRequest request, out int waited, out IResult? problem)
+    {
+        waited = 0;
+        problem = null;
+        if (RequestValues.Text(request, "waited") is null) return true;
+        if (RequestValues.TryRequiredNumber(request, "waited", out waited, out problem) && waited is >= 1 and <= ChoiceTimeoutSeconds / ChoiceSpellSeconds) return true;
+        problem ??= Results.Problem($"query parameter 'waited' must be between 1 and {ChoiceTimeoutSeconds / ChoiceSpellSeconds}", statusCode: StatusCodes.Status400BadRequest);
+        return false;
+    }
 
     /// <summary>The agent leg's TwiML: the whisper and the choice, what the choice leads to, or the goodbye for a stale offer.</summary>
-    private async Task<IResult> AgentAnswerAsync(HttpRequest request, string callbackId, int offer, DurableTaskClient client, CancellationToken ct)
+    private async Task<IResult> AgentAnswerAsync(HttpRequest request, string callbackId, int offer, int waited, DurableTaskClient client, CancellationToken ct)
     {
         var form = await request.ReadFormAsync(ct);
         string? digits = form["Digits"];
@@ -76,8 +95,8 @@ public sealed class AgentCallFunctions(TwilioWebhook twilio, CallbackRuns runs, 
             "2" => await runs.TellAgentChoiceAsync(client, callbackId, offer, new AgentPassed(offer), ct),
             _ => null,
         };
-        var callback = decision?.Callback
-            ?? (digits is null ? await callbacks.AsWrittenAsync(callbackId, ct) : await callbacks.ForOfferAsync(client, callbackId, offer, ct));
+        // As the orchestration shows it: an accept in the console, made while the phone rang or during the whisper, is there.
+        var callback = decision?.Callback ?? await callbacks.ForOfferAsync(client, callbackId, offer, ct);
         if (callback is null || callback.AgentLeg?.Offer != offer || !callback.IsLive)
             return new VoiceResponse().Say("This callback is no longer needed. Thank you.").Hangup().ToResult();
         if (callback.Status == CallbackStatus.DialingCustomer)
@@ -93,12 +112,15 @@ public sealed class AgentCallFunctions(TwilioWebhook twilio, CallbackRuns runs, 
         }
         if (callback.Status != CallbackStatus.DialingAgent)
             return new VoiceResponse().Say("You passed this callback. Thank you.").Hangup().ToResult();
+        if (waited * ChoiceSpellSeconds >= ChoiceTimeoutSeconds)
+            return new VoiceResponse().Say("No choice received. Goodbye.").Hangup().ToResult();
+        var choice = VoiceTwiml.GatherDigit(urls.AgentAnswer(callback.Id, offer), ChoiceSpellSeconds);
+        // seed 001 "voice prompt for agent": the rule's prompt plays first, so the agent knows it is an automatic callback;
+        // the whisper once, then quiet spells until the choice (a key, or the console's accept) or the timeout.
+        if (waited == 0) choice.AppendPrompt((await features.ForAsync(callback, ct)).AgentPrompt).Say(Whisper(callback, time.GetUtcNow()));
         return new VoiceResponse()
-            // seed 001 "voice prompt for agent": the rule's prompt plays first, so the agent knows it is an automatic callback.
-            .Append(VoiceTwiml.GatherDigit(urls.AgentAnswer(callback.Id, offer), ChoiceTimeoutSeconds)
-                .AppendPrompt((await features.ForAsync(callback, ct)).AgentPrompt).Say(Whisper(callback, time.GetUtcNow())))
-            .Say("No choice received. Goodbye.")
-            .Hangup()
+            .Append(choice)
+            .Redirect(urls.AgentAnswerWait(callback.Id, offer, waited + 1), global::Twilio.Http.HttpMethod.Post)
             .ToResult();
     }
 

@@ -33,13 +33,27 @@ namespace CallbackFunctions.Callbacks;
 /// waited in the queue (pressed 1, or hung up there) keeps the moment they entered it; any other callback's is when it became due.</param>
 /// <param name="Comment">The note an agent left with a scheduled callback (spoken to the agent before they press 1), or null.</param>
 /// <param name="RetriesLeft">An agent-scheduled callback's retries left (each due the queue's <c>retryAfter</c> after a customer not reached); null for other callbacks.</param>
+/// <param name="Contact">The contact the caller's number belongs to (<c>/api/contacts</c>), as the callback knows it; null when none, or once
+/// the contact was deleted (the callback goes on with the number only).</param>
 public sealed record CallbackSummary(string Id, CallbackStatus Status, string Caller, string Queue, string CallerId, CallbackOrigin Origin,
     int Attempt, int MaxAttempts, DateTimeOffset? DueAt, DateTimeOffset ExpiresAt, DateTimeOffset CreatedAt, string? OriginalCallSid, bool WaitingForAgent,
-    string? BoundAgent, bool PreferredAgent, DateTimeOffset Place, string? Comment, int? RetriesLeft)
+    string? BoundAgent, bool PreferredAgent, DateTimeOffset Place, string? Comment, int? RetriesLeft, CallbackContact? Contact)
 {
     public static CallbackSummary From(Callback c) => new(c.Id, c.Status, c.Caller, c.Queue, c.CallerId, c.Origin, c.Attempt, c.MaxAttempts,
         c.IsLive ? c.DueAt : null, c.ExpiresAt, c.CreatedAt, c.OriginalCallSid, c.WaitingForAgent, c.BoundAgent,
-        c.BoundAgent is not null && c.PreferredAgentWait is not null, c.Place, c.Comment, c.Scheduled?.RetriesLeft);
+        c.BoundAgent is not null && c.PreferredAgentWait is not null, c.Place, c.Comment, c.Scheduled?.RetriesLeft, CallbackContact.From(c.Contact));
+}
+
+/// <summary>A callback's contact (issue 16): who they are, and who may call them back.</summary>
+/// <param name="Id">The contact's id (<c>/api/contacts/{id}</c>).</param>
+/// <param name="Name">Their name; null when none (a contact made for an unknown caller).</param>
+/// <param name="Types">Their types: lead, customer, previousCustomer (several at once), or unknown.</param>
+/// <param name="Campaign">Their campaign: only agents with it take the callback; null for none.</param>
+/// <param name="OwnershipCode">Their ownership code: only agents with it take the callback (a private contact); null for a common one.</param>
+public sealed record CallbackContact(string Id, string? Name, IReadOnlyList<string> Types, string? Campaign, string? OwnershipCode)
+{
+    public static CallbackContact? From(Domain.Contacts.ContactRef? contact) => contact is null ? null
+        : new(contact.Id, contact.Name, [.. contact.Types.Select(Domain.Contacts.ContactTypes.ApiName)], contact.Campaign, contact.OwnershipCode);
 }
 
 /// <summary>One request that asked for the callback (one live callback per person and queue: later ones merge into it).</summary>
@@ -77,6 +91,7 @@ public sealed record TimelineEntry(DateTimeOffset At, CallbackStatus? From, Call
 /// <param name="Place"><inheritdoc cref="CallbackSummary.Place" /></param>
 /// <param name="Comment"><inheritdoc cref="CallbackSummary.Comment" /></param>
 /// <param name="RetriesLeft"><inheritdoc cref="CallbackSummary.RetriesLeft" /></param>
+/// <param name="Contact"><inheritdoc cref="CallbackSummary.Contact" /></param>
 /// <param name="Position">A <c>Queued</c> callback's position in its queue's line (1 = next; ahead means an earlier place, due yet or
 /// not); null otherwise (and in the answers of commands).</param>
 /// <param name="EstimatedAt">When a <c>Queued</c> callback should be called (UTC), from the callbacks ahead, the available agents serving the
@@ -90,7 +105,7 @@ public sealed record TimelineEntry(DateTimeOffset At, CallbackStatus? From, Call
 /// <param name="Timeline">Every change, oldest first.</param>
 public sealed record CallbackDetail(string Id, CallbackStatus Status, string Caller, string Queue, string CallerId, CallbackOrigin Origin,
     int Attempt, int MaxAttempts, DateTimeOffset? DueAt, DateTimeOffset ExpiresAt, DateTimeOffset CreatedAt, string? OriginalCallSid, bool WaitingForAgent,
-    string? BoundAgent, bool PreferredAgent, DateTimeOffset Place, string? Comment, int? RetriesLeft, int? Position, DateTimeOffset? EstimatedAt,
+    string? BoundAgent, bool PreferredAgent, DateTimeOffset Place, string? Comment, int? RetriesLeft, CallbackContact? Contact, int? Position, DateTimeOffset? EstimatedAt,
     DateTimeOffset? PromisedAt, DateTimeOffset? CustomerCalledAt, DateTimeOffset? ConnectedAt, IReadOnlyList<TriggerEntry> Triggers,
     IReadOnlyList<TimelineEntry> Timeline)
 {
@@ -98,7 +113,7 @@ public sealed record CallbackDetail(string Id, CallbackStatus Status, string Cal
     {
         var s = CallbackSummary.From(c);
         return new(s.Id, s.Status, s.Caller, s.Queue, s.CallerId, s.Origin, s.Attempt, s.MaxAttempts, s.DueAt, s.ExpiresAt, s.CreatedAt, s.OriginalCallSid,
-            s.WaitingForAgent, s.BoundAgent, s.PreferredAgent, s.Place, s.Comment, s.RetriesLeft, estimate?.Position, estimate?.EstimatedAt,
+            s.WaitingForAgent, s.BoundAgent, s.PreferredAgent, s.Place, s.Comment, s.RetriesLeft, s.Contact, estimate?.Position, estimate?.EstimatedAt,
             c.PromisedAt, c.CustomerCalledAt, c.ConnectedAt,
             [.. c.Triggers.Select(t => new TriggerEntry(t.Kind, t.ReceivedAt, t.Place, t.DueAt, Twilio.TwilioSids.IsSid(t.Source, Twilio.TwilioSids.Call) ? t.Source : null))],
             [.. c.Timeline.Select(e => new TimelineEntry(e.At, e.From, e.To, e.Reason, e.CallSids))]);

@@ -201,7 +201,7 @@ public static class CallbackOrchestration
                     run = run with { Held = null, Unsaved = run.Unsaved && !(ended.FinalSaved && !run.State.IsLive) };
                 }
                 else if (!decision.Commands.OfType<ReleaseAgent>().Any())
-                    decision = decision with { Commands = decision.Commands.Add(new ReleaseAgent(held.AgentId, holder)) };
+                    decision = decision with { Commands = decision.Commands.Add(new ReleaseAgent(held.AgentId, holder, decision.Callback.CooldownAfterOffer(held.Offer))) };
             }
             if (!decision.Changed && decision.Commands.IsEmpty)
             {

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using CallbackFunctions.Agents;
+using CallbackFunctions.Domain.Agents;
 using CallbackFunctions.Domain.Callbacks;
 using CallbackFunctions.Storage;
 using CallbackFunctions.Twilio;
@@ -20,6 +21,7 @@ public sealed class CallbackSteps(
     WaitingIndex waiting,
     AgentDirectory agents,
     CallLines lines,
+    Queues.QueueCooldowns cooldowns,
     TwilioCalls twilio,
     TimeProvider time,
     ILogger<CallbackSteps> logger)
@@ -70,7 +72,7 @@ public sealed class CallbackSteps(
         // The custom status shows the offer once the orchestration has its result; a call that ended at once may come first.
         var callback = snapshot?.State.Offer >= ended.Offer ? snapshot.State : (await callbacks.GetAsync(callbackId, ct))?.Value;
         if (callback?.AgentLeg is not { } leg || leg.Offer != ended.Offer) return (ended, []);
-        var wakes = await ReleaseAsync(callback, new ReleaseAgent(leg.AgentId, Domain.Agents.Agent.Holder(callbackId, leg.Offer)), ct);
+        var wakes = await ReleaseAsync(callback, new ReleaseAgent(leg.AgentId, Domain.Agents.Agent.Holder(callbackId, leg.Offer), callback.CooldownAfterOffer(leg.Offer)), ct);
         var saved = false;
         if (snapshot is { Unsaved: true, State.IsLive: false } && snapshot.State.AgentLeg?.Offer == ended.Offer)
         {
@@ -111,7 +113,10 @@ public sealed class CallbackSteps(
         var now = time.GetUtcNow();
         var handled = callback.AgentLeg is { } offered && Domain.Agents.Agent.Holder(callback.Id, offered.Offer) == release.Holder
             ? new Domain.Agents.HandledOffer(callback.Queue, now, now - offered.RequestedAt) : null;
-        if (await agents.ReleaseAsync(release.AgentId, release.Holder, ct, handled) is { IsFree: true } agent)
+        // seed 004: a reject or a completed callback may start the queue's cooldown for the agent, in the same write.
+        var cooldown = release.Cooldown == CooldownAfter.None ? ((CooldownSettings, CooldownAfter)?)null
+            : (await cooldowns.ForAsync(callback.Queue, ct), release.Cooldown);
+        if (await agents.ReleaseAsync(release.AgentId, release.Holder, ct, handled, cooldown) is { IsFree: true } agent)
             wakes.AddRange((await waiting.ClaimHeadAsync(agent, WaitingCallbacks.WakesPerFreedAgent, time.GetUtcNow(), ct))
                 .Where(id => id != callback.Id).Select((id, behind) => new Wake(id, new AgentFreed(behind))));
         return wakes;

@@ -10,6 +10,8 @@ public sealed class WebhookUrls(IOptionsMonitor<TwilioOptions> options)
         ?? throw new InvalidOperationException("Twilio:WebhookBaseUrl is not set: Twilio cannot reach the app.");
 
     public Uri AgentAnswer(string callbackId, int offer) => Make("agent-answer", $"callbackId={Esc(callbackId)}&offer={offer}");
+    /// <summary>The agent leg's next look after <paramref name="waited"/> short waits for a choice (an accept in the console may have come).</summary>
+    public Uri AgentAnswerWait(string callbackId, int offer, int waited) => Make("agent-answer", $"callbackId={Esc(callbackId)}&offer={offer}&waited={waited}");
     public Uri AgentStatus(string callbackId, int offer) => Make("agent-status", $"callbackId={Esc(callbackId)}&offer={offer}");
     public Uri DialResult(string callbackId, int attempt) => Make("dial-result", $"callbackId={Esc(callbackId)}&attempt={attempt}");
 

@@ -29,7 +29,7 @@ public sealed class TimelinePrinterTests
 
         private static CallbackDetail Detail(IReadOnlyList<TimelineEntry> timeline) => new("cb-1", timeline.Count == 0 ? CallbackStatus.Queued : timeline[^1].To,
             "+14155550111", "support", "+14155550100", CallbackOrigin.MissedCall, 1, 3, Started.AddMinutes(1), Started.AddHours(1), Started, null, false, null, false,
-            Started, null, null, null, null, null, null, null, [], timeline);
+            Started, null, null, null, null, null, null, null, null, [], timeline);
 
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
         {
@@ -42,7 +42,7 @@ public sealed class TimelinePrinterTests
                 fail = CallbacksFail;
                 var d = Detail(Timeline);
                 body = new CallbackPage([new CallbackSummary(d.Id, d.Status, d.Caller, d.Queue, d.CallerId, d.Origin, d.Attempt, d.MaxAttempts, d.DueAt, d.ExpiresAt,
-                    d.CreatedAt, d.OriginalCallSid, d.WaitingForAgent, d.BoundAgent, d.PreferredAgent, d.Place, d.Comment, d.RetriesLeft)], null);
+                    d.CreatedAt, d.OriginalCallSid, d.WaitingForAgent, d.BoundAgent, d.PreferredAgent, d.Place, d.Comment, d.RetriesLeft, d.Contact)], null);
             }
             else if (path == "/api/callbacks/cb-1")
             {
