@@ -101,12 +101,13 @@ public sealed record TimelineEntry(DateTimeOffset At, CallbackStatus? From, Call
 /// agent's time (UTC); null when nobody was promised anything (a lost call). The queue's stats measure how well it is kept.</param>
 /// <param name="CustomerCalledAt">When the customer was first dialled (UTC), or null.</param>
 /// <param name="ConnectedAt">When the customer was reached (UTC), or null.</param>
+/// <param name="RejectedBy">The agents who rejected it (pressed 2, or the alert's reject): it is never offered to them again.</param>
 /// <param name="Triggers">Every request that asked for it, oldest first.</param>
 /// <param name="Timeline">Every change, oldest first.</param>
 public sealed record CallbackDetail(string Id, CallbackStatus Status, string Caller, string Queue, string CallerId, CallbackOrigin Origin,
     int Attempt, int MaxAttempts, DateTimeOffset? DueAt, DateTimeOffset ExpiresAt, DateTimeOffset CreatedAt, string? OriginalCallSid, bool WaitingForAgent,
     string? BoundAgent, bool PreferredAgent, DateTimeOffset Place, string? Comment, int? RetriesLeft, CallbackContact? Contact, int? Position, DateTimeOffset? EstimatedAt,
-    DateTimeOffset? PromisedAt, DateTimeOffset? CustomerCalledAt, DateTimeOffset? ConnectedAt, IReadOnlyList<TriggerEntry> Triggers,
+    DateTimeOffset? PromisedAt, DateTimeOffset? CustomerCalledAt, DateTimeOffset? ConnectedAt, IReadOnlyList<string> RejectedBy, IReadOnlyList<TriggerEntry> Triggers,
     IReadOnlyList<TimelineEntry> Timeline)
 {
     public static CallbackDetail From(Callback c, Domain.Queues.QueueEstimate? estimate = null)
@@ -114,7 +115,7 @@ public sealed record CallbackDetail(string Id, CallbackStatus Status, string Cal
         var s = CallbackSummary.From(c);
         return new(s.Id, s.Status, s.Caller, s.Queue, s.CallerId, s.Origin, s.Attempt, s.MaxAttempts, s.DueAt, s.ExpiresAt, s.CreatedAt, s.OriginalCallSid,
             s.WaitingForAgent, s.BoundAgent, s.PreferredAgent, s.Place, s.Comment, s.RetriesLeft, s.Contact, estimate?.Position, estimate?.EstimatedAt,
-            c.PromisedAt, c.CustomerCalledAt, c.ConnectedAt,
+            c.PromisedAt, c.CustomerCalledAt, c.ConnectedAt, c.RejectedBy,
             [.. c.Triggers.Select(t => new TriggerEntry(t.Kind, t.ReceivedAt, t.Place, t.DueAt, Twilio.TwilioSids.IsSid(t.Source, Twilio.TwilioSids.Call) ? t.Source : null))],
             [.. c.Timeline.Select(e => new TimelineEntry(e.At, e.From, e.To, e.Reason, e.CallSids))]);
     }

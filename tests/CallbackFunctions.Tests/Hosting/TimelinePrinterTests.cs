@@ -29,7 +29,7 @@ public sealed class TimelinePrinterTests
 
         private static CallbackDetail Detail(IReadOnlyList<TimelineEntry> timeline) => new("cb-1", timeline.Count == 0 ? CallbackStatus.Queued : timeline[^1].To,
             "+14155550111", "support", "+14155550100", CallbackOrigin.MissedCall, 1, 3, Started.AddMinutes(1), Started.AddHours(1), Started, null, false, null, false,
-            Started, null, null, null, null, null, null, null, null, [], timeline);
+            Started, null, null, null, null, null, null, null, null, [], [], timeline);
 
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
         {
