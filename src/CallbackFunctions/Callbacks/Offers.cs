@@ -108,6 +108,14 @@ public sealed class Offers(
             return await steps.SaveAsync(run, callback.WaitForTurn($"all {set.Account.MaxLines} lines busy; waiting for a line", Now + LineRetry, Now, forLine: true), ct);
         }
         var agent = await agents.TryHoldFreeAgentAsync(callback.Queue, callback.Access, callback.ExcludedAgents, holder, ct, callback.BoundAgent);
+        // seed 004: an agent whose cooldown is about to end (this look may come a little early: DESIGN §1) is waited for here.
+        if (agent is null && await agents.NextCooldownEndAsync(callback.Queue, callback.Access, callback.ExcludedAgents, ct, callback.BoundAgent) is { } soon
+            && soon - Now is var cooling && cooling <= EarlyLimit)
+        {
+            // A delay may end a few milliseconds early: a little more, so the cooldown is over when the agent is chosen.
+            if (cooling > TimeSpan.Zero) await Task.Delay(cooling + TimeSpan.FromMilliseconds(20), time, ct);
+            agent = await agents.TryHoldFreeAgentAsync(callback.Queue, callback.Access, callback.ExcludedAgents, holder, ct, callback.BoundAgent);
+        }
         if (agent is null)
         {
             await ReleaseAsync(callback, line, null, holder, ct);
