@@ -364,6 +364,15 @@ public sealed record Callback
             : (this with { BoundAgent = null, PreferredBusySince = null, TriedAgents = [] }).Record(now, CallbackStatus.Queued, reason);
 
     /// <summary>
+    /// issue 16 §2: the agent it is bound to (the one who missed the call, or a preferred agent) may not call its contact
+    /// (campaign, ownership code): any eligible agent of the queue takes it from now on. <paramref name="reason"/> says so.
+    /// </summary>
+    public Callback Unbind(string reason, DateTimeOffset now) =>
+        Status != CallbackStatus.Queued || BoundAgent is null
+            ? this
+            : (this with { BoundAgent = null, PreferredAgentWait = null, PreferredBusySince = null, TriedAgents = [] }).Record(now, CallbackStatus.Queued, reason);
+
+    /// <summary>
     /// One more request for this person and queue (issue 15 §4): a lost call, an IVR or queue request, an agent's
     /// schedule. It merges into this live callback (<see cref="CallbackMerge"/>): the earliest place, the earliest due
     /// time unless an agent set one on purpose; the timeline shows the trigger. A repeat of a trigger already merged

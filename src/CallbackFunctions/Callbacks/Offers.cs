@@ -65,6 +65,10 @@ public sealed class Offers(
             return await steps.SaveAsync(run, callback.Cancel(CancelReason.RuleDisabled, Now), ct);
         if (rule is not null && zones.Find(callback.TimeZone) is { } zone && rule.Schedule.NextOpening(Now, zone) is var opens && opens > Now)
             return await steps.SaveAsync(run, callback.WaitForOpening(opens, Now), ct);
+        // issue 16 §2: the contact decides who may call them, whoever the callback was bound to.
+        if (callback.BoundAgent is { } boundTo && callback.Access.IsRestricted && await agents.FindAsync(boundTo, ct) is { } boundAgent
+            && !Eligibility.HasAccess(boundAgent, callback.Access))
+            callback = callback.Unbind($"agent {boundAgent.Name} may not call this contact back: any eligible agent of {callback.Queue}", Now);
         // issue 15 §3: a preferred agent is rung when free, waited for while busy (up to the wait), else the queue takes it.
         if (callback.BoundAgent is { } preferred && callback.PreferredAgentWait is { } wait)
         {

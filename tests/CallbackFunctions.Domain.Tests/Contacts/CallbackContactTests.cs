@@ -65,6 +65,17 @@ public sealed class CallbackContactTests
     }
 
     [Fact]
+    public void Unbind_LetsAnyEligibleAgentTakeIt_AndSaysWhy_OnlyWhileQueued()
+    {
+        var story = Story.Queued(request: Build.MissedCall() with { Contact = Private, BoundAgent = "missed-it" });
+        var unbound = story.Callback.Unbind("agent Bob may not call this contact back: any eligible agent of support", story.Now);
+        Assert.Null(unbound.BoundAgent);
+        Assert.Equal("agent Bob may not call this contact back: any eligible agent of support", unbound.Timeline[^1].Reason);
+        var ringing = Story.Queued(request: Build.MissedCall() with { BoundAgent = "a1" }).Offered().Callback;
+        Assert.Same(ringing, ringing.Unbind("no", Build.T0));
+    }
+
+    [Fact]
     public void Labels_AreTheSeedsWords_InOrder()
     {
         Assert.Equal(["lead", "customer"], Private.Labels);
