@@ -13,7 +13,8 @@ namespace CallbackFunctions.LocalRun;
 /// and is served before the callback (Cancelled); a caller who never answers (Expired). Press 1: with both agents away,
 /// a caller presses 1 in the queue and a newer one hangs up behind them; the one who pressed 1 keeps their place and is
 /// called back first (both Completed). Scheduled: Alice schedules a callback with a comment, which she hears in her
-/// whisper (Completed).
+/// whisper (Completed). Contacts: a private contact's callback rings only the agent with her ownership code, and Bob's
+/// reject hands a callback to Alice (both Completed).
 /// </summary>
 public sealed class DemoDay(LocalStack stack, TextWriter output, TimeProvider? time = null)
 {
@@ -27,6 +28,11 @@ public sealed class DemoDay(LocalStack stack, TextWriter output, TimeProvider? t
     public const string LostBehind = "+14155550155";
     public const string ScheduledByAlice = "+14155550166";
     public const string Comment = "Asked about the renewal";
+    /// <summary>A private contact of Alice's book: Bob has waited longer, but only Alice may call her back.</summary>
+    public const string PrivateContact = "+14155550177";
+    public const string PrivateName = "Carla Diaz";
+    /// <summary>Bob, idle longest, is offered their callback and rejects it (2): Alice takes it; Bob cools down.</summary>
+    public const string RejectedByBob = "+14155550188";
 
     /// <param name="Plays">What the customer does in the script, in a few words.</param>
     /// <param name="Unscripted">What went otherwise than scripted besides the status (the order of the line, the whisper); null: nothing.</param>
@@ -49,7 +55,7 @@ public sealed class DemoDay(LocalStack stack, TextWriter output, TimeProvider? t
             new PersonResponse { Answer = PersonAnswer.Busy, RingSeconds = 1 },
             new PersonResponse { Answer = PersonAnswer.Answer, RingSeconds = 1, TalkSeconds = 2 }));
         sim.SetPerson(NeverAnswers, new PersonScript(new PersonResponse { Answer = PersonAnswer.NoAnswer, RingSeconds = 60 }));
-        foreach (var customer in new[] { PressesOne, LostBehind, ScheduledByAlice })
+        foreach (var customer in new[] { PressesOne, LostBehind, ScheduledByAlice, PrivateContact, RejectedByBob })
             sim.SetPerson(customer, new PersonScript(new PersonResponse { Answer = PersonAnswer.Answer, RingSeconds = 1, TalkSeconds = 2 }));
         await stack.PutAgentAsync("alice", "Alice", Alice, Queue);
         await stack.PutAgentAsync("bob", "Bob", Bob, Queue);
@@ -61,9 +67,11 @@ public sealed class DemoDay(LocalStack stack, TextWriter output, TimeProvider? t
             (PressesOne, "presses 1 in the queue; keeps their place and is called back first", CallbackStatus.Completed),
             (LostBehind, "enters the queue after them and hangs up; called back second", CallbackStatus.Completed),
             (ScheduledByAlice, $"Alice schedules a callback for a few seconds ahead, noting \"{Comment}\"", CallbackStatus.Completed),
+            (PrivateContact, $"{PrivateName}, a private contact of Alice's book, hangs up in the queue; only Alice may call her back", CallbackStatus.Completed),
+            (RejectedByBob, "hangs up in the queue; Bob rejects the callback (2) and Alice takes it", CallbackStatus.Completed),
         };
         await _output.WriteLineAsync("Agents Alice and Bob serve the 'support' queue; they answer after a second and press 1.");
-        await _output.WriteLineAsync("Six customers. What each will do, and how their callback should end:");
+        await _output.WriteLineAsync($"{script.Length} customers. What each will do, and how their callback should end:");
         foreach (var (caller, plays, ends) in script)
             await _output.WriteLineAsync($"  {PhoneMask.Mask(caller)}  {plays}: {ends}");
         await _output.WriteLineAsync();
@@ -78,6 +86,7 @@ public sealed class DemoDay(LocalStack stack, TextWriter output, TimeProvider? t
             await LostCallsAsync(day.Token);
             await PressOneAsync(day.Token);
             await ScheduledAsync(day.Token);
+            await ContactsAsync(day.Token);
         }
         catch (Exception e) when (e is OperationCanceledException or TimeoutException && !ct.IsCancellationRequested)
         {
@@ -183,6 +192,50 @@ public sealed class DemoDay(LocalStack stack, TextWriter output, TimeProvider? t
         if (whisper is null) _unscripted[ScheduledByAlice] = "Alice's whisper did not carry the comment";
         else await _output.WriteLineAsync($"Alice heard: \"{whisper}\"");
     }
+
+    /// <summary>
+    /// Issue 16: a private contact's callback rings only the agent with her ownership code, although the other agent has
+    /// waited longer; the alert shows who she is and where she dialled. Then Bob rejects a callback (2): it goes to Alice
+    /// at once, and Bob cools down for the queue's rejectCooldown.
+    /// </summary>
+    private async Task ContactsAsync(CancellationToken ct)
+    {
+        await _output.WriteLineAsync();
+        await _output.WriteLineAsync($"{PrivateName} is a private contact of Alice's book (ownership code alice-book); our support number is the Dallas store's line.");
+        await PutAsync($"/api/agents/alice", new { name = "Alice", phone = Alice, queues = new[] { Queue }, ownershipCodes = new[] { "alice-book" } }, ct);
+        await PutAsync($"/api/numbers/{Uri.EscapeDataString(LocalStack.SupportNumber)}", new { location = "Dallas store", adSource = "Spring flyer" }, ct);
+        await PutAsync("/api/contacts/carla", new { name = PrivateName, numbers = new[] { PrivateContact }, types = new[] { "customer" }, ownershipCode = "alice-book" }, ct);
+        (await stack.Api.PatchAsync($"/api/queues/{Queue}", new StringContent("""{"rejectCooldown":"00:00:05"}""",
+            System.Text.Encoding.UTF8, "application/merge-patch+json"), ct)).EnsureSuccessStatusCode();
+        // Bob has waited longest (Alice took the last callback): the private callback still rings Alice.
+        await CallAsync(PrivateContact, QueueOutcome.Hangup, ct);
+        var alert = await UntilAsync(async t => await AlertAsync("alice", t), a => a is not null, ct);
+        await _output.WriteLineAsync($"Alice's alert: {alert!.Name} ({string.Join(", ", alert.Types)}), {PhoneMask.Mask(alert.Number)}, dialled the {alert.Location} line from {alert.AdSource}, queue {alert.Queue}, offer {alert.Offer}.");
+        await UntilAsync(FinalStatusByCallerAsync, f => f.ContainsKey(PrivateContact), ct);
+        if (stack.Simulator.Calls.Any(c => c.To == Bob && c.Direction != "inbound" && c.DateCreated >= alert.OfferedAt.AddSeconds(-1)))
+            _unscripted[PrivateContact] = "Bob was offered the private contact's callback";
+
+        await _output.WriteLineAsync("Bob, idle longest now, will reject the next callback (2).");
+        stack.Simulator.SetPerson(Bob, new PersonScript(new PersonResponse { Answer = PersonAnswer.Answer, RingSeconds = 1, Digits = "2", TalkSeconds = 2 }));
+        await CallAsync(RejectedByBob, QueueOutcome.Hangup, ct);
+        await UntilAsync(FinalStatusByCallerAsync, f => f.ContainsKey(RejectedByBob), ct);
+        var rejected = await DetailAsync((await CallbacksOfAsync(RejectedByBob, ct)).OrderByDescending(c => c.CreatedAt).First().Id, ct);
+        var bob = await stack.Api.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/agents/bob", ct);
+        if (!rejected.RejectedBy.Contains("bob") || !rejected.Timeline.Any(e => e.Reason.Contains("offered to agent Alice", StringComparison.Ordinal)))
+            _unscripted[RejectedByBob] = "Bob's reject did not hand it to Alice";
+        else
+            await _output.WriteLineAsync($"Bob rejected it; Alice took it. Bob cools down until {bob.GetProperty("cooldownUntil")}.");
+        stack.Simulator.SetPerson(Bob, new PersonScript(new PersonResponse { Answer = PersonAnswer.Answer, RingSeconds = 1, Digits = "1", TalkSeconds = 2 }));
+    }
+
+    private async Task<CallbackAlert.CallbackAlertView?> AlertAsync(string agentId, CancellationToken ct)
+    {
+        var response = await stack.Api.GetAsync($"/api/agents/{agentId}/alert", ct);
+        return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<CallbackAlert.CallbackAlertView>(TimelinePrinter.Json, ct) : null;
+    }
+
+    private async Task PutAsync(string path, object body, CancellationToken ct) =>
+        (await stack.Api.PutAsJsonAsync(path, body, ct)).EnsureSuccessStatusCode();
 
     private Task CallAsync(string from, QueueOutcome outcome, CancellationToken ct) => stack.CallInAsync(from, outcome, Queue, 0.5, ct);
 

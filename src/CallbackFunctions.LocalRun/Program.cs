@@ -70,7 +70,7 @@ static async Task<int> DemoAsync(RunArgs cli, CancellationToken ct) =>
         async stack =>
         {
             Console.WriteLine($"Intervals {stack.Options.Intervals}, expiry {stack.Options.Expiry} (seconds stand in for minutes).");
-            var outcomes = await new DemoDay(stack, Console.Out).RunAsync(TimeSpan.FromSeconds(90), ct);
+            var outcomes = await new DemoDay(stack, Console.Out).RunAsync(TimeSpan.FromSeconds(120), ct);
             Console.WriteLine();
             foreach (var o in outcomes)
                 Console.WriteLine($"{CallbackFunctions.Domain.Telephony.PhoneMask.Mask(o.Caller)} ({o.Plays}): " + (o.AsScripted ? $"{o.Actual}, as scripted"

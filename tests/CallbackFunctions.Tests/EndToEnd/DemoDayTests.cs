@@ -10,12 +10,13 @@ public sealed class DemoDayTests : StackTestBase
 {
 
     [Fact]
-    public async Task DemoDay_EndsAsScripted_LostCallsPressOneAndAScheduledCallback()
+    public async Task DemoDay_EndsAsScripted_LostCallsPressOneAScheduledCallbackAPrivateContactAndAReject()
     {
         var output = new StringWriter();
-        var outcomes = await new DemoDay(Stack, output).RunAsync(TimeSpan.FromSeconds(80), CancellationToken.None);
+        var outcomes = await new DemoDay(Stack, output).RunAsync(TimeSpan.FromSeconds(110), CancellationToken.None);
 
-        Assert.Equal([DemoDay.BusyThenAnswers, DemoDay.CallsBackAndIsServed, DemoDay.NeverAnswers, DemoDay.PressesOne, DemoDay.LostBehind, DemoDay.ScheduledByAlice],
+        Assert.Equal([DemoDay.BusyThenAnswers, DemoDay.CallsBackAndIsServed, DemoDay.NeverAnswers, DemoDay.PressesOne, DemoDay.LostBehind, DemoDay.ScheduledByAlice,
+            DemoDay.PrivateContact, DemoDay.RejectedByBob],
             outcomes.Select(o => o.Caller));
         Assert.All(outcomes, o => Assert.True(o.AsScripted, $"{o.Caller}: expected {o.Expected}, got {o.Actual} {o.Unscripted}\n{output}"));
         Assert.Empty(Stack.Simulator.Errors);
@@ -60,6 +61,17 @@ public sealed class DemoDayTests : StackTestBase
         Assert.Contains(scheduled.Timeline, e => e.Reason.Contains("offered to agent Alice", StringComparison.Ordinal) && e.Reason.Contains("their preferred agent", StringComparison.Ordinal));
         Assert.Contains(CallsTo(DemoDay.Alice), c => c.Heard.Any(h => h.Contains($"Note: {DemoDay.Comment}.", StringComparison.Ordinal)));
         Assert.Contains("Alice schedules a callback", output.ToString(), StringComparison.Ordinal);
+
+        // The private contact: only Alice (her ownership code) was offered it, and her whisper named her and the line she dialled.
+        var carla = await WaitForStatusAsync(DemoDay.PrivateContact, CallbackStatus.Completed);
+        Assert.Equal("carla", carla.Contact?.Id);
+        Assert.All(carla.Timeline.Where(e => e.Reason.Contains("offered to agent", StringComparison.Ordinal)), e => Assert.Contains("Alice", e.Reason, StringComparison.Ordinal));
+        Assert.Contains(CallsTo(DemoDay.Alice), c => c.Heard.Any(h => h.Contains(DemoDay.PrivateName, StringComparison.Ordinal) && h.Contains("Dallas store", StringComparison.Ordinal)));
+        Assert.Contains($"Alice's alert: {DemoDay.PrivateName} (customer)", output.ToString(), StringComparison.Ordinal);
+        // Bob's reject: Alice took it; Bob cooled down.
+        var rejected = await WaitForStatusAsync(DemoDay.RejectedByBob, CallbackStatus.Completed);
+        Assert.Equal(["bob"], rejected.RejectedBy);
+        Assert.Contains("Bob cools down until", output.ToString(), StringComparison.Ordinal);
     }
 
     private static DateTimeOffset FirstOffer(CallbackDetail c) => c.Timeline.First(e => e.Reason.Contains("offered to agent", StringComparison.Ordinal)).At;
