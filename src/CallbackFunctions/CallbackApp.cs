@@ -65,6 +65,8 @@ public static class CallbackApp
         services.AddSingleton<NoCallbackRepository>();
         services.AddSingleton<QueueSettingsRepository>();
         services.AddSingleton<SlotBookingRepository>();
+        services.AddSingleton<ContactRepository>();
+        services.AddSingleton<NumberRepository>();
         services.AddHostedService<StorageRecovery>();
     }
 
