@@ -159,30 +159,32 @@ public sealed class ContactFunctions(ContactRepository contacts, PhoneNumberNorm
 
         var errors = new SortedDictionary<int, List<string>>();
         void Add(int line, string error) => (errors.TryGetValue(line, out var list) ? list : errors[line] = []).Add(error);
-        var read = new List<(int Line, Contact Contact)>();
+        // Each line on its own; a line with bad fields is still checked against the others and the store, by the
+        // id and the numbers it has that are good, so that every problem is named at once.
+        var read = new List<(int Line, string? Id, IReadOnlyList<string?> Numbers, Contact? Contact)>();
         foreach (var (number, line) in lines)
         {
             var (body, unreadable) = ReadLine(line, options);
             if (body is null) { Add(number, unreadable!); continue; }
-            var (contact, problems) = Read(body.Id, body.Name, body.Numbers, body.Types, body.OwnershipCode, body.Campaign);
+            var (contact, problems, numbers) = Read(body.Id, body.Name, body.Numbers, body.Types, body.OwnershipCode, body.Campaign);
             foreach (var (field, what) in problems) foreach (var w in what) Add(number, $"{field}: {w}");
-            if (contact is not null) read.Add((number, contact));
+            read.Add((number, IdShape.IsValid(body.Id) ? body.Id : null, numbers, contact));
         }
         // Within the file: an id or a number twice.
         var idLines = new Dictionary<string, int>(StringComparer.Ordinal);
-        var numberLines = new Dictionary<string, (int Line, string Id)>(StringComparer.Ordinal);
-        foreach (var (line, contact) in read)
+        var numberLines = new Dictionary<string, (int Line, string? Id)>(StringComparer.Ordinal);
+        foreach (var (line, id, numbers, _) in read)
         {
-            if (!idLines.TryAdd(contact.Id, line)) Add(line, $"id: {contact.Id} is on line {idLines[contact.Id]} too");
-            for (var i = 0; i < contact.Numbers.Length; i++)
-                if (!numberLines.TryAdd(contact.Numbers[i], (line, contact.Id)) && numberLines[contact.Numbers[i]].Id != contact.Id)
-                    Add(line, $"numbers[{i}]: also a number of contact {numberLines[contact.Numbers[i]].Id} (line {numberLines[contact.Numbers[i]].Line})");
+            if (id is not null && !idLines.TryAdd(id, line)) Add(line, $"id: {id} is on line {idLines[id]} too");
+            for (var i = 0; i < numbers.Count; i++)
+                if (numbers[i] is { } n && !numberLines.TryAdd(n, (line, id)) && numberLines[n].Line != line && (id is null || numberLines[n].Id != id))
+                    Add(line, $"numbers[{i}]: also a number of contact {numberLines[n].Id ?? "(a bad id)"} (line {numberLines[n].Line})");
         }
         // In the store: a number another contact holds.
         var owners = await contacts.OwnersAsync(numberLines.Keys, ct);
-        foreach (var (line, contact) in read)
-            for (var i = 0; i < contact.Numbers.Length; i++)
-                if (owners.TryGetValue(contact.Numbers[i], out var owner) && owner != contact.Id)
+        foreach (var (line, id, numbers, _) in read)
+            for (var i = 0; i < numbers.Count; i++)
+                if (numbers[i] is { } n && owners.TryGetValue(n, out var owner) && owner != id)
                     Add(line, $"numbers[{i}]: already a number of contact {owner}" +
                         (idLines.ContainsKey(owner) ? " (which this file imports too: free the number with a PUT of that contact first)" : ""));
         if (errors.Count > 0)
@@ -192,7 +194,7 @@ public sealed class ContactFunctions(ContactRepository contacts, PhoneNumberNorm
         var held = new System.Collections.Concurrent.ConcurrentDictionary<int, string[]>();
         await Parallel.ForEachAsync(read, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (item, token) =>
         {
-            switch (await contacts.SaveAsync(item.Contact, token))
+            switch (await contacts.SaveAsync(item.Contact!, token))
             {
                 case ContactSave.Saved saved: await TellAsync(saved, client, token); break;
                 case ContactSave.NumbersHeld refused: held[item.Line] = [.. refused.Problems.Select(p => $"{p.Key}: {p.Value}")]; break;
@@ -214,7 +216,7 @@ public sealed class ContactFunctions(ContactRepository contacts, PhoneNumberNorm
 
     private async Task<IResult> PutAsync(string id, ContactBody body, DurableTaskClient client, CancellationToken ct)
     {
-        var (contact, errors) = Read(id, body.Name, body.Numbers, body.Types, body.OwnershipCode, body.Campaign);
+        var (contact, errors, _) = Read(id, body.Name, body.Numbers, body.Types, body.OwnershipCode, body.Campaign);
         if (contact is null) return TypedResults.ValidationProblem(errors);
         switch (await contacts.SaveAsync(contact, ct))
         {
@@ -251,8 +253,9 @@ public sealed class ContactFunctions(ContactRepository contacts, PhoneNumberNorm
     /// <summary>
     /// A contact from the fields a PUT or an import line gives: numbers normalised (each bad one as <c>numbers[i]</c>),
     /// types read by their API names, and every problem <see cref="Contact.Validate"/> finds; null with the errors by field.
+    /// <c>Numbers</c>: each given number in E.164, null where it is not one (to check against other contacts all the same).
     /// </summary>
-    private (Contact? Contact, Dictionary<string, string[]> Errors) Read(string? id, string? name, List<string>? numbers, List<string>? types,
+    private (Contact? Contact, Dictionary<string, string[]> Errors, IReadOnlyList<string?> Numbers) Read(string? id, string? name, List<string>? numbers, List<string>? types,
         string? ownershipCode, string? campaign)
     {
         var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
@@ -262,11 +265,13 @@ public sealed class ContactFunctions(ContactRepository contacts, PhoneNumberNorm
 
         var given = numbers ?? [];
         var e164 = new List<string>();
+        var normalized = new List<string?>();
         if (given.Count > Contact.MaxNumbers) Add("numbers", $"at most {Contact.MaxNumbers} (this list has {given.Count})");
         else
             for (var i = 0; i < given.Count; i++)
             {
                 var n = normalizer.Normalize(given[i]);
+                normalized.Add(n.E164);
                 if (n.IsValid) e164.Add(n.E164!);
                 else
                 {
@@ -300,7 +305,7 @@ public sealed class ContactFunctions(ContactRepository contacts, PhoneNumberNorm
                 || (field == "numbers" && given.Count > Contact.MaxNumbers)) continue;
             Add(field, problem[(colon + 2)..]);
         }
-        return errors.Count > 0 ? (null, errors.ToDictionary(e => e.Key, e => e.Value.ToArray())) : (contact, []);
+        return (errors.Count > 0 ? null : contact, errors.ToDictionary(e => e.Key, e => e.Value.ToArray()), normalized);
     }
 
     /// <summary>One line of an import as its record, or what is wrong with it.</summary>

@@ -38,7 +38,8 @@ public sealed class NumberRepository(StorageAccount storage)
     public async Task<bool> DeleteAsync(string e164, CancellationToken ct)
     {
         if (!Contact.IsE164(e164)) return false;
-        try { await Table.DeleteEntityAsync(Partition, e164, ETag.All, ct); return true; }
+        // The SDK answers a missing entity's 404 rather than throwing it.
+        try { return (await Table.DeleteEntityAsync(Partition, e164, ETag.All, ct)).Status != 404; }
         catch (RequestFailedException e) when (e.Status == 404) { return false; }
     }
 
