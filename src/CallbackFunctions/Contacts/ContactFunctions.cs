@@ -295,13 +295,15 @@ public sealed class ContactFunctions(ContactRepository contacts, PhoneNumberNorm
             OwnershipCode = ownershipCode,
             Campaign = campaign,
         };
-        var bad = errors.Keys.ToHashSet(StringComparer.Ordinal);
+        var refused = errors.Keys.ToHashSet(StringComparer.Ordinal);
         foreach (var problem in contact.Validate())
         {
             var colon = problem.IndexOf(": ", StringComparison.Ordinal);
             var field = problem[..colon];
-            // A number or list already refused here says so once; "types: at least one" after a bad type says nothing new.
-            if (bad.Contains(field) || (field == "types" && bad.Any(b => b.StartsWith("types[", StringComparison.Ordinal)))
+            // A number or list already refused above is said once ("numbers[1]: not E.164" after "not a valid phone
+            // number"; "types: at least one" after every type was unknown).
+            if ((field.StartsWith("numbers[", StringComparison.Ordinal) && refused.Contains(field))
+                || (field == "types" && refused.Any(b => b.StartsWith("types[", StringComparison.Ordinal)))
                 || (field == "numbers" && given.Count > Contact.MaxNumbers)) continue;
             Add(field, problem[(colon + 2)..]);
         }

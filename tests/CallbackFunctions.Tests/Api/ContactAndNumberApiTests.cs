@@ -93,6 +93,8 @@ public sealed class ContactAndNumberApiTests : StackTestBase
         Assert.Contains("valid phone number", Errors(problem, "numbers[1]")[0], StringComparison.Ordinal);
         Assert.Contains("same number as numbers[0]", Errors(problem, "numbers[2]")[0], StringComparison.Ordinal);
         Assert.Contains("at most 100", Errors(problem, "name")[0], StringComparison.Ordinal);
+        var (_, nameTwice) = await SendAsync(HttpMethod.Put, "/api/contacts/ann", new { name = "Line\n" + new string('n', 100), numbers = new[] { "+14155550213" }, types = new[] { "lead" } });
+        Assert.Equal(2, Errors(nameTwice, "name").Length);
         Assert.Empty((await SendAsync(HttpMethod.Get, "/api/contacts"))!.Body!["items"]!.AsArray());
 
         var (noNumbers, missing) = await SendAsync(HttpMethod.Put, "/api/contacts/ann", new { numbers = Array.Empty<string>(), types = new[] { "unknown", "lead" } });
