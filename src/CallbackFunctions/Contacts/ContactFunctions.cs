@@ -153,7 +153,7 @@ public sealed class ContactFunctions(ContactRepository contacts, PhoneNumberNorm
         var options = request.HttpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
         var lines = text.Split('\n').Select((line, i) => (Number: i + 1, Text: line.TrimEnd('\r'))).Where(l => !string.IsNullOrWhiteSpace(l.Text)).ToList();
         if (lines.Count > MaxImportLines)
-            return TypedResults.Problem($"at most {MaxImportLines:N0} contacts (one per line) in one import; this body has {lines.Count:N0}: split the file",
+            return TypedResults.Problem($"at most 1,000 contacts (one per line) in one import; this body has {lines.Count}: split the file",
                 statusCode: StatusCodes.Status413PayloadTooLarge);
         if (lines.Count == 0) return TypedResults.Problem("no contacts: one JSON object per line", statusCode: StatusCodes.Status400BadRequest);
 
@@ -189,7 +189,7 @@ public sealed class ContactFunctions(ContactRepository contacts, PhoneNumberNorm
                         (idLines.ContainsKey(owner) ? " (which this file imports too: free the number with a PUT of that contact first)" : ""));
         if (errors.Count > 0)
             return TypedResults.ValidationProblem(errors.ToDictionary(e => $"line {e.Key}", e => e.Value.ToArray()),
-                detail: $"{errors.Count:N0} of {lines.Count:N0} lines are refused; nothing was imported");
+                detail: $"{errors.Count} of {lines.Count} lines are refused; nothing was imported");
 
         var held = new System.Collections.Concurrent.ConcurrentDictionary<int, string[]>();
         await Parallel.ForEachAsync(read, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (item, token) =>
@@ -206,7 +206,7 @@ public sealed class ContactFunctions(ContactRepository contacts, PhoneNumberNorm
             return TypedResults.Problem(new HttpValidationProblemDetails(held.OrderBy(h => h.Key).ToDictionary(h => $"line {h.Key}", h => h.Value))
             {
                 Title = "Numbers taken meanwhile",
-                Detail = $"{read.Count - held.Count:N0} of {read.Count:N0} contacts were imported; the lines named were not, their numbers taken by other contacts since the check",
+                Detail = $"{read.Count - held.Count} of {read.Count} contacts were imported; the lines named were not, their numbers taken by other contacts since the check",
                 Status = StatusCodes.Status409Conflict,
             });
         }
@@ -334,7 +334,7 @@ public sealed class ContactFunctions(ContactRepository contacts, PhoneNumberNorm
     /// <summary>The import's body as text, within <see cref="MaxImportBytes"/>, or the problem with it (413, 415, 400).</summary>
     private static async Task<(string? Text, IResult? Problem)> ReadImportAsync(HttpRequest request, CancellationToken ct)
     {
-        var tooLarge = $"the body is over the {MaxImportBytes / 1024 / 1024} MiB limit of an import (at most {MaxImportLines:N0} contacts, one per line): split the file";
+        var tooLarge = $"the body is over the {MaxImportBytes / 1024 / 1024} MiB limit of an import (at most 1,000 contacts, one per line): split the file";
         if (request.ContentLength > MaxImportBytes) return (null, TypedResults.Problem(tooLarge, statusCode: StatusCodes.Status413PayloadTooLarge));
         if (request.ContentLength is null && request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
             size.MaxRequestBodySize = MaxImportBytes;
