@@ -83,7 +83,7 @@ public sealed class ContactRepository(StorageAccount storage)
     /// <summary>
     /// Creates or replaces <paramref name="desired"/>'s name, numbers, types, ownership code and campaign, keeping what
     /// its callbacks set (status, status before, live callbacks). Claims the numbers it gains and frees those it drops,
-    /// in the same transaction; refused whole, naming each <c>numbers[i]</c>, when another contact holds any. Two reads
+    /// in the same transaction; refused whole, naming each <c>numbers[i]</c>, when another contact holds any. One read
     /// and one transaction when nothing is in the way; after a failed transaction the numbers' rows are read first.
     /// </summary>
     public async Task<ContactSave> SaveAsync(Contact desired, CancellationToken ct)
