@@ -66,6 +66,8 @@ public static class CallbackApp
         services.AddSingleton<QueueSettingsRepository>();
         services.AddSingleton<Queues.QueueCooldowns>();
         services.AddSingleton<SlotBookingRepository>();
+        services.AddSingleton<ContactRepository>();
+        services.AddSingleton<NumberRepository>();
         services.AddHostedService<StorageRecovery>();
     }
 

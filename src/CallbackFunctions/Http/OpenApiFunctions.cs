@@ -125,6 +125,8 @@ public sealed class OpenApiFunctions(IOptions<JsonOptions> json)
         ("Rules", "The two automatic callback rules: for calls missed in the IVR (`scenario`) and in the contact center (`contact-center`)"),
         ("Account", "The account's freeze switch, lines and pacing"),
         ("Queues", "The queues the agents serve"),
+        ("Contacts", "The people the contact center calls back: their numbers (each at most one contact's), who may call them, their status"),
+        ("Numbers", "Our Twilio numbers: the location and ad source the agent's callback alert shows of the number a customer dialled"),
         ("Recordings", "Recordings of callback calls within their storage period"),
         ("Operations", "Health, failed orchestrations, this document and its reference page"),
         ("Twilio webhooks", "What Twilio calls: signed with `X-Twilio-Signature`, form-encoded, answered with TwiML or 204"),
@@ -211,8 +213,9 @@ public sealed class OpenApiFunctions(IOptions<JsonOptions> json)
                 answers["503"] = $"Storage or the Durable task hub is away or too slow: `Retry-After` ({StorageUnavailable.RetryAfterSeconds} s) says when to try again, `dependency` names which";
             if (operation?.Body is not null)
             {
-                answers["413"] = $"A body over {RequestValues.MaxJsonBodyBytes / 1024} KiB";
-                answers["415"] = $"A body that is not {string.Join(" or ", operation.BodyMediaTypes.Select(t => $"`{t}`"))} in a charset we can read (UTF-8)";
+                // A route with its own body limit or media types says so in its Responses.
+                answers.TryAdd("413", $"A body over {RequestValues.MaxJsonBodyBytes / 1024} KiB");
+                answers.TryAdd("415", $"A body that is not {string.Join(" or ", operation.BodyMediaTypes.Select(t => $"`{t}`"))} in a charset we can read (UTF-8)");
             }
         }
         if (!anonymous) answers["401"] = "No function key, or a wrong one; answered by the Functions host (no body)";

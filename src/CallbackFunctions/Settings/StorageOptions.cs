@@ -17,6 +17,8 @@ public sealed class StorageOptions
     public string SeenCallsTable => TablePrefix + "seencalls";
     public string RequestCountsTable => TablePrefix + "requestcounts";
     public string SlotBookingsTable => TablePrefix + "slotbookings";
+    public string ContactsTable => TablePrefix + "contacts";
+    public string NumbersTable => TablePrefix + "numbers";
     /// <summary>How long one storage request may take on a webhook path before we give up and spool (Twilio allows 15 s).</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(3);
     /// <summary>Connections to the table service, at most; more requests wait for one.</summary>

@@ -72,11 +72,13 @@ public sealed class StorageAccount
     public TableClient SeenCalls => Tables.GetTableClient(Options.SeenCallsTable);
     public TableClient RequestCounts => Tables.GetTableClient(Options.RequestCountsTable);
     public TableClient SlotBookings => Tables.GetTableClient(Options.SlotBookingsTable);
+    public TableClient Contacts => Tables.GetTableClient(Options.ContactsTable);
+    public TableClient Numbers => Tables.GetTableClient(Options.NumbersTable);
 
     private IEnumerable<string> TableNames =>
         [Options.CallbacksTable, Options.LiveTable, Options.AgentsTable, Options.WaitingTable, Options.RulesTable, Options.HoldsTable, Options.RecordingsTable,
          Options.NoCallbacksTable, Options.QueueSettingsTable, Options.SeenCallsTable, Options.SlotBookingsTable,
-         Options.RequestCountsTable];
+         Options.RequestCountsTable, Options.ContactsTable, Options.NumbersTable];
 
     public async Task EnsureCreatedAsync(CancellationToken ct)
     {

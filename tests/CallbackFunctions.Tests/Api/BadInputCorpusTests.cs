@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using CallbackFunctions.LocalRun;
 using CallbackFunctions.Tests.Support;
@@ -26,11 +27,13 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output) : StackTestBas
     public async Task SeededBadRequests_AcrossEveryRoute_NeverAnswer5xx_NeverHang_AndChangeNothing()
     {
         var seed = int.TryParse(Environment.GetEnvironmentVariable("CORPUS_SEED"), out var s) ? s : 20261129;
-        // Some state to keep: an agent, a rule version, a live callback.
+        // Some state to keep: an agent, a rule version, a live callback, a contact, one of our numbers.
         await Stack.PutAgentAsync("keep", "Keep", "+14155550961", "support");
         await SignedWebhooks.PostAsync(Stack, "api/twilio/missed-call?queue=support",
             SignedWebhooks.InboundCall("+14155550962", SignedWebhooks.NewCallSid(), ("QueueResult", "hangup")));
         var callbackId = Assert.Single(await CallbacksAsync()).Id;
+        (await Stack.Api.PutAsJsonAsync("/api/contacts/keep", new { name = "Keep", numbers = new[] { "+14155550963" }, types = new[] { "customer" } })).EnsureSuccessStatusCode();
+        (await Stack.Api.PutAsJsonAsync("/api/numbers/%2B14155550964", new { location = "Keep" })).EnsureSuccessStatusCode();
         var before = await SnapshotAsync();
 
         var corpus = new Corpus(new Random(seed), Stack, callbackId);
@@ -73,7 +76,7 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output) : StackTestBas
     private async Task<string> SnapshotAsync()
     {
         var parts = new List<string>();
-        foreach (var path in new[] { "/api/agents", "/api/rules", "/api/account", "/api/callbacks?pageSize=1000", "/api/queues" })
+        foreach (var path in new[] { "/api/agents", "/api/rules", "/api/account", "/api/callbacks?pageSize=1000", "/api/queues", "/api/contacts", "/api/numbers" })
             parts.Add(path + " " + await Stack.Api.GetStringAsync(path));
         parts.Add("spool " + Stack.Service<CallbackFunctions.Spool.WebhookSpool>().Count);
         // Queue settings are read by name: every saved one, whatever its name.
@@ -112,6 +115,9 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output) : StackTestBas
             ("PATCH", "/api/callbacks/{id}"), ("DELETE", "/api/callbacks/{id}"), ("GET", "/api/agents/{id}/callbacks"),
             ("GET", "/api/queues/{name}"), ("PUT", "/api/queues/{name}"), ("PATCH", "/api/queues/{name}"), ("POST", "/api/callbacks"),
             ("GET", "/api/queues/{name}/stats"),
+            ("GET", "/api/contacts"), ("GET", "/api/contacts/{id}"), ("PUT", "/api/contacts/{id}"), ("DELETE", "/api/contacts/{id}"),
+            ("POST", "/api/contacts:import"), ("GET", "/api/numbers"), ("GET", "/api/numbers/{number}"), ("PUT", "/api/numbers/{number}"),
+            ("DELETE", "/api/numbers/{number}"),
         ];
 
         private T Pick<T>(IReadOnlyList<T> items) => items[random.Next(items.Count)];
@@ -200,7 +206,8 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output) : StackTestBas
         private Bad Management()
         {
             var (method, template) = Pick(ManagementRoutes);
-            var hasBody = method is "PUT" or "PATCH" || template.EndsWith("manual-dial", StringComparison.Ordinal) || (method, template) == ("POST", "/api/callbacks");
+            var hasBody = method is "PUT" or "PATCH" || template.EndsWith("manual-dial", StringComparison.Ordinal) || (method, template) == ("POST", "/api/callbacks")
+                || template.EndsWith(":import", StringComparison.Ordinal);
             var path = Fill(template, bad: !hasBody || random.Next(3) == 0);
             return random.Next(hasBody ? 9 : 4) switch
             {
@@ -258,6 +265,16 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output) : StackTestBas
                     ["slots"] = "[{\"at\":\"14:30\",\"capacity\":2}]", ["preferredAgentWait"] = "\"00:02:00\"", ["retryAfter"] = "\"00:10:00\"",
                     ["maxPending"] = "50", ["timeZone"] = "\"America/Chicago\"", ["holdMessage"] = "{\"text\":\"Please hold.\"}",
                 },
+                "/api/contacts/{id}" => new Dictionary<string, string>
+                {
+                    ["name"] = "\"Ann\"", ["numbers"] = "[\"+14155550973\"]", ["types"] = "[\"lead\"]", ["ownershipCode"] = "\"team-a\"", ["campaign"] = "\"spring\"",
+                },
+                // One line of JSON lines: a defective line refuses the whole import.
+                "/api/contacts:import" => new Dictionary<string, string>
+                {
+                    ["id"] = "\"zz-import\"", ["name"] = "\"Ann\"", ["numbers"] = "[\"+14155550974\"]", ["types"] = "[\"lead\"]", ["campaign"] = "\"spring\"",
+                },
+                "/api/numbers/{number}" => new Dictionary<string, string> { ["location"] = "\"Downtown\"", ["adSource"] = "\"Billboard\"" },
                 _ => new Dictionary<string, string> { ["number"] = "\"+14155550971\"" },
             };
             if (defect)
@@ -309,6 +326,11 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output) : StackTestBas
             "agentId" => JsonString(Pick(["a/b", "-x", "", new string('q', 65), "a#b"])),
             "comment" => JsonString(new string('c', random.Next(301, 50_000))),
             "retries" => Pick(["-1", "11", "99999999999", "1.5"]),
+            "numbers" => Pick(["[]", "[\"12\"]", "[null]", "[\"+14155550975\",\"(415) 555-0975\"]",
+                "[" + string.Join(",", Enumerable.Range(0, random.Next(11, 3000)).Select(i => $"\"+1415556{i % 10000:D4}\"")) + "]"]),
+            "types" => Pick(["[]", "[\"vip\"]", "[\"unknown\",\"lead\"]", "[null]", "[\"Lead\"]"]),
+            "id" or "ownershipCode" or "campaign" => JsonString(Pick(["a/b", "-x", "", "a b", new string('q', 65), "a#b"])),
+            "location" or "adSource" => JsonString(Pick([new string('l', random.Next(101, 70_000)), "line\nbreak", "  ", "\u0000"])),
             "holdMessage" => Pick(["{\"audioUrl\":\"javascript:alert(1)\"}", "{\"text\":" + JsonString(new string('t', random.Next(1001, 50_000))) + "}"]),
             _ => WrongJson(),
         };
@@ -321,7 +343,7 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output) : StackTestBas
         };
 
         private string BadQuery() => string.Join("&", Enumerable.Range(0, random.Next(1, 4)).Select(_ =>
-            $"{Pick(["pageSize", "status", "caller", "queue", "continuationToken", "kind", "code", "since", "window"])}={Uri.EscapeDataString(Pick(["-1", "0", "abc", "99999999999", "sleeping", NastyText(), "eyJ4IjoxfQ"]))}"));
+            $"{Pick(["pageSize", "status", "caller", "queue", "continuationToken", "kind", "code", "since", "window", "number"])}={Uri.EscapeDataString(Pick(["-1", "0", "abc", "99999999999", "sleeping", NastyText(), "eyJ4IjoxfQ"]))}"));
 
         /// <summary>The route with its parameters filled: valid-looking but unknown, or bad (nasty characters, too long).</summary>
         private string Fill(string template, bool bad)
@@ -331,7 +353,8 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output) : StackTestBas
                 : name switch { "kind" => Pick(["scenario", "contact-center"]), _ => "zz-unknown-" + random.Next(1000) };
             return template.Replace("{id}", Value("id"), StringComparison.Ordinal)
                 .Replace("{kind}", Value("kind"), StringComparison.Ordinal)
-                .Replace("{name}", Value("name"), StringComparison.Ordinal);
+                .Replace("{name}", Value("name"), StringComparison.Ordinal)
+                .Replace("{number}", Value("number"), StringComparison.Ordinal);
         }
 
         // ---- Anything: a route that does not exist, a path with traversal, a method nobody takes.
