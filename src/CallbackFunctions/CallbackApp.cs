@@ -67,6 +67,7 @@ public static class CallbackApp
         services.AddSingleton<Queues.QueueCooldowns>();
         services.AddSingleton<SlotBookingRepository>();
         services.AddSingleton<ContactRepository>();
+        services.AddSingleton<Contacts.CallerContacts>();
         services.AddSingleton<NumberRepository>();
         services.AddHostedService<StorageRecovery>();
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using CallbackFunctions.Domain.Callbacks;
 using CallbackFunctions.Domain.Rules;
+using CallbackFunctions.Domain.Telephony;
 
 namespace CallbackFunctions.CallbackAlert;
 
@@ -11,7 +12,7 @@ namespace CallbackFunctions.CallbackAlert;
 /// </summary>
 public static class AgentWhisper
 {
-    public static string Text(Callback callback, DateTimeOffset now, DialledNumber? dialled, WhisperParts parts)
+    public static string Text(Callback callback, DateTimeOffset now, OurNumber? dialled, WhisperParts parts)
     {
         var minutes = (int)Math.Max(0, (now - callback.CreatedAt).TotalMinutes);
         var ago = minutes switch { 0 => "less than a minute ago", 1 => "1 minute ago", _ => $"{minutes} minutes ago" };
@@ -51,6 +52,3 @@ public static class AgentWhisper
         _ => string.Join(", ", words.Take(words.Count - 1)) + " and " + words[^1],
     };
 }
-
-/// <summary>Ours, as <c>PUT /api/numbers/{number}</c> describes it: where a customer who dialled it called (seed 004).</summary>
-public sealed record DialledNumber(string Number, string? Location, string? AdSource);

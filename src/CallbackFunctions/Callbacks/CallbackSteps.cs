@@ -22,6 +22,7 @@ public sealed class CallbackSteps(
     AgentDirectory agents,
     CallLines lines,
     Queues.QueueCooldowns cooldowns,
+    Contacts.CallerContacts contacts,
     TwilioCalls twilio,
     TimeProvider time,
     ILogger<CallbackSteps> logger)
@@ -37,7 +38,12 @@ public sealed class CallbackSteps(
             var (etag, stored, version, written) = await callbacks.SaveStepAsync(after, run.Version + 1, new Azure.ETag(run.ETag), ct);
             saved = run with { State = after, ETag = etag.ToString(), Version = version, Unsaved = false };
             if (written) await FollowAsync(before, after, ct);
-            else CallbackLog.StepAlreadySaved(logger, after.Id, version, stored.Status.ToString());
+            else
+            {
+                CallbackLog.StepAlreadySaved(logger, after.Id, version, stored.Status.ToString());
+                // Saved by an earlier run that may have stopped before its contact followed (idempotent).
+                if (!after.IsLive) await contacts.FollowAsync(after, ct);
+            }
         }
         var wakes = ImmutableArray.CreateBuilder<Wake>();
         foreach (var command in decision.Commands)
@@ -84,10 +90,12 @@ public sealed class CallbackSteps(
         return (ended with { Released = true, FinalSaved = saved }, wakes);
     }
 
-    /// <summary>The indexes that follow from a change of state.</summary>
+    /// <summary>The indexes that follow from a change of state, and the contact's status once the callback leaves the line.</summary>
     public async Task FollowAsync(Callback before, Callback after, CancellationToken ct)
     {
         if (!after.IsLive) await live.RemoveAsync(after.Caller, after.Queue, after.Id, ct);
+        // seed 000: it left the line; the contact gets back the status it had before (idempotent: a final write repeated is ignored).
+        if (!after.IsLive) await contacts.FollowAsync(after, ct);
         if (!after.IsLive && before.WaitingForLine) await lines.LeaveLineQueueAsync(after, ct);
         // A callback waits in its line by its place (issue 15 §1): a freed agent wakes the earliest place first.
         var (line, lineBefore) = (WaitingIndex.LineOf(after), WaitingIndex.LineOf(before));

@@ -23,4 +23,10 @@ internal static partial class ContactLog
 
     [LoggerMessage(EventId = 7606, Level = LogLevel.Information, Message = "Our number {Number} deleted")]
     public static partial void NumberDeleted(ILogger logger, string number);
+
+    [LoggerMessage(EventId = 7607, Level = LogLevel.Information, Message = "Contact {ContactId} made for unknown caller {Number} (callback {CallbackId})")]
+    public static partial void UnknownCallerContact(ILogger logger, string contactId, string number, string callbackId);
+
+    [LoggerMessage(EventId = 7608, Level = LogLevel.Information, Message = "Contact {ContactId} follows callback {CallbackId} ({CallbackStatus}): now {ContactStatus}")]
+    public static partial void StatusFollowed(ILogger logger, string contactId, string callbackId, string callbackStatus, string contactStatus);
 }

@@ -64,6 +64,7 @@ public sealed class MissedCallService(
     IOptionsMonitor<CallbackOptions> options,
     IOptionsMonitor<TwilioOptions> twilio,
     NoCallbackNotes notes,
+    Contacts.CallerContacts contacts,
     TimeProvider time,
     ILogger<MissedCallService> logger)
 {
@@ -117,12 +118,14 @@ public sealed class MissedCallService(
         };
         var id = request.CallbackId;
         var policy = rule.ApplyTo(options.CurrentValue.ToPolicy());
+        // issue 16: whose callback it is, by the number they called from (one read; an unknown caller may get a contact).
+        var contact = decision is RuleDecision.Make ? await contacts.ForCallerAsync(request.Caller, id, set.Account.UnknownCallers, ct) : null;
         // An agent's schedule is an explicit time: the rule's opening hours and switch do not move or stop it.
         var ruleKind = request.Origin == CallbackOrigin.Scheduled ? (RuleKind?)null : rule.Kind;
         var created = Callback.Create(
             new NewCallback(id, queue, request.Caller, callerId, request.Origin, request.CallSid, request.Reason, request.FirstDelay,
                 ruleKind, ruleKind is null ? null : rule.Version, zone, boundAgent, request.Place, request.Comment, request.Scheduled,
-                request.PreferredAgent is null ? null : request.PreferredAgentWait, request.PromisedAt),
+                request.PreferredAgent is null ? null : request.PreferredAgentWait, request.PromisedAt, contact),
             policy, request.ReceivedAt).Callback;
         if (decision is RuleDecision.FailedAtOnce failedAtOnce)
         {
@@ -137,6 +140,8 @@ public sealed class MissedCallService(
         if (!holdsSlot && await LiveOtherThanAsync(created, ct) is { } liveOne)
         {
             MissedCallLog.Merged(logger, PhoneMask.Mask(created.Caller), created.Queue, liveOne.Id);
+            // The contact (found now, perhaps made since the live one began) shows a dial-back pending for the live one.
+            if (contact is not null) await contacts.FollowAsync(liveOne with { Contact = contact }, ct);
             return new Recorded(liveOne, null, MergeInto: TriggerOf(created));
         }
         CallbackRun run;
@@ -152,6 +157,8 @@ public sealed class MissedCallService(
             if (existing is null || !existing.State.IsLive) return new Recorded(existing?.State ?? created, null);
             run = existing;
         }
+        // seed 000: the contact shows DialbackQueued while a callback for them is live (idempotent for a repeat).
+        await contacts.FollowAsync(run.State, ct);
         return new Recorded(run.State, run, HoldsLiveSlot: holdsSlot);
     }
 
@@ -180,7 +187,7 @@ public sealed class MissedCallService(
     /// <summary>A request (as the callback it would make) as one more trigger of a live callback: what it asks for, and what an agent's schedule brings.</summary>
     private static TriggerReceived TriggerOf(Callback made) =>
         new(made.Triggers[0], made.Timeline[0].Reason, made.Comment, made.Scheduled,
-            made.PreferredAgentWait is null ? null : made.BoundAgent, made.PreferredAgentWait, made.PromisedAt);
+            made.PreferredAgentWait is null ? null : made.BoundAgent, made.PreferredAgentWait, made.PromisedAt, made.Contact);
 
     /// <summary>
     /// Makes a stored live callback the caller's live one in its queue and starts its orchestration; idempotent. Another
