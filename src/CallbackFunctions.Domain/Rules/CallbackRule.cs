@@ -47,6 +47,8 @@ public sealed record CallbackRule
     public RecordingSettings Recording { get; init; } = RecordingSettings.Off;
     /// <summary>seed 004: what an answering machine on the customer leg means; off = no detection.</summary>
     public VoicemailPolicy Voicemail { get; init; } = VoicemailPolicy.Off;
+    /// <summary>seed 004 "callback alert": which parts the whisper to the agent speaks; all by default.</summary>
+    public WhisperParts Whisper { get; init; } = WhisperParts.All;
     /// <summary>Outcomes with their own retry counter and intervals (issue 4); the others share <see cref="Intervals"/>.</summary>
     public ImmutableDictionary<RetryOutcome, ImmutableArray<TimeSpan>> Retries { get; init; } = ImmutableDictionary<RetryOutcome, ImmutableArray<TimeSpan>>.Empty;
     /// <summary>A customer leg connected for less than this counts as not reached (zero = off).</summary>

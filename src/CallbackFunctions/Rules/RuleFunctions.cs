@@ -38,9 +38,10 @@ public sealed record ScheduleBody(WindowBody? Weekdays, WindowBody? Weekend);
 /// <param name="Voicemail">What an answering machine on the customer's leg means: <c>off</c> (default; no detection), <c>counts-as-reached</c> or <c>counts-as-not-answered</c>.</param>
 /// <param name="Retries">Outcomes with their own counter and intervals, by outcome (<c>busy</c>, <c>noAnswer</c>, <c>machine</c>, <c>failed</c>, <c>agentNotReached</c>): 1 to 10 durations each, within the interval bounds. Outcomes left out share <c>intervals</c>.</param>
 /// <param name="MinimumConnection">A customer leg connected for less counts as not reached: a duration from 0 (default, off) to 10 minutes.</param>
+/// <param name="Whisper">Which parts the whisper to the agent speaks before they press 1: <c>name</c>, <c>type</c>, <c>location</c>, <c>queue</c>, <c>comment</c>, each true or false; a part left out, or the whole object (default), is on.</param>
 public sealed record RuleBody(bool? Enabled, List<string>? Intervals, string? CallerId, string? Queue, bool? ForwardToQueue,
     string? CustomerRingTimeout, string? TimeZone, ScheduleBody? Schedule, PromptBody? AgentPrompt = null, RecordingBody? Recording = null,
-    string? Voicemail = null, Dictionary<string, List<string>>? Retries = null, string? MinimumConnection = null);
+    string? Voicemail = null, Dictionary<string, List<string>>? Retries = null, string? MinimumConnection = null, WhisperBody? Whisper = null);
 
 /// <summary>A callback rule as it stands (durations are <c>[d.]hh:mm:ss</c>).</summary>
 /// <param name="Kind"><c>scenario</c> (calls missed in the IVR) or <c>contact-center</c> (calls missed at a queue or an agent).</param>
@@ -58,14 +59,15 @@ public sealed record RuleBody(bool? Enabled, List<string>? Intervals, string? Ca
 /// <param name="Voicemail"><c>off</c>, <c>counts-as-reached</c> or <c>counts-as-not-answered</c>.</param>
 /// <param name="Retries">Outcomes with their own counter and intervals; the others share <c>intervals</c>.</param>
 /// <param name="MinimumConnection">A customer leg connected for less counts as not reached (<c>00:00:00</c> = off).</param>
+/// <param name="Whisper">Which parts the whisper to the agent speaks before they press 1.</param>
 public sealed record RuleView(string Kind, int Version, bool Enabled, IReadOnlyList<string> Intervals, string? CallerId, string? Queue,
     bool ForwardToQueue, string CustomerRingTimeout, string? TimeZone, ScheduleBody Schedule, PromptBody? AgentPrompt, RecordingView Recording,
-    string Voicemail, Dictionary<string, List<string>> Retries, string MinimumConnection)
+    string Voicemail, Dictionary<string, List<string>> Retries, string MinimumConnection, WhisperView Whisper)
 {
     public static RuleView From(CallbackRule r) => new(RuleKindNames.Name(r.Kind), r.Version, r.Enabled, [.. r.Intervals.Select(Span)], r.CallerId, r.Queue,
         r.ForwardToQueue, Span(r.CustomerRingTimeout), r.TimeZone, new ScheduleBody(Window(r.Schedule.Weekdays), Window(r.Schedule.Weekend)),
         CallFeatureBodies.View(r.AgentPrompt), CallFeatureBodies.View(r.Recording), VoicemailNames.Name(r.Voicemail),
-        RetryBodies.View(r.Retries), Span(r.MinimumConnection));
+        RetryBodies.View(r.Retries), Span(r.MinimumConnection), CallFeatureBodies.View(r.Whisper));
 
     private static string Span(TimeSpan t) => t.ToString("c", CultureInfo.InvariantCulture);
     private static WindowBody? Window(DailyWindow? w) => w is null ? null : new(w.Open.ToString("HH:mm", CultureInfo.InvariantCulture), w.Close.ToString("HH:mm", CultureInfo.InvariantCulture));
@@ -179,7 +181,7 @@ public sealed class RuleFunctions(RuleBook book, PhoneNumberNormalizer numbers, 
         if (body.TimeZone is not null && zones.Find(body.TimeZone) is null) errors["timeZone"] = [$"{RequestValues.Quote(body.TimeZone)} is not an IANA time zone"];
         var weekdays = ParseWindow(body.Schedule?.Weekdays, "schedule.weekdays", errors);
         var weekend = ParseWindow(body.Schedule?.Weekend, "schedule.weekend", errors);
-        var features = CallFeatureBodies.Parse(body.AgentPrompt, body.Recording, body.Voicemail, errors);
+        var features = CallFeatureBodies.Parse(body.AgentPrompt, body.Recording, body.Voicemail, body.Whisper, errors);
         var retries = RetryBodies.Parse(body.Retries, errors);
         var minimumConnection = RetryBodies.ParseDuration(body.MinimumConnection, "minimumConnection", errors) ?? TimeSpan.Zero;
 
@@ -197,6 +199,7 @@ public sealed class RuleFunctions(RuleBook book, PhoneNumberNormalizer numbers, 
             AgentPrompt = features.AgentPrompt,
             Recording = features.Recording,
             Voicemail = features.Voicemail,
+            Whisper = features.Whisper,
             Retries = retries,
             MinimumConnection = minimumConnection,
         };
