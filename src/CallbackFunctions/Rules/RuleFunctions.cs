@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
+using CallbackFunctions.Domain.Contacts;
 using CallbackFunctions.Domain.Rules;
 using CallbackFunctions.MissedCalls;
 using CallbackFunctions.Telephony;
@@ -80,18 +81,33 @@ public sealed record RuleView(string Kind, int Version, bool Enabled, IReadOnlyL
     public IReadOnlyList<string> Warnings { get; init; } = [];
 }
 
-/// <summary>The account: its freeze switch, lines and pacing.</summary>
+/// <summary>The account: its freeze switch, lines, pacing and unknown callers.</summary>
 /// <param name="Frozen">Frozen: every rule is off and no callback dials.</param>
 /// <param name="ChangedAt">When the account was last frozen or unfrozen (UTC), or null if never.</param>
 /// <param name="MaxLines">At most this many callback calls at once (1 to 15).</param>
 /// <param name="CallsPerSecond">At most this many new calls a second (more than 0, at most 100; Twilio's pace for the account).</param>
+/// <param name="UnknownCallers">A callback for a caller no contact has the number of: <c>ignore</c> (it goes on with the number only) or <c>createContact</c> (a contact with only the number is made, type unknown).</param>
 /// <param name="Note">What the state means for the operator, in words.</param>
-public sealed record AccountView(bool Frozen, DateTimeOffset? ChangedAt, int MaxLines, double CallsPerSecond, string Note);
+public sealed record AccountView(bool Frozen, DateTimeOffset? ChangedAt, int MaxLines, double CallsPerSecond, string UnknownCallers, string Note);
 
-/// <summary>The account's lines and pacing; a field left out keeps its value.</summary>
+/// <summary>The account's lines, pacing and unknown callers; a field left out (or null) keeps its value.</summary>
 /// <param name="MaxLines">At most this many callback calls at once: 1 to 15.</param>
 /// <param name="CallsPerSecond">At most this many new calls a second: more than 0, at most 100.</param>
-public sealed record LinesBody(int? MaxLines, double? CallsPerSecond);
+/// <param name="UnknownCallers">A callback for a caller no contact has the number of: <c>ignore</c> (default; it goes on with the number only) or <c>createContact</c> (a contact with only the number is made, type unknown).</param>
+public sealed record LinesBody(int? MaxLines, double? CallsPerSecond, string? UnknownCallers = null);
+
+/// <summary>The unknown-caller policies as the API spells them.</summary>
+public static class UnknownCallerNames
+{
+    public static string Name(UnknownCallerPolicy policy) => policy == UnknownCallerPolicy.CreateContact ? "createContact" : "ignore";
+
+    public static UnknownCallerPolicy? Parse(string text) => text.ToLowerInvariant() switch
+    {
+        "ignore" => UnknownCallerPolicy.Ignore,
+        "createcontact" => UnknownCallerPolicy.CreateContact,
+        _ => null,
+    };
+}
 
 /// <summary>The rule kinds as the API and the webhooks spell them.</summary>
 public static class RuleKindNames
@@ -106,7 +122,7 @@ public static class RuleKindNames
     };
 }
 
-/// <summary><c>/api/rules</c> (the two automatic callback rules) and <c>/api/account</c> (the freeze switch, lines and pacing), seed 001.</summary>
+/// <summary><c>/api/rules</c> (the two automatic callback rules) and <c>/api/account</c> (the freeze switch, lines and pacing, seed 001; unknown callers, issue 16).</summary>
 public sealed class RuleFunctions(RuleBook book, PhoneNumberNormalizer numbers, TimeZones zones, TimeProvider time)
 {
     // For the OpenAPI document.
@@ -149,8 +165,8 @@ public sealed class RuleFunctions(RuleBook book, PhoneNumberNormalizer numbers, 
     public async Task<IResult> Unfreeze([HttpTrigger(AuthorizationLevel.Function, "post", Route = "account/unfreeze")] HttpRequest request, CancellationToken ct) =>
         TypedResults.Ok(View(await book.UnfreezeAsync(ct)));
 
-    [ApiOperation("Account", "At most maxLines callback calls at once (1-15) and callsPerSecond new calls a second.", Body = typeof(LinesBody), Answer = typeof(AccountView),
-        Responses = ["200: The account as saved", "400: A value out of bounds"])]
+    [ApiOperation("Account", "At most maxLines callback calls at once (1-15) and callsPerSecond new calls a second; what unknownCallers get. A field left out keeps its value.",
+        Body = typeof(LinesBody), Answer = typeof(AccountView), Responses = ["200: The account as saved", "400: A bad value: every field's error at once"])]
     [Function("PutLines")]
     public Task<IResult> PutLines([HttpTrigger(AuthorizationLevel.Function, "put", Route = "account/lines")] HttpRequest request, CancellationToken ct) =>
         RequestValues.WithBodyAsync<LinesBody>(request, body => PutLinesAsync(body, ct), ct);
@@ -239,13 +255,24 @@ public sealed class RuleFunctions(RuleBook book, PhoneNumberNormalizer numbers, 
     private async Task<IResult> PutLinesAsync(LinesBody body, CancellationToken ct)
     {
         var current = (await book.CurrentAsync(ct)).Account;
-        var (saved, problems) = await book.SetLinesAsync(body.MaxLines ?? current.MaxLines, body.CallsPerSecond ?? current.CallsPerSecond, ct);
-        return saved is null
-            ? TypedResults.ValidationProblem(problems.ToDictionary(p => p.Split(':')[0], p => new[] { p[(p.IndexOf(':') + 1)..].Trim() }))
-            : TypedResults.Ok(View(saved));
+        var (maxLines, callsPerSecond) = (body.MaxLines ?? current.MaxLines, body.CallsPerSecond ?? current.CallsPerSecond);
+        var unknownCallers = current.UnknownCallers;
+        if (body.UnknownCallers is { } name)
+        {
+            if (UnknownCallerNames.Parse(name) is not { } policy)
+                // Every error at once: the other fields' bounds too.
+                return Problems([$"unknownCallers: {RequestValues.Quote(name)} is not one of ignore, createContact",
+                    .. (current with { MaxLines = maxLines, CallsPerSecond = callsPerSecond }).Validate(book.LineLimit)]);
+            unknownCallers = policy;
+        }
+        var (saved, problems) = await book.SetSettingsAsync(maxLines, callsPerSecond, unknownCallers, ct);
+        return saved is null ? Problems(problems) : TypedResults.Ok(View(saved));
     }
 
-    private static AccountView View(AccountState a) => new(a.Frozen, a.ChangedAt, a.MaxLines, a.CallsPerSecond, a.Frozen
+    private static ValidationProblem Problems(IReadOnlyList<string> problems) =>
+        TypedResults.ValidationProblem(problems.ToDictionary(p => p.Split(':')[0], p => new[] { p[(p.IndexOf(':') + 1)..].Trim() }));
+
+    private static AccountView View(AccountState a) => new(a.Frozen, a.ChangedAt, a.MaxLines, a.CallsPerSecond, UnknownCallerNames.Name(a.UnknownCallers), a.Frozen
         ? "Frozen: every rule is disabled and no callback dials."
         : "Not frozen. Rules switched off by a freeze stay off: enable each one again (PUT /api/rules/{kind} with \"enabled\": true).");
 

@@ -1,8 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using CallbackFunctions.Domain.Callbacks;
+using CallbackFunctions.Domain.Contacts;
 using CallbackFunctions.LocalRun;
 using CallbackFunctions.Rules;
+using CallbackFunctions.Storage;
 using CallbackFunctions.Tests.Support;
 using CallbackFunctions.TwilioSimulator;
 
@@ -83,6 +85,61 @@ public sealed class LineTests : StackTestBase
 
         Assert.Equal(1, Stack.Simulator.Stats.MaxConcurrentPerNumber);
         Assert.Equal(2, CallsTo(caller).Count);
+    }
+
+    private async Task<AccountView> PutAccountAsync(string json)
+    {
+        var response = await Stack.Api.PutAsync("/api/account/lines", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<AccountView>(TimelinePrinter.Json))!;
+    }
+
+    private async Task<AccountView> AccountAsync() => (await Stack.Api.GetFromJsonAsync<AccountView>("/api/account", TimelinePrinter.Json))!;
+
+    [Fact]
+    public async Task UnknownCallers_IsIgnoreByDefault_TakesCreateContact_AndIsKeptByAPutWithoutItAndByAFreeze()
+    {
+        Assert.Equal("ignore", (await AccountAsync()).UnknownCallers);
+
+        var saved = await PutAccountAsync("""{"unknownCallers": "createContact"}""");
+        Assert.Equal(("createContact", 15, 1.0), (saved.UnknownCallers, saved.MaxLines, saved.CallsPerSecond)); // the others kept
+
+        Assert.Equal("createContact", (await PutAccountAsync("""{"maxLines": 4}""")).UnknownCallers);
+        Assert.Equal("createContact", (await PutAccountAsync("""{"unknownCallers": null}""")).UnknownCallers);
+        var frozen = await (await Stack.Api.PostAsync("/api/account/freeze", null)).Content.ReadFromJsonAsync<AccountView>(TimelinePrinter.Json);
+        Assert.Equal("createContact", frozen!.UnknownCallers);
+        Assert.Equal(UnknownCallerPolicy.CreateContact, (await Stack.Service<RuleRepository>().ReadAsync(default)).Account!.Value.UnknownCallers);
+        Assert.Equal(("createContact", 4), ((await AccountAsync()).UnknownCallers, (await AccountAsync()).MaxLines));
+
+        Assert.Equal("ignore", (await PutAccountAsync("""{"unknownCallers": "ignore"}""")).UnknownCallers);
+        Assert.Equal(UnknownCallerPolicy.Ignore, (await Stack.Service<RuleRepository>().ReadAsync(default)).Account!.Value.UnknownCallers);
+    }
+
+    [Theory]
+    [InlineData("\"create\"")]
+    [InlineData("\"\"")]
+    [InlineData("\"CreateContacts\"")]
+    public async Task UnknownCallers_OtherThanTheTwoValues_Is400NamingTheFieldAndBothValues_WithTheOtherFieldsErrors(string value)
+    {
+        var response = await Stack.Api.PutAsync("/api/account/lines", new StringContent($$"""{"maxLines": 16, "unknownCallers": {{value}}}""",
+            System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("errors");
+        Assert.Equal(["maxLines", "unknownCallers"], errors.EnumerateObject().Select(e => e.Name).Order(StringComparer.Ordinal));
+        var message = errors.GetProperty("unknownCallers")[0].GetString()!;
+        Assert.Contains("ignore", message, StringComparison.Ordinal);
+        Assert.Contains("createContact", message, StringComparison.Ordinal);
+        Assert.Equal(("ignore", 15), ((await AccountAsync()).UnknownCallers, (await AccountAsync()).MaxLines));
+    }
+
+    [Fact]
+    public async Task UnknownCallers_OfTheWrongType_IsRefusedNamingIt()
+    {
+        var response = await Stack.Api.PutAsync("/api/account/lines", new StringContent("""{"unknownCallers": true}""", System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("unknownCallers", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
