@@ -1,6 +1,5 @@
 using CallbackFunctions.Callbacks;
 using CallbackFunctions.Domain.Callbacks;
-using CallbackFunctions.Domain.Contacts;
 using CallbackFunctions.Domain.Rules;
 using CallbackFunctions.Settings;
 using CallbackFunctions.Storage;
@@ -106,22 +105,19 @@ public sealed class RuleBook(RuleRepository repository, CallbackRepository callb
         return account;
     }
 
-    /// <summary>The most lines an account may set (seed 001's 15, unless the setting <c>Callbacks__LineLimit</c> raises it).</summary>
-    public int LineLimit => options.CurrentValue.LineLimit;
-
     /// <summary>
-    /// Sets the line limit, the calls-per-second pacing and the unknown-caller policy; returns the problems instead when
-    /// out of bounds. The freeze switch is kept as it stands.
+    /// Changes the account's settings (lines, pacing, unknown callers) as they stand when read here, over their ETag, so
+    /// a change made meanwhile through another route or instance is kept; returns the problems instead when out of
+    /// bounds. The freeze switch is not a setting: it stays as it stands.
     /// </summary>
-    public async Task<(AccountState? Saved, IReadOnlyList<string> Problems)> SetSettingsAsync(int maxLines, double callsPerSecond,
-        UnknownCallerPolicy unknownCallers, CancellationToken ct)
+    public async Task<(AccountState? Saved, IReadOnlyList<string> Problems)> ChangeSettingsAsync(Func<AccountState, AccountState> change, CancellationToken ct)
     {
         for (var round = 0; round < 8; round++)
         {
             var snapshot = await repository.ReadAsync(ct);
-            var state = (snapshot.Account?.Value ?? new AccountState(false, null))
-                with { MaxLines = maxLines, CallsPerSecond = callsPerSecond, UnknownCallers = unknownCallers };
-            if (state.Validate(LineLimit) is { Count: > 0 } problems) return (null, problems);
+            var current = snapshot.Account?.Value ?? new AccountState(false, null);
+            var state = change(current) with { Frozen = current.Frozen, ChangedAt = current.ChangedAt };
+            if (state.Validate(options.CurrentValue.LineLimit) is { Count: > 0 } problems) return (null, problems);
             if (await repository.TrySaveAsync(state, snapshot.Account?.ETag, ct)) { _cached = null; return (state, []); }
         }
         throw new InvalidOperationException("too many concurrent account changes");

@@ -90,11 +90,14 @@ public sealed record RuleView(string Kind, int Version, bool Enabled, IReadOnlyL
 /// <param name="Note">What the state means for the operator, in words.</param>
 public sealed record AccountView(bool Frozen, DateTimeOffset? ChangedAt, int MaxLines, double CallsPerSecond, string UnknownCallers, string Note);
 
-/// <summary>The account's lines, pacing and unknown callers; a field left out (or null) keeps its value.</summary>
+/// <summary>The account's lines and pacing; a field left out keeps its value.</summary>
 /// <param name="MaxLines">At most this many callback calls at once: 1 to 15.</param>
 /// <param name="CallsPerSecond">At most this many new calls a second: more than 0, at most 100.</param>
-/// <param name="UnknownCallers">A callback for a caller no contact has the number of: <c>ignore</c> (default; it goes on with the number only) or <c>createContact</c> (a contact with only the number is made, type unknown).</param>
-public sealed record LinesBody(int? MaxLines, double? CallsPerSecond, string? UnknownCallers = null);
+public sealed record LinesBody(int? MaxLines, double? CallsPerSecond);
+
+/// <summary>What a callback for a caller no contact knows gets.</summary>
+/// <param name="UnknownCallers"><c>ignore</c> (the account's default: the callback goes on with the number only) or <c>createContact</c> (a contact with only the number is made, type unknown).</param>
+public sealed record UnknownCallersBody([Required] string? UnknownCallers);
 
 /// <summary>The unknown-caller policies as the API spells them.</summary>
 public static class UnknownCallerNames
@@ -165,11 +168,17 @@ public sealed class RuleFunctions(RuleBook book, PhoneNumberNormalizer numbers, 
     public async Task<IResult> Unfreeze([HttpTrigger(AuthorizationLevel.Function, "post", Route = "account/unfreeze")] HttpRequest request, CancellationToken ct) =>
         TypedResults.Ok(View(await book.UnfreezeAsync(ct)));
 
-    [ApiOperation("Account", "At most maxLines callback calls at once (1-15) and callsPerSecond new calls a second; what unknownCallers get. A field left out keeps its value.",
-        Body = typeof(LinesBody), Answer = typeof(AccountView), Responses = ["200: The account as saved", "400: A bad value: every field's error at once"])]
+    [ApiOperation("Account", "At most maxLines callback calls at once (1-15) and callsPerSecond new calls a second.", Body = typeof(LinesBody), Answer = typeof(AccountView),
+        Responses = ["200: The account as saved", "400: A value out of bounds"])]
     [Function("PutLines")]
     public Task<IResult> PutLines([HttpTrigger(AuthorizationLevel.Function, "put", Route = "account/lines")] HttpRequest request, CancellationToken ct) =>
         RequestValues.WithBodyAsync<LinesBody>(request, body => PutLinesAsync(body, ct), ct);
+
+    [ApiOperation("Account", "Whether a caller no contact knows gets a contact made for them (createContact) or not (ignore, the default).", Body = typeof(UnknownCallersBody),
+        Answer = typeof(AccountView), Responses = ["200: The account as saved", "400: Neither ignore nor createContact"])]
+    [Function("PutUnknownCallers")]
+    public Task<IResult> PutUnknownCallers([HttpTrigger(AuthorizationLevel.Function, "put", Route = "account/unknown-callers")] HttpRequest request, CancellationToken ct) =>
+        RequestValues.WithBodyAsync<UnknownCallersBody>(request, body => PutUnknownCallersAsync(body, ct), ct);
 
     private async Task<IResult> PutAsync(string kind, RuleBody body, DurableTaskClient client, CancellationToken ct)
     {
@@ -254,18 +263,17 @@ public sealed class RuleFunctions(RuleBook book, PhoneNumberNormalizer numbers, 
 
     private async Task<IResult> PutLinesAsync(LinesBody body, CancellationToken ct)
     {
-        var current = (await book.CurrentAsync(ct)).Account;
-        var (maxLines, callsPerSecond) = (body.MaxLines ?? current.MaxLines, body.CallsPerSecond ?? current.CallsPerSecond);
-        var unknownCallers = current.UnknownCallers;
-        if (body.UnknownCallers is { } name)
-        {
-            if (UnknownCallerNames.Parse(name) is not { } policy)
-                // Every error at once: the other fields' bounds too.
-                return Problems([$"unknownCallers: {RequestValues.Quote(name)} is not one of ignore, createContact",
-                    .. (current with { MaxLines = maxLines, CallsPerSecond = callsPerSecond }).Validate(book.LineLimit)]);
-            unknownCallers = policy;
-        }
-        var (saved, problems) = await book.SetSettingsAsync(maxLines, callsPerSecond, unknownCallers, ct);
+        var (saved, problems) = await book.ChangeSettingsAsync(
+            a => a with { MaxLines = body.MaxLines ?? a.MaxLines, CallsPerSecond = body.CallsPerSecond ?? a.CallsPerSecond }, ct);
+        return saved is null ? Problems(problems) : TypedResults.Ok(View(saved));
+    }
+
+    private async Task<IResult> PutUnknownCallersAsync(UnknownCallersBody body, CancellationToken ct)
+    {
+        if (body.UnknownCallers is null) return Problems(["unknownCallers: required: ignore or createContact"]);
+        if (UnknownCallerNames.Parse(body.UnknownCallers) is not { } policy)
+            return Problems([$"unknownCallers: {RequestValues.Quote(body.UnknownCallers)} is not one of ignore, createContact"]);
+        var (saved, problems) = await book.ChangeSettingsAsync(a => a with { UnknownCallers = policy }, ct);
         return saved is null ? Problems(problems) : TypedResults.Ok(View(saved));
     }
 

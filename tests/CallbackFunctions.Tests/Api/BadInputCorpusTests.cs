@@ -110,7 +110,7 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output) : StackTestBas
             ("PUT", "/api/agents/{id}/availability"), ("GET", "/api/callbacks"), ("GET", "/api/callbacks/{id}"),
             ("POST", "/api/callbacks/{id}/cancel"), ("POST", "/api/callbacks/{id}/call-now"), ("POST", "/api/callbacks/manual-dial"),
             ("GET", "/api/rules"), ("GET", "/api/rules/{kind}"), ("PUT", "/api/rules/{kind}"), ("GET", "/api/account"),
-            ("PUT", "/api/account/lines"), ("GET", "/api/queues"), ("DELETE", "/api/queues/{name}"), ("GET", "/api/recordings"),
+            ("PUT", "/api/account/lines"), ("PUT", "/api/account/unknown-callers"), ("GET", "/api/queues"), ("DELETE", "/api/queues/{name}"), ("GET", "/api/recordings"),
             ("GET", "/api/no-callbacks"), ("GET", "/api/poison-messages"), ("GET", "/api/health"), ("GET", "/api/openapi.json"), ("GET", "/api/docs"),
             ("PATCH", "/api/callbacks/{id}"), ("DELETE", "/api/callbacks/{id}"), ("GET", "/api/agents/{id}/callbacks"),
             ("GET", "/api/queues/{name}"), ("PUT", "/api/queues/{name}"), ("PATCH", "/api/queues/{name}"), ("POST", "/api/callbacks"),
@@ -256,7 +256,8 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output) : StackTestBas
                     ["recording"] = "{\"enabled\":true,\"storagePeriod\":\"30\"}", ["voicemail"] = "\"off\"",
                     ["whisper"] = "{\"name\":true,\"comment\":false}",
                 },
-                "/api/account/lines" => new Dictionary<string, string> { ["maxLines"] = "5", ["callsPerSecond"] = "1", ["unknownCallers"] = "\"createContact\"" },
+                "/api/account/lines" => new Dictionary<string, string> { ["maxLines"] = "5", ["callsPerSecond"] = "1" },
+                "/api/account/unknown-callers" => new Dictionary<string, string> { ["unknownCallers"] = "\"createContact\"" },
                 "/api/callbacks/{id}" => new Dictionary<string, string> { ["in"] = "{\"minutes\":5}" },
                 // No such agent: even a body whose defect happens to be harmless schedules nothing (422).
                 "/api/callbacks" => new Dictionary<string, string>

@@ -87,9 +87,11 @@ public sealed class LineTests : StackTestBase
         Assert.Equal(2, CallsTo(caller).Count);
     }
 
-    private async Task<AccountView> PutAccountAsync(string json)
+    private Task<HttpResponseMessage> PutUnknownCallersAsync(string json) =>
+        Stack.Api.PutAsync("/api/account/unknown-callers", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+
+    private static async Task<AccountView> AccountAsync(HttpResponseMessage response)
     {
-        var response = await Stack.Api.PutAsync("/api/account/lines", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         return (await response.Content.ReadFromJsonAsync<AccountView>(TimelinePrinter.Json))!;
     }
@@ -97,49 +99,50 @@ public sealed class LineTests : StackTestBase
     private async Task<AccountView> AccountAsync() => (await Stack.Api.GetFromJsonAsync<AccountView>("/api/account", TimelinePrinter.Json))!;
 
     [Fact]
-    public async Task UnknownCallers_IsIgnoreByDefault_TakesCreateContact_AndIsKeptByAPutWithoutItAndByAFreeze()
+    public async Task UnknownCallers_IsIgnoreByDefault_TakesCreateContact_AndIsKeptByTheLinesAndAFreeze()
     {
         Assert.Equal("ignore", (await AccountAsync()).UnknownCallers);
 
-        var saved = await PutAccountAsync("""{"unknownCallers": "createContact"}""");
+        var saved = await AccountAsync(await PutUnknownCallersAsync("""{"unknownCallers": "createContact"}"""));
         Assert.Equal(("createContact", 15, 1.0), (saved.UnknownCallers, saved.MaxLines, saved.CallsPerSecond)); // the others kept
 
-        Assert.Equal("createContact", (await PutAccountAsync("""{"maxLines": 4}""")).UnknownCallers);
-        Assert.Equal("createContact", (await PutAccountAsync("""{"unknownCallers": null}""")).UnknownCallers);
-        var frozen = await (await Stack.Api.PostAsync("/api/account/freeze", null)).Content.ReadFromJsonAsync<AccountView>(TimelinePrinter.Json);
-        Assert.Equal("createContact", frozen!.UnknownCallers);
+        await SetLinesAsync(maxLines: 4, callsPerSecond: 2);
+        var frozen = await AccountAsync(await Stack.Api.PostAsync("/api/account/freeze", null));
+        Assert.Equal(("createContact", 4, true), (frozen.UnknownCallers, frozen.MaxLines, frozen.Frozen));
         Assert.Equal(UnknownCallerPolicy.CreateContact, (await Stack.Service<RuleRepository>().ReadAsync(default)).Account!.Value.UnknownCallers);
-        Assert.Equal(("createContact", 4), ((await AccountAsync()).UnknownCallers, (await AccountAsync()).MaxLines));
 
-        Assert.Equal("ignore", (await PutAccountAsync("""{"unknownCallers": "ignore"}""")).UnknownCallers);
+        var back = await AccountAsync(await PutUnknownCallersAsync("""{"unknownCallers": "ignore"}"""));
+        Assert.Equal(("ignore", 4, true), (back.UnknownCallers, back.MaxLines, back.Frozen)); // the lines and the freeze kept
         Assert.Equal(UnknownCallerPolicy.Ignore, (await Stack.Service<RuleRepository>().ReadAsync(default)).Account!.Value.UnknownCallers);
     }
 
     [Theory]
-    [InlineData("\"create\"")]
-    [InlineData("\"\"")]
-    [InlineData("\"CreateContacts\"")]
-    public async Task UnknownCallers_OtherThanTheTwoValues_Is400NamingTheFieldAndBothValues_WithTheOtherFieldsErrors(string value)
+    [InlineData("""{"unknownCallers": "create"}""")]
+    [InlineData("""{"unknownCallers": ""}""")]
+    [InlineData("""{"unknownCallers": "CreateContacts"}""")]
+    [InlineData("""{"unknownCallers": null}""")]
+    [InlineData("""{}""")]
+    [InlineData("""{"unknownCallers": true}""")]
+    public async Task UnknownCallers_OtherThanTheTwoValues_Is400NamingTheField_AndChangesNothing(string body)
     {
-        var response = await Stack.Api.PutAsync("/api/account/lines", new StringContent($$"""{"maxLines": 16, "unknownCallers": {{value}}}""",
-            System.Text.Encoding.UTF8, "application/json"));
+        await PutUnknownCallersAsync("""{"unknownCallers": "createContact"}""");
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        var errors = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("errors");
-        Assert.Equal(["maxLines", "unknownCallers"], errors.EnumerateObject().Select(e => e.Name).Order(StringComparer.Ordinal));
-        var message = errors.GetProperty("unknownCallers")[0].GetString()!;
-        Assert.Contains("ignore", message, StringComparison.Ordinal);
-        Assert.Contains("createContact", message, StringComparison.Ordinal);
-        Assert.Equal(("ignore", 15), ((await AccountAsync()).UnknownCallers, (await AccountAsync()).MaxLines));
-    }
-
-    [Fact]
-    public async Task UnknownCallers_OfTheWrongType_IsRefusedNamingIt()
-    {
-        var response = await Stack.Api.PutAsync("/api/account/lines", new StringContent("""{"unknownCallers": true}""", System.Text.Encoding.UTF8, "application/json"));
+        var response = await PutUnknownCallersAsync(body);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("unknownCallers", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("createContact", (await AccountAsync()).UnknownCallers);
+    }
+
+    [Fact]
+    public async Task UnknownCallers_WithABadValue_NamesBothValues()
+    {
+        var response = await PutUnknownCallersAsync("""{"unknownCallers": "create"}""");
+
+        var errors = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("errors");
+        var message = Assert.Single(errors.EnumerateObject(), e => e.Name == "unknownCallers").Value[0].GetString()!;
+        Assert.Contains("ignore", message, StringComparison.Ordinal);
+        Assert.Contains("createContact", message, StringComparison.Ordinal);
     }
 
     [Fact]
