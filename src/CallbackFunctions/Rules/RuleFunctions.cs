@@ -39,7 +39,7 @@ public sealed record ScheduleBody(WindowBody? Weekdays, WindowBody? Weekend);
 /// <param name="Voicemail">What an answering machine on the customer's leg means: <c>off</c> (default; no detection), <c>counts-as-reached</c> or <c>counts-as-not-answered</c>.</param>
 /// <param name="Retries">Outcomes with their own counter and intervals, by outcome (<c>busy</c>, <c>noAnswer</c>, <c>machine</c>, <c>failed</c>, <c>agentNotReached</c>): 1 to 10 durations each, within the interval bounds. Outcomes left out share <c>intervals</c>.</param>
 /// <param name="MinimumConnection">A customer leg connected for less counts as not reached: a duration from 0 (default, off) to 10 minutes.</param>
-/// <param name="Whisper">Which parts the whisper to the agent speaks before they press 1: <c>name</c>, <c>type</c>, <c>location</c>, <c>queue</c>, <c>comment</c>, each true or false; a part left out, or the whole object (default), is on.</param>
+/// <param name="Whisper">Which parts the whisper to the agent speaks before they press 1: <c>name</c>, <c>type</c>, <c>location</c>, <c>queue</c>, <c>comment</c>, each true or false. A part left out (or null) is on; without the object (default), every part is.</param>
 public sealed record RuleBody(bool? Enabled, List<string>? Intervals, string? CallerId, string? Queue, bool? ForwardToQueue,
     string? CustomerRingTimeout, string? TimeZone, ScheduleBody? Schedule, PromptBody? AgentPrompt = null, RecordingBody? Recording = null,
     string? Voicemail = null, Dictionary<string, List<string>>? Retries = null, string? MinimumConnection = null, WhisperBody? Whisper = null);
