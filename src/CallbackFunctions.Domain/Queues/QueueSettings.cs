@@ -11,9 +11,10 @@ public sealed record CallbackSlot(TimeOnly At, int Capacity);
 
 /// <summary>
 /// What an operator sets per queue (issue 15): its callback slots, what a caller hears while waiting, how long a
-/// callback waits for its preferred agent, when a scheduled callback is retried, how many callbacks may be pending, and
-/// the queue's time zone. A queue never configured has <see cref="Default"/>, which changes nothing from before there
-/// were queue settings. Stored now; the features that act on them come in later steps of issue 15.
+/// callback waits for its preferred agent, when a scheduled callback is retried, how many callbacks may be pending, the
+/// queue's time zone, and its agents' cooldowns (issue 16). A queue never configured has <see cref="Default"/>, which
+/// changes nothing from before there were queue settings. Stored now; the features that act on them come in later steps
+/// of issue 15.
 /// </summary>
 public sealed record QueueSettings
 {
@@ -80,6 +81,7 @@ public sealed record QueueSettings
         if (RetryAfter < MinRetryAfter || RetryAfter > MaxRetryAfter) problems.Add("retryAfter: between 00:01:00 and 1.00:00:00 (24 hours)");
         if (MaxPending is < 1 or > MaxPendingLimit) problems.Add($"maxPending: between 1 and {MaxPendingLimit}, or null for no limit");
         if (TimeZone is not null && !isTimeZone(TimeZone)) problems.Add("timeZone: not an IANA time zone id (like America/Chicago)");
+        problems.AddRange(Cooldowns.Validate());
         return problems;
     }
 

@@ -96,6 +96,16 @@ public enum VoicemailPolicy
     CountsAsNotAnswered,
 }
 
+/// <summary>
+/// seed 004 "callback alert": the parts of what the whisper tells the agent before they press 1 (the caller's name or
+/// "unknown caller", the contact's type, the dialled number's location, the queue, the callback's comment). Each part
+/// can be switched off per rule (issue 16 §3); all are on by default.
+/// </summary>
+public sealed record WhisperParts(bool Name, bool Type, bool Location, bool Queue, bool Comment)
+{
+    public static readonly WhisperParts All = new(true, true, true, true, true);
+}
+
 /// <summary>Checks of the call features of a <see cref="CallbackRule"/>, named by their API fields.</summary>
 public static class CallFeatureRules
 {
@@ -110,5 +120,6 @@ public static class CallFeatureRules
         }
         foreach (var problem in rule.Recording.Validate(bounds)) yield return problem;
         if (!Enum.IsDefined(rule.Voicemail)) yield return "voicemail: one of off, counts-as-reached, counts-as-not-answered";
+        if (rule.Whisper is null) yield return "whisper: required (each part true or false)";
     }
 }

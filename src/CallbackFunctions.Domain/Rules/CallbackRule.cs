@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using CallbackFunctions.Domain.Callbacks;
+using CallbackFunctions.Domain.Contacts;
 
 namespace CallbackFunctions.Domain.Rules;
 
@@ -47,6 +48,8 @@ public sealed record CallbackRule
     public RecordingSettings Recording { get; init; } = RecordingSettings.Off;
     /// <summary>seed 004: what an answering machine on the customer leg means; off = no detection.</summary>
     public VoicemailPolicy Voicemail { get; init; } = VoicemailPolicy.Off;
+    /// <summary>seed 004 "callback alert": which parts the whisper to the agent speaks; all by default.</summary>
+    public WhisperParts Whisper { get; init; } = WhisperParts.All;
     /// <summary>Outcomes with their own retry counter and intervals (issue 4); the others share <see cref="Intervals"/>.</summary>
     public ImmutableDictionary<RetryOutcome, ImmutableArray<TimeSpan>> Retries { get; init; } = ImmutableDictionary<RetryOutcome, ImmutableArray<TimeSpan>>.Empty;
     /// <summary>A customer leg connected for less than this counts as not reached (zero = off).</summary>
@@ -99,9 +102,11 @@ public sealed record RuleBounds(TimeSpan MinInterval, TimeSpan MaxInterval, int 
 /// <summary>
 /// The operator's account: the freeze switch (seed 001: frozen, every rule is disabled and dialing stops) and the
 /// carrier limits: at most <see cref="MaxLines"/> automatic-callback calls at once (seed 001: at most 15 lines) and
-/// at most <see cref="CallsPerSecond"/> new calls a second (Twilio's CPS for REST-created calls, TWILIO.md §7).
+/// at most <see cref="CallsPerSecond"/> new calls a second (Twilio's CPS for REST-created calls, TWILIO.md §7); and what
+/// a caller no contact knows gets (<see cref="UnknownCallers"/>, seed 000 "Action on no Lead found"; issue 16 §1).
 /// </summary>
-public sealed record AccountState(bool Frozen, DateTimeOffset? ChangedAt, int MaxLines = AccountState.LineLimit, double CallsPerSecond = 1)
+public sealed record AccountState(bool Frozen, DateTimeOffset? ChangedAt, int MaxLines = AccountState.LineLimit, double CallsPerSecond = 1,
+    UnknownCallerPolicy UnknownCallers = UnknownCallerPolicy.Ignore)
 {
     public const int LineLimit = 15;
 
@@ -111,6 +116,7 @@ public sealed record AccountState(bool Frozen, DateTimeOffset? ChangedAt, int Ma
         var problems = new List<string>();
         if (MaxLines < 1 || MaxLines > lineLimit) problems.Add($"maxLines: between 1 and {lineLimit}");
         if (CallsPerSecond is <= 0 or > 100) problems.Add("callsPerSecond: more than 0 and at most 100");
+        if (!Enum.IsDefined(UnknownCallers)) problems.Add("unknownCallers: ignore or createContact");
         return problems;
     }
 }

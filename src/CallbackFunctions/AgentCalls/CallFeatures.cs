@@ -9,18 +9,18 @@ using Say = Twilio.TwiML.Voice.Say;
 namespace CallbackFunctions.AgentCalls;
 
 /// <summary>
-/// The call features (agent prompt, recording, voicemail policy) of the rule a callback follows, read as the rule stands
-/// when the TwiML is written. A callback without a rule (an IVR request) has none.
+/// The call features (agent prompt, recording, voicemail policy, whisper parts) of the rule a callback follows, read as
+/// the rule stands when the TwiML is written. A callback without a rule (an IVR request) has none, and a whole whisper.
 /// </summary>
 public sealed class CallFeatureReader(RuleBook rules)
 {
-    public static readonly CallFeatureSettings None = new(null, RecordingSettings.Off, VoicemailPolicy.Off);
+    public static readonly CallFeatureSettings None = new(null, RecordingSettings.Off, VoicemailPolicy.Off, WhisperParts.All);
 
     public async Task<CallFeatureSettings> ForAsync(Callback callback, CancellationToken ct)
     {
         if (callback.Rule is not { } kind) return None;
         var rule = (await rules.CurrentAsync(ct))[kind];
-        return new CallFeatureSettings(rule.AgentPrompt, rule.Recording, rule.Voicemail);
+        return new CallFeatureSettings(rule.AgentPrompt, rule.Recording, rule.Voicemail, rule.Whisper);
     }
 }
 

@@ -1,4 +1,5 @@
 using CallbackFunctions.Domain.Callbacks;
+using System.Collections.Immutable;
 using System.ComponentModel.DataAnnotations;
 using CallbackFunctions.Callbacks;
 using CallbackFunctions.Domain.Agents;
@@ -17,7 +18,10 @@ namespace CallbackFunctions.Agents;
 /// <param name="Name">How the whisper and the API name the agent: 1 to 100 characters (trimmed), no control characters.</param>
 /// <param name="Phone">The agent's phone, in any format a phone number takes (<c>(415) 555-0101</c>, <c>+14155550101</c>); stored in E.164.</param>
 /// <param name="Queues">The queues the agent serves: 1 to 20 names, each letters, digits, <c>_</c>, <c>.</c>, <c>-</c>, at most 64 (case-insensitive; duplicates dropped).</param>
-public sealed record AgentBody([Required] string? Name, [Required] string? Phone, [Required] List<string>? Queues);
+/// <param name="Campaigns">The campaigns the agent may call back for: a callback for a contact with a campaign goes only to agents with it. At most 20, each letters, digits, <c>_</c>, <c>.</c>, <c>-</c>, starting with a letter or digit, at most 64; each once (case-insensitive). Default: none (an empty list).</param>
+/// <param name="OwnershipCodes">The private owners whose contacts the agent may call back: a privately owned contact's callback goes only to agents with its code. At most 20, shaped and unique as <c>campaigns</c>. Default: none (an empty list).</param>
+public sealed record AgentBody([Required] string? Name, [Required] string? Phone, [Required] List<string>? Queues,
+    List<string>? Campaigns = null, List<string>? OwnershipCodes = null);
 
 /// <summary>Whether an agent takes callbacks now.</summary>
 /// <param name="Available">Whether the agent takes callbacks now.</param>
@@ -31,10 +35,16 @@ public sealed record AvailabilityBody([Required] bool? Available);
 /// <param name="Available">Whether the agent takes callbacks now (set by <c>PUT /api/agents/{id}/availability</c>; a new agent is).</param>
 /// <param name="OnCallback">Whether a callback call holds the agent now (offered, or talking to its customer).</param>
 /// <param name="IdleSince">When the agent last became free (UTC); the free agent idle longest is offered first. Null until the agent was first free.</param>
-public sealed record AgentView(string Id, string Name, string Phone, IReadOnlyList<string> Queues, bool Available, bool OnCallback, DateTimeOffset? IdleSince)
+/// <param name="Campaigns">The campaigns the agent may call back for (at most 20; empty: none).</param>
+/// <param name="OwnershipCodes">The private owners whose contacts the agent may call back (at most 20; empty: none).</param>
+/// <param name="CooldownUntil">Until when (UTC) the agent is not offered callbacks, after a reject or a completed callback (the queue's <c>rejectCooldown</c>, <c>completeCooldown</c>); null when not cooling down.</param>
+public sealed record AgentView(string Id, string Name, string Phone, IReadOnlyList<string> Queues, bool Available, bool OnCallback, DateTimeOffset? IdleSince,
+    IReadOnlyList<string> Campaigns, IReadOnlyList<string> OwnershipCodes, DateTimeOffset? CooldownUntil)
 {
-    public static AgentView From(Agent a) =>
-        new(a.Id, a.Name, a.Phone, a.Queues, a.Available, a.HeldBy is not null, a.IdleSince == DateTimeOffset.MinValue ? null : a.IdleSince);
+    /// <param name="now">A cooldown already over at this instant is shown as none.</param>
+    public static AgentView From(Agent a, DateTimeOffset now) =>
+        new(a.Id, a.Name, a.Phone, a.Queues, a.Available, a.HeldBy is not null, a.IdleSince == DateTimeOffset.MinValue ? null : a.IdleSince,
+            a.Campaigns, a.OwnershipCodes, Cooldowns.InCooldown(a, now) ? a.CooldownUntil : null);
 }
 
 /// <summary><c>/api/agents</c>: who can take callbacks, for which queues, and whether they are available now.</summary>
@@ -56,12 +66,12 @@ public sealed class AgentFunctions(AgentRepository repository, AgentDirectory di
     [ApiOperation("Agents", "List agents.", Answer = typeof(List<AgentView>), Responses = ["200: Every agent, by id"])]
     [Function("ListAgents")]
     public async Task<IResult> List([HttpTrigger(AuthorizationLevel.Function, "get", Route = "agents")] HttpRequest request, CancellationToken ct) =>
-        TypedResults.Ok((await repository.ListAsync(ct)).Select(s => AgentView.From(s.Value)).OrderBy(a => a.Id, StringComparer.Ordinal).ToList());
+        TypedResults.Ok((await repository.ListAsync(ct)).Select(s => AgentView.From(s.Value, time.GetUtcNow())).OrderBy(a => a.Id, StringComparer.Ordinal).ToList());
 
     [ApiOperation("Agents", "Get one agent.", Path = ["id: the agent's id: letters, digits, `_`, `.`, `-`; at most 64"], Answer = typeof(AgentView), Responses = ["200: The agent", "404: No such agent"])]
     [Function("GetAgent")]
     public async Task<IResult> Get([HttpTrigger(AuthorizationLevel.Function, "get", Route = "agents/{id}")] HttpRequest request, string id, CancellationToken ct) =>
-        await repository.GetAsync(id, ct) is { } stored ? TypedResults.Ok(AgentView.From(stored.Value)) : NotFound(id);
+        await repository.GetAsync(id, ct) is { } stored ? TypedResults.Ok(AgentView.From(stored.Value, time.GetUtcNow())) : NotFound(id);
 
     [ApiOperation("Agents", "The queued callbacks this agent may take: their own (bound to them) and those of their queues bound to no agent, soonest due first.",
         Path = ["id: the agent's id: letters, digits, `_`, `.`, `-`; at most 64"], Answer = typeof(AgentCallbackList), Responses = ["200: The callbacks (at most 1,000)", "404: No such agent"])]
@@ -86,7 +96,7 @@ public sealed class AgentFunctions(AgentRepository repository, AgentDirectory di
         return TypedResults.Ok(new AgentCallbackList([.. mine.OrderBy(c => c.DueAt).ThenBy(c => c.Id, StringComparer.Ordinal).Take(MaxAgentCallbacks)]));
     }
 
-    [ApiOperation("Agents", "Create or replace an agent (availability and current call are kept).", Path = ["id: the agent's id: letters, digits, `_`, `.`, `-`; at most 64"], Body = typeof(AgentBody), Answer = typeof(AgentView),
+    [ApiOperation("Agents", "Create or replace an agent (availability, current call and cooldown are kept).", Path = ["id: the agent's id: letters, digits, `_`, `.`, `-`; at most 64"], Body = typeof(AgentBody), Answer = typeof(AgentView),
         Responses = ["200: The agent as saved (phone in E.164)", "400: A bad id or field: every field's error at once"])]
     [Function("PutAgent")]
     public Task<IResult> Put([HttpTrigger(AuthorizationLevel.Function, "put", Route = "agents/{id}")] HttpRequest request, string id,
@@ -123,19 +133,25 @@ public sealed class AgentFunctions(AgentRepository repository, AgentDirectory di
         else if (queues.Count > MaxQueues) errors["queues"] = [$"at most {MaxQueues} queues (this list has {queues.Count})"];
         else if (queues.FirstOrDefault(q => !MissedCallFunctions.IsValidQueue(q)) is { } bad)
             errors["queues"] = [$"{(bad is null ? "null" : RequestValues.Quote(bad))} is not a valid queue name (letters, digits, '_', '.', '-'; at most 64)"];
+        ImmutableArray<string> campaigns = [.. body.Campaigns ?? []], ownershipCodes = [.. body.OwnershipCodes ?? []];
+        foreach (var problem in Eligibility.Validate(campaigns, ownershipCodes))
+        {
+            var colon = problem.IndexOf(':', StringComparison.Ordinal);
+            errors[problem[..colon]] = [.. errors.GetValueOrDefault(problem[..colon]) ?? [], problem[(colon + 1)..].Trim()];
+        }
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
         for (var round = 0; ; round++)
         {
             var existing = await repository.GetAsync(id, ct);
             var agent = (existing?.Value ?? new Agent { Id = id, Name = "", Phone = "", Queues = [], Available = true, IdleSince = time.GetUtcNow() })
-                with { Name = body.Name!.Trim(), Phone = phone.E164!, Queues = [.. queues.Distinct(StringComparer.OrdinalIgnoreCase)] };
+                with { Name = body.Name!.Trim(), Phone = phone.E164!, Queues = [.. queues.Distinct(StringComparer.OrdinalIgnoreCase)], Campaigns = campaigns, OwnershipCodes = ownershipCodes };
             var saved = existing is null ? await repository.TryAddAsync(agent, ct) : await repository.TryReplaceAsync(agent, existing.ETag, ct);
             if (saved is not null)
             {
                 directory.Invalidate();
                 if (agent.IsFree) await waiting.OfferToAsync(agent, client, ct);
-                return TypedResults.Ok(AgentView.From(agent));
+                return TypedResults.Ok(AgentView.From(agent, time.GetUtcNow()));
             }
             if (round > 8) throw new InvalidOperationException($"agent {id}: too many concurrent updates");
         }
@@ -154,7 +170,7 @@ public sealed class AgentFunctions(AgentRepository repository, AgentDirectory di
                 directory.Invalidate();
                 // seed 000: when an agent becomes available, waiting dial-backs are offered first.
                 if (agent.IsFree) await waiting.OfferToAsync(agent, client, ct);
-                return TypedResults.Ok(AgentView.From(agent));
+                return TypedResults.Ok(AgentView.From(agent, time.GetUtcNow()));
             }
             if (round > 8) throw new InvalidOperationException($"agent {id}: too many concurrent updates");
         }

@@ -30,7 +30,7 @@ public sealed record QueueDeleted(string Name, int AgentsUpdated, int CallbacksC
 /// agent, ends its callbacks and forgets its settings.
 /// </summary>
 public sealed class QueueFunctions(AgentRepository agents, AgentDirectory directory, CallbackRepository callbacks, CallbackRuns runs,
-    QueueSettingsRepository settings, TimeZones zones)
+    QueueSettingsRepository settings, QueueCooldowns cooldowns, TimeZones zones)
 {
     // For the OpenAPI document.
     private const string Name = "name: the queue: letters, digits, `_`, `.`, `-`; at most 64 (names differing only in case are one queue)";
@@ -93,6 +93,7 @@ public sealed class QueueFunctions(AgentRepository agents, AgentDirectory direct
         // Its settings go too: a deleted queue is gone, and one made again under its name starts from the defaults
         // rather than from settings an operator may have long forgotten.
         var settingsDeleted = await settings.DeleteAsync(name, ct);
+        cooldowns.Invalidate(name);
         return TypedResults.Ok(new QueueDeleted(name, updated, cancelled, settingsDeleted));
     }
 
@@ -107,6 +108,7 @@ public sealed class QueueFunctions(AgentRepository agents, AgentDirectory direct
         var (parsed, errors) = QueueSettingsBodies.Parse(body, IsTimeZone);
         if (parsed is null) return TypedResults.ValidationProblem(errors);
         await settings.SaveAsync(name, parsed, ct);
+        cooldowns.Invalidate(name);
         return TypedResults.Ok(await ViewAsync(name, parsed, ct));
     }
 
@@ -119,7 +121,11 @@ public sealed class QueueFunctions(AgentRepository agents, AgentDirectory direct
             var (parsed, errors) = QueueSettingsBodies.Parse(merged, IsTimeZone);
             if (parsed is null) return TypedResults.ValidationProblem(errors);
             // Over exactly the settings the patch was applied to: a save in between is read again and patched anew.
-            if (await settings.TrySaveAsync(name, parsed, stored?.ETag, ct)) return TypedResults.Ok(await ViewAsync(name, parsed, ct));
+            if (await settings.TrySaveAsync(name, parsed, stored?.ETag, ct))
+            {
+                cooldowns.Invalidate(name);
+                return TypedResults.Ok(await ViewAsync(name, parsed, ct));
+            }
         }
         return TypedResults.Problem(title: "Settings changed meanwhile",
             detail: $"The settings of queue {RequestValues.Quote(name)} were saved by someone else {PatchRounds} times while this patch was applied; nothing changed: send it again.",

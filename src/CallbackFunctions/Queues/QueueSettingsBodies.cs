@@ -23,8 +23,10 @@ public sealed record SlotBody([Required] string? At, [Required] int? Capacity);
 /// <param name="RetryAfter">How long after a scheduled callback's unsuccessful attempt it is due again, while retries remain: a duration from <c>00:01:00</c> to <c>1.00:00:00</c> (24 hours). Default <c>00:10:00</c>.</param>
 /// <param name="MaxPending">At most this many live callbacks (queued or dialing) in the queue before it stops offering callbacks: 1 to 10000. Default null: no limit.</param>
 /// <param name="TimeZone">The queue's IANA time zone id (<c>America/Chicago</c>), for its slots and local times. Default null: the rule's or the customer's, as for any callback.</param>
+/// <param name="RejectCooldown">How long an agent who rejected one of the queue's callbacks is offered none: a duration from <c>00:00:00</c> (none) to <c>01:00:00</c>. Default <c>00:00:00</c>.</param>
+/// <param name="CompleteCooldown">How long an agent who completed one of the queue's callbacks is offered none: a duration from <c>00:00:00</c> (none) to <c>01:00:00</c>. Default <c>00:00:00</c>.</param>
 public sealed record QueueSettingsBody(List<SlotBody>? Slots = null, PromptBody? HoldMessage = null, string? PreferredAgentWait = null,
-    string? RetryAfter = null, int? MaxPending = null, string? TimeZone = null);
+    string? RetryAfter = null, int? MaxPending = null, string? TimeZone = null, string? RejectCooldown = null, string? CompleteCooldown = null);
 
 /// <summary>A queue, its agents and its settings, defaults filled in (durations are <c>[d.]hh:mm:ss</c>).</summary>
 /// <param name="Name">The queue's name, lower case.</param>
@@ -36,8 +38,10 @@ public sealed record QueueSettingsBody(List<SlotBody>? Slots = null, PromptBody?
 /// <param name="RetryAfter">How long after a scheduled callback's unsuccessful attempt it is due again (1 minute to 24 hours).</param>
 /// <param name="MaxPending">At most this many live callbacks in the queue (1 to 10000), or null for no limit.</param>
 /// <param name="TimeZone">The queue's IANA time zone id, or null: the rule's or the customer's.</param>
+/// <param name="RejectCooldown">How long an agent who rejected one of the queue's callbacks is offered none (0 to 1 hour; <c>00:00:00</c>: none).</param>
+/// <param name="CompleteCooldown">How long an agent who completed one of the queue's callbacks is offered none (0 to 1 hour; <c>00:00:00</c>: none).</param>
 public sealed record QueueSettingsView(string Name, IReadOnlyList<string> Agents, bool Configured, List<SlotBody> Slots, PromptBody? HoldMessage,
-    string PreferredAgentWait, string RetryAfter, int? MaxPending, string? TimeZone);
+    string PreferredAgentWait, string RetryAfter, int? MaxPending, string? TimeZone, string RejectCooldown, string CompleteCooldown);
 
 /// <summary>Reads queue settings from their API shape into the domain's, and back.</summary>
 public static class QueueSettingsBodies
@@ -75,6 +79,8 @@ public static class QueueSettingsBodies
             RetryAfter = Duration(body.RetryAfter, "retryAfter", "00:10:00", errors) ?? defaults.RetryAfter,
             MaxPending = body.MaxPending,
             TimeZone = string.IsNullOrWhiteSpace(body.TimeZone) ? null : body.TimeZone.Trim(),
+            RejectCooldown = Duration(body.RejectCooldown, "rejectCooldown", "00:00:30", errors) ?? defaults.RejectCooldown,
+            CompleteCooldown = Duration(body.CompleteCooldown, "completeCooldown", "00:00:30", errors) ?? defaults.CompleteCooldown,
         };
         // A field that did not read stands at a stand-in value here, and already has its error.
         var unread = errors.Keys.ToList();
@@ -91,14 +97,15 @@ public static class QueueSettingsBodies
     /// <summary>The settings in the API's shape, every field written (what a merge patch is applied to).</summary>
     public static QueueSettingsBody Body(QueueSettings s) => new(
         [.. s.Slots.Select(slot => new SlotBody(slot.At.ToString("HH:mm", CultureInfo.InvariantCulture), slot.Capacity))],
-        CallFeatureBodies.View(s.HoldMessage), Span(s.PreferredAgentWait), Span(s.RetryAfter), s.MaxPending, s.TimeZone);
+        CallFeatureBodies.View(s.HoldMessage), Span(s.PreferredAgentWait), Span(s.RetryAfter), s.MaxPending, s.TimeZone,
+        Span(s.RejectCooldown), Span(s.CompleteCooldown));
 
     /// <param name="saved">The queue's saved settings; null when it was never configured (the defaults are shown).</param>
     public static QueueSettingsView View(string name, IReadOnlyList<string> agents, QueueSettings? saved)
     {
         var body = Body(saved ?? QueueSettings.Default);
         return new QueueSettingsView(name, agents, saved is not null, body.Slots!, body.HoldMessage, body.PreferredAgentWait!, body.RetryAfter!,
-            body.MaxPending, body.TimeZone);
+            body.MaxPending, body.TimeZone, body.RejectCooldown!, body.CompleteCooldown!);
     }
 
     private static TimeSpan? Duration(string? text, string field, string example, Dictionary<string, string[]> errors)

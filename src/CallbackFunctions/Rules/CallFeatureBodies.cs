@@ -23,14 +23,31 @@ public sealed record RecordingBody(bool? Enabled, string? StoragePeriod, PromptB
 /// <param name="CustomerNotification">Played to the customer before they are connected, while recording is on, or null.</param>
 public sealed record RecordingView(bool Enabled, string StoragePeriod, PromptBody? CustomerNotification);
 
-/// <summary>The call features of a rule body, read into the domain's types.</summary>
-public sealed record CallFeatureSettings(Prompt? AgentPrompt, RecordingSettings Recording, VoicemailPolicy Voicemail);
+/// <summary>What the whisper tells the agent before they press 1, part by part, as a rule body takes it: each part left out (or null) is on.</summary>
+/// <param name="Name">The caller's name, or "unknown caller" (default true).</param>
+/// <param name="Type">The contact's type: lead, customer, previous customer, or unknown (default true).</param>
+/// <param name="Location">The location of the number the customer dialled (<c>/api/numbers</c>; default true).</param>
+/// <param name="Queue">The callback's queue (default true).</param>
+/// <param name="Comment">The scheduled callback's comment, where it has one (default true).</param>
+public sealed record WhisperBody(bool? Name = null, bool? Type = null, bool? Location = null, bool? Queue = null, bool? Comment = null);
 
-/// <summary>Reads and shows the call features of a rule (seed 001 voice prompt and recording, seed 004 voicemail).</summary>
+/// <summary>What the whisper tells the agent before they press 1, part by part.</summary>
+/// <param name="Name">Whether it says the caller's name, or "unknown caller".</param>
+/// <param name="Type">Whether it says the contact's type.</param>
+/// <param name="Location">Whether it says the location of the number the customer dialled.</param>
+/// <param name="Queue">Whether it says the callback's queue.</param>
+/// <param name="Comment">Whether it says the scheduled callback's comment.</param>
+public sealed record WhisperView(bool Name, bool Type, bool Location, bool Queue, bool Comment);
+
+/// <summary>The call features of a rule body, read into the domain's types.</summary>
+public sealed record CallFeatureSettings(Prompt? AgentPrompt, RecordingSettings Recording, VoicemailPolicy Voicemail, WhisperParts Whisper);
+
+/// <summary>Reads and shows the call features of a rule (seed 001 voice prompt and recording, seed 004 voicemail and whisper parts).</summary>
 public static class CallFeatureBodies
 {
     /// <summary>Parses what the domain cannot check (formats, names); the domain then checks bounds and combinations.</summary>
-    public static CallFeatureSettings Parse(PromptBody? agentPrompt, RecordingBody? recording, string? voicemail, Dictionary<string, string[]> errors)
+    public static CallFeatureSettings Parse(PromptBody? agentPrompt, RecordingBody? recording, string? voicemail, WhisperBody? whisper,
+        Dictionary<string, string[]> errors)
     {
         var storage = RecordingSettings.DefaultStoragePeriod;
         if (recording?.StoragePeriod is { } text && !TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out storage))
@@ -44,8 +61,14 @@ public static class CallFeatureBodies
         var settings = recording is null
             ? RecordingSettings.Off
             : new RecordingSettings(recording.Enabled ?? true, storage, ToPrompt(recording.CustomerNotification));
-        return new CallFeatureSettings(ToPrompt(agentPrompt), settings, policy);
+        return new CallFeatureSettings(ToPrompt(agentPrompt), settings, policy, ToWhisper(whisper));
     }
+
+    private static WhisperParts ToWhisper(WhisperBody? body) => body is null
+        ? WhisperParts.All
+        : new(body.Name ?? true, body.Type ?? true, body.Location ?? true, body.Queue ?? true, body.Comment ?? true);
+
+    public static WhisperView View(WhisperParts whisper) => new(whisper.Name, whisper.Type, whisper.Location, whisper.Queue, whisper.Comment);
 
     public static PromptBody? View(Prompt? prompt) => prompt is null ? null : new(prompt.AudioUrl, prompt.Text, prompt.Language, prompt.Voice);
 

@@ -105,13 +105,18 @@ public sealed class RuleBook(RuleRepository repository, CallbackRepository callb
         return account;
     }
 
-    /// <summary>Sets the line limit and the calls-per-second pacing; returns the problems instead when out of bounds.</summary>
-    public async Task<(AccountState? Saved, IReadOnlyList<string> Problems)> SetLinesAsync(int maxLines, double callsPerSecond, CancellationToken ct)
+    /// <summary>
+    /// Changes the account's settings (lines, pacing, unknown callers) as they stand when read here, over their ETag, so
+    /// a change made meanwhile through another route or instance is kept; returns the problems instead when out of
+    /// bounds. The freeze switch is not a setting: it stays as it stands.
+    /// </summary>
+    public async Task<(AccountState? Saved, IReadOnlyList<string> Problems)> ChangeSettingsAsync(Func<AccountState, AccountState> change, CancellationToken ct)
     {
         for (var round = 0; round < 8; round++)
         {
             var snapshot = await repository.ReadAsync(ct);
-            var state = (snapshot.Account?.Value ?? new AccountState(false, null)) with { MaxLines = maxLines, CallsPerSecond = callsPerSecond };
+            var current = snapshot.Account?.Value ?? new AccountState(false, null);
+            var state = change(current) with { Frozen = current.Frozen, ChangedAt = current.ChangedAt };
             if (state.Validate(options.CurrentValue.LineLimit) is { Count: > 0 } problems) return (null, problems);
             if (await repository.TrySaveAsync(state, snapshot.Account?.ETag, ct)) { _cached = null; return (state, []); }
         }

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
+using CallbackFunctions.Domain.Contacts;
 using CallbackFunctions.Domain.Rules;
 using CallbackFunctions.MissedCalls;
 using CallbackFunctions.Telephony;
@@ -38,9 +39,10 @@ public sealed record ScheduleBody(WindowBody? Weekdays, WindowBody? Weekend);
 /// <param name="Voicemail">What an answering machine on the customer's leg means: <c>off</c> (default; no detection), <c>counts-as-reached</c> or <c>counts-as-not-answered</c>.</param>
 /// <param name="Retries">Outcomes with their own counter and intervals, by outcome (<c>busy</c>, <c>noAnswer</c>, <c>machine</c>, <c>failed</c>, <c>agentNotReached</c>): 1 to 10 durations each, within the interval bounds. Outcomes left out share <c>intervals</c>.</param>
 /// <param name="MinimumConnection">A customer leg connected for less counts as not reached: a duration from 0 (default, off) to 10 minutes.</param>
+/// <param name="Whisper">Which parts the whisper to the agent speaks before they press 1: <c>name</c>, <c>type</c>, <c>location</c>, <c>queue</c>, <c>comment</c>, each true or false. A part left out (or null) is on; without the object (default), every part is.</param>
 public sealed record RuleBody(bool? Enabled, List<string>? Intervals, string? CallerId, string? Queue, bool? ForwardToQueue,
     string? CustomerRingTimeout, string? TimeZone, ScheduleBody? Schedule, PromptBody? AgentPrompt = null, RecordingBody? Recording = null,
-    string? Voicemail = null, Dictionary<string, List<string>>? Retries = null, string? MinimumConnection = null);
+    string? Voicemail = null, Dictionary<string, List<string>>? Retries = null, string? MinimumConnection = null, WhisperBody? Whisper = null);
 
 /// <summary>A callback rule as it stands (durations are <c>[d.]hh:mm:ss</c>).</summary>
 /// <param name="Kind"><c>scenario</c> (calls missed in the IVR) or <c>contact-center</c> (calls missed at a queue or an agent).</param>
@@ -58,14 +60,15 @@ public sealed record RuleBody(bool? Enabled, List<string>? Intervals, string? Ca
 /// <param name="Voicemail"><c>off</c>, <c>counts-as-reached</c> or <c>counts-as-not-answered</c>.</param>
 /// <param name="Retries">Outcomes with their own counter and intervals; the others share <c>intervals</c>.</param>
 /// <param name="MinimumConnection">A customer leg connected for less counts as not reached (<c>00:00:00</c> = off).</param>
+/// <param name="Whisper">Which parts the whisper to the agent speaks before they press 1.</param>
 public sealed record RuleView(string Kind, int Version, bool Enabled, IReadOnlyList<string> Intervals, string? CallerId, string? Queue,
     bool ForwardToQueue, string CustomerRingTimeout, string? TimeZone, ScheduleBody Schedule, PromptBody? AgentPrompt, RecordingView Recording,
-    string Voicemail, Dictionary<string, List<string>> Retries, string MinimumConnection)
+    string Voicemail, Dictionary<string, List<string>> Retries, string MinimumConnection, WhisperView Whisper)
 {
     public static RuleView From(CallbackRule r) => new(RuleKindNames.Name(r.Kind), r.Version, r.Enabled, [.. r.Intervals.Select(Span)], r.CallerId, r.Queue,
         r.ForwardToQueue, Span(r.CustomerRingTimeout), r.TimeZone, new ScheduleBody(Window(r.Schedule.Weekdays), Window(r.Schedule.Weekend)),
         CallFeatureBodies.View(r.AgentPrompt), CallFeatureBodies.View(r.Recording), VoicemailNames.Name(r.Voicemail),
-        RetryBodies.View(r.Retries), Span(r.MinimumConnection));
+        RetryBodies.View(r.Retries), Span(r.MinimumConnection), CallFeatureBodies.View(r.Whisper));
 
     private static string Span(TimeSpan t) => t.ToString("c", CultureInfo.InvariantCulture);
     private static WindowBody? Window(DailyWindow? w) => w is null ? null : new(w.Open.ToString("HH:mm", CultureInfo.InvariantCulture), w.Close.ToString("HH:mm", CultureInfo.InvariantCulture));
@@ -78,18 +81,36 @@ public sealed record RuleView(string Kind, int Version, bool Enabled, IReadOnlyL
     public IReadOnlyList<string> Warnings { get; init; } = [];
 }
 
-/// <summary>The account: its freeze switch, lines and pacing.</summary>
+/// <summary>The account: its freeze switch, lines, pacing and unknown callers.</summary>
 /// <param name="Frozen">Frozen: every rule is off and no callback dials.</param>
 /// <param name="ChangedAt">When the account was last frozen or unfrozen (UTC), or null if never.</param>
 /// <param name="MaxLines">At most this many callback calls at once (1 to 15).</param>
 /// <param name="CallsPerSecond">At most this many new calls a second (more than 0, at most 100; Twilio's pace for the account).</param>
+/// <param name="UnknownCallers">A callback for a caller no contact has the number of: <c>ignore</c> (it goes on with the number only) or <c>createContact</c> (a contact with only the number is made, type unknown).</param>
 /// <param name="Note">What the state means for the operator, in words.</param>
-public sealed record AccountView(bool Frozen, DateTimeOffset? ChangedAt, int MaxLines, double CallsPerSecond, string Note);
+public sealed record AccountView(bool Frozen, DateTimeOffset? ChangedAt, int MaxLines, double CallsPerSecond, string UnknownCallers, string Note);
 
 /// <summary>The account's lines and pacing; a field left out keeps its value.</summary>
 /// <param name="MaxLines">At most this many callback calls at once: 1 to 15.</param>
 /// <param name="CallsPerSecond">At most this many new calls a second: more than 0, at most 100.</param>
 public sealed record LinesBody(int? MaxLines, double? CallsPerSecond);
+
+/// <summary>What a callback for a caller no contact knows gets.</summary>
+/// <param name="UnknownCallers"><c>ignore</c> (the account's default: the callback goes on with the number only) or <c>createContact</c> (a contact with only the number is made, type unknown).</param>
+public sealed record UnknownCallersBody([Required] string? UnknownCallers);
+
+/// <summary>The unknown-caller policies as the API spells them.</summary>
+public static class UnknownCallerNames
+{
+    public static string Name(UnknownCallerPolicy policy) => policy == UnknownCallerPolicy.CreateContact ? "createContact" : "ignore";
+
+    public static UnknownCallerPolicy? Parse(string text) => text.ToLowerInvariant() switch
+    {
+        "ignore" => UnknownCallerPolicy.Ignore,
+        "createcontact" => UnknownCallerPolicy.CreateContact,
+        _ => null,
+    };
+}
 
 /// <summary>The rule kinds as the API and the webhooks spell them.</summary>
 public static class RuleKindNames
@@ -104,7 +125,7 @@ public static class RuleKindNames
     };
 }
 
-/// <summary><c>/api/rules</c> (the two automatic callback rules) and <c>/api/account</c> (the freeze switch, lines and pacing), seed 001.</summary>
+/// <summary><c>/api/rules</c> (the two automatic callback rules) and <c>/api/account</c> (the freeze switch, lines and pacing, seed 001; unknown callers, issue 16).</summary>
 public sealed class RuleFunctions(RuleBook book, PhoneNumberNormalizer numbers, TimeZones zones, TimeProvider time)
 {
     // For the OpenAPI document.
@@ -153,6 +174,12 @@ public sealed class RuleFunctions(RuleBook book, PhoneNumberNormalizer numbers, 
     public Task<IResult> PutLines([HttpTrigger(AuthorizationLevel.Function, "put", Route = "account/lines")] HttpRequest request, CancellationToken ct) =>
         RequestValues.WithBodyAsync<LinesBody>(request, body => PutLinesAsync(body, ct), ct);
 
+    [ApiOperation("Account", "Whether a caller no contact knows gets a contact made for them (createContact) or not (ignore, the default).", Body = typeof(UnknownCallersBody),
+        Answer = typeof(AccountView), Responses = ["200: The account as saved", "400: Neither ignore nor createContact"])]
+    [Function("PutUnknownCallers")]
+    public Task<IResult> PutUnknownCallers([HttpTrigger(AuthorizationLevel.Function, "put", Route = "account/unknown-callers")] HttpRequest request, CancellationToken ct) =>
+        RequestValues.WithBodyAsync<UnknownCallersBody>(request, body => PutUnknownCallersAsync(body, ct), ct);
+
     private async Task<IResult> PutAsync(string kind, RuleBody body, DurableTaskClient client, CancellationToken ct)
     {
         if (RuleKindNames.Parse(kind) is not { } k) return UnknownKind(kind);
@@ -179,7 +206,7 @@ public sealed class RuleFunctions(RuleBook book, PhoneNumberNormalizer numbers, 
         if (body.TimeZone is not null && zones.Find(body.TimeZone) is null) errors["timeZone"] = [$"{RequestValues.Quote(body.TimeZone)} is not an IANA time zone"];
         var weekdays = ParseWindow(body.Schedule?.Weekdays, "schedule.weekdays", errors);
         var weekend = ParseWindow(body.Schedule?.Weekend, "schedule.weekend", errors);
-        var features = CallFeatureBodies.Parse(body.AgentPrompt, body.Recording, body.Voicemail, errors);
+        var features = CallFeatureBodies.Parse(body.AgentPrompt, body.Recording, body.Voicemail, body.Whisper, errors);
         var retries = RetryBodies.Parse(body.Retries, errors);
         var minimumConnection = RetryBodies.ParseDuration(body.MinimumConnection, "minimumConnection", errors) ?? TimeSpan.Zero;
 
@@ -197,6 +224,7 @@ public sealed class RuleFunctions(RuleBook book, PhoneNumberNormalizer numbers, 
             AgentPrompt = features.AgentPrompt,
             Recording = features.Recording,
             Voicemail = features.Voicemail,
+            Whisper = features.Whisper,
             Retries = retries,
             MinimumConnection = minimumConnection,
         };
@@ -235,14 +263,24 @@ public sealed class RuleFunctions(RuleBook book, PhoneNumberNormalizer numbers, 
 
     private async Task<IResult> PutLinesAsync(LinesBody body, CancellationToken ct)
     {
-        var current = (await book.CurrentAsync(ct)).Account;
-        var (saved, problems) = await book.SetLinesAsync(body.MaxLines ?? current.MaxLines, body.CallsPerSecond ?? current.CallsPerSecond, ct);
-        return saved is null
-            ? TypedResults.ValidationProblem(problems.ToDictionary(p => p.Split(':')[0], p => new[] { p[(p.IndexOf(':') + 1)..].Trim() }))
-            : TypedResults.Ok(View(saved));
+        var (saved, problems) = await book.ChangeSettingsAsync(
+            a => a with { MaxLines = body.MaxLines ?? a.MaxLines, CallsPerSecond = body.CallsPerSecond ?? a.CallsPerSecond }, ct);
+        return saved is null ? Problems(problems) : TypedResults.Ok(View(saved));
     }
 
-    private static AccountView View(AccountState a) => new(a.Frozen, a.ChangedAt, a.MaxLines, a.CallsPerSecond, a.Frozen
+    private async Task<IResult> PutUnknownCallersAsync(UnknownCallersBody body, CancellationToken ct)
+    {
+        if (body.UnknownCallers is null) return Problems(["unknownCallers: required: ignore or createContact"]);
+        if (UnknownCallerNames.Parse(body.UnknownCallers) is not { } policy)
+            return Problems([$"unknownCallers: {RequestValues.Quote(body.UnknownCallers)} is not one of ignore, createContact"]);
+        var (saved, problems) = await book.ChangeSettingsAsync(a => a with { UnknownCallers = policy }, ct);
+        return saved is null ? Problems(problems) : TypedResults.Ok(View(saved));
+    }
+
+    private static ValidationProblem Problems(IReadOnlyList<string> problems) =>
+        TypedResults.ValidationProblem(problems.ToDictionary(p => p.Split(':')[0], p => new[] { p[(p.IndexOf(':') + 1)..].Trim() }));
+
+    private static AccountView View(AccountState a) => new(a.Frozen, a.ChangedAt, a.MaxLines, a.CallsPerSecond, UnknownCallerNames.Name(a.UnknownCallers), a.Frozen
         ? "Frozen: every rule is disabled and no callback dials."
         : "Not frozen. Rules switched off by a freeze stay off: enable each one again (PUT /api/rules/{kind} with \"enabled\": true).");
 

@@ -55,6 +55,10 @@ public sealed class AgentRepository(StorageAccount storage)
             ["IdleSince"] = a.IdleSince,
         };
         if (a.HeldBy is not null) entity["HeldBy"] = a.HeldBy;
+        // Ids are id-shaped (IdShape): never a comma.
+        if (!a.Campaigns.IsDefaultOrEmpty) entity["Campaigns"] = string.Join(',', a.Campaigns);
+        if (!a.OwnershipCodes.IsDefaultOrEmpty) entity["OwnershipCodes"] = string.Join(',', a.OwnershipCodes);
+        if (a.CooldownUntil is { } until) entity["CooldownUntil"] = until;
         if (!a.Handled.IsEmpty) entity["Handled"] = string.Join(';', a.Handled.Select(h => string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"{h.Queue}|{h.EndedAt.ToUnixTimeMilliseconds()}|{(long)h.Took.TotalMilliseconds}")));
         return entity;
@@ -70,6 +74,9 @@ public sealed class AgentRepository(StorageAccount storage)
         HeldBy = e.GetString("HeldBy"),
         IdleSince = e.GetDateTimeOffset("IdleSince") ?? DateTimeOffset.MinValue,
         Handled = [.. ReadHandled(e.GetString("Handled"))],
+        Campaigns = [.. (e.GetString("Campaigns") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)],
+        OwnershipCodes = [.. (e.GetString("OwnershipCodes") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)],
+        CooldownUntil = e.GetDateTimeOffset("CooldownUntil"),
     };
 
     /// <summary>"queue|endedAt (Unix ms)|took (ms)" entries, ';'-separated; one that does not read is skipped.</summary>

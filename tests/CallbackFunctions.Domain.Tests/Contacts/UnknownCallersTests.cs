@@ -1,4 +1,5 @@
 using CallbackFunctions.Domain.Contacts;
+using CallbackFunctions.Domain.Rules;
 
 namespace CallbackFunctions.Domain.Tests.Contacts;
 
@@ -40,6 +41,17 @@ public sealed class UnknownCallersTests
     public void Default_IsIgnore_SoNothingChangesForAnAccountThatNeverSetIt()
     {
         Assert.Equal(UnknownCallerPolicy.Ignore, default(UnknownCallerPolicy));
+        Assert.Equal(UnknownCallerPolicy.Ignore, new AccountState(false, null).UnknownCallers);
+    }
+
+    [Fact]
+    public void AccountState_TakesEitherPolicy_AndRefusesAnyOtherValue_NamingTheField()
+    {
+        Assert.Empty(new AccountState(false, null, UnknownCallers: UnknownCallerPolicy.CreateContact).Validate());
+        Assert.Empty(new AccountState(false, null, UnknownCallers: UnknownCallerPolicy.Ignore).Validate());
+
+        var problem = Assert.Single(new AccountState(false, null, UnknownCallers: (UnknownCallerPolicy)7).Validate());
+        Assert.Equal("unknownCallers: ignore or createContact", problem);
     }
 
     [Fact]

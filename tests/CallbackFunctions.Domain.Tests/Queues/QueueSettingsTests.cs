@@ -1,3 +1,4 @@
+using CallbackFunctions.Domain.Agents;
 using CallbackFunctions.Domain.Queues;
 using CallbackFunctions.Domain.Rules;
 
@@ -23,7 +24,28 @@ public sealed class QueueSettingsTests
         Assert.Equal(TimeSpan.FromMinutes(10), settings.RetryAfter);
         Assert.Null(settings.MaxPending);
         Assert.Null(settings.TimeZone);
+        Assert.Equal(CooldownSettings.None, settings.Cooldowns);
         Assert.Empty(Problems(settings));
+    }
+
+    [Theory]
+    [InlineData(0, true)]
+    [InlineData(1, true)]
+    [InlineData(3600, true)]
+    [InlineData(-1, false)]
+    [InlineData(3601, false)]
+    public void Cooldowns_FromNoneToAnHour_AreValid_EachUnderItsOwnName(int seconds, bool valid)
+    {
+        var span = TimeSpan.FromSeconds(seconds);
+
+        var reject = Problems(QueueSettings.Default with { RejectCooldown = span });
+        var complete = Problems(QueueSettings.Default with { CompleteCooldown = span });
+
+        Assert.Equal(valid, reject.Count == 0);
+        Assert.Equal(valid, complete.Count == 0);
+        if (valid) return;
+        Assert.Equal("rejectCooldown", Field(Assert.Single(reject)));
+        Assert.Equal("completeCooldown", Field(Assert.Single(complete)));
     }
 
     [Theory]
@@ -126,9 +148,12 @@ public sealed class QueueSettingsTests
             RetryAfter = TimeSpan.Zero,
             MaxPending = 0,
             TimeZone = "Nowhere/Nothing",
+            RejectCooldown = TimeSpan.FromHours(2),
+            CompleteCooldown = TimeSpan.FromSeconds(-1),
         };
 
-        Assert.Equal(["slots[0].capacity", "holdMessage", "preferredAgentWait", "retryAfter", "maxPending", "timeZone"], Problems(settings).Select(Field));
+        Assert.Equal(["slots[0].capacity", "holdMessage", "preferredAgentWait", "retryAfter", "maxPending", "timeZone", "rejectCooldown", "completeCooldown"],
+            Problems(settings).Select(Field));
     }
 
     [Fact]

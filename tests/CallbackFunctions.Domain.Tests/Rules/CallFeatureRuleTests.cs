@@ -25,7 +25,17 @@ public sealed class CallFeatureRuleTests
         Assert.Equal(TimeSpan.FromDays(30), rule.Recording.StoragePeriod);
         Assert.Null(rule.Recording.CustomerNotification);
         Assert.Equal(VoicemailPolicy.Off, rule.Voicemail);
+        Assert.Equal(WhisperParts.All, rule.Whisper);
         Assert.Empty(Problems(rule));
+    }
+
+    [Fact]
+    public void WhisperParts_All_SpeaksEveryPart_AndAnyMixIsValid()
+    {
+        Assert.Equal(new WhisperParts(Name: true, Type: true, Location: true, Queue: true, Comment: true), WhisperParts.All);
+        Assert.Empty(Problems(Rule() with { Whisper = new(false, false, false, false, false) }));
+        Assert.Empty(Problems(Rule() with { Whisper = WhisperParts.All with { Comment = false } }));
+        Assert.Equal("whisper", Assert.Single(Problems(Rule() with { Whisper = null! })).Split(':')[0]);
     }
 
     [Fact]

@@ -110,7 +110,7 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output) : StackTestBas
             ("PUT", "/api/agents/{id}/availability"), ("GET", "/api/callbacks"), ("GET", "/api/callbacks/{id}"),
             ("POST", "/api/callbacks/{id}/cancel"), ("POST", "/api/callbacks/{id}/call-now"), ("POST", "/api/callbacks/manual-dial"),
             ("GET", "/api/rules"), ("GET", "/api/rules/{kind}"), ("PUT", "/api/rules/{kind}"), ("GET", "/api/account"),
-            ("PUT", "/api/account/lines"), ("GET", "/api/queues"), ("DELETE", "/api/queues/{name}"), ("GET", "/api/recordings"),
+            ("PUT", "/api/account/lines"), ("PUT", "/api/account/unknown-callers"), ("GET", "/api/queues"), ("DELETE", "/api/queues/{name}"), ("GET", "/api/recordings"),
             ("GET", "/api/no-callbacks"), ("GET", "/api/poison-messages"), ("GET", "/api/health"), ("GET", "/api/openapi.json"), ("GET", "/api/docs"),
             ("PATCH", "/api/callbacks/{id}"), ("DELETE", "/api/callbacks/{id}"), ("GET", "/api/agents/{id}/callbacks"),
             ("GET", "/api/queues/{name}"), ("PUT", "/api/queues/{name}"), ("PATCH", "/api/queues/{name}"), ("POST", "/api/callbacks"),
@@ -244,15 +244,20 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output) : StackTestBas
             // A field map per route; a defect is one of: an unknown field, a wrong type, a bad value, a missing required field.
             var fields = template switch
             {
-                "/api/agents/{id}" => new Dictionary<string, string> { ["name"] = "\"N\"", ["phone"] = "\"+14155550970\"", ["queues"] = "[\"support\"]" },
+                "/api/agents/{id}" => new Dictionary<string, string>
+                {
+                    ["name"] = "\"N\"", ["phone"] = "\"+14155550970\"", ["queues"] = "[\"support\"]", ["campaigns"] = "[\"spring-sale\"]", ["ownershipCodes"] = "[\"owner.1\"]",
+                },
                 "/api/agents/{id}/availability" => new Dictionary<string, string> { ["available"] = "true" },
                 "/api/rules/{kind}" => new Dictionary<string, string>
                 {
                     ["enabled"] = "true", ["intervals"] = "[\"00:02:00\"]", ["queue"] = "\"support\"", ["timeZone"] = "\"America/Chicago\"",
                     ["callerId"] = "\"+14155550999\"", ["agentPrompt"] = "{\"text\":\"Automatic callback.\"}",
                     ["recording"] = "{\"enabled\":true,\"storagePeriod\":\"30\"}", ["voicemail"] = "\"off\"",
+                    ["whisper"] = "{\"name\":true,\"comment\":false}",
                 },
                 "/api/account/lines" => new Dictionary<string, string> { ["maxLines"] = "5", ["callsPerSecond"] = "1" },
+                "/api/account/unknown-callers" => new Dictionary<string, string> { ["unknownCallers"] = "\"createContact\"" },
                 "/api/callbacks/{id}" => new Dictionary<string, string> { ["in"] = "{\"minutes\":5}" },
                 // No such agent: even a body whose defect happens to be harmless schedules nothing (422).
                 "/api/callbacks" => new Dictionary<string, string>
@@ -264,6 +269,7 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output) : StackTestBas
                 {
                     ["slots"] = "[{\"at\":\"14:30\",\"capacity\":2}]", ["preferredAgentWait"] = "\"00:02:00\"", ["retryAfter"] = "\"00:10:00\"",
                     ["maxPending"] = "50", ["timeZone"] = "\"America/Chicago\"", ["holdMessage"] = "{\"text\":\"Please hold.\"}",
+                    ["rejectCooldown"] = "\"00:00:30\"", ["completeCooldown"] = "\"00:01:00\"",
                 },
                 "/api/contacts/{id}" => new Dictionary<string, string>
                 {
@@ -331,6 +337,11 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output) : StackTestBas
             "types" => Pick(["[]", "[\"vip\"]", "[\"unknown\",\"lead\"]", "[null]", "[\"Lead\"]"]),
             "id" or "ownershipCode" or "campaign" => JsonString(Pick(["a/b", "-x", "", "a b", new string('q', 65), "a#b"])),
             "location" or "adSource" => JsonString(Pick([new string('l', random.Next(101, 70_000)), "line\nbreak", "  ", "\u0000"])),
+            "campaigns" or "ownershipCodes" => Pick(["[\"a/b\"]", "[\"-x\"]", "[\"x\",\"X\"]", "[null]", "[\"" + new string('c', 65) + "\"]",
+                "[" + string.Join(",", Enumerable.Range(0, random.Next(21, 3000)).Select(i => $"\"c{i}\"")) + "]"]),
+            "whisper" => Pick(["{\"name\":\"yes\"}", "{\"comment\":1}", "{\"loud\":true}", "true", "[]"]),
+            "unknownCallers" => JsonString(Pick(["create", "", "ignore!", new string('u', random.Next(20, 100_000))])),
+            "rejectCooldown" or "completeCooldown" => JsonString(Pick(["-00:00:01", "01:00:01", "1.00:00:00", "banana"])),
             "holdMessage" => Pick(["{\"audioUrl\":\"javascript:alert(1)\"}", "{\"text\":" + JsonString(new string('t', random.Next(1001, 50_000))) + "}"]),
             _ => WrongJson(),
         };

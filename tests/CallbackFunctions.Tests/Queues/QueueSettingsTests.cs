@@ -37,12 +37,15 @@ public sealed class QueueSettingsTests : StackTestBase
         Assert.Equal("00:10:00", view.RetryAfter);
         Assert.Null(view.MaxPending);
         Assert.Null(view.TimeZone);
+        Assert.Equal("00:00:00", view.RejectCooldown);
+        Assert.Equal("00:00:00", view.CompleteCooldown);
     }
 
     private const string Full = """
         {"slots": [{"at": "15:00", "capacity": 2}, {"at": "09:30", "capacity": 3}],
          "holdMessage": {"text": "Thanks for waiting.", "voice": "woman"},
-         "preferredAgentWait": "00:05:00", "retryAfter": "00:30:00", "maxPending": 40, "timeZone": "America/Chicago"}
+         "preferredAgentWait": "00:05:00", "retryAfter": "00:30:00", "maxPending": 40, "timeZone": "America/Chicago",
+         "rejectCooldown": "00:00:45", "completeCooldown": "01:00:00"}
         """;
 
     [Fact]
@@ -75,6 +78,8 @@ public sealed class QueueSettingsTests : StackTestBase
         Assert.Equal("00:30:00", view.RetryAfter);
         Assert.Equal(40, view.MaxPending);
         Assert.Equal("America/Chicago", view.TimeZone);
+        Assert.Equal("00:00:45", view.RejectCooldown);
+        Assert.Equal("01:00:00", view.CompleteCooldown);
     }
 
     [Fact]
@@ -105,6 +110,7 @@ public sealed class QueueSettingsTests : StackTestBase
         Assert.Equal("00:05:00", view.PreferredAgentWait);               // not named: kept
         Assert.Equal("America/Chicago", view.TimeZone);
         Assert.Equal(["09:30", "15:00"], view.Slots.Select(s => s.At));
+        Assert.Equal("00:00:45", view.RejectCooldown);
         Assert.Equivalent(view, await GetAsync("support"));
 
         // application/json is taken too; an unconfigured queue is patched from its defaults.
@@ -120,7 +126,7 @@ public sealed class QueueSettingsTests : StackTestBase
         const string bad = """
             {"slots": [{"at": "25:00", "capacity": 1}, {"at": "10:00", "capacity": 0}, {"at": "10:00"}],
              "holdMessage": {"audioUrl": "hold.mp3"}, "preferredAgentWait": "02:00:00", "retryAfter": "soon",
-             "maxPending": 0, "timeZone": "Mars/Olympus_Mons"}
+             "maxPending": 0, "timeZone": "Mars/Olympus_Mons", "rejectCooldown": "01:00:01", "completeCooldown": "a while"}
             """;
 
         foreach (var method in new[] { HttpMethod.Put, HttpMethod.Patch })
@@ -128,10 +134,42 @@ public sealed class QueueSettingsTests : StackTestBase
             var errors = (await ProblemAsync(await SendAsync(method, "/api/queues/support", bad))).GetProperty("errors");
             // The third slot is both at 10:00 again and without its capacity.
             Assert.Equal(
-                ["holdMessage", "maxPending", "preferredAgentWait", "retryAfter", "slots[0].at", "slots[1].capacity", "slots[2].at", "slots[2].capacity", "timeZone"],
+                ["completeCooldown", "holdMessage", "maxPending", "preferredAgentWait", "rejectCooldown", "retryAfter", "slots[0].at", "slots[1].capacity",
+                    "slots[2].at", "slots[2].capacity", "timeZone"],
                 errors.EnumerateObject().Select(e => e.Name).Order(StringComparer.Ordinal));
         }
         Assert.Equivalent(before, await GetAsync("support"));
+    }
+
+    [Theory]
+    [InlineData("-00:00:01")]
+    [InlineData("01:00:01")]
+    [InlineData("1.00:00:00")]
+    [InlineData("soon")]
+    [InlineData("")]
+    public async Task Cooldowns_OutOfBoundsOrNotADuration_AreRefusedNamingTheField(string value)
+    {
+        foreach (var field in new[] { "rejectCooldown", "completeCooldown" })
+        {
+            var errors = (await ProblemAsync(await SendAsync(HttpMethod.Put, "/api/queues/support", $$"""{"{{field}}": "{{value}}"}"""))).GetProperty("errors");
+            var message = Assert.Single(errors.EnumerateObject(), e => e.Name == field).Value[0].GetString()!;
+            Assert.True(message.Contains("01:00:00", StringComparison.Ordinal) || message.Contains("not a duration", StringComparison.Ordinal), message);
+        }
+        Assert.False((await GetAsync("support")).Configured);
+    }
+
+    [Fact]
+    public async Task Cooldowns_PatchedAlone_KeepTheOtherSettings_AndNullResetsToNone()
+    {
+        await ViewAsync(await SendAsync(HttpMethod.Put, "/api/queues/support", Full));
+
+        var view = await ViewAsync(await SendAsync(HttpMethod.Patch, "/api/queues/support", """{"rejectCooldown": "00:02:00", "completeCooldown": null}""",
+            "application/merge-patch+json"));
+
+        Assert.Equal(("00:02:00", "00:00:00"), (view.RejectCooldown, view.CompleteCooldown));
+        Assert.Equal("00:05:00", view.PreferredAgentWait);
+        var stored = (await Stack.Service<CallbackFunctions.Storage.QueueSettingsRepository>().GetAsync("support", default))!.Value;
+        Assert.Equal(new CallbackFunctions.Domain.Agents.CooldownSettings(TimeSpan.FromMinutes(2), TimeSpan.Zero), stored.Cooldowns);
     }
 
     [Fact]

@@ -258,6 +258,51 @@ public sealed class CallFeatureTests : StackTestBase
     }
 
     [Fact]
+    public async Task PutRule_WithWhisperParts_IsShownBack_APartLeftOutIsOn_AndTheAgentLegReadsThem()
+    {
+        var saved = await PutRuleAsync(new { intervals = new[] { "00:00:03" }, whisper = new { location = false, comment = false, name = (bool?)null } });
+        var plain = (await Stack.Api.GetFromJsonAsync<RuleView>("/api/rules/scenario", TimelinePrinter.Json))!;
+
+        Assert.Equal(new WhisperView(Name: true, Type: true, Location: false, Queue: true, Comment: false), saved.Whisper);
+        Assert.Equal(saved.Whisper, (await Stack.Api.GetFromJsonAsync<RuleView>("/api/rules/contact-center", TimelinePrinter.Json))!.Whisper);
+        Assert.Equal(new WhisperView(true, true, true, true, true), plain.Whisper);
+
+        var ruled = Callback.Create(new NewCallback("cb-whisper", "support", Caller, "+14155550100", CallbackOrigin.MissedCall, "CA" + new string('1', 32), "test"),
+            new CallbackPolicy { Intervals = [TimeSpan.FromMinutes(5)] }, DateTimeOffset.UnixEpoch).Callback with { Rule = RuleKind.ContactCenter };
+        var reader = Stack.Service<CallFeatureReader>();
+        Assert.Equal(new WhisperParts(true, true, false, true, false), (await reader.ForAsync(ruled, default)).Whisper);
+        Assert.Equal(WhisperParts.All, (await reader.ForAsync(ruled with { Rule = null }, default)).Whisper);
+    }
+
+    [Fact]
+    public async Task PutRule_WithWhisperParts_IsANewVersion_AndLeavingWhisperOutTurnsEveryPartOnAgain()
+    {
+        var first = await PutRuleAsync(new { intervals = new[] { "00:00:03" }, whisper = new { name = false, type = false, location = false, queue = false, comment = false } });
+        Assert.Equal(new WhisperView(false, false, false, false, false), first.Whisper);
+
+        var second = await PutRuleAsync(new { intervals = new[] { "00:00:03" } });
+
+        Assert.Equal(first.Version + 1, second.Version);
+        Assert.Equal(new WhisperView(true, true, true, true, true), second.Whisper);
+    }
+
+    [Fact]
+    public async Task PutRule_WithABadWhisper_IsRefusedNamingIt_AndTheRuleStaysAsItWas()
+    {
+        var before = await PutRuleAsync(new { intervals = new[] { "00:00:03" }, whisper = new { comment = false } });
+
+        foreach (var whisper in new[] { """{"name": "yes"}""", """{"name": 1}""", """{"loudness": true}""", "true", "[]", "\"all\"" })
+        {
+            var response = await Stack.Api.PutAsync("/api/rules/contact-center", new StringContent(
+                $$"""{"intervals": ["00:00:03"], "whisper": {{whisper}}}""", System.Text.Encoding.UTF8, "application/json"));
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{whisper}: {(int)response.StatusCode} {text}");
+            Assert.Contains("whisper", text, StringComparison.Ordinal);
+        }
+        Assert.Equivalent(before, (await Stack.Api.GetFromJsonAsync<RuleView>("/api/rules/contact-center", TimelinePrinter.Json))!);
+    }
+
+    [Fact]
     public async Task ListRecordings_WithoutACallbackId_Answers400()
     {
         var response = await Stack.Api.GetAsync("/api/recordings");

@@ -1,8 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using CallbackFunctions.Domain.Callbacks;
+using CallbackFunctions.Domain.Contacts;
 using CallbackFunctions.LocalRun;
 using CallbackFunctions.Rules;
+using CallbackFunctions.Storage;
 using CallbackFunctions.Tests.Support;
 using CallbackFunctions.TwilioSimulator;
 
@@ -83,6 +85,64 @@ public sealed class LineTests : StackTestBase
 
         Assert.Equal(1, Stack.Simulator.Stats.MaxConcurrentPerNumber);
         Assert.Equal(2, CallsTo(caller).Count);
+    }
+
+    private Task<HttpResponseMessage> PutUnknownCallersAsync(string json) =>
+        Stack.Api.PutAsync("/api/account/unknown-callers", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+
+    private static async Task<AccountView> AccountAsync(HttpResponseMessage response)
+    {
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<AccountView>(TimelinePrinter.Json))!;
+    }
+
+    private async Task<AccountView> AccountAsync() => (await Stack.Api.GetFromJsonAsync<AccountView>("/api/account", TimelinePrinter.Json))!;
+
+    [Fact]
+    public async Task UnknownCallers_IsIgnoreByDefault_TakesCreateContact_AndIsKeptByTheLinesAndAFreeze()
+    {
+        Assert.Equal("ignore", (await AccountAsync()).UnknownCallers);
+
+        var saved = await AccountAsync(await PutUnknownCallersAsync("""{"unknownCallers": "createContact"}"""));
+        Assert.Equal(("createContact", 15, 1.0), (saved.UnknownCallers, saved.MaxLines, saved.CallsPerSecond)); // the others kept
+
+        await SetLinesAsync(maxLines: 4, callsPerSecond: 2);
+        var frozen = await AccountAsync(await Stack.Api.PostAsync("/api/account/freeze", null));
+        Assert.Equal(("createContact", 4, true), (frozen.UnknownCallers, frozen.MaxLines, frozen.Frozen));
+        Assert.Equal(UnknownCallerPolicy.CreateContact, (await Stack.Service<RuleRepository>().ReadAsync(default)).Account!.Value.UnknownCallers);
+
+        var back = await AccountAsync(await PutUnknownCallersAsync("""{"unknownCallers": "ignore"}"""));
+        Assert.Equal(("ignore", 4, true), (back.UnknownCallers, back.MaxLines, back.Frozen)); // the lines and the freeze kept
+        Assert.Equal(UnknownCallerPolicy.Ignore, (await Stack.Service<RuleRepository>().ReadAsync(default)).Account!.Value.UnknownCallers);
+    }
+
+    [Theory]
+    [InlineData("""{"unknownCallers": "create"}""")]
+    [InlineData("""{"unknownCallers": ""}""")]
+    [InlineData("""{"unknownCallers": "CreateContacts"}""")]
+    [InlineData("""{"unknownCallers": null}""")]
+    [InlineData("""{}""")]
+    [InlineData("""{"unknownCallers": true}""")]
+    public async Task UnknownCallers_OtherThanTheTwoValues_Is400NamingTheField_AndChangesNothing(string body)
+    {
+        await PutUnknownCallersAsync("""{"unknownCallers": "createContact"}""");
+
+        var response = await PutUnknownCallersAsync(body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("unknownCallers", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("createContact", (await AccountAsync()).UnknownCallers);
+    }
+
+    [Fact]
+    public async Task UnknownCallers_WithABadValue_NamesBothValues()
+    {
+        var response = await PutUnknownCallersAsync("""{"unknownCallers": "create"}""");
+
+        var errors = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("errors");
+        var message = Assert.Single(errors.EnumerateObject(), e => e.Name == "unknownCallers").Value[0].GetString()!;
+        Assert.Contains("ignore", message, StringComparison.Ordinal);
+        Assert.Contains("createContact", message, StringComparison.Ordinal);
     }
 
     [Fact]
