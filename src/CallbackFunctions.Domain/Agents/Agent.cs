@@ -47,6 +47,9 @@ public sealed record Agent
 
     /// <summary>seed 004 "cooldown": not offered callbacks before this instant (<see cref="Cooldowns"/>); null = no cooldown.</summary>
     public DateTimeOffset? CooldownUntil { get; init; }
+
+    /// <summary>The offer (<see cref="Holder"/>) whose reject or completion started the cooldown: started once per offer.</summary>
+    public string? CooldownCause { get; init; }
 }
 
 /// <summary>An offer an agent had: its queue, when the agent's call ended, and how long it took from the offer.</summary>

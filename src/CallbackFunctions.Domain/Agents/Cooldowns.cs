@@ -27,10 +27,13 @@ public sealed record CooldownSettings(TimeSpan RejectCooldown, TimeSpan Complete
 public static class Cooldowns
 {
     /// <summary>seed 004 "Reject Callback": the agent rejected an offer at <paramref name="now"/>.</summary>
-    public static Agent AfterReject(Agent agent, CooldownSettings settings, DateTimeOffset now) => Start(agent, now + settings.RejectCooldown, now);
+    /// <param name="cause">The offer rejected: a cooldown it started already is not started again (the choice and the release both apply it).</param>
+    public static Agent AfterReject(Agent agent, CooldownSettings settings, DateTimeOffset now, string? cause = null) =>
+        Start(agent, now + settings.RejectCooldown, now, cause);
 
     /// <summary>seed 004 "Once completing the callback, the Agent may be placed in a Cooldown status".</summary>
-    public static Agent AfterComplete(Agent agent, CooldownSettings settings, DateTimeOffset now) => Start(agent, now + settings.CompleteCooldown, now);
+    public static Agent AfterComplete(Agent agent, CooldownSettings settings, DateTimeOffset now, string? cause = null) =>
+        Start(agent, now + settings.CompleteCooldown, now, cause);
 
     /// <summary>True before <see cref="Agent.CooldownUntil"/>; false at it and after.</summary>
     public static bool InCooldown(Agent agent, DateTimeOffset now) => agent.CooldownUntil is { } until && now < until;
@@ -40,9 +43,9 @@ public static class Cooldowns
 
     // A cooldown never shortens one already running (a reject during a longer completion pause), and a zero one sets
     // nothing; so applying the same event twice gives the same agent.
-    private static Agent Start(Agent agent, DateTimeOffset until, DateTimeOffset now)
+    private static Agent Start(Agent agent, DateTimeOffset until, DateTimeOffset now, string? cause)
     {
-        if (until <= now) return agent;
-        return agent.CooldownUntil is { } running && running >= until ? agent : agent with { CooldownUntil = until };
+        if (until <= now || (cause is not null && agent.CooldownCause == cause)) return agent;
+        return agent.CooldownUntil is { } running && running >= until ? agent : agent with { CooldownUntil = until, CooldownCause = cause };
     }
 }

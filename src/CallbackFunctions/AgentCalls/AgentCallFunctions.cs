@@ -17,7 +17,7 @@ namespace CallbackFunctions.AgentCalls;
 /// finds the leg it belongs to and the lifecycle ignores it if it is stale.
 /// </summary>
 public sealed class AgentCallFunctions(TwilioWebhook twilio, CallbackRuns runs, CallbackSteps steps, CallbackReader callbacks, WebhookUrls urls,
-    CallFeatureReader features, TimeProvider time, ILoggerFactory loggers)
+    CallFeatureReader features, NumberRepository numbers, Agents.AgentDirectory agents, Queues.QueueCooldowns cooldowns, TimeProvider time, ILoggerFactory loggers)
 {
     [ApiOperation("Twilio webhooks", "TwiML of the agent leg: whisper, 1 to connect, 2 to pass; then the customer <Dial>", Query = [WebhookUrls.Parameters.Callback, WebhookUrls.Parameters.Offer],
         AnswerMediaType = VoiceTwiml.MediaType, Responses = ["200: TwiML: the whisper and its <Gather>, or a goodbye when the offer is stale"])]
@@ -95,6 +95,9 @@ public sealed class AgentCallFunctions(TwilioWebhook twilio, CallbackRuns runs, 
             "2" => await runs.TellAgentChoiceAsync(client, callbackId, offer, new AgentPassed(offer), ct),
             _ => null,
         };
+        // seed 004: a reject starts the agent's cooldown now, not only when their call's end releases them.
+        if (digits == "2" && decision?.Callback is { AgentLeg: { } rejected } passed && rejected.Offer == offer && passed.RejectedBy.Contains(rejected.AgentId))
+            await agents.StartRejectCooldownAsync(rejected.AgentId, Domain.Agents.Agent.Holder(callbackId, offer), await cooldowns.ForAsync(passed.Queue, ct), ct);
         // As the orchestration shows it: an accept in the console, made while the phone rang or during the whisper, is there.
         var callback = decision?.Callback ?? await callbacks.ForOfferAsync(client, callbackId, offer, ct);
         if (callback is null || callback.AgentLeg?.Offer != offer || !callback.IsLive)
@@ -117,32 +120,17 @@ public sealed class AgentCallFunctions(TwilioWebhook twilio, CallbackRuns runs, 
         var choice = VoiceTwiml.GatherDigit(urls.AgentAnswer(callback.Id, offer), ChoiceSpellSeconds);
         // seed 001 "voice prompt for agent": the rule's prompt plays first, so the agent knows it is an automatic callback;
         // the whisper once, then quiet spells until the choice (a key, or the console's accept) or the timeout.
-        if (waited == 0) choice.AppendPrompt((await features.ForAsync(callback, ct)).AgentPrompt).Say(Whisper(callback, time.GetUtcNow()));
+        if (waited == 0)
+        {
+            var settings = await features.ForAsync(callback, ct);
+            // seed 004's alert, spoken: the dialled number's location and ad source come from our numbers (one read).
+            var dialled = settings.Whisper.Location ? await numbers.GetAsync(callback.CallerId, ct) : null;
+            choice.AppendPrompt(settings.AgentPrompt).Say(CallbackAlert.AgentWhisper.Text(callback, time.GetUtcNow(), dialled, settings.Whisper));
+        }
         return new VoiceResponse()
             .Append(choice)
             .Redirect(urls.AgentAnswerWait(callback.Id, offer, waited + 1), global::Twilio.Http.HttpMethod.Post)
             .ToResult();
-    }
-
-    /// <summary>
-    /// What the agent hears before choosing: who, how long ago, which queue, which attempt, and the note an agent left
-    /// with a scheduled callback (issue 15 §3).
-    /// </summary>
-    public static string Whisper(Callback callback, DateTimeOffset now)
-    {
-        var minutes = (int)Math.Max(0, (now - callback.CreatedAt).TotalMinutes);
-        var ago = minutes switch { 0 => "less than a minute ago", 1 => "1 minute ago", _ => $"{minutes} minutes ago" };
-        var digits = string.Join(' ', callback.Caller.TrimStart('+').ToCharArray());
-        var what = callback.Origin switch
-        {
-            CallbackOrigin.IvrRequest => "asked for a callback",
-            CallbackOrigin.QueueRequest => "asked for a callback while waiting",
-            CallbackOrigin.Scheduled => "had a callback scheduled",
-            _ => "called and was not answered",
-        };
-        var note = string.IsNullOrWhiteSpace(callback.Comment) ? "" : $" Note: {callback.Comment.Trim().TrimEnd('.')}.";
-        return string.Create(CultureInfo.InvariantCulture,
-            $"Automatic callback, attempt {callback.Attempt}. The customer at {digits} {what} {ago}, in the {callback.Queue} queue.{note} Press 1 to connect, or 2 to pass.");
     }
 
     private async Task<IResult> AgentStatusAsync(HttpRequest request, string callbackId, int offer, DurableTaskClient client, CancellationToken ct)

@@ -79,8 +79,8 @@ public sealed class AgentDirectory(AgentRepository repository, TimeProvider time
             if (cooldown is { } c)
                 released = c.After switch
                 {
-                    CooldownAfter.Reject => Cooldowns.AfterReject(released, c.Settings, now),
-                    CooldownAfter.Complete => Cooldowns.AfterComplete(released, c.Settings, now),
+                    CooldownAfter.Reject => Cooldowns.AfterReject(released, c.Settings, now, holder),
+                    CooldownAfter.Complete => Cooldowns.AfterComplete(released, c.Settings, now, holder),
                     _ => released,
                 };
             if (await repository.TryReplaceAsync(released, stored.ETag, ct) is { } etag)
@@ -90,6 +90,27 @@ public sealed class AgentDirectory(AgentRepository repository, TimeProvider time
             }
         }
         return null;
+    }
+
+    /// <summary>
+    /// seed 004: the agent rejected offer <paramref name="holder"/> (2, or the alert's reject): their reject cooldown starts
+    /// now, whether or not the offer's release (which starts it too) came first; once per offer, so a repeated choice
+    /// changes nothing.
+    /// </summary>
+    public async Task StartRejectCooldownAsync(string agentId, string holder, CooldownSettings settings, CancellationToken ct)
+    {
+        if (settings.RejectCooldown <= TimeSpan.Zero) return;
+        for (var round = 0; round < 8; round++)
+        {
+            if (await repository.GetAsync(agentId, ct) is not { } stored) return;
+            var cooling = Cooldowns.AfterReject(stored.Value, settings, time.GetUtcNow(), holder);
+            if (ReferenceEquals(cooling, stored.Value)) return;
+            if (await repository.TryReplaceAsync(cooling, stored.ETag, ct) is { } etag)
+            {
+                if (_snapshot is { } s) s.Agents[agentId] = new Stored<Agent>(cooling, etag);
+                return;
+            }
+        }
     }
 
     /// <summary>

@@ -50,6 +50,7 @@ public sealed record AlertChoiceResult(string CallbackId, int Offer, CallbackSta
 /// (<see cref="AgentCallFunctions.ChoiceSpellSeconds"/>), so a console accept racing a key press makes one customer call.
 /// </summary>
 public sealed class AlertFunctions(AgentRepository agents, CallbackReader callbacks, CallbackRuns runs, CallbackSteps steps, NumberRepository numbers,
+    Agents.AgentDirectory directory, Queues.QueueCooldowns cooldowns,
     ILogger<AlertFunctions> logger)
 {
     private const string IdDoc = "id: the agent's id: letters, digits, `_`, `.`, `-`; at most 64";
@@ -106,6 +107,7 @@ public sealed class AlertFunctions(AgentRepository agents, CallbackReader callba
             if (decision!.Changed)
             {
                 AlertLog.Rejected(logger, id, callback.Id, offer);
+                await directory.StartRejectCooldownAsync(id, Agent.Holder(callback.Id, offer), await cooldowns.ForAsync(callback.Queue, ct), ct);
                 // seed 004: "This will close the alert and send the callback to the next available Agent": the agent's call ends now.
                 if (callback.AgentLeg?.CallSid is { } sid) await steps.HangUpQuietlyAsync(sid, ct);
             }

@@ -59,6 +59,7 @@ public sealed class AgentRepository(StorageAccount storage)
         if (!a.Campaigns.IsDefaultOrEmpty) entity["Campaigns"] = string.Join(',', a.Campaigns);
         if (!a.OwnershipCodes.IsDefaultOrEmpty) entity["OwnershipCodes"] = string.Join(',', a.OwnershipCodes);
         if (a.CooldownUntil is { } until) entity["CooldownUntil"] = until;
+        if (a.CooldownCause is { } cause) entity["CooldownCause"] = cause;
         if (!a.Handled.IsEmpty) entity["Handled"] = string.Join(';', a.Handled.Select(h => string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"{h.Queue}|{h.EndedAt.ToUnixTimeMilliseconds()}|{(long)h.Took.TotalMilliseconds}")));
         return entity;
@@ -77,6 +78,7 @@ public sealed class AgentRepository(StorageAccount storage)
         Campaigns = [.. (e.GetString("Campaigns") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)],
         OwnershipCodes = [.. (e.GetString("OwnershipCodes") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)],
         CooldownUntil = e.GetDateTimeOffset("CooldownUntil"),
+        CooldownCause = e.GetString("CooldownCause"),
     };
 
     /// <summary>"queue|endedAt (Unix ms)|took (ms)" entries, ';'-separated; one that does not read is skipped.</summary>

@@ -47,6 +47,18 @@ public sealed class RejectTests
     }
 
     [Fact]
+    public void ARejectsCooldown_StartsOncePerOffer_WhoeverAppliesItFirst()
+    {
+        var settings = new CooldownSettings(TimeSpan.FromMinutes(2), TimeSpan.Zero);
+        var cooling = Cooldowns.AfterReject(A1, settings, Build.T0, "cb-1/1");
+        Assert.Equal(Build.T0.AddMinutes(2), cooling.CooldownUntil);
+        // The choice applied it; the release (or a repeated webhook) a few seconds later changes nothing.
+        Assert.Same(cooling, Cooldowns.AfterReject(cooling, settings, Build.T0.AddSeconds(5), "cb-1/1"));
+        // Another offer's reject does extend it.
+        Assert.Equal(Build.T0.AddSeconds(5).AddMinutes(2), Cooldowns.AfterReject(cooling, settings, Build.T0.AddSeconds(5), "cb-2/1").CooldownUntil);
+    }
+
+    [Fact]
     public void Completed_StartsTheCompleteCooldown_ForTheOfferThatConnected_Only()
     {
         var done = Story.Queued().Offered(A1).Placed().Accepted().Answered().Callback;

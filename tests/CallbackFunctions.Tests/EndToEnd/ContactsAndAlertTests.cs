@@ -80,7 +80,7 @@ public sealed class ContactsAndAlertTests : StackTestBase
         Assert.True(alert.ExpiresAt > alert.OfferedAt);
         Assert.Null(await AlertAsync("other"));
         // The contact shows a dial-back pending.
-        Assert.Equal("dialbackQueued", (await GetJsonAsync("/api/contacts/ana")).GetProperty("status").GetString());
+        Assert.Equal("DialbackQueued", (await GetJsonAsync("/api/contacts/ana")).GetProperty("status").GetString());
 
         var done = await WaitForStatusAsync(Ana, CallbackStatus.Completed, TimeSpan.FromSeconds(30));
         Assert.Empty(CallsTo(AgentOther));
@@ -89,7 +89,7 @@ public sealed class ContactsAndAlertTests : StackTestBase
         foreach (var part in new[] { "Ana Lima, lead and customer,", "in the support queue", "the Dallas store line, from Spring flyer" })
             Assert.Contains(part, whisper, StringComparison.Ordinal);
         // Left the line: the contact has the status it had before.
-        await Eventually.GetAsync(() => GetJsonAsync("/api/contacts/ana"), c => c.GetProperty("status").GetString() == "none", TimeSpan.FromSeconds(10), "Ana's status back");
+        await Eventually.GetAsync(() => GetJsonAsync("/api/contacts/ana"), c => c.GetProperty("status").GetString() == "None", TimeSpan.FromSeconds(10), "Ana's status back");
     }
 
     [Fact]
@@ -201,7 +201,7 @@ public sealed class ContactsAndAlertTests : StackTestBase
 
         await WaitForStatusAsync(Stranger, CallbackStatus.Failed, TimeSpan.FromSeconds(60));
         await Eventually.GetAsync(() => GetJsonAsync("/api/contacts/" + contact.GetProperty("id").GetString()),
-            c => c.GetProperty("status").GetString() == "automaticRedial", TimeSpan.FromSeconds(10), "the contact saved for an automatic redial");
+            c => c.GetProperty("status").GetString() == "AutomaticRedial", TimeSpan.FromSeconds(10), "the contact saved for an automatic redial");
         Assert.Contains("An unknown caller", Assert.Single(CallsTo(AgentOther).Take(1)).Heard.Single(h => h.StartsWith("Automatic callback", StringComparison.Ordinal)),
             StringComparison.Ordinal);
     }
