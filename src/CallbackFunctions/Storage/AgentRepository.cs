@@ -40,7 +40,8 @@ public sealed class AgentRepository(StorageAccount storage)
     public async Task<bool> DeleteAsync(string id, CancellationToken ct)
     {
         if (!TableKeys.IsKey(id)) return false;
-        try { await Table.DeleteEntityAsync(Partition, id, ETag.All, ct); return true; }
+        // The SDK answers a missing entity's 404 rather than throwing it (older versions threw).
+        try { return (await Table.DeleteEntityAsync(Partition, id, ETag.All, ct)).Status != 404; }
         catch (RequestFailedException e) when (e.Status == 404) { return false; }
     }
 

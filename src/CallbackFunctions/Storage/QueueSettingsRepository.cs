@@ -30,8 +30,8 @@ public sealed class QueueSettingsRepository(StorageAccount storage)
     {
         try
         {
-            await Table.DeleteEntityAsync(Partition, Row(queue), ETag.All, ct);
-            return true;
+            // The SDK answers a missing entity's 404 rather than throwing it (older versions threw).
+            return (await Table.DeleteEntityAsync(Partition, Row(queue), ETag.All, ct)).Status != 404;
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {

@@ -118,6 +118,7 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output) : StackTestBas
             ("GET", "/api/contacts"), ("GET", "/api/contacts/{id}"), ("PUT", "/api/contacts/{id}"), ("DELETE", "/api/contacts/{id}"),
             ("POST", "/api/contacts:import"), ("GET", "/api/numbers"), ("GET", "/api/numbers/{number}"), ("PUT", "/api/numbers/{number}"),
             ("DELETE", "/api/numbers/{number}"),
+            ("GET", "/api/agents/{id}/alert"), ("POST", "/api/agents/{id}/alert/accept"), ("POST", "/api/agents/{id}/alert/reject"),
         ];
 
         private T Pick<T>(IReadOnlyList<T> items) => items[random.Next(items.Count)];
@@ -207,7 +208,7 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output) : StackTestBas
         {
             var (method, template) = Pick(ManagementRoutes);
             var hasBody = method is "PUT" or "PATCH" || template.EndsWith("manual-dial", StringComparison.Ordinal) || (method, template) == ("POST", "/api/callbacks")
-                || template.EndsWith(":import", StringComparison.Ordinal);
+                || template.EndsWith(":import", StringComparison.Ordinal) || template.Contains("/alert/", StringComparison.Ordinal);
             var path = Fill(template, bad: !hasBody || random.Next(3) == 0);
             return random.Next(hasBody ? 9 : 4) switch
             {
@@ -281,6 +282,8 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output) : StackTestBas
                     ["id"] = "\"zz-import\"", ["name"] = "\"Ann\"", ["numbers"] = "[\"+14155550974\"]", ["types"] = "[\"lead\"]", ["campaign"] = "\"spring\"",
                 },
                 "/api/numbers/{number}" => new Dictionary<string, string> { ["location"] = "\"Downtown\"", ["adSource"] = "\"Billboard\"" },
+                // No offer rings anyone in the corpus: even a harmless body changes nothing (404 or 409).
+                "/api/agents/{id}/alert/accept" or "/api/agents/{id}/alert/reject" => new Dictionary<string, string> { ["offer"] = "1" },
                 _ => new Dictionary<string, string> { ["number"] = "\"+14155550971\"" },
             };
             if (defect)
@@ -309,6 +312,7 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output) : StackTestBas
                 "[" + string.Join(",", Enumerable.Repeat("\"00:02:00\"", 50)) + "]"]),
             "queue" => JsonString(Pick(["a/b", "-x", "", new string('q', 65), "a#b"])),
             "maxLines" => Pick(["0", "-1", "16", "99999999999"]),
+            "offer" => Pick(["0", "-1", "1.5", "99999999999", "\"1\""]),
             "timeZone" => JsonString(Pick(["Mars/Olympus_Mons", "../../etc/localtime", new string('z', random.Next(65, 100_000))])),
             "callerId" => JsonString(Pick(["12", "<script>", new string('5', random.Next(20, 100_000))])),
             "voicemail" => JsonString(Pick(["sometimes", new string('v', random.Next(20, 100_000))])),

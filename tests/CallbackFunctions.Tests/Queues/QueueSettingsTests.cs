@@ -227,5 +227,16 @@ public sealed class QueueSettingsTests : StackTestBase
         var view = await GetAsync("support");
         Assert.False(view.Configured);
         AssertDefaults(view);
+        // Deleted again: it had no settings left to delete.
+        var again = await Stack.Api.DeleteAsync("/api/queues/support");
+        Assert.False((await again.Content.ReadFromJsonAsync<QueueDeleted>(TimelinePrinter.Json))!.SettingsDeleted);
+    }
+
+    [Fact]
+    public async Task DeletingAnAgentThatDoesNotExist_Answers404()
+    {
+        await Stack.PutAgentAsync("short-lived", "Short", "+14155550981", "support");
+        Assert.Equal(HttpStatusCode.NoContent, (await Stack.Api.DeleteAsync("/api/agents/short-lived")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Stack.Api.DeleteAsync("/api/agents/short-lived")).StatusCode);
     }
 }
