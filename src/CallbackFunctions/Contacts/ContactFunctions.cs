@@ -128,9 +128,14 @@ public sealed class ContactFunctions(ContactRepository contacts, PhoneNumberNorm
     public async Task<IResult> Delete([HttpTrigger(AuthorizationLevel.Function, "delete", Route = "contacts/{id}")] HttpRequest request, string id,
         [DurableClient] DurableTaskClient client, CancellationToken ct)
     {
+        // issue 16 §4: a deleted contact's name and types leave its live callbacks; they keep the number. They are told
+        // first: if telling fails, the contact is still there and the DELETE can be sent again (a callback told twice
+        // ignores the second).
+        if (await contacts.GetAsync(id, ct) is not { } existing) return NotFound(id);
+        foreach (var callbackId in existing.Value.LiveCallbacks) await runs.SendAsync(client, callbackId, new ContactChanged(id, null), ct);
         if (await contacts.DeleteAsync(id, ct) is not { } deleted) return NotFound(id);
-        // issue 16 §4: a deleted contact's name and types leave its live callbacks; they keep the number.
-        foreach (var callbackId in deleted.LiveCallbacks) await runs.SendAsync(client, callbackId, new ContactChanged(id, null), ct);
+        // A callback that became live meanwhile is told too.
+        foreach (var callbackId in deleted.LiveCallbacks.Except(existing.Value.LiveCallbacks)) await runs.SendAsync(client, callbackId, new ContactChanged(id, null), ct);
         ContactLog.Deleted(logger, id, deleted.LiveCallbacks.Length);
         return TypedResults.NoContent();
     }
@@ -237,10 +242,13 @@ public sealed class ContactFunctions(ContactRepository contacts, PhoneNumberNorm
         }
     }
 
-    /// <summary>A changed contact's live callbacks learn what they now show (name, types, campaign, ownership code).</summary>
+    /// <summary>
+    /// A contact's live callbacks learn what they now show (name, types, campaign, ownership code). Told on every PUT, even
+    /// one that changed nothing for them: a PUT repeated after telling failed tells them then (a callback ignores a
+    /// contact it already shows).
+    /// </summary>
     private async Task TellAsync(ContactSave.Saved saved, DurableTaskClient client, CancellationToken ct)
     {
-        if (!saved.ChangedForCallbacks) return;
         var contact = saved.Contact.Value;
         foreach (var callbackId in contact.LiveCallbacks)
             await runs.SendAsync(client, callbackId, new ContactChanged(contact.Id, ContactRef.Of(contact)), ct);

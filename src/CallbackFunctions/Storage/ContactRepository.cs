@@ -10,11 +10,7 @@ namespace CallbackFunctions.Storage;
 public abstract record ContactSave
 {
     /// <summary>Saved as <paramref name="Contact"/>; <paramref name="Before"/> is what was stored before (null: it is new).</summary>
-    public sealed record Saved(Stored<Contact> Contact, Contact? Before) : ContactSave
-    {
-        /// <summary>Whether a live callback's view of the contact changed (name, types, campaign, ownership code).</summary>
-        public bool ChangedForCallbacks => Before is null || !ContactRef.Same(ContactRef.Of(Before), ContactRef.Of(Contact.Value));
-    }
+    public sealed record Saved(Stored<Contact> Contact, Contact? Before) : ContactSave;
 
     /// <summary>Nothing saved: each entry <c>"numbers[i]: already a number of contact X"</c>, keyed by <c>numbers[i]</c>.</summary>
     public sealed record NumbersHeld(IReadOnlyDictionary<string, string> Problems) : ContactSave;

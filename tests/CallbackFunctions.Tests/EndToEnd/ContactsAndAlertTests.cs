@@ -221,9 +221,13 @@ public sealed class ContactsAndAlertTests : StackTestBase
         Assert.Equal("Gone Soon", waiting!.Contact!.Name);
         Assert.Contains("no eligible agent (campaign spring)", (await DetailAsync(waiting.Id)).Timeline[^1].Reason, StringComparison.Ordinal);
 
+        // A change reaches the live callback at once.
+        await PutAsync("/api/contacts/gone", new { name = "Gone Later", numbers = new[] { Forgotten }, types = new[] { "lead", "customer" }, campaign = "spring" });
+        await Eventually.GetAsync(() => DetailAsync(waiting.Id), c => c.Contact?.Name == "Gone Later" && c.Contact.Types.Count == 2, TimeSpan.FromSeconds(10), "the change on the callback");
+
         Assert.Equal(HttpStatusCode.NoContent, (await Stack.Api.DeleteAsync("/api/contacts/gone")).StatusCode);
         var forgotten = await Eventually.GetAsync(() => DetailAsync(waiting.Id), c => c.Contact is null, TimeSpan.FromSeconds(10), "the contact gone from the callback");
-        Assert.DoesNotContain("Gone Soon", JsonSerializer.Serialize(forgotten, TimelinePrinter.Json), StringComparison.Ordinal);
+        Assert.DoesNotContain("Gone ", JsonSerializer.Serialize(forgotten, TimelinePrinter.Json), StringComparison.Ordinal);
         // Anyone of the queue may take it now.
         await SetAvailableAsync("away", true);
         await WaitForStatusAsync(Forgotten, CallbackStatus.Completed, TimeSpan.FromSeconds(30));

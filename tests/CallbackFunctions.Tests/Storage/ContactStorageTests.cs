@@ -43,7 +43,7 @@ public sealed class ContactStorageTests : StackTestBase
         Assert.IsType<ContactSave.Saved>(await repository.SaveAsync(Person("ann", "+14155550101", "+14155550102"), default));
         var again = Assert.IsType<ContactSave.Saved>(await repository.SaveAsync(Person("ann", "+14155550101", "+14155550102") with { Name = "Ann B." }, default));
         Assert.Equal("Ann B.", again.Contact.Value.Name);
-        Assert.True(again.ChangedForCallbacks);
+        Assert.Equal("Name ann", again.Before?.Name);
 
         Assert.IsType<ContactSave.Saved>(await repository.SaveAsync(Person("ann", "+14155550102", "+14155550103"), default));
 
