@@ -69,6 +69,7 @@ public static class CallbackApp
         services.AddSingleton<ContactRepository>();
         services.AddSingleton<Contacts.CallerContacts>();
         services.AddSingleton<NumberRepository>();
+        services.AddSingleton<Numbers.DialledNumbers>();
         services.AddHostedService<StorageRecovery>();
     }
 

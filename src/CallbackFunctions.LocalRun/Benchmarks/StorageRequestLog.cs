@@ -20,7 +20,8 @@ public sealed record StorageNames(string TaskHub, string TablePrefix)
     /// <summary>The groups in the order they are printed.</summary>
     public static readonly IReadOnlyList<string> Groups = [History, Instances, ControlQueues, WorkItems, Leases, OurTables, Other];
 
-    private static readonly string[] OurNames = ["callbacks", "live", "agents", "holds", "waiting", "rules", "recordings"];
+    private static readonly string[] OurNames = ["callbacks", "live", "agents", "holds", "waiting", "rules", "recordings", "nocallbacks", "queues", "seencalls",
+        "requestcounts", "slotbookings", "contacts", "numbers"];
 
     public static StorageNames Of(LocalStack stack) =>
         new(stack.DurableOptions?.TaskHubName ?? LocalStack.TaskHubFor(stack.Options.Prefix),

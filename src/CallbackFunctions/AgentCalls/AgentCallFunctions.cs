@@ -17,7 +17,7 @@ namespace CallbackFunctions.AgentCalls;
 /// finds the leg it belongs to and the lifecycle ignores it if it is stale.
 /// </summary>
 public sealed class AgentCallFunctions(TwilioWebhook twilio, CallbackRuns runs, CallbackSteps steps, CallbackReader callbacks, WebhookUrls urls,
-    CallFeatureReader features, NumberRepository numbers, Agents.AgentDirectory agents, Queues.QueueCooldowns cooldowns, TimeProvider time, ILoggerFactory loggers)
+    CallFeatureReader features, Numbers.DialledNumbers numbers, Agents.AgentDirectory agents, Queues.QueueCooldowns cooldowns, TimeProvider time, ILoggerFactory loggers)
 {
     [ApiOperation("Twilio webhooks", "TwiML of the agent leg: whisper, 1 to connect, 2 to pass; then the customer <Dial>", Query = [WebhookUrls.Parameters.Callback, WebhookUrls.Parameters.Offer],
         AnswerMediaType = VoiceTwiml.MediaType, Responses = ["200: TwiML: the whisper and its <Gather>, or a goodbye when the offer is stale"])]
@@ -124,7 +124,7 @@ public sealed class AgentCallFunctions(TwilioWebhook twilio, CallbackRuns runs, 
         {
             var settings = await features.ForAsync(callback, ct);
             // seed 004's alert, spoken: the dialled number's location and ad source come from our numbers (one read).
-            var dialled = settings.Whisper.Location ? await numbers.GetAsync(callback.CallerId, ct) : null;
+            var dialled = settings.Whisper.Location ? await numbers.FindAsync(callback.CallerId, ct) : null;
             choice.AppendPrompt(settings.AgentPrompt).Say(CallbackAlert.AgentWhisper.Text(callback, time.GetUtcNow(), dialled, settings.Whisper));
         }
         return new VoiceResponse()

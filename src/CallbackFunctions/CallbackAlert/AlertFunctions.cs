@@ -49,7 +49,7 @@ public sealed record AlertChoiceResult(string CallbackId, int Offer, CallbackSta
 /// by pressing 1 or 2. Both ways go through the callback's orchestration, and only the agent's own call dials the customer
 /// (<see cref="AgentCallFunctions.ChoiceSpellSeconds"/>), so a console accept racing a key press makes one customer call.
 /// </summary>
-public sealed class AlertFunctions(AgentRepository agents, CallbackReader callbacks, CallbackRuns runs, CallbackSteps steps, NumberRepository numbers,
+public sealed class AlertFunctions(AgentRepository agents, CallbackReader callbacks, CallbackRuns runs, CallbackSteps steps, Numbers.DialledNumbers numbers,
     Agents.AgentDirectory directory, Queues.QueueCooldowns cooldowns,
     ILogger<AlertFunctions> logger)
 {
@@ -64,7 +64,7 @@ public sealed class AlertFunctions(AgentRepository agents, CallbackReader callba
         var (problem, callback, offer) = await RingingAsync(id, null, client, ct);
         if (problem is not null) return problem;
         var leg = callback!.AgentLeg!;
-        var dialled = await numbers.GetAsync(callback.CallerId, ct);
+        var dialled = await numbers.FindAsync(callback.CallerId, ct);
         var contact = callback.Contact;
         return TypedResults.Ok(new CallbackAlertView(leg.AgentId, callback.Id, offer, contact?.Name, callback.Caller, contact?.Labels ?? [],
             dialled?.Location, dialled?.AdSource, callback.CallerId, callback.Queue, callback.Comment, callback.Origin, callback.Attempt, leg.RequestedAt,

@@ -30,7 +30,7 @@ public sealed record NumberList(IReadOnlyList<NumberView> Items);
 /// <c>/api/numbers</c>: our Twilio numbers and what the agent's callback alert shows of the one a customer dialled
 /// (seed 004: a tracking number per store or advert, so the location and ad source belong to the number, not the contact).
 /// </summary>
-public sealed class NumberFunctions(NumberRepository repository, PhoneNumberNormalizer normalizer, ILogger<NumberFunctions> logger)
+public sealed class NumberFunctions(NumberRepository repository, DialledNumbers dialled, PhoneNumberNormalizer normalizer, ILogger<NumberFunctions> logger)
 {
     public const int MaxNumbers = 1000;
 
@@ -62,6 +62,7 @@ public sealed class NumberFunctions(NumberRepository repository, PhoneNumberNorm
     public async Task<IResult> Delete([HttpTrigger(AuthorizationLevel.Function, "delete", Route = "numbers/{number}")] HttpRequest request, string number, CancellationToken ct)
     {
         if (!TryNormalize(number, out var e164, out var problem)) return problem!;
+        dialled.Invalidate(e164!);
         if (!await repository.DeleteAsync(e164!, ct)) return NotFound(e164!);
         ContactLog.NumberDeleted(logger, PhoneMask.Mask(e164));
         return TypedResults.NoContent();
@@ -80,6 +81,7 @@ public sealed class NumberFunctions(NumberRepository repository, PhoneNumberNorm
         }
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
         await repository.SaveAsync(ours, ct);
+        dialled.Invalidate(ours.Number);
         ContactLog.NumberSaved(logger, PhoneMask.Mask(ours.Number), ours.Location is not null, ours.AdSource is not null);
         return TypedResults.Ok(NumberView.From(ours));
     }
