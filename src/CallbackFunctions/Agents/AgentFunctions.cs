@@ -66,7 +66,7 @@ public sealed class AgentFunctions(AgentRepository repository, AgentDirectory di
     [ApiOperation("Agents", "List agents.", Answer = typeof(List<AgentView>), Responses = ["200: Every agent, by id"])]
     [Function("ListAgents")]
     public async Task<IResult> List([HttpTrigger(AuthorizationLevel.Function, "get", Route = "agents")] HttpRequest request, CancellationToken ct) =>
-        TypedResults.Ok((await repository.ListAsync(ct)).Select(s => AgentView.From(s.Value, time.GetUtcNow())).OrderBy(a => a.Id, StringComparer.Ordinal).ToList());
+        ETags.Conditional(request, TypedResults.Ok((await repository.ListAsync(ct)).Select(s => AgentView.From(s.Value, time.GetUtcNow())).OrderBy(a => a.Id, StringComparer.Ordinal).ToList()));
 
     [ApiOperation("Agents", "Get one agent.", Path = ["id: the agent's id: letters, digits, `_`, `.`, `-`; at most 64"], Answer = typeof(AgentView), Responses = ["200: The agent", "404: No such agent"])]
     [Function("GetAgent")]
@@ -93,7 +93,7 @@ public sealed class AgentFunctions(AgentRepository repository, AgentDirectory di
                 token = next;
             } while (token is not null && mine.Count < MaxAgentCallbacks);
         }
-        return TypedResults.Ok(new AgentCallbackList([.. mine.OrderBy(c => c.DueAt).ThenBy(c => c.Id, StringComparer.Ordinal).Take(MaxAgentCallbacks)]));
+        return ETags.Conditional(request, TypedResults.Ok(new AgentCallbackList([.. mine.OrderBy(c => c.DueAt).ThenBy(c => c.Id, StringComparer.Ordinal).Take(MaxAgentCallbacks)])));
     }
 
     [ApiOperation("Agents", "Create or replace an agent (availability, current call and cooldown are kept).", Path = ["id: the agent's id: letters, digits, `_`, `.`, `-`; at most 64"], Body = typeof(AgentBody), Answer = typeof(AgentView),
