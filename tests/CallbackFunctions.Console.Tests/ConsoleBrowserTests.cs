@@ -78,6 +78,22 @@ public sealed class ConsoleBrowserTests : StackTestBase
         Assert.Contains("PASSED:", output, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The alert panel against the contract of the agent alert API, which is being built beside the console: the
+    /// scenario plays that API's answers and checks what the panel shows and posts. Once the API exists, the
+    /// scenarios where the simulator connects the accepted customer and a reject reaches the next agent replace it.
+    /// </summary>
+    [Fact]
+    public async Task AgentAlert_PlayedFromItsContract_ShowsTheOffer_AcceptPostsIt_AndA409SaysItNoLongerRings()
+    {
+        await Stack.PutAgentAsync("alice", "Alice", "+14155550101", "support");
+
+        var output = await BrowserScenario.RunAsync("alert-panel", Stack.AppUrl,
+            new Dictionary<string, string> { ["CONSOLE_AGENT"] = "alice" }, functionKey: "key-" + Guid.NewGuid().ToString("N"));
+
+        Assert.Contains("PASSED:", output, StringComparison.Ordinal);
+    }
+
     private async Task<RuleView> RuleAsync() =>
         (await Stack.Api.GetFromJsonAsync<RuleView>("/api/rules/contact-center", TimelinePrinter.Json))!;
 }

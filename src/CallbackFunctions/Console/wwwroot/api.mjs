@@ -101,7 +101,10 @@ export function live(round, signal, onError) {
     timer = null;
     if (signal.aborted || document.hidden || running) return;
     running = true;
-    try { await round(); } catch (e) { if (!signal.aborted) onError?.(e); } finally { running = false; }
+    try {
+      await round();
+      document.dispatchEvent(new Event('console:polled')); // the shell clears a "could not reach the API" note
+    } catch (e) { if (!signal.aborted) onError?.(e); } finally { running = false; }
     if (!signal.aborted && !document.hidden) timer = setTimeout(tick, POLL_MS);
   };
   const onVisibility = () => {

@@ -16,6 +16,7 @@ let current = null; // the AbortController of the view on screen: aborting it st
 
 async function start() {
   document.getElementById('forget-key').addEventListener('click', () => { key.clear(); location.reload(); });
+  document.addEventListener('console:polled', () => main.querySelector('.poll-error')?.remove());
   if (!key.get() && await needsKey()) { askForKey(); return; }
   if (key.get()) document.getElementById('forget-key').hidden = false;
   window.addEventListener('hashchange', show);

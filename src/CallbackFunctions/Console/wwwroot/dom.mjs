@@ -28,8 +28,11 @@ function append(el, children) {
  */
 export function replace(el, ...children) {
   const focusedId = el.contains(document.activeElement) ? document.activeElement.id : null;
+  // A table scrolled sideways on a phone stays where it was.
+  const scrolled = new Map([...el.querySelectorAll('.table-wrap')].map((w) => [w.getAttribute('aria-label'), w.scrollLeft]));
   el.replaceChildren();
   append(el, children);
+  for (const w of el.querySelectorAll('.table-wrap')) w.scrollLeft = scrolled.get(w.getAttribute('aria-label')) ?? 0;
   if (focusedId) document.getElementById(focusedId)?.focus();
 }
 

@@ -89,13 +89,18 @@ async function agentView(main, agentId, { signal, failed }) {
     } catch (e) { failed(e); }
   };
 
+  let shown = null;
   live(async () => {
     const [list, me] = await Promise.all([getFresh(`${agentPath}/callbacks`, signal), getFresh(agentPath, signal)]);
     if (me.body) { agent = me.body; showAvailability(); }
     const items = list.body?.items ?? [];
     // The estimate is the callback's own (its detail): position in its queue's line and the time it should ring.
     const details = new Map((await Promise.all(items.slice(0, 50).map((c) => getFresh(`/api/callbacks/${encodeURIComponent(c.id)}`, signal))))
-      .filter((d) => d.body).map((d) => [d.body.id, d.body]));
+      .filter((d) => d.body).map((d) => [d.body.id, { position: d.body.position, estimatedAt: d.body.estimatedAt }]));
+    // Redrawn when something shown changed, and every 30 s for the "in 2 min" texts.
+    const signature = JSON.stringify([items, [...details]]) + Math.floor(Date.now() / 30_000);
+    if (signature === shown) return;
+    shown = signature;
     replace(pending, table('My pending callbacks', ['Callback', 'Customer', 'Queue', 'Due', 'Estimate', 'Comment', 'Actions'],
       items.map((c) => {
         const d = details.get(c.id);

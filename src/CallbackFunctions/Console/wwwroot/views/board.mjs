@@ -13,6 +13,7 @@ export function render(main, _, { signal, failed }) {
     h('h1', {}, 'Queues'),
     h('p', { class: 'lede' }, 'Live while this page is visible (every 2 s). Numbers are masked here; a callback\'s own page shows them in full.'),
     poison, boards);
+  let shown = null;
   live(async () => {
     const [queues, failedRuns] = await Promise.all([getFresh('/api/queues', signal), getFresh('/api/poison-messages', signal)]);
     const count = failedRuns.body?.count ?? 0;
@@ -20,12 +21,18 @@ export function render(main, _, { signal, failed }) {
     poison.textContent = failedRuns.answer.ok || failedRuns.answer.status === 304
       ? `Poison: ${count} failed callback orchestration${count === 1 ? '' : 's'}` : `Poison count unavailable: ${failedRuns.answer.message}`;
     const list = queues.body ?? [];
-    const sections = await Promise.all(list.map((q) => queueBoard(q, signal)));
-    replace(boards, sections.length ? sections : h('p', { class: 'empty' }, 'No queue yet: register an agent with a queue (Agents).'));
+    const boardsData = await Promise.all(list.map((q) => queueData(q, signal)));
+    // Redrawn when something shown changed, and every 30 s for the "in 2 min" texts; not on every poll, which would
+    // reset what a reader is doing (a table scrolled sideways, text selected).
+    const signature = JSON.stringify(boardsData) + Math.floor(Date.now() / 30_000);
+    if (signature === shown) return;
+    shown = signature;
+    replace(boards, boardsData.length ? boardsData.map(queueBoard) : h('p', { class: 'empty' }, 'No queue yet: register an agent with a queue (Agents).'));
   }, signal, failed);
 }
 
-async function queueBoard(queue, signal) {
+/** What one queue's board shows, read from the API. */
+async function queueData(queue, signal) {
   const name = queue.name;
   const q = encodeURIComponent(name);
   const list = (status) => getFresh(`/api/callbacks?queue=${q}&status=${status}&pageSize=1000`, signal);
@@ -36,9 +43,15 @@ async function queueBoard(queue, signal) {
   ]);
   const line = [...(queued.body?.items ?? [])].sort((a, b) => a.place.localeCompare(b.place) || a.id.localeCompare(b.id));
   const details = await Promise.all(line.slice(0, ESTIMATES_PER_QUEUE).map((c) => getFresh(`/api/callbacks/${encodeURIComponent(c.id)}`, signal)));
-  const detail = new Map(details.filter((d) => d.body).map((d) => [d.body.id, d.body]));
+  const estimates = Object.fromEntries(details.filter((d) => d.body).map((d) => [d.body.id, { position: d.body.position, estimatedAt: d.body.estimatedAt }]));
   const dialling = [...(agentLeg.body?.items ?? []), ...(customerLeg.body?.items ?? [])];
-  const s = stats.ok ? stats.body : null;
+  // The window's ends move with the clock: left out, so an unchanged queue keeps its signature.
+  const { from, to, ...s } = stats.ok ? stats.body : {};
+  return { queue, line, estimates, dialling, stats: stats.ok ? s : null };
+}
+
+function queueBoard({ queue, line, estimates, dialling, stats: s }) {
+  const name = queue.name;
   const finished = s ? s.completed + s.expired + s.failed : 0;
   const headingId = domId('queue', name);
   return h('section', { class: 'card queue', 'aria-labelledby': headingId },
@@ -54,7 +67,7 @@ async function queueBoard(queue, signal) {
     h('h3', {}, 'The line'),
     table(`The line of queue ${name}`, ['Position', 'Callback', 'Customer', 'In line since', 'Due', 'Estimate', 'Agent'],
       line.map((c, i) => {
-        const d = detail.get(c.id);
+        const d = estimates[c.id];
         return [
           String(d?.position ?? i + 1),
           h('a', { href: `#/callbacks/${encodeURIComponent(c.id)}`, id: domId('line', c.id) }, c.id),
