@@ -1,12 +1,12 @@
 using System.Net.Http.Json;
 using CallbackFunctions.Agents;
-using CallbackFunctions.Console.Tests.Support;
+using CallbackFunctions.WebConsole.Tests.Support;
 using CallbackFunctions.Domain.Callbacks;
 using CallbackFunctions.LocalRun;
 using CallbackFunctions.Rules;
 using CallbackFunctions.Tests.Support;
 
-namespace CallbackFunctions.Console.Tests;
+namespace CallbackFunctions.WebConsole.Tests;
 
 /// <summary>
 /// The console in a real browser (issue 17): the whole local stack (Azurite, the Twilio simulator, the app) per test,

@@ -1,9 +1,9 @@
 using System.Text.RegularExpressions;
-using CallbackFunctions.Console;
+using CallbackFunctions.WebConsole;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace CallbackFunctions.Console.Tests;
+namespace CallbackFunctions.WebConsole.Tests;
 
 /// <summary>The console's files as <see cref="ConsoleFunctions"/> serves them from the assembly (no stack needed).</summary>
 public sealed partial class ConsoleFilesTests

@@ -4,7 +4,9 @@ using CallbackFunctions.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Net.Http.Headers;
 
-namespace CallbackFunctions.Console;
+// WebConsole, not Console (the folder's name): a namespace CallbackFunctions.Console would hide System.Console from every file
+// in a CallbackFunctions.* namespace.
+namespace CallbackFunctions.WebConsole;
 
 /// <summary>
 /// The web console (issue 17): static files embedded in this assembly (<c>Console/wwwroot</c>), served at

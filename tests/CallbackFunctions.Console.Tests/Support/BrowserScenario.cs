@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace CallbackFunctions.Console.Tests.Support;
+namespace CallbackFunctions.WebConsole.Tests.Support;
 
 /// <summary>
 /// Runs one browser scenario, <c>node browser/{name}.mjs</c> (playwright-core driving Debian's <c>/usr/bin/chromium</c>,
