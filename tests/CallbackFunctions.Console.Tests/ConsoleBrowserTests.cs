@@ -94,6 +94,16 @@ public sealed class ConsoleBrowserTests : StackTestBase
         Assert.Contains("PASSED:", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task LiveViews_PollAtMostEvery2s_WithIfNoneMatch_AndNotWhileHidden()
+    {
+        await Stack.PutAgentAsync("alice", "Alice", "+14155550101", "support");
+
+        var output = await BrowserScenario.RunAsync("polling", Stack.AppUrl);
+
+        Assert.Contains("PASSED:", output, StringComparison.Ordinal);
+    }
+
     private async Task<RuleView> RuleAsync() =>
         (await Stack.Api.GetFromJsonAsync<RuleView>("/api/rules/contact-center", TimelinePrinter.Json))!;
 }
