@@ -79,9 +79,9 @@ public sealed class ConsoleBrowserTests : StackTestBase
     }
 
     /// <summary>
-    /// The alert panel against the contract of the agent alert API, which is being built beside the console: the
-    /// scenario plays that API's answers and checks what the panel shows and posts. Once the API exists, the
-    /// scenarios where the simulator connects the accepted customer and a reject reaches the next agent replace it.
+    /// The alert panel with the alert API's answers played by the scenario (its contract: 404 while nothing rings, the
+    /// alert, 200 or 409 to a choice), for what the real API cannot show on cue: a countdown read at a known start, a
+    /// keyboard accept checked for the body it posts, and a 409. <see cref="ConsoleAlertTests"/> drives the real one.
     /// </summary>
     [Fact]
     public async Task AgentAlert_PlayedFromItsContract_ShowsTheOffer_AcceptPostsIt_AndA409SaysItNoLongerRings()

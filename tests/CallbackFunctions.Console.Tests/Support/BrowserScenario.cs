@@ -21,7 +21,10 @@ public static class BrowserScenario
         ? Path.GetFullPath(dir, Root)
         : Path.Combine(Path.GetTempPath(), "callbackfunctions-console-screenshots");
 
-    public static async Task<string> RunAsync(string name, Uri appUrl, IReadOnlyDictionary<string, string>? values = null, string functionKey = "")
+    /// <param name="onLine">Told each line the scenario prints, as it prints it: a scenario prints <c>READY ...</c> when the page
+    /// waits for something the test does (a call to ring an agent), which the test then does.</param>
+    public static async Task<string> RunAsync(string name, Uri appUrl, IReadOnlyDictionary<string, string>? values = null, string functionKey = "",
+        Func<string, Task>? onLine = null)
     {
         foreach (var (what, path) in new[] { ("Debian's chromium (apt-get install -y chromium)", "/usr/bin/chromium"),
                      ("playwright-core (npm ci)", Path.Combine(Root, "node_modules/playwright-core/package.json")),
@@ -43,7 +46,7 @@ public static class BrowserScenario
 
         using var process = Process.Start(start)!;
         var output = new StringBuilder();
-        var reading = Task.WhenAll(Pump(process.StandardOutput, output), Pump(process.StandardError, output));
+        var reading = Task.WhenAll(Pump(process.StandardOutput, output, onLine), Pump(process.StandardError, output, null));
         using var deadline = new CancellationTokenSource(Deadline);
         try
         {
@@ -60,10 +63,13 @@ public static class BrowserScenario
         return output.ToString();
     }
 
-    private static async Task Pump(StreamReader reader, StringBuilder into)
+    private static async Task Pump(StreamReader reader, StringBuilder into, Func<string, Task>? onLine)
     {
         while (await reader.ReadLineAsync() is { } line)
+        {
             lock (into) into.AppendLine(line);
+            if (onLine is not null) await onLine(line);
+        }
     }
 
     private static string FindRoot()

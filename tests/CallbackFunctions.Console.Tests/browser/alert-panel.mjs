@@ -1,8 +1,8 @@
-// The agent's callback alert, against the contract of the agent alert API (GET /api/agents/{id}/alert: 404 while
-// nothing rings, else the alert; POST .../alert/accept|reject {"offer": N}: 200, or 409 when that offer no longer
-// rings). That API is being built beside the console, so its answers are played here; the rest of the page talks
-// to the real app. What is checked: every field is shown, the countdown runs, Accept (by keyboard) posts the offer
-// with the key in its header, the panel goes quiet when the offer stops ringing, and a 409 says so.
+// The agent's callback alert, against the contract of the alert API (GET /api/agents/{id}/alert: 404 while nothing
+// rings, else the alert; POST .../alert/accept|reject {"offer": N}: 200, or 409 when that offer no longer rings),
+// its answers played here so that what the real API cannot show on cue can be checked: every field is shown, the
+// countdown runs from a known start, Accept (by keyboard) posts the offer with the key in its header, the panel goes
+// quiet when the offer stops ringing, and a 409 says so. alert-accept and alert-reject drive the real API.
 import { run, open, need, check, requireKey, functionKey } from './lib.mjs';
 
 const agentId = need('CONSOLE_AGENT');

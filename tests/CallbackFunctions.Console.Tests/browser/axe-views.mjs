@@ -1,6 +1,6 @@
 // axe-core on every view, at 1280 px and at a phone's 375 px: no serious or critical violation. Also: the skip link
 // comes first by keyboard, and nothing scrolls the page sideways on a phone. The agent view is checked with an alert
-// ringing: the alert route is the lead engineer's work in progress, so its answer is played here from the contract.
+// ringing, its answer played here (an offer rings for seconds only; this one rings for as long as the check takes).
 import { run, open, need, check, axe, screenshot } from './lib.mjs';
 
 const callbackId = need('CONSOLE_CALLBACK_ID');
