@@ -71,6 +71,8 @@ public sealed class ConsoleBrowserTests : StackTestBase
         await CallInAsync("+14155550166");
         var lost = await WaitForStatusAsync("+14155550166", CallbackStatus.Queued);
         await ScheduleAsync(new { phone = "+14155550167", queue = "support", @in = new { minutes = 20 }, agentId = "alice", comment = "Wants a quote" });
+        (await Stack.Api.PutAsJsonAsync("/api/contacts/dana", new { name = "Dana Whitfield", numbers = new[] { "+14155550142" }, types = new[] { "lead" } }))
+            .EnsureSuccessStatusCode();
 
         var output = await BrowserScenario.RunAsync("axe-views", Stack.AppUrl,
             new Dictionary<string, string> { ["CONSOLE_CALLBACK_ID"] = lost.Id, ["CONSOLE_AGENT"] = "alice" });
@@ -102,6 +104,18 @@ public sealed class ConsoleBrowserTests : StackTestBase
         var output = await BrowserScenario.RunAsync("polling", Stack.AppUrl);
 
         Assert.Contains("PASSED:", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Supervisor_AddsAContact_SeesTheApisMessageForABadNumber_ThenSavesIt()
+    {
+        await BrowserScenario.RunAsync("contact-edit", Stack.AppUrl);
+
+        var saved = (await Stack.Api.GetFromJsonAsync<CallbackFunctions.Contacts.ContactView>("/api/contacts/jo-lee", TimelinePrinter.Json))!;
+        Assert.Equal("Jo Lee", saved.Name);
+        Assert.Equal(["+14155550152"], saved.Numbers);
+        Assert.Equal(["lead", "customer"], saved.Types);
+        Assert.Equal("spring", saved.Campaign);
     }
 
     private async Task<RuleView> RuleAsync() =>

@@ -17,6 +17,7 @@ const views = [
   ['callback-page', `#/callbacks/${callbackId}`, 'Timeline'],
   ['rules', '#/rules/contact-center', 'Save the rule'],
   ['agents', '#/agents', 'Add an agent'],
+  ['contacts', '#/contacts', 'Dana Whitfield'],
   ['agent', `#/agent/${agentId}`, 'Accept'],
 ];
 

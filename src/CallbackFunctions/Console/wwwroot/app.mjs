@@ -8,9 +8,10 @@ import * as search from './views/search.mjs';
 import * as callback from './views/callback.mjs';
 import * as rules from './views/rules.mjs';
 import * as agents from './views/agents.mjs';
+import * as contacts from './views/contacts.mjs';
 import * as agent from './views/agent.mjs';
 
-const views = { board, search, callbacks: callback, rules, agents, agent };
+const views = { board, search, callbacks: callback, rules, agents, contacts, agent };
 const main = document.getElementById('main');
 let current = null; // the AbortController of the view on screen: aborting it stops its polls
 

@@ -21,8 +21,9 @@ export function render(main, _, { signal, failed }) {
     const { body, changed } = await getFresh('/api/agents', signal);
     if (!changed && list.querySelector('table, .empty')) return;
     agents = body ?? [];
-    replace(list, table('Agents', ['Id', 'Name', 'Phone', 'Queues', 'Available', 'On a callback', 'Idle since', 'Actions'],
-      agents.map((a) => [a.id, a.name, a.phone, a.queues.join(', '), a.available ? 'yes' : 'no', a.onCallback ? 'yes' : 'no', when(a.idleSince),
+    replace(list, table('Agents', ['Id', 'Name', 'Phone', 'Queues', 'Campaigns', 'Owners', 'Available', 'On a callback', 'Idle since', 'Cooling down until', 'Actions'],
+      agents.map((a) => [a.id, a.name, a.phone, a.queues.join(', '), (a.campaigns ?? []).join(', ') || '—', (a.ownershipCodes ?? []).join(', ') || '—',
+        a.available ? 'yes' : 'no', a.onCallback ? 'yes' : 'no', when(a.idleSince), when(a.cooldownUntil),
         h('span', { class: 'row-actions' },
           h('button', { type: 'button', id: domId('edit', a.id), 'aria-label': `Edit ${a.name}`, onclick: () => edit(a) }, 'Edit'),
           h('button', { type: 'button', class: 'danger', id: domId('delete', a.id), 'aria-label': `Delete ${a.name}`, onclick: async (e) => {
@@ -44,13 +45,16 @@ function form(agent, signal, failed, message, close) {
     field({ id: 'agent-name', label: 'Name', name: 'name', value: agent?.name }),
     field({ id: 'agent-phone', label: 'Phone', name: 'phone', value: agent?.phone, type: 'tel', hint: 'Any format a phone takes; saved as E.164.' }),
     field({ id: 'agent-queues', label: 'Queues', name: 'queues', value: agent?.queues.join(', '), hint: 'Comma-separated, 1 to 20.' }),
+    field({ id: 'agent-campaigns', label: 'Campaigns', name: 'campaigns', value: agent?.campaigns?.join(', '), hint: 'The campaigns whose contacts they may call back; comma-separated. Empty: none.' }),
+    field({ id: 'agent-owners', label: 'Ownership codes', name: 'ownershipCodes', value: agent?.ownershipCodes?.join(', '), hint: 'The private owners whose contacts they may call back; comma-separated. Empty: none.' }),
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Save'), h('button', { type: 'button', class: 'secondary', onclick: close }, 'Cancel')));
   f.addEventListener('submit', async (e) => {
     e.preventDefault();
     clearErrors(f);
     const id = f.elements.id.value.trim();
+    const list = (name) => f.elements[name].value.split(',').map((q) => q.trim()).filter(Boolean);
     const body = { name: f.elements.name.value.trim(), phone: f.elements.phone.value.trim(),
-      queues: f.elements.queues.value.split(',').map((q) => q.trim()).filter(Boolean) };
+      queues: list('queues'), campaigns: list('campaigns'), ownershipCodes: list('ownershipCodes') };
     try {
       const answer = await call('PUT', `/api/agents/${encodeURIComponent(id || '-')}`, { body, signal });
       if (answer.ok) { say(message, `Saved ${answer.body.name}.`); close(); return; }
