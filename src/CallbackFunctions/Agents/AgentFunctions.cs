@@ -71,7 +71,7 @@ public sealed class AgentFunctions(AgentRepository repository, AgentDirectory di
     [ApiOperation("Agents", "Get one agent.", Path = ["id: the agent's id: letters, digits, `_`, `.`, `-`; at most 64"], Answer = typeof(AgentView), Responses = ["200: The agent", "404: No such agent"])]
     [Function("GetAgent")]
     public async Task<IResult> Get([HttpTrigger(AuthorizationLevel.Function, "get", Route = "agents/{id}")] HttpRequest request, string id, CancellationToken ct) =>
-        await repository.GetAsync(id, ct) is { } stored ? TypedResults.Ok(AgentView.From(stored.Value, time.GetUtcNow())) : NotFound(id);
+        ETags.Conditional(request, await repository.GetAsync(id, ct) is { } stored ? TypedResults.Ok(AgentView.From(stored.Value, time.GetUtcNow())) : NotFound(id));
 
     [ApiOperation("Agents", "The queued callbacks this agent may take: their own (bound to them) and those of their queues bound to no agent, soonest due first.",
         Path = ["id: the agent's id: letters, digits, `_`, `.`, `-`; at most 64"], Answer = typeof(AgentCallbackList), Responses = ["200: The callbacks (at most 1,000)", "404: No such agent"])]

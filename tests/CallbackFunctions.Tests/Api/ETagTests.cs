@@ -83,7 +83,7 @@ public sealed class PolledRoutesETagTests : StackTestBase
         await Stack.PutAgentAsync("alice", "Alice", "+14155550971", "support");
         await CallInAsync("+14155550972");
         var callback = Assert.Single(await CallbacksAsync());
-        string[] polled = ["/api/agents", "/api/queues", "/api/callbacks?queue=support&status=Queued", $"/api/callbacks/{callback.Id}",
+        string[] polled = ["/api/agents", "/api/agents/alice", "/api/queues", "/api/callbacks?queue=support&status=Queued", $"/api/callbacks/{callback.Id}",
             "/api/agents/alice/callbacks", "/api/poison-messages"];
         var tags = new Dictionary<string, EntityTagHeaderValue>();
         foreach (var path in polled)
