@@ -66,12 +66,12 @@ public sealed class AgentFunctions(AgentRepository repository, AgentDirectory di
     [ApiOperation("Agents", "List agents.", Answer = typeof(List<AgentView>), Responses = ["200: Every agent, by id"])]
     [Function("ListAgents")]
     public async Task<IResult> List([HttpTrigger(AuthorizationLevel.Function, "get", Route = "agents")] HttpRequest request, CancellationToken ct) =>
-        TypedResults.Ok((await repository.ListAsync(ct)).Select(s => AgentView.From(s.Value, time.GetUtcNow())).OrderBy(a => a.Id, StringComparer.Ordinal).ToList());
+        ETags.Conditional(request, TypedResults.Ok((await repository.ListAsync(ct)).Select(s => AgentView.From(s.Value, time.GetUtcNow())).OrderBy(a => a.Id, StringComparer.Ordinal).ToList()));
 
     [ApiOperation("Agents", "Get one agent.", Path = ["id: the agent's id: letters, digits, `_`, `.`, `-`; at most 64"], Answer = typeof(AgentView), Responses = ["200: The agent", "404: No such agent"])]
     [Function("GetAgent")]
     public async Task<IResult> Get([HttpTrigger(AuthorizationLevel.Function, "get", Route = "agents/{id}")] HttpRequest request, string id, CancellationToken ct) =>
-        await repository.GetAsync(id, ct) is { } stored ? TypedResults.Ok(AgentView.From(stored.Value, time.GetUtcNow())) : NotFound(id);
+        ETags.Conditional(request, await repository.GetAsync(id, ct) is { } stored ? TypedResults.Ok(AgentView.From(stored.Value, time.GetUtcNow())) : NotFound(id));
 
     [ApiOperation("Agents", "The queued callbacks this agent may take: their own (bound to them) and those of their queues bound to no agent, soonest due first.",
         Path = ["id: the agent's id: letters, digits, `_`, `.`, `-`; at most 64"], Answer = typeof(AgentCallbackList), Responses = ["200: The callbacks (at most 1,000)", "404: No such agent"])]
@@ -93,7 +93,7 @@ public sealed class AgentFunctions(AgentRepository repository, AgentDirectory di
                 token = next;
             } while (token is not null && mine.Count < MaxAgentCallbacks);
         }
-        return TypedResults.Ok(new AgentCallbackList([.. mine.OrderBy(c => c.DueAt).ThenBy(c => c.Id, StringComparer.Ordinal).Take(MaxAgentCallbacks)]));
+        return ETags.Conditional(request, TypedResults.Ok(new AgentCallbackList([.. mine.OrderBy(c => c.DueAt).ThenBy(c => c.Id, StringComparer.Ordinal).Take(MaxAgentCallbacks)])));
     }
 
     [ApiOperation("Agents", "Create or replace an agent (availability, current call and cooldown are kept).", Path = ["id: the agent's id: letters, digits, `_`, `.`, `-`; at most 64"], Body = typeof(AgentBody), Answer = typeof(AgentView),

@@ -164,17 +164,18 @@ public sealed class CallbackFunctions(CallbackReader callbacks, CallbackRuns run
     [Function("ListCallbacks")]
     public async Task<IResult> List([HttpTrigger(AuthorizationLevel.Function, "get", Route = "callbacks")] HttpRequest request,
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>
-        RequestValues.TryNumber(request, "pageSize", out var pageSize, out var problem)
+        ETags.Conditional(request, RequestValues.TryNumber(request, "pageSize", out var pageSize, out var problem)
             ? await ListAsync(RequestValues.Text(request, "status"), RequestValues.Text(request, "caller"), RequestValues.Text(request, "queue"),
                 pageSize, RequestValues.Text(request, "continuationToken"), client, ct)
-            : problem!;
+            : problem!);
 
     [ApiOperation("Callbacks", "One callback: the list fields and its timeline.", Path = ["id: the callback's id (`cb-` and 20 hex digits)"], Answer = typeof(CallbackDetail),
         Responses = ["200: The callback", "404: No such callback"])]
     [Function("GetCallback")]
     public async Task<IResult> Get([HttpTrigger(AuthorizationLevel.Function, "get", Route = "callbacks/{id}")] HttpRequest request, string id,
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>
-        await callbacks.GetAsync(client, id, ct) is { } callback ? TypedResults.Ok(CallbackDetail.From(callback, await estimator.ForAsync(callback, ct))) : NotFound(id);
+        ETags.Conditional(request, await callbacks.GetAsync(client, id, ct) is { } callback
+            ? TypedResults.Ok(CallbackDetail.From(callback, await estimator.ForAsync(callback, ct))) : NotFound(id));
 
     [ApiOperation("Callbacks", "Cancel a live callback.", Path = ["id: the callback's id (`cb-` and 20 hex digits)"], Answer = typeof(CallbackDetail), Responses = [Command.Cancelled, Command.Accepted, Command.NotFound, Command.Refused])]
     [Function("CancelCallback")]

@@ -76,7 +76,7 @@ public sealed class HealthFunctions(StorageAccount storage, WebhookSpool spool, 
         [DurableClient] DurableTaskClient client, CancellationToken ct)
     {
         var failed = await FailedAsync(client, withErrors: true, ct);
-        return TypedResults.Ok(new PoisonReport(failed.Count, failed));
+        return ETags.Conditional(request, TypedResults.Ok(new PoisonReport(failed.Count, failed)));
     }
 
     /// <summary>The failed callback orchestrations (first 32); their errors only when asked (health needs the count alone).</summary>

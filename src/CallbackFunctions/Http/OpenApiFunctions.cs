@@ -71,8 +71,10 @@ public sealed class OpenApiFunctions(IOptions<JsonOptions> json)
         var paths = new JsonObject();
         foreach (var (_, trigger, name, operation) in HttpFunctions.All)
         {
-            var path = paths[$"/api/{trigger.Route}"] as JsonObject ?? new JsonObject();
-            paths[$"/api/{trigger.Route}"] = path;
+            // A catch-all segment ({*path}) is one path parameter to OpenAPI.
+            var route = $"/api/{trigger.Route?.Replace("{*", "{", StringComparison.Ordinal)}";
+            var path = paths[route] as JsonObject ?? new JsonObject();
+            paths[route] = path;
             foreach (var verb in trigger.Methods ?? [])
                 path[verb.ToLowerInvariant()] = Operation(name, trigger, operation, schemas);
         }
@@ -129,6 +131,7 @@ public sealed class OpenApiFunctions(IOptions<JsonOptions> json)
         ("Numbers", "Our Twilio numbers: the location and ad source the agent's callback alert shows of the number a customer dialled"),
         ("Recordings", "Recordings of callback calls within their storage period"),
         ("Operations", "Health, failed orchestrations, this document and its reference page"),
+        ("Console", "The web console for agents and supervisors (a page and its files; it calls the routes above with the function key)"),
         ("Twilio webhooks", "What Twilio calls: signed with `X-Twilio-Signature`, form-encoded, answered with TwiML or 204"),
     ];
 
@@ -146,7 +149,7 @@ public sealed class OpenApiFunctions(IOptions<JsonOptions> json)
         var parameters = new JsonArray();
         foreach (var segment in (trigger.Route ?? "").Split('/').Where(s => s.StartsWith('{')))
         {
-            var named = segment.Trim('{', '}');
+            var named = segment.Trim('{', '}').TrimStart('*');
             var described = operation?.Path.FirstOrDefault(p => p.StartsWith(named + " ", StringComparison.Ordinal) || p.StartsWith(named + ":", StringComparison.Ordinal));
             parameters.Add(Parameter(described ?? named, "path", required: true, schemas));
         }

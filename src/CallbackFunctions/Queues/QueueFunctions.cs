@@ -39,11 +39,11 @@ public sealed class QueueFunctions(AgentRepository agents, AgentDirectory direct
     [ApiOperation("Queues", "Queues and the agents serving each.", Answer = typeof(List<QueueView>), Responses = ["200: Every queue some agent serves, by name"])]
     [Function("ListQueues")]
     public async Task<IResult> List([HttpTrigger(AuthorizationLevel.Function, "get", Route = "queues")] HttpRequest request, CancellationToken ct) =>
-        TypedResults.Ok((await agents.ListAsync(ct))
+        ETags.Conditional(request, TypedResults.Ok((await agents.ListAsync(ct))
             .SelectMany(a => a.Value.Queues.Select(q => (Queue: q.ToLowerInvariant(), Agent: a.Value.Id)))
             .GroupBy(x => x.Queue)
             .Select(g => new QueueView(g.Key, [.. g.Select(x => x.Agent).Order(StringComparer.Ordinal)]))
-            .OrderBy(q => q.Name, StringComparer.Ordinal).ToList());
+            .OrderBy(q => q.Name, StringComparer.Ordinal).ToList()));
 
     [ApiOperation("Queues", "A queue's settings, defaults filled in, with the agents serving it. A queue never configured shows the defaults.", Path = [Name],
         Answer = typeof(QueueSettingsView), Responses = ["200: The queue and its settings", "400: Not a queue name"])]

@@ -119,6 +119,7 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output) : StackTestBas
             ("POST", "/api/contacts:import"), ("GET", "/api/numbers"), ("GET", "/api/numbers/{number}"), ("PUT", "/api/numbers/{number}"),
             ("DELETE", "/api/numbers/{number}"),
             ("GET", "/api/agents/{id}/alert"), ("POST", "/api/agents/{id}/alert/accept"), ("POST", "/api/agents/{id}/alert/reject"),
+            ("GET", "/api/console"), ("GET", "/api/console/{path}"),
         ];
 
         private T Pick<T>(IReadOnlyList<T> items) => items[random.Next(items.Count)];
@@ -369,7 +370,8 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output) : StackTestBas
             return template.Replace("{id}", Value("id"), StringComparison.Ordinal)
                 .Replace("{kind}", Value("kind"), StringComparison.Ordinal)
                 .Replace("{name}", Value("name"), StringComparison.Ordinal)
-                .Replace("{number}", Value("number"), StringComparison.Ordinal);
+                .Replace("{number}", Value("number"), StringComparison.Ordinal)
+                .Replace("{path}", Value("path"), StringComparison.Ordinal);
         }
 
         // ---- Anything: a route that does not exist, a path with traversal, a method nobody takes.
