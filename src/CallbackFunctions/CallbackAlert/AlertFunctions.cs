@@ -66,9 +66,9 @@ public sealed class AlertFunctions(AgentRepository agents, CallbackReader callba
         var leg = callback!.AgentLeg!;
         var dialled = await numbers.FindAsync(callback.CallerId, ct);
         var contact = callback.Contact;
-        return TypedResults.Ok(new CallbackAlertView(leg.AgentId, callback.Id, offer, contact?.Name, callback.Caller, contact?.Labels ?? [],
+        return ETags.Conditional(request, TypedResults.Ok(new CallbackAlertView(leg.AgentId, callback.Id, offer, contact?.Name, callback.Caller, contact?.Labels ?? [],
             dialled?.Location, dialled?.AdSource, callback.CallerId, callback.Queue, callback.Comment, callback.Origin, callback.Attempt, leg.RequestedAt,
-            leg.RequestedAt + callback.Policy.AgentRingTimeout + TimeSpan.FromSeconds(AgentCallFunctions.ChoiceTimeoutSeconds)));
+            leg.RequestedAt + callback.Policy.AgentRingTimeout + TimeSpan.FromSeconds(AgentCallFunctions.ChoiceTimeoutSeconds))));
     }
 
     [ApiOperation("Agents", "Accept the offer ringing the agent, as pressing 1 does: the customer is dialled on the agent's call (at once when it is answered, within 2 s after the whisper when it is).",
