@@ -73,7 +73,8 @@ public class CallbackOrchestrationTests
         var save = Assert.Single(fake.Inputs<SaveStep>(CallbackActivities.SaveCallback));
         Assert.Equal(CallbackStatus.Completed, save.Decision.Callback.Status);
         Assert.True(save.Run.Unsaved);
-        Assert.Equal(new ReleaseAgent("alice", "cb-1/1"), Assert.Single(save.Decision.Commands.OfType<ReleaseAgent>()));
+        // Completed: the release starts the queue's complete cooldown for the agent (seed 004).
+        Assert.Equal(new ReleaseAgent("alice", "cb-1/1", CooldownAfter.Complete), Assert.Single(save.Decision.Commands.OfType<ReleaseAgent>()));
         Assert.Equal([CallbackStatus.Queued, CallbackStatus.DialingAgent, CallbackStatus.DialingCustomer, CallbackStatus.Completed],
             fake.CustomStatuses.Select(c => c.State.Status).Distinct());
         Assert.Equal(5, fake.CustomStatuses[^1].State.Timeline.Length); // made, offered, placed, accepted, answered
@@ -363,7 +364,7 @@ public class CallbackOrchestrationTests
         Assert.Equal(CallbackStatus.Completed, status);
         Assert.Equal(3, checks);
         var save = Assert.Single(fake.Inputs<SaveStep>(CallbackActivities.SaveCallback));
-        Assert.Equal(new ReleaseAgent("alice", "cb-1/1"), Assert.Single(save.Decision.Commands));
+        Assert.Equal(new ReleaseAgent("alice", "cb-1/1", CooldownAfter.Complete), Assert.Single(save.Decision.Commands));
     }
 
     [Fact]

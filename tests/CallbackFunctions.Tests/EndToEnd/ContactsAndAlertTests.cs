@@ -147,6 +147,7 @@ public sealed class ContactsAndAlertTests : StackTestBase
     [Fact]
     public async Task AConsoleAccept_WhileThePhoneRings_ConnectsTheCustomerWhenItIsAnswered_WithoutAKey()
     {
+        await PatchQueueAsync("""{"completeCooldown":"00:00:30"}""");
         await PutAsync("/api/agents/ringing", new { name = "Ringing", phone = AgentOther, queues = new[] { "support" } });
         Agent(AgentOther, digits: "", ring: 3, talk: 0.5);
         Customer(During, Answers());
@@ -159,9 +160,13 @@ public sealed class ContactsAndAlertTests : StackTestBase
         Assert.Equal(HttpStatusCode.OK, (await Stack.Api.PostAsJsonAsync("/api/agents/ringing/alert/accept", new { offer = alert.Offer })).StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, (await Stack.Api.PostAsJsonAsync("/api/agents/ringing/alert/reject", new { offer = alert.Offer })).StatusCode);
 
-        await WaitForStatusAsync(During, CallbackStatus.Completed, TimeSpan.FromSeconds(30));
+        var done = await WaitForStatusAsync(During, CallbackStatus.Completed, TimeSpan.FromSeconds(30));
         Assert.Single(CallsTo(During));
         Assert.Equal("", Assert.Single(CallsTo(AgentOther)).DigitsPressed);
+        // Completed: once the agent's call ends, their complete cooldown runs from it (seed 004).
+        var agent = await Eventually.GetAsync(() => GetJsonAsync("/api/agents/ringing"), a => a.GetProperty("cooldownUntil").ValueKind == JsonValueKind.String,
+            TimeSpan.FromSeconds(15), "the complete cooldown");
+        Assert.InRange(agent.GetProperty("cooldownUntil").GetDateTimeOffset() - done.ConnectedAt!.Value, TimeSpan.FromSeconds(29), TimeSpan.FromSeconds(40));
     }
 
     [Fact]
