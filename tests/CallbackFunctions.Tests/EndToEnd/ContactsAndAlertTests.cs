@@ -108,7 +108,7 @@ public sealed class ContactsAndAlertTests : StackTestBase
         var done = await WaitForStatusAsync(Rejected, CallbackStatus.Completed, TimeSpan.FromSeconds(30));
         var passed = done.Timeline.Single(e => e.Reason.StartsWith("agent First passed", StringComparison.Ordinal));
         var next = done.Timeline.Single(e => e.Reason.Contains("offered to agent Second", StringComparison.Ordinal));
-        Assert.True(next.At - passed.At < TimeSpan.FromSeconds(2), $"the next agent was offered it {(next.At - passed.At).TotalMilliseconds:0} ms after the reject");
+        Assert.True(next.At - passed.At < TimeSpan.FromSeconds(1), $"the next agent was offered it {(next.At - passed.At).TotalMilliseconds:0} ms after the reject");
         Assert.Equal(["first"], done.RejectedBy);
         Assert.Single(CallsTo(AgentOther));
 
