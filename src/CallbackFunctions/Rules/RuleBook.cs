@@ -23,6 +23,10 @@ public sealed record RuleSet(CallbackRule Scenario, CallbackRule ContactCenter, 
 public sealed class RuleBook(RuleRepository repository, CallbackRepository callbacks, IServiceProvider services,
     IOptionsMonitor<CallbackOptions> options, TimeProvider time, ILogger<RuleBook> logger)
 {
+    /// <summary>A rule's saved versions, newest first (<see cref="RuleRepository.VersionsAsync"/>).</summary>
+    public Task<IReadOnlyList<(CallbackRule Rule, DateTimeOffset SavedAt)>> VersionsAsync(RuleKind kind, int max, CancellationToken ct) =>
+        repository.VersionsAsync(kind, max, ct);
+
     /// <summary>
     /// The rules as they stand, read at most once a second per instance (every webhook and wake-up asks; an edit made
     /// through another instance reaches this one within that second, before any attempt it could matter to).

@@ -44,6 +44,16 @@ public sealed record RuleBody(bool? Enabled, List<string>? Intervals, string? Ca
     string? CustomerRingTimeout, string? TimeZone, ScheduleBody? Schedule, PromptBody? AgentPrompt = null, RecordingBody? Recording = null,
     string? Voicemail = null, Dictionary<string, List<string>>? Retries = null, string? MinimumConnection = null, WhisperBody? Whisper = null);
 
+/// <summary>A rule's saved versions.</summary>
+/// <param name="Items">Newest first, at most 100.</param>
+public sealed record RuleVersionList(IReadOnlyList<RuleVersionView> Items);
+
+/// <summary>One saved version of a rule.</summary>
+/// <param name="Version">Its version number.</param>
+/// <param name="SavedAt">When it was saved (UTC).</param>
+/// <param name="Rule">The rule as that version had it.</param>
+public sealed record RuleVersionView(int Version, DateTimeOffset SavedAt, RuleView Rule);
+
 /// <summary>A callback rule as it stands (durations are <c>[d.]hh:mm:ss</c>).</summary>
 /// <param name="Kind"><c>scenario</c> (calls missed in the IVR) or <c>contact-center</c> (calls missed at a queue or an agent).</param>
 /// <param name="Version">The rule's version: 0 until first saved, one more with each save.</param>
@@ -144,6 +154,18 @@ public sealed class RuleFunctions(RuleBook book, PhoneNumberNormalizer numbers, 
     [Function("GetRule")]
     public async Task<IResult> Get([HttpTrigger(AuthorizationLevel.Function, "get", Route = "rules/{kind}")] HttpRequest request, string kind, CancellationToken ct) =>
         RuleKindNames.Parse(kind) is { } k ? TypedResults.Ok(View((await book.CurrentAsync(ct))[k])) : UnknownKind(kind);
+
+    [ApiOperation("Rules", "A rule's saved versions, newest first (at most 100): each as it was saved, and when.", Path = [Kind], Answer = typeof(RuleVersionList),
+        Responses = ["200: The versions (none before the rule was first saved)", UnknownRule])]
+    [Function("GetRuleVersions")]
+    public async Task<IResult> Versions([HttpTrigger(AuthorizationLevel.Function, "get", Route = "rules/{kind}/versions")] HttpRequest request, string kind,
+        CancellationToken ct) =>
+        RuleKindNames.Parse(kind) is { } k
+            ? TypedResults.Ok(new RuleVersionList([.. (await book.VersionsAsync(k, MaxVersionsShown, ct)).Select(v => new RuleVersionView(v.Rule.Version, v.SavedAt, View(v.Rule)))]))
+            : UnknownKind(kind);
+
+    /// <summary>At most this many versions of a rule in one answer.</summary>
+    public const int MaxVersionsShown = 100;
 
     [ApiOperation("Rules", "Replace a rule (a new version; switching it off cancels its pending callbacks). The answer's warnings say why a saved rule would make no callback, ever or now.", Path = [Kind], Body = typeof(RuleBody), Answer = typeof(RuleView),
         Responses = ["200: The rule as saved, with its new version and its warnings", "400: Bad field values: every field's error at once", UnknownRule])]

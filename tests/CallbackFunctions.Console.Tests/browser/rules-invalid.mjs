@@ -8,6 +8,11 @@ await run('the rules editor shows the API\'s message for an interval of 0 and sa
   const before = await intervals.inputValue();
   check(before && before !== '00:00:00', `unexpected intervals before the test: ${before}`);
   const version = await page.getByText(/^Version \d+\./).innerText();
+  // The rule's saved versions are listed (none or more; a refused save adds none).
+  const history = page.getByRole('heading', { name: 'Saved versions' });
+  await history.waitFor();
+  const savedRows = async () => page.locator('section[aria-labelledby="rule-history"] tbody tr').count();
+  const savedBefore = await savedRows();
 
   await intervals.fill('00:00:00');
   await page.getByRole('button', { name: 'Save the rule' }).click();
@@ -26,4 +31,6 @@ await run('the rules editor shows the API\'s message for an interval of 0 and sa
   await intervals.waitFor();
   check(await intervals.inputValue() === before, `the intervals changed: ${await intervals.inputValue()}`);
   check(await page.getByText(/^Version \d+\./).innerText() === version, 'the rule\'s version changed');
+  await history.waitFor();
+  check(await savedRows() === savedBefore, `the saved versions went from ${savedBefore} to ${await savedRows()}`);
 });

@@ -109,7 +109,7 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output) : StackTestBas
             ("GET", "/api/agents"), ("GET", "/api/agents/{id}"), ("PUT", "/api/agents/{id}"), ("DELETE", "/api/agents/{id}"),
             ("PUT", "/api/agents/{id}/availability"), ("GET", "/api/callbacks"), ("GET", "/api/callbacks/{id}"),
             ("POST", "/api/callbacks/{id}/cancel"), ("POST", "/api/callbacks/{id}/call-now"), ("POST", "/api/callbacks/manual-dial"),
-            ("GET", "/api/rules"), ("GET", "/api/rules/{kind}"), ("PUT", "/api/rules/{kind}"), ("GET", "/api/account"),
+            ("GET", "/api/rules"), ("GET", "/api/rules/{kind}"), ("GET", "/api/rules/{kind}/versions"), ("PUT", "/api/rules/{kind}"), ("GET", "/api/account"),
             ("PUT", "/api/account/lines"), ("PUT", "/api/account/unknown-callers"), ("GET", "/api/queues"), ("DELETE", "/api/queues/{name}"), ("GET", "/api/recordings"),
             ("GET", "/api/no-callbacks"), ("GET", "/api/poison-messages"), ("GET", "/api/health"), ("GET", "/api/openapi.json"), ("GET", "/api/docs"),
             ("PATCH", "/api/callbacks/{id}"), ("DELETE", "/api/callbacks/{id}"), ("GET", "/api/agents/{id}/callbacks"),

@@ -264,6 +264,22 @@ public sealed class RuleTests : StackTestBase
         await LoseInQueueAsync("+14155551015");
         Assert.Single(await CallbacksAsync("+14155551015"));
     }
+
+    [Fact]
+    public async Task EverySavedVersion_IsKept_NewestFirst_AndARefusedSaveAddsNone()
+    {
+        Assert.Empty((await Stack.Api.GetFromJsonAsync<RuleVersionList>("/api/rules/scenario/versions", TimelinePrinter.Json))!.Items);
+        var first = await PutRuleAsync("scenario", new { intervals = new[] { "00:05:00" }, queue = "support" });
+        var second = await PutRuleAsync("scenario", new { intervals = new[] { "00:07:00", "00:09:00" }, queue = "support" });
+        Assert.Equal(HttpStatusCode.BadRequest, (await Stack.Api.PutAsJsonAsync("/api/rules/scenario", new { intervals = new[] { "00:00:00" }, queue = "support" })).StatusCode);
+
+        var versions = (await Stack.Api.GetFromJsonAsync<RuleVersionList>("/api/rules/scenario/versions", TimelinePrinter.Json))!.Items;
+        Assert.Equal([second.Version, first.Version], versions.Select(v => v.Version));
+        Assert.Equal(["00:07:00", "00:09:00"], versions[0].Rule.Intervals);
+        Assert.Equal(["00:05:00"], versions[1].Rule.Intervals);
+        Assert.True(versions[0].SavedAt >= versions[1].SavedAt);
+        Assert.Equal(HttpStatusCode.NotFound, (await Stack.Api.GetAsync("/api/rules/nope/versions")).StatusCode);
+    }
 }
 
 /// <summary>seed 001: an attempt uses the rule as it is when the attempt starts, and says which version.</summary>

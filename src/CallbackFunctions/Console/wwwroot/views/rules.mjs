@@ -3,6 +3,7 @@
 import { call } from '../api.mjs';
 import { h, say, table } from '../dom.mjs';
 import { field, checkbox, select, showErrors, clearErrors, summaryBox } from '../forms.mjs';
+import { when } from '../format.mjs';
 
 const KINDS = [['contact-center', 'Contact center'], ['scenario', 'Scenario (IVR)']];
 const OUTCOMES = [['busy', 'Busy'], ['noAnswer', 'No answer'], ['machine', 'Answering machine'], ['failed', 'Failed'], ['agentNotReached', 'Agent not reached']];
@@ -12,10 +13,11 @@ export function render(main, [kindName], { signal, failed }) {
   const kind = KINDS.some(([k]) => k === kindName) ? kindName : 'contact-center';
   const versions = h('div', { class: 'versions' });
   const holder = h('div', {}, h('p', { class: 'message' }, 'Loading the rule…'));
+  const history = h('section', { class: 'card', 'aria-labelledby': 'rule-history' });
   main.append(h('h1', {}, 'Callback rules'),
     h('nav', { 'aria-label': 'Rules', class: 'tabs' }, h('ul', {}, KINDS.map(([k, t]) =>
       h('li', {}, h('a', { href: `#/rules/${k}`, 'aria-current': k === kind ? 'page' : null }, t))))),
-    versions, holder);
+    versions, holder, history);
   const load = async () => {
     const all = await call('GET', '/api/rules', { signal });
     if (!all.ok) { say(holder, all.message, true); return; }
@@ -23,6 +25,13 @@ export function render(main, [kindName], { signal, failed }) {
       all.body.map((r) => [KINDS.find(([k]) => k === r.kind)?.[1] ?? r.kind, String(r.version), r.enabled ? 'yes' : 'no']), ''));
     const rule = all.body.find((r) => r.kind === kind);
     holder.replaceChildren(form(rule, signal, failed, load));
+    // Every saved version of this rule, newest first (GET /api/rules/{kind}/versions).
+    const saved = await call('GET', `/api/rules/${kind}/versions`, { signal });
+    history.replaceChildren(h('h2', { id: 'rule-history' }, 'Saved versions'), saved.ok
+      ? table('Saved versions', ['Version', 'Saved', 'On', 'Intervals', 'Queue', 'Caller ID'],
+        saved.body.items.map((v) => [String(v.version), when(v.savedAt), v.rule.enabled ? 'yes' : 'no', v.rule.intervals.join(', '),
+          v.rule.queue ?? '—', v.rule.callerId ?? '—']), 'Never saved: the rule is on its defaults (version 0).')
+      : h('p', { class: 'message error', role: 'alert' }, saved.message));
   };
   load().catch(failed);
 }
