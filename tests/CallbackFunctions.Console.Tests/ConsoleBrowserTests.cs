@@ -36,6 +36,21 @@ public sealed class ConsoleBrowserTests : StackTestBase
     }
 
     [Fact]
+    public async Task RulesEditor_SwitchesAWhisperPartOff_AndTheRuleIsSavedSo()
+    {
+        var before = await RuleAsync();
+        Assert.True(before.Whisper.Comment);
+
+        await BrowserScenario.RunAsync("rules-whisper", Stack.AppUrl);
+
+        var after = await RuleAsync();
+        Assert.Equal(before.Version + 1, after.Version);
+        Assert.False(after.Whisper.Comment);
+        Assert.True(after.Whisper.Name && after.Whisper.Type && after.Whisper.Location && after.Whisper.Queue);
+        Assert.Equal(before.Intervals, after.Intervals);
+    }
+
+    [Fact]
     public async Task RulesEditor_GivenAnIntervalOf0_ShowsTheApisMessage_AndSavesNothing()
     {
         // One saved version, so the editor's list of saved versions has a row to keep.

@@ -7,6 +7,8 @@ import { when } from '../format.mjs';
 
 const KINDS = [['contact-center', 'Contact center'], ['scenario', 'Scenario (IVR)']];
 const OUTCOMES = [['busy', 'Busy'], ['noAnswer', 'No answer'], ['machine', 'Answering machine'], ['failed', 'Failed'], ['agentNotReached', 'Agent not reached']];
+const WHISPER = [['name', 'The contact\'s name'], ['type', 'Their type (lead, customer, ...)'], ['location', 'The dialled number\'s location and ad source'],
+  ['queue', 'The queue'], ['comment', 'An agent\'s comment']];
 const VOICEMAIL = [['off', 'Off (no detection)'], ['counts-as-reached', 'Counts as reached'], ['counts-as-not-answered', 'Counts as not answered']];
 
 export function render(main, [kindName], { signal, failed }) {
@@ -67,6 +69,8 @@ function form(rule, signal, failed, reload) {
     h('fieldset', {}, h('legend', {}, 'Outcomes with their own intervals (empty: they share the intervals above)'),
       OUTCOMES.map(([k, t]) => text(`retries.${k}`, t, (rule.retries?.[k] ?? []).join(', ')))),
     text('minimumConnection', 'Minimum connection', rule.minimumConnection, 'A customer leg connected for less counts as not reached (00:00:00: off).'),
+    h('fieldset', { 'data-field': 'whisper' }, h('legend', {}, 'What the whisper says before the agent chooses (the number always)'),
+      WHISPER.map(([k, t]) => checkbox({ id: id(`whisper.${k}`), label: t, name: `whisper.${k}`, checked: rule.whisper?.[k] ?? true }))),
     h('div', { class: 'actions' }, h('button', { type: 'submit', id: 'save-rule' }, 'Save the rule')),
     message);
   f.addEventListener('submit', async (e) => {
@@ -107,5 +111,6 @@ function bodyOf(f) {
     agentPrompt: prompt('agentPrompt'),
     recording: { enabled: on('recording.enabled'), storagePeriod: v('recording.storagePeriod'), customerNotification: prompt('recording.customerNotification') },
     voicemail: v('voicemail'), retries, minimumConnection: v('minimumConnection'),
+    whisper: Object.fromEntries(WHISPER.map(([k]) => [k, on(`whisper.${k}`)])),
   };
 }
