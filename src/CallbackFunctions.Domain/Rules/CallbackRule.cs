@@ -104,10 +104,15 @@ public sealed record RuleBounds(TimeSpan MinInterval, TimeSpan MaxInterval, int 
 /// carrier limits: at most <see cref="MaxLines"/> automatic-callback calls at once (seed 001: at most 15 lines) and
 /// at most <see cref="CallsPerSecond"/> new calls a second (Twilio's CPS for REST-created calls, TWILIO.md §7); and what
 /// a caller no contact knows gets (<see cref="UnknownCallers"/>, seed 000 "Action on no Lead found"; issue 16 §1).
+/// <see cref="HasContacts"/>: set before the first contact is saved, never by the API's account routes; until then no
+/// request looks its caller up (an account that keeps no contacts pays no read for them).
 /// </summary>
 public sealed record AccountState(bool Frozen, DateTimeOffset? ChangedAt, int MaxLines = AccountState.LineLimit, double CallsPerSecond = 1,
-    UnknownCallerPolicy UnknownCallers = UnknownCallerPolicy.Ignore)
+    UnknownCallerPolicy UnknownCallers = UnknownCallerPolicy.Ignore, bool HasContacts = false)
 {
+    /// <summary>Whether a request must look its caller up among the contacts: some may exist, or an unknown caller gets one.</summary>
+    public bool LooksUpContacts => HasContacts || UnknownCallers == UnknownCallerPolicy.CreateContact;
+
     public const int LineLimit = 15;
 
     /// <param name="lineLimit">The most lines allowed: seed 001's 15, unless a setting raises it (the benchmark).</param>

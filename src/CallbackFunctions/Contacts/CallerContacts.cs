@@ -11,7 +11,7 @@ namespace CallbackFunctions.Contacts;
 /// status following its callbacks (seed 000: DialbackQueued while one is live, the status before once it leaves).
 /// Every step is idempotent: a repeated request finds the same contact, and a status applied twice changes nothing.
 /// </summary>
-public sealed class CallerContacts(ContactRepository contacts, ILogger<CallerContacts> logger)
+public sealed class CallerContacts(ContactRepository contacts, Rules.RuleBook book, ILogger<CallerContacts> logger)
 {
     /// <summary>The id of the contact made for an unknown caller whose request makes <paramref name="callbackId"/>: a rerun makes the same.</summary>
     public static string UnknownCallerId(string callbackId) => "u-" + callbackId;
@@ -28,6 +28,8 @@ public sealed class CallerContacts(ContactRepository contacts, ILogger<CallerCon
             case CallerContact.Known known:
                 return ContactRef.Of(known.Contact);
             case CallerContact.Create create:
+                // Noted first: were unknown callers ignored later on, this contact is still looked up.
+                await book.NoteContactsAsync(ct);
                 var made = await contacts.AddUnknownCallerAsync(create.Contact, ct);
                 ContactLog.UnknownCallerContact(logger, made.Value.Id, PhoneMask.Mask(number), callbackId);
                 return ContactRef.Of(made.Value);

@@ -66,7 +66,7 @@ public sealed record ContactImportResult(int Imported);
 /// <c>/api/contacts</c>: the people the contact center calls back (issue 16), their numbers (each at most one
 /// contact's), who may call them (campaign, ownership code), and the status their callbacks give them.
 /// </summary>
-public sealed class ContactFunctions(ContactRepository contacts, PhoneNumberNormalizer normalizer, CallbackRuns runs, ILogger<ContactFunctions> logger)
+public sealed class ContactFunctions(ContactRepository contacts, Rules.RuleBook book, PhoneNumberNormalizer normalizer, CallbackRuns runs, ILogger<ContactFunctions> logger)
 {
     /// <summary>At most this many contacts on a page of the list, and in one import.</summary>
     public const int MaxPage = 1000;
@@ -196,6 +196,8 @@ public sealed class ContactFunctions(ContactRepository contacts, PhoneNumberNorm
             return TypedResults.ValidationProblem(errors.ToDictionary(e => $"line {e.Key}", e => e.Value.ToArray()),
                 detail: $"{errors.Count} of {lines.Count} lines are refused; nothing was imported");
 
+        // Before the first contact is written: from then on every request looks its caller up (CallerContacts).
+        await book.NoteContactsAsync(ct);
         var held = new System.Collections.Concurrent.ConcurrentDictionary<int, string[]>();
         await Parallel.ForEachAsync(read, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (item, token) =>
         {
@@ -223,6 +225,8 @@ public sealed class ContactFunctions(ContactRepository contacts, PhoneNumberNorm
     {
         var (contact, errors, _) = Read(id, body.Name, body.Numbers, body.Types, body.OwnershipCode, body.Campaign);
         if (contact is null) return TypedResults.ValidationProblem(errors);
+        // Before the first contact is written: from then on every request looks its caller up (CallerContacts).
+        await book.NoteContactsAsync(ct);
         switch (await contacts.SaveAsync(contact, ct))
         {
             case ContactSave.Saved saved:

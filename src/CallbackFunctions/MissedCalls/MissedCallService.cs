@@ -118,8 +118,10 @@ public sealed class MissedCallService(
         };
         var id = request.CallbackId;
         var policy = rule.ApplyTo(options.CurrentValue.ToPolicy());
-        // issue 16: whose callback it is, by the number they called from (one read; an unknown caller may get a contact).
-        var contact = decision is RuleDecision.Make ? await contacts.ForCallerAsync(request.Caller, id, set.Account.UnknownCallers, ct) : null;
+        // issue 16: whose callback it is, by the number they called from (one read, once the account keeps contacts; an
+        // unknown caller may get one).
+        var contact = decision is RuleDecision.Make && set.Account.LooksUpContacts
+            ? await contacts.ForCallerAsync(request.Caller, id, set.Account.UnknownCallers, ct) : null;
         // An agent's schedule is an explicit time: the rule's opening hours and switch do not move or stop it.
         var ruleKind = request.Origin == CallbackOrigin.Scheduled ? (RuleKind?)null : rule.Kind;
         var created = Callback.Create(

@@ -127,6 +127,18 @@ public sealed class RuleBook(RuleRepository repository, CallbackRepository callb
         throw new InvalidOperationException("too many concurrent account changes");
     }
 
+    /// <summary>
+    /// Notes, once, that the account keeps contacts (<see cref="AccountState.HasContacts"/>): called before a contact is
+    /// written, so no contact is ever saved while requests skip the lookup (a crash after the note only costs reads).
+    /// Another instance sees it once its cached rules are a second old.
+    /// </summary>
+    public async Task NoteContactsAsync(CancellationToken ct)
+    {
+        if ((await CurrentAsync(ct)).Account.HasContacts) return;
+        var (_, problems) = await ChangeSettingsAsync(a => a with { HasContacts = true }, ct);
+        if (problems.Count > 0) throw new InvalidOperationException($"the account does not validate: {string.Join("; ", problems)}");
+    }
+
     private async Task<AccountState> SetFrozenAsync(bool frozen, CancellationToken ct)
     {
         for (var round = 0; round < 8; round++)

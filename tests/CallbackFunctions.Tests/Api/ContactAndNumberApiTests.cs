@@ -217,4 +217,22 @@ public sealed class ContactAndNumberApiTests : StackTestBase
         Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(HttpMethod.Get, "/api/numbers/%2B14155550251")).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(HttpMethod.Delete, "/api/numbers/%2B14155550251")).Status);
     }
+
+    [Fact]
+    public async Task TheFirstContact_TurnsTheCallersLookupOn_AndTheAccountsOtherSettingsKeepIt()
+    {
+        var book = Stack.Service<CallbackFunctions.Rules.RuleBook>();
+        // No contact yet: requests skip the lookup (no read for an account that keeps none).
+        Assert.False((await book.CurrentAsync(default)).Account.LooksUpContacts);
+        var (status, _) = await SendAsync(HttpMethod.Put, "/api/contacts/first", new { name = "First", numbers = new[] { "+14155550931" }, types = new[] { "lead" } });
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.True((await book.CurrentAsync(default)).Account.HasContacts);
+        // The account's own routes keep it, and deleting every contact leaves it on (a lookup too many costs a read, never a contact).
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Put, "/api/account/lines", new { maxLines = 3 })).Status);
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Put, "/api/account/unknown-callers", new { unknownCallers = "ignore" })).Status);
+        Assert.Equal(HttpStatusCode.NoContent, (await SendAsync(HttpMethod.Delete, "/api/contacts/first")).Status);
+        var account = (await book.CurrentAsync(default)).Account;
+        Assert.True(account.HasContacts && account.LooksUpContacts);
+        Assert.Equal(3, account.MaxLines);
+    }
 }
