@@ -35,6 +35,14 @@ public static class Cooldowns
     public static Agent AfterComplete(Agent agent, CooldownSettings settings, DateTimeOffset now, string? cause = null) =>
         Start(agent, now + settings.CompleteCooldown, now, cause);
 
+    /// <summary>The cooldown <paramref name="after"/> names (none: the agent as it is).</summary>
+    public static Agent After(Agent agent, Callbacks.CooldownAfter after, CooldownSettings settings, DateTimeOffset now, string? cause = null) => after switch
+    {
+        Callbacks.CooldownAfter.Reject => AfterReject(agent, settings, now, cause),
+        Callbacks.CooldownAfter.Complete => AfterComplete(agent, settings, now, cause),
+        _ => agent,
+    };
+
     /// <summary>True before <see cref="Agent.CooldownUntil"/>; false at it and after.</summary>
     public static bool InCooldown(Agent agent, DateTimeOffset now) => agent.CooldownUntil is { } until && now < until;
 

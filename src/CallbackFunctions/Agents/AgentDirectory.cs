@@ -76,13 +76,7 @@ public sealed class AgentDirectory(AgentRepository repository, TimeProvider time
             if (stored is null || stored.Value.HeldBy != holder) return null;
             var now = time.GetUtcNow();
             var released = stored.Value.Release(now, handled);
-            if (cooldown is { } c)
-                released = c.After switch
-                {
-                    CooldownAfter.Reject => Cooldowns.AfterReject(released, c.Settings, now, holder),
-                    CooldownAfter.Complete => Cooldowns.AfterComplete(released, c.Settings, now, holder),
-                    _ => released,
-                };
+            if (cooldown is { } c) released = Cooldowns.After(released, c.After, c.Settings, now, holder);
             if (await repository.TryReplaceAsync(released, stored.ETag, ct) is { } etag)
             {
                 if (_snapshot is { } s) s.Agents[agentId] = new Stored<Agent>(released, etag);

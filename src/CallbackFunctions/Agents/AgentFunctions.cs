@@ -134,11 +134,7 @@ public sealed class AgentFunctions(AgentRepository repository, AgentDirectory di
         else if (queues.FirstOrDefault(q => !MissedCallFunctions.IsValidQueue(q)) is { } bad)
             errors["queues"] = [$"{(bad is null ? "null" : RequestValues.Quote(bad))} is not a valid queue name (letters, digits, '_', '.', '-'; at most 64)"];
         ImmutableArray<string> campaigns = [.. body.Campaigns ?? []], ownershipCodes = [.. body.OwnershipCodes ?? []];
-        foreach (var problem in Eligibility.Validate(campaigns, ownershipCodes))
-        {
-            var colon = problem.IndexOf(':', StringComparison.Ordinal);
-            errors[problem[..colon]] = [.. errors.GetValueOrDefault(problem[..colon]) ?? [], problem[(colon + 1)..].Trim()];
-        }
+        FieldProblems.AddTo(errors, Eligibility.Validate(campaigns, ownershipCodes));
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
         for (var round = 0; ; round++)

@@ -112,13 +112,15 @@ public sealed class Offers(
             return await steps.SaveAsync(run, callback.WaitForTurn($"all {set.Account.MaxLines} lines busy; waiting for a line", Now + LineRetry, Now, forLine: true), ct);
         }
         var agent = await agents.TryHoldFreeAgentAsync(callback.Queue, callback.Access, callback.ExcludedAgents, holder, ct, callback.BoundAgent);
-        // seed 004: an agent whose cooldown is about to end (this look may come a little early: DESIGN §1) is waited for here.
-        if (agent is null && await agents.NextCooldownEndAsync(callback.Queue, callback.Access, callback.ExcludedAgents, ct, callback.BoundAgent) is { } soon
-            && soon - Now is var cooling && cooling <= EarlyLimit)
+        // seed 004: when the agent who may take it cools down, it is theirs the moment that ends; one about to end (this look
+        // may come a little early: DESIGN §1) is waited for here.
+        var cooldownEnds = agent is null ? await agents.NextCooldownEndAsync(callback.Queue, callback.Access, callback.ExcludedAgents, ct, callback.BoundAgent) : null;
+        if (cooldownEnds - Now is { } cooling && cooling <= EarlyLimit)
         {
             // A delay may end a few milliseconds early: a little more, so the cooldown is over when the agent is chosen.
             if (cooling > TimeSpan.Zero) await Task.Delay(cooling + TimeSpan.FromMilliseconds(20), time, ct);
             agent = await agents.TryHoldFreeAgentAsync(callback.Queue, callback.Access, callback.ExcludedAgents, holder, ct, callback.BoundAgent);
+            cooldownEnds = agent is null ? await agents.NextCooldownEndAsync(callback.Queue, callback.Access, callback.ExcludedAgents, ct, callback.BoundAgent) : null;
         }
         if (agent is null)
         {
@@ -133,8 +135,7 @@ public sealed class Offers(
                     case PreferredAgentDecision.FallBackToQueue fallBack:
                         return await steps.SaveAsync(run, callback.FallBackToQueue(fallBack.Reason, Now).RetryAfterFault(Now), ct);
                 }
-            // seed 004: an agent cooling down is offered it the moment their cooldown ends, unless another frees up first.
-            var cooldownEnds = await agents.NextCooldownEndAsync(callback.Queue, callback.Access, callback.ExcludedAgents, ct, callback.BoundAgent);
+            // It looks again when that cooldown ends, unless another agent frees up first.
             return await steps.SaveAsync(run, callback.NoAgentAvailable(Now, cooldownEnds), ct);
         }
         // Carrier pacing (TWILIO.md §7: calls per second), shared by every instance: wait for this call's slot.

@@ -310,14 +310,13 @@ public sealed class ContactFunctions(ContactRepository contacts, Rules.RuleBook 
         var refused = errors.Keys.ToHashSet(StringComparer.Ordinal);
         foreach (var problem in contact.Validate())
         {
-            var colon = problem.IndexOf(": ", StringComparison.Ordinal);
-            var field = problem[..colon];
+            var (field, what) = FieldProblems.Split(problem);
             // A number or list already refused above is said once ("numbers[1]: not E.164" after "not a valid phone
             // number"; "types: at least one" after every type was unknown).
             if ((field.StartsWith("numbers[", StringComparison.Ordinal) && refused.Contains(field))
                 || (field == "types" && refused.Any(b => b.StartsWith("types[", StringComparison.Ordinal)))
                 || (field == "numbers" && given.Count > Contact.MaxNumbers)) continue;
-            Add(field, problem[(colon + 2)..]);
+            Add(field, what);
         }
         return (errors.Count > 0 ? null : contact, errors.ToDictionary(e => e.Key, e => e.Value.ToArray()), normalized);
     }

@@ -70,16 +70,12 @@ public sealed class NumberFunctions(NumberRepository repository, DialledNumbers 
 
     private async Task<IResult> PutAsync(string number, NumberBody body, CancellationToken ct)
     {
-        var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var n = normalizer.Normalize(number);
         if (!n.IsValid) errors["number"] = [$"a valid phone number is required ({n.Problem})"];
         var ours = new OurNumber(n.E164 ?? "", body.Location, body.AdSource);
-        foreach (var problem in ours.Validate())
-        {
-            var colon = problem.IndexOf(": ", StringComparison.Ordinal);
-            (errors.TryGetValue(problem[..colon], out var list) ? list : errors[problem[..colon]] = []).Add(problem[(colon + 2)..]);
-        }
-        if (errors.Count > 0) return TypedResults.ValidationProblem(errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
+        FieldProblems.AddTo(errors, ours.Validate());
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
         await repository.SaveAsync(ours, ct);
         dialled.Invalidate(ours.Number);
         ContactLog.NumberSaved(logger, PhoneMask.Mask(ours.Number), ours.Location is not null, ours.AdSource is not null);

@@ -83,14 +83,7 @@ public static class QueueSettingsBodies
             CompleteCooldown = Duration(body.CompleteCooldown, "completeCooldown", "00:00:30", errors) ?? defaults.CompleteCooldown,
         };
         // A field that did not read stands at a stand-in value here, and already has its error.
-        var unread = errors.Keys.ToList();
-        foreach (var problem in settings.Validate(isTimeZone))
-        {
-            var colon = problem.IndexOf(':', StringComparison.Ordinal);
-            var field = problem[..colon];
-            if (unread.Any(k => k == field || k.StartsWith(field + ".", StringComparison.Ordinal) || field.StartsWith(k + ".", StringComparison.Ordinal))) continue;
-            errors[field] = [.. errors.GetValueOrDefault(field) ?? [], problem[(colon + 1)..].Trim()];
-        }
+        FieldProblems.AddTo(errors, settings.Validate(isTimeZone), FieldProblems.ReadBadly(errors.Keys));
         return errors.Count > 0 ? (null, errors) : (settings.Ordered(), errors);
     }
 

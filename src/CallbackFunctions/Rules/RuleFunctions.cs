@@ -254,17 +254,12 @@ public sealed class RuleFunctions(RuleBook book, PhoneNumberNormalizer numbers, 
         {
             // Every error at once: the rule's own checks too, for the fields that read well (a field that did not
             // stands at its default here, and already has its error).
-            foreach (var problem in rule.Validate(book.Bounds))
-            {
-                var field = problem.Split(':')[0];
-                if (!errors.Keys.Any(k => k == field || k.StartsWith(field + ".", StringComparison.Ordinal) || field.StartsWith(k + ".", StringComparison.Ordinal)))
-                    errors[field] = [.. errors.GetValueOrDefault(field) ?? [], problem[(problem.IndexOf(':') + 1)..].Trim()];
-            }
+            FieldProblems.AddTo(errors, rule.Validate(book.Bounds), FieldProblems.ReadBadly(errors.Keys));
             return TypedResults.ValidationProblem(errors);
         }
         var (saved, problems) = await book.SaveAsync(rule, client, ct);
         if (saved is null)
-            return TypedResults.ValidationProblem(problems.GroupBy(p => p.Split(':')[0]).ToDictionary(g => g.Key, g => g.Select(p => p[(p.IndexOf(':') + 1)..].Trim()).ToArray()));
+            return TypedResults.ValidationProblem(FieldProblems.Of(problems));
         return TypedResults.Ok(View(saved));
     }
 
@@ -300,7 +295,7 @@ public sealed class RuleFunctions(RuleBook book, PhoneNumberNormalizer numbers, 
     }
 
     private static ValidationProblem Problems(IReadOnlyList<string> problems) =>
-        TypedResults.ValidationProblem(problems.ToDictionary(p => p.Split(':')[0], p => new[] { p[(p.IndexOf(':') + 1)..].Trim() }));
+        TypedResults.ValidationProblem(FieldProblems.Of(problems));
 
     private static AccountView View(AccountState a) => new(a.Frozen, a.ChangedAt, a.MaxLines, a.CallsPerSecond, UnknownCallerNames.Name(a.UnknownCallers), a.Frozen
         ? "Frozen: every rule is disabled and no callback dials."
