@@ -15,6 +15,7 @@ public sealed class AgentDirectory(AgentRepository repository, TimeProvider time
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(1);
     private readonly SemaphoreSlim _refresh = new(1, 1);
     private readonly ConcurrentDictionary<string, byte> _holdingHere = new();
+    private readonly CacheGeneration _generation = new();
     private volatile Snapshot? _snapshot;
 
     private sealed record Snapshot(DateTimeOffset ReadAt, ConcurrentDictionary<string, Stored<Agent>> Agents);
@@ -146,7 +147,7 @@ public sealed class AgentDirectory(AgentRepository repository, TimeProvider time
     public async Task<bool> ExistsAsync(string agentId, CancellationToken ct) => (await GetSnapshotAsync(ct)).Agents.ContainsKey(agentId);
 
     /// <summary>Forget the snapshot (after an agent is created, changed or deleted through the API).</summary>
-    public void Invalidate() => _snapshot = null;
+    public void Invalidate() => _generation.Advance(() => _snapshot = null);
 
     private async Task<Snapshot> GetSnapshotAsync(CancellationToken ct)
     {
@@ -157,9 +158,12 @@ public sealed class AgentDirectory(AgentRepository repository, TimeProvider time
         {
             current = _snapshot;
             if (current is not null && time.GetUtcNow() - current.ReadAt < CacheFor) return current;
+            var before = _generation.Current;
             var all = await repository.ListAsync(ct);
             current = new Snapshot(time.GetUtcNow(), new ConcurrentDictionary<string, Stored<Agent>>(all.Select(a => KeyValuePair.Create(a.Value.Id, a))));
-            _snapshot = current;
+            // An agent saved through the API while this read was under way may be missing from it: the snapshot answers
+            // this caller and is not kept, so the next offer reads the agents again instead of missing them for a second.
+            _generation.KeepIfUnchanged(before, () => _snapshot = current);
             return current;
         }
         finally
