@@ -506,6 +506,16 @@ public sealed record Callback
     public CooldownAfter CooldownAfterOffer(int offer) =>
         Status == CallbackStatus.Completed && AgentLeg?.Offer == offer && CustomerLeg?.Attempt == Attempt ? CooldownAfter.Complete : CooldownAfter.None;
 
+    /// <summary>Whether offer <paramref name="offer"/> still rings its agent: nobody chose on it and its call has not ended.</summary>
+    public bool OfferRings(int offer) => Status == CallbackStatus.DialingAgent && AgentLeg?.Offer == offer;
+
+    /// <summary>
+    /// Whether <paramref name="agentId"/> accepted offer <paramref name="offer"/>: the customer was dialled on it, whatever
+    /// became of that leg since (an accept after the expiry dials nobody, and is not one).
+    /// </summary>
+    public bool AcceptedOn(int offer, string agentId) =>
+        AgentLeg is { } leg && leg.Offer == offer && leg.AgentId == agentId && CustomerLeg is { } customer && customer.StartedAt >= leg.RequestedAt;
+
     /// <summary>Agents this callback is not offered to now: those tried in this round, and those who rejected it.</summary>
     public IReadOnlyCollection<string> ExcludedAgents => RejectedBy.IsEmpty ? TriedAgents : [.. TriedAgents.Union(RejectedBy)];
 

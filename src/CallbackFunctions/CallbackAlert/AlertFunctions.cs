@@ -40,7 +40,8 @@ public sealed record AlertChoiceBody([Required] int? Offer);
 /// <summary>What became of the choice.</summary>
 /// <param name="CallbackId">The callback.</param>
 /// <param name="Offer">The offer chosen on.</param>
-/// <param name="Status">The callback's status after the choice: DialingCustomer after an accept, Queued (going to the next agent) after a reject.</param>
+/// <param name="Status">The callback's status once its orchestration took the choice: DialingCustomer after an accept (or
+/// later: Completed, ...), Queued or already DialingAgent (the next agent) after a reject; DialingAgent with a 202: not taken yet.</param>
 /// <param name="Note">What happens next, in words.</param>
 public sealed record AlertChoiceResult(string CallbackId, int Offer, CallbackStatus Status, string Note);
 
@@ -53,6 +54,7 @@ public sealed class AlertFunctions(AgentRepository agents, CallbackReader callba
     Agents.AgentDirectory directory, Queues.QueueCooldowns cooldowns,
     ILogger<AlertFunctions> logger)
 {
+    private const string Taking = "202: Passed on, but the callback has not taken it within 10 s (its orchestration is behind): the callback shows what became of it";
     private const string IdDoc = "id: the agent's id: letters, digits, `_`, `.`, `-`; at most 64";
 
     [ApiOperation("Agents", "The callback offer ringing this agent now: who they are about to call and why (seed 004's callback alert).", Path = [IdDoc],
@@ -73,7 +75,8 @@ public sealed class AlertFunctions(AgentRepository agents, CallbackReader callba
 
     [ApiOperation("Agents", "Accept the offer ringing the agent, as pressing 1 does: the customer is dialled on the agent's call (at once when it is answered, within 2 s after the whisper when it is).",
         Path = [IdDoc], Body = typeof(AlertChoiceBody), Answer = typeof(AlertChoiceResult),
-        Responses = ["200: Accepted (again, if it was already: one customer call either way)", "400: A bad body", "404: No such agent", "409: That offer no longer rings the agent"])]
+        Responses = ["200: Accepted, as the callback took it (again, if it was already: one customer call either way)", Taking, "400: A bad body", "404: No such agent",
+            "409: That offer no longer rings the agent, or another choice on it (a key press, a reject) was taken first"])]
     [Function("AcceptCallbackAlert")]
     public Task<IResult> Accept([HttpTrigger(AuthorizationLevel.Function, "post", Route = "agents/{id}/alert/accept")] HttpRequest request, string id,
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>
@@ -81,11 +84,15 @@ public sealed class AlertFunctions(AgentRepository agents, CallbackReader callba
 
     [ApiOperation("Agents", "Reject the offer ringing the agent, as pressing 2 does: the agent's call ends, the callback goes to the next eligible free agent and never back to this one; the queue's rejectCooldown starts.",
         Path = [IdDoc], Body = typeof(AlertChoiceBody), Answer = typeof(AlertChoiceResult),
-        Responses = ["200: Rejected (again, if it was already)", "400: A bad body", "404: No such agent", "409: That offer no longer rings the agent, or was accepted"])]
+        Responses = ["200: Rejected, as the callback took it (again, if it was already)", Taking, "400: A bad body", "404: No such agent",
+            "409: That offer no longer rings the agent, or another choice on it (a key press, an accept) was taken first"])]
     [Function("RejectCallbackAlert")]
     public Task<IResult> Reject([HttpTrigger(AuthorizationLevel.Function, "post", Route = "agents/{id}/alert/reject")] HttpRequest request, string id,
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>
         RequestValues.WithBodyAsync<AlertChoiceBody>(request, body => ChooseAsync(id, body, accept: false, client, ct), ct);
+
+    /// <summary>How long a choice made in the console waits for the callback's orchestration to take it.</summary>
+    public static readonly TimeSpan ChoiceTakenWithin = TimeSpan.FromSeconds(10);
 
     private async Task<IResult> ChooseAsync(string id, AlertChoiceBody body, bool accept, DurableTaskClient client, CancellationToken ct)
     {
@@ -94,27 +101,39 @@ public sealed class AlertFunctions(AgentRepository agents, CallbackReader callba
         var (problem, callback, _) = await RingingAsync(id, offer, client, ct);
         if (problem is not null) return problem;
         var choice = accept ? "accept" : "reject";
-        var decision = await runs.TellAgentChoiceAsync(client, callback!.Id, offer, accept ? new AgentAccepted(offer) : new AgentPassed(offer), ct);
-        var after = decision?.Callback;
-        if (accept && after is { Status: CallbackStatus.DialingCustomer, AgentLeg.Offer: var o } && o == offer)
+        var preview = await runs.TellAgentChoiceAsync(client, callback!.Id, offer, accept ? new AgentAccepted(offer) : new AgentPassed(offer), ct);
+        if (preview is null) return Refused(id, choice, callback.Id, offer, "the callback is gone");
+        // The answer is what the orchestration decided, not what the callback read a moment ago foretold: another choice
+        // (a key press, a second tab) or the end of the agent's call may have been taken first.
+        if (await runs.AwaitAsync(client, callback.Id, c => !c.OfferRings(offer), ChoiceTakenWithin, ct) is not { } after)
         {
-            if (decision!.Changed) AlertLog.Accepted(logger, id, callback.Id, offer);
+            AlertLog.NotTakenYet(logger, id, choice, callback.Id, offer);
+            return TypedResults.Accepted($"/api/callbacks/{callback.Id}", new AlertChoiceResult(callback.Id, offer, CallbackStatus.DialingAgent,
+                $"passed on, not taken yet: GET /api/callbacks/{callback.Id} shows what became of it"));
+        }
+        if (accept && after.AcceptedOn(offer, id))
+        {
+            if (preview.Changed) AlertLog.Accepted(logger, id, callback.Id, offer);
             return TypedResults.Ok(new AlertChoiceResult(callback.Id, offer, after.Status,
                 "accepted: the customer is dialled on your call (at once if you answer now; within 2 s after the whisper)"));
         }
-        if (!accept && after is { Status: CallbackStatus.Queued } && after.RejectedBy.Contains(id))
+        if (!accept && after.RejectedBy.Contains(id))
         {
-            if (decision!.Changed)
-            {
-                AlertLog.Rejected(logger, id, callback.Id, offer);
-                await directory.StartRejectCooldownAsync(id, Agent.Holder(callback.Id, offer), await cooldowns.ForAsync(callback.Queue, ct), ct);
-                // seed 004: "This will close the alert and send the callback to the next available Agent": the agent's call ends now.
-                if (callback.AgentLeg?.CallSid is { } sid) await steps.HangUpQuietlyAsync(sid, ct);
-            }
+            if (preview.Changed) AlertLog.Rejected(logger, id, callback.Id, offer);
+            // Both once per offer: the cooldown starts once, and hanging up an ended call changes nothing.
+            await directory.StartRejectCooldownAsync(id, Agent.Holder(callback.Id, offer), await cooldowns.ForAsync(callback.Queue, ct), ct);
+            // seed 004: "This will close the alert and send the callback to the next available Agent": the agent's call ends now.
+            if (((after.AgentLeg?.Offer == offer ? after.AgentLeg.CallSid : null) ?? callback.AgentLeg?.CallSid) is { } sid) await steps.HangUpQuietlyAsync(sid, ct);
             return TypedResults.Ok(new AlertChoiceResult(callback.Id, offer, after.Status, "rejected: it goes to the next eligible agent, never back to you"));
         }
-        var reason = decision?.IgnoredBecause ?? $"the callback is {after?.Status.ToString() ?? "gone"}";
-        AlertLog.Refused(logger, id, choice, callback.Id, offer, reason);
+        return Refused(id, choice, callback.Id, offer, after.AcceptedOn(offer, id) ? "you accepted it"
+            : after.RejectedBy.Contains(id) ? "you rejected it"
+            : $"it no longer rings you (the callback is {after.Status})");
+    }
+
+    private ProblemHttpResult Refused(string agentId, string choice, string callbackId, int offer, string reason)
+    {
+        AlertLog.Refused(logger, agentId, choice, callbackId, offer, reason);
         return Conflict($"The {choice} of offer {offer} was refused: {reason}.");
     }
 

@@ -11,4 +11,8 @@ internal static partial class AlertLog
 
     [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "Agent {AgentId}: {Choice} of callback {CallbackId} offer {Offer} refused: {Reason}")]
     public static partial void Refused(ILogger logger, string agentId, string choice, string callbackId, int offer, string reason);
+
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Warning,
+        Message = "Agent {AgentId}: {Choice} of callback {CallbackId} offer {Offer} was passed on, but the callback has not taken it yet (its orchestration is behind)")]
+    public static partial void NotTakenYet(ILogger logger, string agentId, string choice, string callbackId, int offer);
 }

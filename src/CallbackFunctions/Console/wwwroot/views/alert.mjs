@@ -1,6 +1,6 @@
 // The callback alert: while an offer rings the agent, who the customer is, with a countdown, Accept and Reject.
 // GET /api/agents/{id}/alert: 404 while nothing rings; POST .../alert/accept|reject {"offer": N}: 409 when that
-// offer no longer rings.
+// offer no longer rings or the other choice was taken first; 202 when the callback has not taken it within 10 s.
 import { call, getFresh, live } from '../api.mjs';
 import { h, say } from '../dom.mjs';
 import { when } from '../format.mjs';
@@ -40,7 +40,8 @@ export function alertPanel(agentId, signal, failed) {
       for (const b of body.querySelectorAll('button')) b.disabled = true;
       try {
         const r = await call('POST', `${path}/${verb}`, { body: { offer: a.offer }, signal });
-        say(message, r.ok ? (verb === 'accept' ? 'Accepted: the customer is being connected.' : 'Rejected: it goes to the next agent.')
+        say(message, r.status === 202 ? `Sent, but not taken yet: ${r.body?.note ?? 'the callback shows what became of it.'}`
+          : r.ok ? (verb === 'accept' ? 'Accepted: the customer is being connected.' : 'Rejected: it goes to the next agent.')
           : r.status === 409 ? `This offer is no longer ringing. ${r.message}` : r.message, !r.ok);
         await refresh();
       } catch (e) { failed(e); } finally { for (const b of body.querySelectorAll('button')) b.disabled = false; }
