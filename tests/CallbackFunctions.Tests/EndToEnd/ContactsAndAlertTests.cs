@@ -128,8 +128,9 @@ public sealed class ContactsAndAlertTests : StackTestBase
         var done = await WaitForStatusAsync(Rejected, CallbackStatus.Completed, TimeSpan.FromSeconds(30));
         var passed = done.Timeline.Single(e => e.Reason.StartsWith("agent First passed", StringComparison.Ordinal));
         var next = done.Timeline.Single(e => e.Reason.Contains("offered to agent Second", StringComparison.Ordinal));
-        // At once: two steps of its orchestration (the release, the next offer), well inside the 20 s a next look would take.
-        Assert.True(next.At - passed.At < TimeSpan.FromSeconds(5), $"the next agent was offered it {(next.At - passed.At).TotalMilliseconds:0} ms after the reject");
+        // At once (the contract: within 2 s): the release, then the next offer, whose call waits for the account's
+        // pacing (1 call a second, from the first agent's call): about 0.6 s here on a quiet machine. A next look: 20 s.
+        Assert.True(next.At - passed.At < TimeSpan.FromSeconds(2), $"the next agent was offered it {(next.At - passed.At).TotalMilliseconds:0} ms after the reject");
         Assert.Equal(["first"], done.RejectedBy);
         Assert.Single(CallsTo(AgentOther));
 
