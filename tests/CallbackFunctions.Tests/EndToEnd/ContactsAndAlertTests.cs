@@ -27,8 +27,11 @@ public sealed class ContactsAndAlertTests : StackTestBase
     private const string Forgotten = "+14155550416";
     private const string Torn = "+14155550417";
 
+    /// <summary>The app's warnings and errors: shown when an alert never rings.</summary>
+    private readonly LogCapture _logs = new();
+
     protected override LocalStackOptions Configure(LocalStackOptions o) =>
-        o with { Intervals = "00:00:01,00:00:02", Expiry = TimeSpan.FromMinutes(5), NoAgentRetry = TimeSpan.FromSeconds(20), AgentRingTimeout = TimeSpan.FromSeconds(8) };
+        o with { Intervals = "00:00:01,00:00:02", Expiry = TimeSpan.FromMinutes(5), NoAgentRetry = TimeSpan.FromSeconds(20), AgentRingTimeout = TimeSpan.FromSeconds(8), LogCapture = _logs };
 
     private async Task PutAsync(string path, object body)
     {
@@ -56,7 +59,7 @@ public sealed class ContactsAndAlertTests : StackTestBase
 
     /// <summary>
     /// The alert once it rings <paramref name="agentId"/> for <paramref name="caller"/>'s callback; if it never does, the
-    /// failure shows that callback's timeline (where its offers went instead).
+    /// failure shows that caller's callbacks' timelines (where the offers went instead) and the app's last warnings.
     /// </summary>
     private async Task<CallbackAlertView> RingingAlertAsync(string agentId, string caller)
     {
@@ -69,7 +72,9 @@ public sealed class ContactsAndAlertTests : StackTestBase
             var timelines = new List<string>();
             foreach (var c in await CallbacksAsync(caller))
                 timelines.Add(string.Join(Environment.NewLine, (await DetailAsync(c.Id)).Timeline.Select(t => $"  {t.At:HH:mm:ss.fff} {t.To}: {t.Reason}")));
-            throw new Xunit.Sdk.XunitException($"{e.Message}{Environment.NewLine}{caller}'s callbacks:{Environment.NewLine}{string.Join(Environment.NewLine, timelines)}");
+            var warnings = _logs.Entries.Where(l => l.Level >= Microsoft.Extensions.Logging.LogLevel.Warning).TakeLast(20).Select(l => $"  {l}");
+            throw new Xunit.Sdk.XunitException($"{e.Message}{Environment.NewLine}{caller}'s callbacks ({timelines.Count}):{Environment.NewLine}"
+                + string.Join(Environment.NewLine, timelines) + $"{Environment.NewLine}the app's last warnings:{Environment.NewLine}{string.Join(Environment.NewLine, warnings)}");
         }
     }
 
