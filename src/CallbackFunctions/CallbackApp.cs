@@ -68,6 +68,7 @@ public static class CallbackApp
         services.AddSingleton<SlotBookingRepository>();
         services.AddSingleton<ContactRepository>();
         services.AddSingleton<Contacts.CallerContacts>();
+        services.AddSingleton<Contacts.LiveCallbackContacts>();
         services.AddSingleton<NumberRepository>();
         services.AddSingleton<Numbers.DialledNumbers>();
         services.AddHostedService<StorageRecovery>();

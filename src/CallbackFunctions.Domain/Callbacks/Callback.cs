@@ -429,6 +429,19 @@ public sealed record Callback
         return (this with { Contact = contact }).Record(now, Status, reason).Reschedule(WakeAt ?? now);
     }
 
+    /// <summary>
+    /// A contact holding this callback's number was saved after the callback was made (contacts imported while callbacks
+    /// wait): a callback without a contact takes it, with who may call them, from its next offer on. One that has a contact
+    /// keeps it; a number belongs to at most one contact, and the contact it has tells it of its own changes.
+    /// </summary>
+    public Decision ContactFound(string number, Contacts.ContactRef contact, DateTimeOffset now)
+    {
+        if (!IsLive) return Decision.Ignore(this, $"already {Status}");
+        if (number != Caller) return Decision.Ignore(this, "not this callback's number");
+        if (Contact is { } has) return Decision.Ignore(this, has.Id == contact.Id ? $"contact {contact.Id} is this callback's already" : $"the callback is contact {has.Id}'s");
+        return (this with { Contact = contact }).Record(now, Status, $"contact {contact.Id} saved for this number").Reschedule(WakeAt ?? now);
+    }
+
     /// <summary>The watchdog fired and Twilio says the leg is still alive: look again later.</summary>
     public Decision ExtendWatchdog(DateTimeOffset now)
     {

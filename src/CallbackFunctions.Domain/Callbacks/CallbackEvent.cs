@@ -25,6 +25,7 @@ namespace CallbackFunctions.Domain.Callbacks;
 [JsonDerivedType(typeof(Nudged), "nudged")]
 [JsonDerivedType(typeof(TriggerReceived), "trigger")]
 [JsonDerivedType(typeof(ContactChanged), "contactChanged")]
+[JsonDerivedType(typeof(ContactFound), "contactFound")]
 public abstract record CallbackEvent
 {
     /// <summary>What the lifecycle decides on this event, given the callback as it is now.</summary>
@@ -148,4 +149,10 @@ public sealed record Nudged : CallbackEvent
 public sealed record ContactChanged(string ContactId, Contacts.ContactRef? Contact) : CallbackEvent
 {
     public override Decision Apply(Callback callback, DateTimeOffset now) => callback.ContactChanged(ContactId, Contact, now);
+}
+
+/// <summary>A contact holding the callback's number (<see cref="Number"/>, E.164) was saved after the callback was made. Issue 16.</summary>
+public sealed record ContactFound(string Number, Contacts.ContactRef Contact) : CallbackEvent
+{
+    public override Decision Apply(Callback callback, DateTimeOffset now) => callback.ContactFound(Number, Contact, now);
 }

@@ -66,7 +66,8 @@ public sealed record ContactImportResult(int Imported);
 /// <c>/api/contacts</c>: the people the contact center calls back (issue 16), their numbers (each at most one
 /// contact's), who may call them (campaign, ownership code), and the status their callbacks give them.
 /// </summary>
-public sealed class ContactFunctions(ContactRepository contacts, Rules.RuleBook book, PhoneNumberNormalizer normalizer, CallbackRuns runs, ILogger<ContactFunctions> logger)
+public sealed class ContactFunctions(ContactRepository contacts, Rules.RuleBook book, PhoneNumberNormalizer normalizer, CallbackRuns runs,
+    LiveCallbackContacts liveCallbacks, ILogger<ContactFunctions> logger)
 {
     /// <summary>At most this many contacts on a page of the list, and in one import.</summary>
     public const int MaxPage = 1000;
@@ -249,13 +250,14 @@ public sealed class ContactFunctions(ContactRepository contacts, Rules.RuleBook 
     /// <summary>
     /// A contact's live callbacks learn what they now show (name, types, campaign, ownership code). Told on every PUT, even
     /// one that changed nothing for them: a PUT repeated after telling failed tells them then (a callback ignores a
-    /// contact it already shows).
+    /// contact it already shows). Callbacks for its numbers made before it existed take it now.
     /// </summary>
     private async Task TellAsync(ContactSave.Saved saved, DurableTaskClient client, CancellationToken ct)
     {
         var contact = saved.Contact.Value;
         foreach (var callbackId in contact.LiveCallbacks)
             await runs.SendAsync(client, callbackId, new ContactChanged(contact.Id, ContactRef.Of(contact)), ct);
+        await liveCallbacks.GiveAsync(client, contact, ct);
     }
 
     private static string PhoneMaskOf(Contact contact, string key) =>

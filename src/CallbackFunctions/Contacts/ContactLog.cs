@@ -29,4 +29,7 @@ internal static partial class ContactLog
 
     [LoggerMessage(EventId = 7608, Level = LogLevel.Information, Message = "Contact {ContactId} follows callback {CallbackId} ({CallbackStatus}): now {ContactStatus}")]
     public static partial void StatusFollowed(ILogger logger, string contactId, string callbackId, string callbackStatus, string contactStatus);
+
+    [LoggerMessage(EventId = 7609, Level = LogLevel.Information, Message = "Contact {ContactId} given to callback {CallbackId}, live for its number {Number} since before the contact was saved: {Outcome}")]
+    public static partial void GivenToLiveCallback(ILogger logger, string contactId, string callbackId, string number, string outcome);
 }

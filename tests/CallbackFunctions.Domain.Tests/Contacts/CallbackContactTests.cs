@@ -53,6 +53,31 @@ public sealed class CallbackContactTests
     }
 
     [Fact]
+    public void AContactSavedForTheNumberOfACallbackWithout_IsTakenWithItsAccess_AndARepeatChangesNothing()
+    {
+        var story = WithContact(null).Advance(TimeSpan.FromSeconds(30));
+        var wakeAt = story.Callback.WakeAt;
+        story.Apply((c, now) => c.ContactFound(Build.Caller, Private, now));
+        Assert.Equal(Private, story.Callback.Contact);
+        Assert.Equal(new ContactAccess(null, "owner-7"), story.Callback.Access);
+        Assert.Equal("contact c-1 saved for this number", story.Callback.Timeline[^1].Reason);
+        Assert.Equal(CallbackStatus.Queued, story.Callback.Status);
+        Assert.Equal(wakeAt, story.Callback.WakeAt);
+        Expect.Ignored(story.Callback, story.Try((c, now) => c.ContactFound(Build.Caller, Private, now)));
+    }
+
+    [Fact]
+    public void AContactFound_ForAnotherNumber_ACallbackWithAContact_OrAFinalOne_ChangesNothing()
+    {
+        var without = WithContact(null);
+        Expect.Ignored(without.Callback, without.Try((c, now) => c.ContactFound("+14155559999", Private, now)));
+        var with = WithContact(Private with { Id = "c-2" });
+        Expect.Ignored(with.Callback, with.Try((c, now) => c.ContactFound(Build.Caller, Private, now)));
+        var done = Story.In(CallbackStatus.Completed);
+        Expect.Ignored(done.Callback, done.Try((c, now) => c.ContactFound(Build.Caller, Private, now)));
+    }
+
+    [Fact]
     public void AMergedRequest_BringsTheContactAsItFoundIt_ANoneKeepsTheOne()
     {
         var story = WithContact(null);

@@ -26,6 +26,7 @@ public sealed class ContactsAndAlertTests : StackTestBase
     private const string Stranger = "+14155550415";
     private const string Forgotten = "+14155550416";
     private const string Torn = "+14155550417";
+    private const string Late = "+14155550418";
 
     /// <summary>The app's warnings and errors: shown when an alert never rings.</summary>
     private readonly LogCapture _logs = new();
@@ -247,6 +248,39 @@ public sealed class ContactsAndAlertTests : StackTestBase
             Assert.Equal(["torn"], done.RejectedBy);
             Assert.Contains(done.Timeline, e => e.Reason.Contains("offered to agent Backup", StringComparison.Ordinal));
         }
+    }
+
+    [Fact]
+    public async Task AContactSaved_WhileItsNumbersCallbackWaits_IsTakenAtOnce_AndOnlyItsOwnersAgentCallsBack()
+    {
+        await PutAsync("/api/agents/anyone", new { name = "Anyone", phone = AgentOther, queues = new[] { "support" } });
+        await SetAvailableAsync("anyone", false);
+        Agent(AgentOther, digits: "1", talk: 0.5);
+        Agent(AgentOwner, digits: "1", talk: 0.5);
+        Customer(Late, Answers());
+
+        await CallInAsync(Late);
+        var waiting = await Eventually.GetAsync(async () => (await CallbacksAsync(Late)).SingleOrDefault(), c => c is { WaitingForAgent: true },
+            TimeSpan.FromSeconds(20), "the callback to wait");
+        Assert.Null(waiting!.Contact);
+
+        // Imported while it waits, private to team-7: the callback has it when the PUT answers, and the contact shows it.
+        await PutAsync("/api/contacts/late", new { name = "Lea Late", numbers = new[] { Late }, types = new[] { "customer" }, ownershipCode = "team-7" });
+        var taken = await DetailAsync(waiting.Id);
+        Assert.Equal("Lea Late", taken.Contact?.Name);
+        Assert.Contains(taken.Timeline, e => e.Reason == "contact late saved for this number");
+        var contact = await GetJsonAsync("/api/contacts/late");
+        Assert.Equal("DialbackQueued", contact.GetProperty("status").GetString());
+        Assert.Equal([waiting.Id], contact.GetProperty("liveCallbacks").EnumerateArray().Select(c => c.GetString()));
+
+        // The agent who waited is not the owner's: only the owner's agent, made later, calls back.
+        await SetAvailableAsync("anyone", true);
+        await PutAsync("/api/agents/owner", new { name = "Owner", phone = AgentOwner, queues = new[] { "support" }, ownershipCodes = new[] { "team-7" } });
+        var done = await WaitForStatusAsync(Late, CallbackStatus.Completed, TimeSpan.FromSeconds(30));
+        Assert.Contains(done.Timeline, e => e.Reason.Contains("offered to agent Owner", StringComparison.Ordinal));
+        Assert.Empty(CallsTo(AgentOther));
+        await Eventually.GetAsync(() => GetJsonAsync("/api/contacts/late"), c => c.GetProperty("status").GetString() == "None",
+            TimeSpan.FromSeconds(10), "the contact's status back to None");
     }
 
     [Fact]
