@@ -132,10 +132,10 @@ public sealed class LocalAppHost : IAsyncDisposable
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         // The Functions host answers "/" itself; here the local host does: ready (the tests and ./run.sh wait for it), and
-        // where the API is described, since the app itself is served only under /api.
+        // where the API is described (the app serves its API under /api and its console under /console).
         app.MapGet("/", (HttpRequest request) =>
         {
-            var api = $"{request.Scheme}://{request.Host}{request.PathBase}/{FunctionRoutes.RoutePrefix}";
+            var api = $"{request.Scheme}://{request.Host}{request.PathBase}/{FunctionRoutes.ApiBase}";
             return Results.Ok(new { service = "CallbackFunctions", status = "ready", docs = $"{api}/docs", openApi = $"{api}/openapi.json" });
         });
         app.MapFunctions();

@@ -124,7 +124,7 @@ static async Task<int> RunStackAsync(RunArgs cli, LocalStackOptions options, str
         Console.WriteLine($"App:        {stack.AppUrl}" + (cli.AppPort == 0 ? "  (a free port; --app-port pins it)" : "  (--app-port)"));
         Console.WriteLine($"API docs:   {stack.AppUrl}api/docs  (OpenAPI: {stack.AppUrl}api/openapi.json)");
         // The local host checks no function key (Durable/FunctionRoutes), so the console finds it needs none and asks for none.
-        Console.WriteLine($"Console:    {stack.AppUrl}api/console  (no key to paste here: the local host checks none; in Azure it asks once for a function key)");
+        Console.WriteLine($"Console:    {stack.AppUrl}console  (no key to paste here: the local host checks none; in Azure it asks once for a function key)");
         Console.WriteLine($"Simulator:  {stack.Simulator.BaseUrl}" + (cli.SimulatorPort == 0 ? "  (a free port; --sim-port pins it)" : "  (--sim-port)")
             + $"  (control API under /sim, e.g. {stack.Simulator.BaseUrl}sim/calls)");
         Console.WriteLine($"Storage:    Azurite blob :{stack.Azurite?.BlobPort}, queue :{stack.Azurite?.QueuePort}, table :{stack.Azurite?.TablePort}; Durable task hub {stack.DurableOptions?.TaskHubName}");

@@ -11,7 +11,7 @@ public sealed partial class ConsoleFilesTests
     [Fact]
     public async Task Page_IsHtml_UnderAStrictContentSecurityPolicy_AndAskedForAgainEachTime()
     {
-        var answer = await GetAsync("/api/console", c => new ConsoleFunctions().Page(c.Request));
+        var answer = await GetAsync("/console", c => new ConsoleFunctions().Page(c.Request));
         Assert.Equal(200, answer.Status);
         Assert.Equal("text/html; charset=utf-8", answer.Headers.ContentType.ToString());
         var policy = answer.Headers.ContentSecurityPolicy.ToString();
@@ -24,10 +24,10 @@ public sealed partial class ConsoleFilesTests
     }
 
     [Theory]
-    [InlineData("/api/console/app.mjs", "text/javascript; charset=utf-8")]
-    [InlineData("/api/console/views/board.mjs", "text/javascript; charset=utf-8")]
-    [InlineData("/api/console/console.css", "text/css; charset=utf-8")]
-    [InlineData("/api/console/", "text/html; charset=utf-8")]
+    [InlineData("/console/app.mjs", "text/javascript; charset=utf-8")]
+    [InlineData("/console/views/board.mjs", "text/javascript; charset=utf-8")]
+    [InlineData("/console/console.css", "text/css; charset=utf-8")]
+    [InlineData("/console/", "text/html; charset=utf-8")]
     public async Task File_IsServedWithItsContentType(string path, string type)
     {
         var answer = await GetAsync(path, c => new ConsoleFunctions().File(c.Request));
@@ -37,9 +37,9 @@ public sealed partial class ConsoleFilesTests
     }
 
     [Theory]
-    [InlineData("/api/console/nope.mjs")]
-    [InlineData("/api/console/../host.json")]
-    [InlineData("/api/console/views")]
+    [InlineData("/console/nope.mjs")]
+    [InlineData("/console/../host.json")]
+    [InlineData("/console/views")]
     public async Task UnknownPath_IsNotFound(string path)
     {
         var answer = await GetAsync(path, c => new ConsoleFunctions().File(c.Request));
@@ -49,8 +49,8 @@ public sealed partial class ConsoleFilesTests
     [Fact]
     public async Task File_WithItsOwnTag_IsNotModified()
     {
-        var first = await GetAsync("/api/console/app.mjs", c => new ConsoleFunctions().File(c.Request));
-        var again = await GetAsync("/api/console/app.mjs", c => new ConsoleFunctions().File(c.Request), ifNoneMatch: first.Headers.ETag.ToString());
+        var first = await GetAsync("/console/app.mjs", c => new ConsoleFunctions().File(c.Request));
+        var again = await GetAsync("/console/app.mjs", c => new ConsoleFunctions().File(c.Request), ifNoneMatch: first.Headers.ETag.ToString());
         Assert.Equal(304, again.Status);
         Assert.Equal("", again.Body);
     }
@@ -60,12 +60,12 @@ public sealed partial class ConsoleFilesTests
     public async Task EverythingThePageAndItsModulesLoad_IsServed()
     {
         var served = ConsoleFunctions.Paths.ToHashSet(StringComparer.Ordinal);
-        var page = (await GetAsync("/api/console", c => new ConsoleFunctions().Page(c.Request))).Body;
+        var page = (await GetAsync("/console", c => new ConsoleFunctions().Page(c.Request))).Body;
         var wanted = PageReference().Matches(page).Select(m => m.Groups[1].Value).ToList();
         Assert.Contains("app.mjs", wanted);
         foreach (var module in served.Where(p => p.EndsWith(".mjs", StringComparison.Ordinal)))
         {
-            var text = (await GetAsync("/api/console/" + module, c => new ConsoleFunctions().File(c.Request))).Body;
+            var text = (await GetAsync("/console/" + module, c => new ConsoleFunctions().File(c.Request))).Body;
             var folder = module.Contains('/', StringComparison.Ordinal) ? module[..module.LastIndexOf('/')] : "";
             foreach (Match import in ModuleImport().Matches(text))
                 wanted.Add(Path.GetRelativePath("/", Path.GetFullPath(Path.Combine("/", folder, import.Groups[1].Value))));
@@ -88,7 +88,7 @@ public sealed partial class ConsoleFilesTests
         return new(context.Response.StatusCode, context.Response.Headers, System.Text.Encoding.UTF8.GetString(body.ToArray()));
     }
 
-    [GeneratedRegex("""(?:src|href)="/api/console/([^"]+)""")]
+    [GeneratedRegex("""(?:src|href)="/console/([^"]+)""")]
     private static partial Regex PageReference();
 
     [GeneratedRegex("""(?:from|import)\s+'(\.{1,2}/[^']+)'""")]

@@ -11,20 +11,22 @@ namespace CallbackFunctions.LocalRun.Durable;
 
 /// <summary>
 /// Serves the app's HTTP functions on Kestrel without the Functions host (DESIGN §5): every <c>[Function]</c> with an
-/// <c>[HttpTrigger]</c> is mapped on <c>/api/</c> + its route, for its methods, and invoked the way the host invokes it:
+/// <c>[HttpTrigger]</c> is mapped on its route (host.json's route prefix is empty: the API's routes say <c>api/</c>
+/// themselves, the console's <c>console</c>), for its methods, and invoked the way the host invokes it:
 /// the class built from the services, the request, its route values by parameter name, the Durable client the
 /// <c>[DurableClient]</c> binding would give, and the request's cancellation, after what the app's worker middleware
 /// checks (a management route's unknown query parameters). Function keys are not checked here.
 /// </summary>
 public static class FunctionRoutes
 {
-    public const string RoutePrefix = "api";
+    /// <summary>Where the API's routes start (the console's do not).</summary>
+    public const string ApiBase = "api";
 
     public sealed record Found(string Name, MethodInfo Method, string Route, IReadOnlyList<string> Methods, AuthorizationLevel Level);
 
-    /// <summary>Every HTTP function of the app (<see cref="HttpFunctions"/>), with its full route as the host serves it: "api/" + route.</summary>
+    /// <summary>Every HTTP function of the app (<see cref="HttpFunctions"/>), with its route as the host serves it (no prefix).</summary>
     public static IReadOnlyList<Found> All =>
-        [.. HttpFunctions.All.Select(f => new Found(f.Name, f.Method, $"{RoutePrefix}/{f.Trigger.Route}",
+        [.. HttpFunctions.All.Select(f => new Found(f.Name, f.Method, f.Trigger.Route ?? "",
             [.. (f.Trigger.Methods ?? []).Select(v => v.ToUpperInvariant())], f.Trigger.AuthLevel))];
 
     public static IEndpointRouteBuilder MapFunctions(this IEndpointRouteBuilder routes)

@@ -23,7 +23,7 @@ public sealed class AgentCallFunctions(TwilioWebhook twilio, CallbackRuns runs, 
         AnswerMediaType = VoiceTwiml.MediaType, Responses = ["200: TwiML: the whisper and its <Gather>, or a goodbye when the offer is stale"])]
     [Function("AgentAnswer")]
     public Task<IResult> AgentAnswer(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "twilio/agent-answer")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/twilio/agent-answer")] HttpRequest request,
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>
         twilio.RunAsync(request, budget => Callback(request, out var id) is { } problem ? Task.FromResult(problem)
             : RequestValues.TryRequiredNumber(request, "offer", out var offer, out problem) && TryWaited(request, out var waited, out problem)
@@ -33,7 +33,7 @@ public sealed class AgentCallFunctions(TwilioWebhook twilio, CallbackRuns runs, 
     [ApiOperation("Twilio webhooks", "Status callback of the agent leg", Query = [WebhookUrls.Parameters.Callback, WebhookUrls.Parameters.Offer], Responses = ["204: Told to the callback", "400: A parameter the route cannot use, or an unknown CallStatus"])]
     [Function("AgentStatus")]
     public Task<IResult> AgentStatus(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "twilio/agent-status")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/twilio/agent-status")] HttpRequest request,
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>
         twilio.RunAsync(request, budget => Callback(request, out var id) is { } problem ? Task.FromResult(problem)
             : RequestValues.TryRequiredNumber(request, "offer", out var offer, out problem)
@@ -44,7 +44,7 @@ public sealed class AgentCallFunctions(TwilioWebhook twilio, CallbackRuns runs, 
         AnswerMediaType = VoiceTwiml.MediaType, Responses = ["200: TwiML after the <Dial> (its action)", "204: Told to the callback (a status callback)"])]
     [Function("DialResult")]
     public Task<IResult> DialResult(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "twilio/dial-result")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/twilio/dial-result")] HttpRequest request,
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>
         twilio.RunAsync(request, budget => Callback(request, out var id) is { } problem ? Task.FromResult(problem)
             : RequestValues.TryRequiredNumber(request, "attempt", out var attempt, out problem) && RequestValues.TryFlag(request, "detection", out var detection, out problem)

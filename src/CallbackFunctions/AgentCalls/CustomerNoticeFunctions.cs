@@ -50,7 +50,7 @@ public sealed class CustomerNoticeFunctions(TwilioWebhook twilio, CallbackRuns r
         AnswerMediaType = VoiceTwiml.MediaType, Responses = ["200: TwiML: the recording notice, the voicemail message, or a hang-up for a machine"])]
     [Function("CustomerNotice")]
     public Task<IResult> CustomerNotice(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "twilio/customer-notice")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/twilio/customer-notice")] HttpRequest request,
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>
         twilio.RunAsync(request, budget => AgentCallFunctions.Callback(request, out var id) is { } problem ? Task.FromResult(problem)
             : RequestValues.TryRequiredNumber(request, "attempt", out var attempt, out problem) && RequestValues.TryFlag(request, "recorded", out var recorded, out problem)

@@ -65,18 +65,18 @@ public sealed class AgentFunctions(AgentRepository repository, AgentDirectory di
 
     [ApiOperation("Agents", "List agents.", Answer = typeof(List<AgentView>), Responses = ["200: Every agent, by id"])]
     [Function("ListAgents")]
-    public async Task<IResult> List([HttpTrigger(AuthorizationLevel.Function, "get", Route = "agents")] HttpRequest request, CancellationToken ct) =>
+    public async Task<IResult> List([HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/agents")] HttpRequest request, CancellationToken ct) =>
         ETags.Conditional(request, TypedResults.Ok((await repository.ListAsync(ct)).Select(s => AgentView.From(s.Value, time.GetUtcNow())).OrderBy(a => a.Id, StringComparer.Ordinal).ToList()));
 
     [ApiOperation("Agents", "Get one agent.", Path = ["id: the agent's id: letters, digits, `_`, `.`, `-`; at most 64"], Answer = typeof(AgentView), Responses = ["200: The agent", "404: No such agent"])]
     [Function("GetAgent")]
-    public async Task<IResult> Get([HttpTrigger(AuthorizationLevel.Function, "get", Route = "agents/{id}")] HttpRequest request, string id, CancellationToken ct) =>
+    public async Task<IResult> Get([HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/agents/{id}")] HttpRequest request, string id, CancellationToken ct) =>
         ETags.Conditional(request, await repository.GetAsync(id, ct) is { } stored ? TypedResults.Ok(AgentView.From(stored.Value, time.GetUtcNow())) : NotFound(id));
 
     [ApiOperation("Agents", "The queued callbacks this agent may take: their own (bound to them) and those of their queues bound to no agent, soonest due first.",
         Path = ["id: the agent's id: letters, digits, `_`, `.`, `-`; at most 64"], Answer = typeof(AgentCallbackList), Responses = ["200: The callbacks (at most 1,000)", "404: No such agent"])]
     [Function("ListAgentCallbacks")]
-    public async Task<IResult> Callbacks([HttpTrigger(AuthorizationLevel.Function, "get", Route = "agents/{id}/callbacks")] HttpRequest request, string id,
+    public async Task<IResult> Callbacks([HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/agents/{id}/callbacks")] HttpRequest request, string id,
         [DurableClient] DurableTaskClient client, CancellationToken ct)
     {
         if (await repository.GetAsync(id, ct) is not { } stored) return NotFound(id);
@@ -99,20 +99,20 @@ public sealed class AgentFunctions(AgentRepository repository, AgentDirectory di
     [ApiOperation("Agents", "Create or replace an agent (availability, current call and cooldown are kept).", Path = ["id: the agent's id: letters, digits, `_`, `.`, `-`; at most 64"], Body = typeof(AgentBody), Answer = typeof(AgentView),
         Responses = ["200: The agent as saved (phone in E.164)", "400: A bad id or field: every field's error at once"])]
     [Function("PutAgent")]
-    public Task<IResult> Put([HttpTrigger(AuthorizationLevel.Function, "put", Route = "agents/{id}")] HttpRequest request, string id,
+    public Task<IResult> Put([HttpTrigger(AuthorizationLevel.Function, "put", Route = "api/agents/{id}")] HttpRequest request, string id,
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>
         RequestValues.WithBodyAsync<AgentBody>(request, body => PutAsync(id, body, client, ct), ct);
 
     [ApiOperation("Agents", "Say whether the agent takes callbacks now; an available agent is offered the waiting callbacks at once.", Path = ["id: the agent's id: letters, digits, `_`, `.`, `-`; at most 64"],
         Body = typeof(AvailabilityBody), Answer = typeof(AgentView), Responses = ["200: The agent as saved", "404: No such agent"])]
     [Function("SetAgentAvailability")]
-    public Task<IResult> SetAvailability([HttpTrigger(AuthorizationLevel.Function, "put", Route = "agents/{id}/availability")] HttpRequest request, string id,
+    public Task<IResult> SetAvailability([HttpTrigger(AuthorizationLevel.Function, "put", Route = "api/agents/{id}/availability")] HttpRequest request, string id,
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>
         RequestValues.WithBodyAsync<AvailabilityBody>(request, body => SetAvailabilityAsync(id, body, client, ct), ct);
 
     [ApiOperation("Agents", "Remove an agent.", Path = ["id: the agent's id: letters, digits, `_`, `.`, `-`; at most 64"], Responses = ["204: Removed", "404: No such agent"])]
     [Function("DeleteAgent")]
-    public async Task<IResult> Delete([HttpTrigger(AuthorizationLevel.Function, "delete", Route = "agents/{id}")] HttpRequest request, string id, CancellationToken ct)
+    public async Task<IResult> Delete([HttpTrigger(AuthorizationLevel.Function, "delete", Route = "api/agents/{id}")] HttpRequest request, string id, CancellationToken ct)
     {
         if (!await repository.DeleteAsync(id, ct)) return NotFound(id);
         directory.Invalidate();

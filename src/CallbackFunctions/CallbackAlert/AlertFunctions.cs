@@ -60,7 +60,7 @@ public sealed class AlertFunctions(AgentRepository agents, CallbackReader callba
     [ApiOperation("Agents", "The callback offer ringing this agent now: who they are about to call and why (seed 004's callback alert).", Path = [IdDoc],
         Answer = typeof(CallbackAlertView), Responses = ["200: The offer ringing the agent", "404: No such agent, or no callback rings them now"])]
     [Function("GetCallbackAlert")]
-    public async Task<IResult> Get([HttpTrigger(AuthorizationLevel.Function, "get", Route = "agents/{id}/alert")] HttpRequest request, string id,
+    public async Task<IResult> Get([HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/agents/{id}/alert")] HttpRequest request, string id,
         [DurableClient] DurableTaskClient client, CancellationToken ct)
     {
         var (problem, callback, offer) = await RingingAsync(id, null, client, ct);
@@ -78,7 +78,7 @@ public sealed class AlertFunctions(AgentRepository agents, CallbackReader callba
         Responses = ["200: Accepted, as the callback took it (again, if it was already: one customer call either way)", Taking, "400: A bad body", "404: No such agent",
             "409: That offer no longer rings the agent, or another choice on it (a key press, a reject) was taken first"])]
     [Function("AcceptCallbackAlert")]
-    public Task<IResult> Accept([HttpTrigger(AuthorizationLevel.Function, "post", Route = "agents/{id}/alert/accept")] HttpRequest request, string id,
+    public Task<IResult> Accept([HttpTrigger(AuthorizationLevel.Function, "post", Route = "api/agents/{id}/alert/accept")] HttpRequest request, string id,
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>
         RequestValues.WithBodyAsync<AlertChoiceBody>(request, body => ChooseAsync(id, body, accept: true, client, ct), ct);
 
@@ -87,7 +87,7 @@ public sealed class AlertFunctions(AgentRepository agents, CallbackReader callba
         Responses = ["200: Rejected, as the callback took it (again, if it was already)", Taking, "400: A bad body", "404: No such agent",
             "409: That offer no longer rings the agent, or another choice on it (a key press, an accept) was taken first"])]
     [Function("RejectCallbackAlert")]
-    public Task<IResult> Reject([HttpTrigger(AuthorizationLevel.Function, "post", Route = "agents/{id}/alert/reject")] HttpRequest request, string id,
+    public Task<IResult> Reject([HttpTrigger(AuthorizationLevel.Function, "post", Route = "api/agents/{id}/alert/reject")] HttpRequest request, string id,
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>
         RequestValues.WithBodyAsync<AlertChoiceBody>(request, body => ChooseAsync(id, body, accept: false, client, ct), ct);
 

@@ -162,7 +162,7 @@ public sealed class CallbackFunctions(CallbackReader callbacks, CallbackRuns run
         "continuationToken: the one the page before gave, with the same status, caller and queue"], Answer = typeof(CallbackPage),
         Responses = ["200: A page of callbacks, newest first"])]
     [Function("ListCallbacks")]
-    public async Task<IResult> List([HttpTrigger(AuthorizationLevel.Function, "get", Route = "callbacks")] HttpRequest request,
+    public async Task<IResult> List([HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/callbacks")] HttpRequest request,
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>
         ETags.Conditional(request, RequestValues.TryNumber(request, "pageSize", out var pageSize, out var problem)
             ? await ListAsync(RequestValues.Text(request, "status"), RequestValues.Text(request, "caller"), RequestValues.Text(request, "queue"),
@@ -172,34 +172,34 @@ public sealed class CallbackFunctions(CallbackReader callbacks, CallbackRuns run
     [ApiOperation("Callbacks", "One callback: the list fields and its timeline.", Path = ["id: the callback's id (`cb-` and 20 hex digits)"], Answer = typeof(CallbackDetail),
         Responses = ["200: The callback", "404: No such callback"])]
     [Function("GetCallback")]
-    public async Task<IResult> Get([HttpTrigger(AuthorizationLevel.Function, "get", Route = "callbacks/{id}")] HttpRequest request, string id,
+    public async Task<IResult> Get([HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/callbacks/{id}")] HttpRequest request, string id,
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>
         ETags.Conditional(request, await callbacks.GetAsync(client, id, ct) is { } callback
             ? TypedResults.Ok(CallbackDetail.From(callback, await estimator.ForAsync(callback, ct))) : NotFound(id));
 
     [ApiOperation("Callbacks", "Cancel a live callback.", Path = ["id: the callback's id (`cb-` and 20 hex digits)"], Answer = typeof(CallbackDetail), Responses = [Command.Cancelled, Command.Accepted, Command.NotFound, Command.Refused])]
     [Function("CancelCallback")]
-    public Task<IResult> Cancel([HttpTrigger(AuthorizationLevel.Function, "post", Route = "callbacks/{id}/cancel")] HttpRequest request, string id,
+    public Task<IResult> Cancel([HttpTrigger(AuthorizationLevel.Function, "post", Route = "api/callbacks/{id}/cancel")] HttpRequest request, string id,
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>
         CommandAsync(id, new CancelRequested(CancelReason.Operator), client, ct);
 
     [ApiOperation("Callbacks", "Make a queued callback due now.", Path = ["id: the callback's id (`cb-` and 20 hex digits)"], Answer = typeof(CallbackDetail), Responses = [Command.CalledNow, Command.Accepted, Command.NotFound, Command.Refused])]
     [Function("CallCallbackNow")]
-    public Task<IResult> CallNow([HttpTrigger(AuthorizationLevel.Function, "post", Route = "callbacks/{id}/call-now")] HttpRequest request, string id,
+    public Task<IResult> CallNow([HttpTrigger(AuthorizationLevel.Function, "post", Route = "api/callbacks/{id}/call-now")] HttpRequest request, string id,
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>
         CommandAsync(id, new CallNowRequested(), client, ct);
 
     [ApiOperation("Callbacks", "Move a queued callback to another time (its expiry moves along).", Path = ["id: the callback's id (`cb-` and 20 hex digits)"], Body = typeof(MoveBody),
         Answer = typeof(CallbackDetail), Responses = [Command.Moved, Command.Accepted, "400: Neither or both of at and in, or a time refused (every reason at once)", Command.NotFound, Command.Refused])]
     [Function("MoveCallback")]
-    public Task<IResult> Move([HttpTrigger(AuthorizationLevel.Function, "patch", Route = "callbacks/{id}")] HttpRequest request, string id,
+    public Task<IResult> Move([HttpTrigger(AuthorizationLevel.Function, "patch", Route = "api/callbacks/{id}")] HttpRequest request, string id,
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>
         RequestValues.WithBodyAsync<MoveBody>(request, body => MoveAsync(id, body, client, ct), ct);
 
     [ApiOperation("Callbacks", "Delete a pending callback: it ends Cancelled, its timeline saying it was deleted.", Path = ["id: the callback's id (`cb-` and 20 hex digits)"],
         Answer = typeof(CallbackDetail), Responses = [Command.Deleted, Command.Accepted, Command.NotFound, Command.Refused])]
     [Function("DeleteCallback")]
-    public Task<IResult> Delete([HttpTrigger(AuthorizationLevel.Function, "delete", Route = "callbacks/{id}")] HttpRequest request, string id,
+    public Task<IResult> Delete([HttpTrigger(AuthorizationLevel.Function, "delete", Route = "api/callbacks/{id}")] HttpRequest request, string id,
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>
         CommandAsync(id, new CancelRequested(CancelReason.Deleted), client, ct);
 
@@ -221,7 +221,7 @@ public sealed class CallbackFunctions(CallbackReader callbacks, CallbackRuns run
     [ApiOperation("Callbacks", "An agent dialled a customer by hand: cancel that number's callbacks.", Body = typeof(ManualDialBody), Answer = typeof(ManualDialResult),
         Responses = ["200: The number, and how many callbacks were cancelled", "400: Not a valid phone number"])]
     [Function("ManualDial")]
-    public Task<IResult> ManualDial([HttpTrigger(AuthorizationLevel.Function, "post", Route = "callbacks/manual-dial")] HttpRequest request,
+    public Task<IResult> ManualDial([HttpTrigger(AuthorizationLevel.Function, "post", Route = "api/callbacks/manual-dial")] HttpRequest request,
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>
         RequestValues.WithBodyAsync<ManualDialBody>(request, body => ManualDialAsync(body, client, ct), ct);
 

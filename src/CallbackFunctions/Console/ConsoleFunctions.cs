@@ -10,7 +10,7 @@ namespace CallbackFunctions.WebConsole;
 
 /// <summary>
 /// The web console (issue 17): static files embedded in this assembly (<c>Console/wwwroot</c>), served at
-/// <c>/api/console</c>. Anonymous, because the page holds no data: every call it makes goes to the management API
+/// <c>/console</c>. Anonymous, because the page holds no data: every call it makes goes to the management API
 /// with the function key the user typed, which the page keeps in <c>sessionStorage</c> and sends as
 /// <c>x-functions-key</c>, never in a URL.
 /// </summary>
@@ -36,7 +36,7 @@ public sealed class ConsoleFunctions
         [".svg"] = "image/svg+xml",
     }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Every embedded file by its path under <c>/api/console/</c>, with its bytes and strong tag, read once.</summary>
+    /// <summary>Every embedded file by its path under <c>/console/</c>, with its bytes and strong tag, read once.</summary>
     private static readonly Lazy<FrozenDictionary<string, ConsoleFile>> Files = new(() =>
     {
         var assembly = typeof(ConsoleFunctions).Assembly;
@@ -57,7 +57,7 @@ public sealed class ConsoleFunctions
     [Function("ConsolePage")]
     public IResult Page([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console")] HttpRequest request) => Serve(request, "index.html");
 
-    [ApiOperation("Console", "A file of the web console (its scripts and styles)", Path = ["path: the file's path under /api/console/, e.g. `app.mjs`"],
+    [ApiOperation("Console", "A file of the web console (its scripts and styles)", Path = ["path: the file's path under /console/, e.g. `app.mjs`"],
         AnswerMediaType = "application/octet-stream",
         Responses = ["200: The file, with its own Content-Type", "304: The file the request's If-None-Match names is still current", "404: No such file"])]
     [Function("ConsoleFile")]

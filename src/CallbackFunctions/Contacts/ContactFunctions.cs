@@ -84,7 +84,7 @@ public sealed class ContactFunctions(ContactRepository contacts, Rules.RuleBook 
             "pageSize (integer): 1 to 1000 (1000)", "continuationToken: the one the page before gave"],
         Answer = typeof(ContactList), Responses = ["200: The contacts, by id"])]
     [Function("ListContacts")]
-    public async Task<IResult> List([HttpTrigger(AuthorizationLevel.Function, "get", Route = "contacts")] HttpRequest request, CancellationToken ct)
+    public async Task<IResult> List([HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/contacts")] HttpRequest request, CancellationToken ct)
     {
         if (!RequestValues.TryNumber(request, "pageSize", out var pageSize, out var problem)) return problem!;
         var errors = new Dictionary<string, string[]>();
@@ -111,7 +111,7 @@ public sealed class ContactFunctions(ContactRepository contacts, Rules.RuleBook 
 
     [ApiOperation("Contacts", "Get one contact.", Path = [IdText], Answer = typeof(ContactView), Responses = ["200: The contact", "404: No such contact"])]
     [Function("GetContact")]
-    public async Task<IResult> Get([HttpTrigger(AuthorizationLevel.Function, "get", Route = "contacts/{id}")] HttpRequest request, string id, CancellationToken ct) =>
+    public async Task<IResult> Get([HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/contacts/{id}")] HttpRequest request, string id, CancellationToken ct) =>
         await contacts.GetAsync(id, ct) is { } stored ? TypedResults.Ok(ContactView.From(stored.Value)) : NotFound(id);
 
     [ApiOperation("Contacts", "Create or replace a contact (its status and live callbacks are kept); its live callbacks learn the change.", Path = [IdText],
@@ -119,14 +119,14 @@ public sealed class ContactFunctions(ContactRepository contacts, Rules.RuleBook 
         Responses = ["200: The contact as saved (numbers in E.164)", "400: A bad id or field: every field's error at once (`numbers[i]` for each bad number)",
             "409: Another contact holds some of the numbers: `errors` names each `numbers[i]` and whose it is; nothing saved"])]
     [Function("PutContact")]
-    public Task<IResult> Put([HttpTrigger(AuthorizationLevel.Function, "put", Route = "contacts/{id}")] HttpRequest request, string id,
+    public Task<IResult> Put([HttpTrigger(AuthorizationLevel.Function, "put", Route = "api/contacts/{id}")] HttpRequest request, string id,
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>
         RequestValues.WithBodyAsync<ContactBody>(request, body => PutAsync(id, body, client, ct), ct);
 
     [ApiOperation("Contacts", "Delete a contact and free its numbers; its live callbacks go on with the number only.", Path = [IdText],
         Responses = ["204: Deleted", "404: No such contact"])]
     [Function("DeleteContact")]
-    public async Task<IResult> Delete([HttpTrigger(AuthorizationLevel.Function, "delete", Route = "contacts/{id}")] HttpRequest request, string id,
+    public async Task<IResult> Delete([HttpTrigger(AuthorizationLevel.Function, "delete", Route = "api/contacts/{id}")] HttpRequest request, string id,
         [DurableClient] DurableTaskClient client, CancellationToken ct)
     {
         // issue 16 §4: a deleted contact's name and types leave its live callbacks; they keep the number. They are told
@@ -151,7 +151,7 @@ public sealed class ContactFunctions(ContactRepository contacts, Rules.RuleBook 
             "409: A number was taken by another contact while the file was written (`errors`, keyed `line N`): the other lines were written; send the file again once resolved",
             "413: Over 1,000 lines, or a body over 2 MiB; nothing written", "415: A body that is not `application/x-ndjson` (or `application/jsonl`, `application/json`) in UTF-8"])]
     [Function("ImportContacts")]
-    public async Task<IResult> Import([HttpTrigger(AuthorizationLevel.Function, "post", Route = "contacts:import")] HttpRequest request,
+    public async Task<IResult> Import([HttpTrigger(AuthorizationLevel.Function, "post", Route = "api/contacts:import")] HttpRequest request,
         [DurableClient] DurableTaskClient client, CancellationToken ct)
     {
         var (text, problem) = await ReadImportAsync(request, ct);

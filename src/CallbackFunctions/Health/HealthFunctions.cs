@@ -45,7 +45,7 @@ public sealed class HealthFunctions(StorageAccount storage, WebhookSpool spool, 
     [ApiOperation("Operations", "Storage and task hub reachability, the engine's counters (503 when unhealthy).", Answer = typeof(HealthReport), AnswerAlsoOn = [503],
         Responses = ["200: Healthy: our tables and the task hub answer", "503: Unhealthy: the same report, saying what does not answer"])]
     [Function("Health")]
-    public async Task<IResult> Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request,
+    public async Task<IResult> Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/health")] HttpRequest request,
         [DurableClient] DurableTaskClient client, CancellationToken ct)
     {
         bool tables = false, durable = false;
@@ -72,7 +72,7 @@ public sealed class HealthFunctions(StorageAccount storage, WebhookSpool spool, 
 
     [ApiOperation("Operations", "Callback orchestrations that failed (first 32).", Answer = typeof(PoisonReport), Responses = ["200: The failed orchestrations, with their errors"])]
     [Function("PoisonMessages")]
-    public async Task<IResult> Poison([HttpTrigger(AuthorizationLevel.Function, "get", Route = "poison-messages")] HttpRequest request,
+    public async Task<IResult> Poison([HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/poison-messages")] HttpRequest request,
         [DurableClient] DurableTaskClient client, CancellationToken ct)
     {
         var failed = await FailedAsync(client, withErrors: true, ct);

@@ -13,7 +13,7 @@ public static class HttpFunctions
     public sealed record Entry(MethodInfo Method, HttpTriggerAttribute Trigger, string Name, ApiOperationAttribute? Operation)
     {
         /// <summary>A Twilio webhook (anonymous, signed), rather than a route of the management API.</summary>
-        public bool IsTwilio => Trigger.Route?.StartsWith("twilio/", StringComparison.Ordinal) == true;
+        public bool IsTwilio => Trigger.Route?.StartsWith("api/twilio/", StringComparison.Ordinal) == true;
 
         /// <summary>The query parameters it takes, by name (<see cref="ApiOperationAttribute.Query"/> says "name (type): what it is").</summary>
         public IEnumerable<string> Query => (Operation?.Query ?? []).Select(q =>

@@ -19,7 +19,7 @@ public sealed class OpenApiFunctions(IOptions<JsonOptions> json)
 {
     [ApiOperation("Operations", "This OpenAPI document", Answer = typeof(JsonObject), Responses = ["200: The OpenAPI 3.1 document of this API"])]
     [Function("OpenApiDocument")]
-    public IResult Document([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "openapi.json")] HttpRequest request) =>
+    public IResult Document([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/openapi.json")] HttpRequest request) =>
         Results.Text(Build().ToJsonString(Indented), "application/json");
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
@@ -27,7 +27,7 @@ public sealed class OpenApiFunctions(IOptions<JsonOptions> json)
     [ApiOperation("Operations", "A reference page for this API, reading the OpenAPI document", AnswerMediaType = "text/html",
         Responses = ["200: The page; it loads its script from this app, so it works offline"])]
     [Function("ApiDocs")]
-    public IResult Docs([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "docs")] HttpRequest request) =>
+    public IResult Docs([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/docs")] HttpRequest request) =>
         // Everything from the app itself, relative to /api/docs, so the page works offline and behind any base path. No
         // web fonts (system ones), no telemetry, none of Scalar's hosted tools (its AI agent, the developer-tools bar):
         // nothing leaves the browser but calls to this API.
@@ -48,7 +48,7 @@ public sealed class OpenApiFunctions(IOptions<JsonOptions> json)
     [ApiOperation("Operations", "The reference page's script (Scalar's standalone API reference, pinned)", AnswerMediaType = "text/javascript",
         Responses = ["200: The script; gzipped when the request takes gzip", "304: The script the request's If-None-Match names is still current"])]
     [Function("ApiDocsScript")]
-    public IResult DocsScript([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "docs/scalar.js")] HttpRequest request)
+    public IResult DocsScript([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/docs/scalar.js")] HttpRequest request)
     {
         var headers = request.HttpContext.Response.Headers;
         headers.CacheControl = "public, max-age=86400";
@@ -72,7 +72,7 @@ public sealed class OpenApiFunctions(IOptions<JsonOptions> json)
         foreach (var (_, trigger, name, operation) in HttpFunctions.All)
         {
             // A catch-all segment ({*path}) is one path parameter to OpenAPI.
-            var route = $"/api/{trigger.Route?.Replace("{*", "{", StringComparison.Ordinal)}";
+            var route = $"/{trigger.Route?.Replace("{*", "{", StringComparison.Ordinal)}";
             var path = paths[route] as JsonObject ?? new JsonObject();
             paths[route] = path;
             foreach (var verb in trigger.Methods ?? [])
@@ -144,7 +144,7 @@ public sealed class OpenApiFunctions(IOptions<JsonOptions> json)
 
     private static JsonObject Operation(string name, HttpTriggerAttribute trigger, ApiOperationAttribute? operation, OpenApiSchemas schemas)
     {
-        var twilio = trigger.Route?.StartsWith("twilio/", StringComparison.Ordinal) == true;
+        var twilio = trigger.Route?.StartsWith("api/twilio/", StringComparison.Ordinal) == true;
         var anonymous = trigger.AuthLevel == AuthorizationLevel.Anonymous;
         var parameters = new JsonArray();
         foreach (var segment in (trigger.Route ?? "").Split('/').Where(s => s.StartsWith('{')))

@@ -41,7 +41,7 @@ public sealed partial class MissedCallFunctions(TwilioWebhook twilio, MissedCall
         AnswerMediaType = VoiceTwiml.MediaType, Responses = ["200: TwiML ending the call (a status callback's is ignored)"])]
     [Function("MissedCall")]
     public Task<IResult> MissedCall(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "twilio/missed-call")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/twilio/missed-call")] HttpRequest request,
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>
         twilio.RunAsync(request, budget => MissedCallAsync(request, RequestValues.Text(request, "queue") ?? options.CurrentValue.DefaultQueue,
             RequestValues.Text(request, "lostIn"), RequestValues.Text(request, "agent"), client, budget), ct);
@@ -52,7 +52,7 @@ public sealed partial class MissedCallFunctions(TwilioWebhook twilio, MissedCall
         AnswerMediaType = VoiceTwiml.MediaType, Responses = ["200: TwiML confirming the callback (or saying why there is none) and hanging up, or offering the call slots"])]
     [Function("IvrCallback")]
     public Task<IResult> IvrCallback(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "twilio/ivr-callback")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/twilio/ivr-callback")] HttpRequest request,
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>
         twilio.RunAsync(request, budget => IvrCallbackAsync(request, RequestValues.Text(request, "queue") ?? options.CurrentValue.DefaultQueue,
             RequestValues.Text(request, "delayMinutes"), RequestValues.Text(request, "slots"), client, budget), ct);
@@ -64,7 +64,7 @@ public sealed partial class MissedCallFunctions(TwilioWebhook twilio, MissedCall
         AnswerMediaType = VoiceTwiml.MediaType, Responses = ["200: TwiML confirming the slot and hanging up, offering the slots again, or saying why there is no callback"])]
     [Function("IvrCallbackSlot")]
     public Task<IResult> IvrCallbackSlot(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "twilio/ivr-callback-slot")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/twilio/ivr-callback-slot")] HttpRequest request,
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>
         twilio.RunAsync(request, budget => IvrCallbackSlotAsync(request, RequestValues.Text(request, "queue") ?? options.CurrentValue.DefaultQueue,
             RequestValues.Text(request, "offered"), RequestValues.Text(request, "repeated"), client, budget), ct);

@@ -44,7 +44,7 @@ public sealed class NoCallbackFunctions(NoCallbackRepository notes, TimeProvider
         Query = ["since: an ISO-8601 instant, e.g. 2026-12-06T09:30:00Z (default: 24 hours ago; at most 48 hours ago, an older one reads from then)"],
         Answer = typeof(NoCallbackList))]
     [Function("ListNoCallbacks")]
-    public async Task<IResult> List([HttpTrigger(AuthorizationLevel.Function, "get", Route = "no-callbacks")] HttpRequest request, CancellationToken ct)
+    public async Task<IResult> List([HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/no-callbacks")] HttpRequest request, CancellationToken ct)
     {
         if (!RequestValues.TryInstant(request, "since", out var since, out var problem)) return problem!;
         var now = time.GetUtcNow();

@@ -38,13 +38,13 @@ public sealed class NumberFunctions(NumberRepository repository, DialledNumbers 
 
     [ApiOperation("Numbers", "List our numbers (at most 1,000).", Answer = typeof(NumberList), Responses = ["200: Our numbers, by number"])]
     [Function("ListNumbers")]
-    public async Task<IResult> List([HttpTrigger(AuthorizationLevel.Function, "get", Route = "numbers")] HttpRequest request, CancellationToken ct) =>
+    public async Task<IResult> List([HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/numbers")] HttpRequest request, CancellationToken ct) =>
         TypedResults.Ok(new NumberList([.. (await repository.ListAsync(MaxNumbers, ct)).Select(NumberView.From)]));
 
     [ApiOperation("Numbers", "Get one of our numbers.", Path = [NumberText], Answer = typeof(NumberView),
         Responses = ["200: The number", "400: Not a phone number", "404: Not one of ours (never saved)"])]
     [Function("GetNumber")]
-    public async Task<IResult> Get([HttpTrigger(AuthorizationLevel.Function, "get", Route = "numbers/{number}")] HttpRequest request, string number, CancellationToken ct)
+    public async Task<IResult> Get([HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/numbers/{number}")] HttpRequest request, string number, CancellationToken ct)
     {
         if (!TryNormalize(number, out var e164, out var problem)) return problem!;
         return await repository.GetAsync(e164!, ct) is { } found ? TypedResults.Ok(NumberView.From(found)) : NotFound(e164!);
@@ -53,13 +53,13 @@ public sealed class NumberFunctions(NumberRepository repository, DialledNumbers 
     [ApiOperation("Numbers", "Say what the callback alert shows of one of our numbers: its location and ad source (create or replace).", Path = [NumberText],
         Body = typeof(NumberBody), Answer = typeof(NumberView), Responses = ["200: The number as saved (E.164)", "400: A bad number or field: every error at once"])]
     [Function("PutNumber")]
-    public Task<IResult> Put([HttpTrigger(AuthorizationLevel.Function, "put", Route = "numbers/{number}")] HttpRequest request, string number, CancellationToken ct) =>
+    public Task<IResult> Put([HttpTrigger(AuthorizationLevel.Function, "put", Route = "api/numbers/{number}")] HttpRequest request, string number, CancellationToken ct) =>
         RequestValues.WithBodyAsync<NumberBody>(request, body => PutAsync(number, body, ct), ct);
 
     [ApiOperation("Numbers", "Forget one of our numbers' location and ad source.", Path = [NumberText],
         Responses = ["204: Deleted", "400: Not a phone number", "404: Not one of ours (never saved)"])]
     [Function("DeleteNumber")]
-    public async Task<IResult> Delete([HttpTrigger(AuthorizationLevel.Function, "delete", Route = "numbers/{number}")] HttpRequest request, string number, CancellationToken ct)
+    public async Task<IResult> Delete([HttpTrigger(AuthorizationLevel.Function, "delete", Route = "api/numbers/{number}")] HttpRequest request, string number, CancellationToken ct)
     {
         if (!TryNormalize(number, out var e164, out var problem)) return problem!;
         dialled.Invalidate(e164!);

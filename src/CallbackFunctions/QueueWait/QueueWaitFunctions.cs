@@ -50,7 +50,7 @@ public sealed class QueueWaitFunctions(TwilioWebhook twilio, CallbackIntake inta
         AnswerMediaType = VoiceTwiml.MediaType, Responses = ["200: TwiML for a caller waiting in the queue (only Say, Play, Pause and Gather)"])]
     [Function("QueueWait")]
     public Task<IResult> Wait(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "twilio/" + WaitRoute)] HttpRequest request, CancellationToken ct) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/twilio/" + WaitRoute)] HttpRequest request, CancellationToken ct) =>
         twilio.RunAsync(request, budget => WaitAsync(request, RequestValues.Text(request, "queue") ?? options.CurrentValue.DefaultQueue, budget), ct);
 
     [ApiOperation("Twilio webhooks", "The caller's key press while waiting in the queue: 1 makes a callback that keeps their place, and they leave the queue",
@@ -58,7 +58,7 @@ public sealed class QueueWaitFunctions(TwilioWebhook twilio, CallbackIntake inta
         AnswerMediaType = VoiceTwiml.MediaType, Responses = ["200: TwiML: the callback confirmed and <Leave>, or nothing (the caller waits on)"])]
     [Function("QueueWaitChoice")]
     public Task<IResult> Choice(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "twilio/" + ChoiceRoute)] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/twilio/" + ChoiceRoute)] HttpRequest request,
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>
         twilio.RunAsync(request, budget => ChoiceAsync(request, RequestValues.Text(request, "queue"), RequestValues.Text(request, "entered"), client, budget), ct);
 

@@ -38,7 +38,7 @@ public sealed class QueueFunctions(AgentRepository agents, AgentDirectory direct
 
     [ApiOperation("Queues", "Queues and the agents serving each.", Answer = typeof(List<QueueView>), Responses = ["200: Every queue some agent serves, by name"])]
     [Function("ListQueues")]
-    public async Task<IResult> List([HttpTrigger(AuthorizationLevel.Function, "get", Route = "queues")] HttpRequest request, CancellationToken ct) =>
+    public async Task<IResult> List([HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/queues")] HttpRequest request, CancellationToken ct) =>
         ETags.Conditional(request, TypedResults.Ok((await agents.ListAsync(ct))
             .SelectMany(a => a.Value.Queues.Select(q => (Queue: q.ToLowerInvariant(), Agent: a.Value.Id)))
             .GroupBy(x => x.Queue)
@@ -48,7 +48,7 @@ public sealed class QueueFunctions(AgentRepository agents, AgentDirectory direct
     [ApiOperation("Queues", "A queue's settings, defaults filled in, with the agents serving it. A queue never configured shows the defaults.", Path = [Name],
         Answer = typeof(QueueSettingsView), Responses = ["200: The queue and its settings", "400: Not a queue name"])]
     [Function("GetQueue")]
-    public async Task<IResult> Get([HttpTrigger(AuthorizationLevel.Function, "get", Route = "queues/{name}")] HttpRequest request, string name, CancellationToken ct)
+    public async Task<IResult> Get([HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/queues/{name}")] HttpRequest request, string name, CancellationToken ct)
     {
         if (!MissedCallFunctions.IsValidQueue(name)) return NotAQueue(name);
         return TypedResults.Ok(await ViewAsync(name, (await settings.GetAsync(name, ct))?.Value, ct));
@@ -57,7 +57,7 @@ public sealed class QueueFunctions(AgentRepository agents, AgentDirectory direct
     [ApiOperation("Queues", "Replace a queue's settings: a field left out takes its default.", Path = [Name], Body = typeof(QueueSettingsBody),
         Answer = typeof(QueueSettingsView), Responses = ["200: The queue and its settings as saved", BadName])]
     [Function("PutQueue")]
-    public Task<IResult> Put([HttpTrigger(AuthorizationLevel.Function, "put", Route = "queues/{name}")] HttpRequest request, string name, CancellationToken ct) =>
+    public Task<IResult> Put([HttpTrigger(AuthorizationLevel.Function, "put", Route = "api/queues/{name}")] HttpRequest request, string name, CancellationToken ct) =>
         MissedCallFunctions.IsValidQueue(name)
             ? RequestValues.WithBodyAsync<QueueSettingsBody>(request, body => PutAsync(name, body, ct), ct)
             : Task.FromResult<IResult>(NotAQueue(name));
@@ -66,7 +66,7 @@ public sealed class QueueFunctions(AgentRepository agents, AgentDirectory direct
         Path = [Name], Body = typeof(QueueSettingsBody), BodyMediaTypes = [MergePatchMediaType, "application/json"], Answer = typeof(QueueSettingsView),
         Responses = ["200: The queue and its settings as saved", BadName, "409: The settings kept changing meanwhile; nothing changed: send the patch again"])]
     [Function("PatchQueue")]
-    public Task<IResult> Patch([HttpTrigger(AuthorizationLevel.Function, "patch", Route = "queues/{name}")] HttpRequest request, string name, CancellationToken ct) =>
+    public Task<IResult> Patch([HttpTrigger(AuthorizationLevel.Function, "patch", Route = "api/queues/{name}")] HttpRequest request, string name, CancellationToken ct) =>
         MissedCallFunctions.IsValidQueue(name)
             ? RequestValues.WithMergePatchAsync<QueueSettingsBody>(request, patch => PatchAsync(name, patch, ct), ct)
             : Task.FromResult<IResult>(NotAQueue(name));
@@ -74,7 +74,7 @@ public sealed class QueueFunctions(AgentRepository agents, AgentDirectory direct
     [ApiOperation("Queues", "Delete a queue: off every agent; its pending callbacks end; its settings are forgotten.", Path = [Name],
         Answer = typeof(QueueDeleted), Responses = ["200: What changed", "400: Not a queue name"])]
     [Function("DeleteQueue")]
-    public async Task<IResult> Delete([HttpTrigger(AuthorizationLevel.Function, "delete", Route = "queues/{name}")] HttpRequest request, string name,
+    public async Task<IResult> Delete([HttpTrigger(AuthorizationLevel.Function, "delete", Route = "api/queues/{name}")] HttpRequest request, string name,
         [DurableClient] DurableTaskClient client, CancellationToken ct)
     {
         if (!MissedCallFunctions.IsValidQueue(name)) return NotAQueue(name);

@@ -45,7 +45,7 @@ public sealed class QueueStatsFunctions(CallbackRepository callbacks, NoCallback
         Query = ["window: how far back, a duration from 00:01:00 to 7.00:00:00 (24:00:00)"], Answer = typeof(QueueStatsView),
         Responses = ["200: The queue's figures", "400: Not a queue name, or a bad window"])]
     [Function("GetQueueStats")]
-    public async Task<IResult> Get([HttpTrigger(AuthorizationLevel.Function, "get", Route = "queues/{name}/stats")] HttpRequest request, string name, CancellationToken ct)
+    public async Task<IResult> Get([HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/queues/{name}/stats")] HttpRequest request, string name, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         if (!MissedCallFunctions.IsValidQueue(name)) errors["name"] = ["not a queue name"];

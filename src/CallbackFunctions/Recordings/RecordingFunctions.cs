@@ -32,7 +32,7 @@ public sealed class RecordingFunctions(TwilioWebhook twilio, RecordingRepository
     [ApiOperation("Twilio webhooks", "Recording status callback of the customer <Dial>: stores a completed recording", Query = [WebhookUrls.Parameters.Callback, WebhookUrls.Parameters.Attempt], Responses = ["204: Stored, or nothing to store", "400: A parameter the route cannot use (no RecordingSid, a bad URL)"])]
     [Function("RecordingStatus")]
     public Task<IResult> RecordingStatus(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "twilio/recording-status")] HttpRequest request, CancellationToken ct) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/twilio/recording-status")] HttpRequest request, CancellationToken ct) =>
         twilio.RunAsync(request, budget => AgentCalls.AgentCallFunctions.Callback(request, out var id) is { } problem ? Task.FromResult(problem)
             : RequestValues.TryRequiredNumber(request, "attempt", out var attempt, out problem)
                 ? RecordingStatusAsync(request, id, attempt, budget)
@@ -41,7 +41,7 @@ public sealed class RecordingFunctions(TwilioWebhook twilio, RecordingRepository
     [ApiOperation("Recordings", "A callback's recordings still within their rule's storage period (older ones are deleted at Twilio).", Query = ["callbackId: the callback whose recordings to list (required)"], Answer = typeof(List<CallRecordingView>),
         Responses = ["200: Its recordings, oldest first", "400: No callbackId"])]
     [Function("ListRecordings")]
-    public async Task<IResult> List([HttpTrigger(AuthorizationLevel.Function, "get", Route = "recordings")] HttpRequest request, CancellationToken ct)
+    public async Task<IResult> List([HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/recordings")] HttpRequest request, CancellationToken ct)
     {
         var callbackId = RequestValues.Text(request, "callbackId");
         if (string.IsNullOrWhiteSpace(callbackId))

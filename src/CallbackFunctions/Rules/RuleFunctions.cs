@@ -144,7 +144,7 @@ public sealed class RuleFunctions(RuleBook book, PhoneNumberNormalizer numbers, 
 
     [ApiOperation("Rules", "Both rules: missed in scenario, missed in contact center.", Answer = typeof(List<RuleView>), Responses = ["200: The scenario rule, then the contact-center rule"])]
     [Function("ListRules")]
-    public async Task<IResult> List([HttpTrigger(AuthorizationLevel.Function, "get", Route = "rules")] HttpRequest request, CancellationToken ct)
+    public async Task<IResult> List([HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/rules")] HttpRequest request, CancellationToken ct)
     {
         var set = await book.CurrentAsync(ct);
         return TypedResults.Ok(new List<RuleView> { View(set.Scenario), View(set.ContactCenter) });
@@ -152,13 +152,13 @@ public sealed class RuleFunctions(RuleBook book, PhoneNumberNormalizer numbers, 
 
     [ApiOperation("Rules", "One rule: 'scenario' or 'contact-center'.", Path = [Kind], Answer = typeof(RuleView), Responses = ["200: The rule", UnknownRule])]
     [Function("GetRule")]
-    public async Task<IResult> Get([HttpTrigger(AuthorizationLevel.Function, "get", Route = "rules/{kind}")] HttpRequest request, string kind, CancellationToken ct) =>
+    public async Task<IResult> Get([HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/rules/{kind}")] HttpRequest request, string kind, CancellationToken ct) =>
         RuleKindNames.Parse(kind) is { } k ? TypedResults.Ok(View((await book.CurrentAsync(ct))[k])) : UnknownKind(kind);
 
     [ApiOperation("Rules", "A rule's saved versions, newest first (at most 100): each as it was saved, and when.", Path = [Kind], Answer = typeof(RuleVersionList),
         Responses = ["200: The versions (none before the rule was first saved)", UnknownRule])]
     [Function("GetRuleVersions")]
-    public async Task<IResult> Versions([HttpTrigger(AuthorizationLevel.Function, "get", Route = "rules/{kind}/versions")] HttpRequest request, string kind,
+    public async Task<IResult> Versions([HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/rules/{kind}/versions")] HttpRequest request, string kind,
         CancellationToken ct) =>
         RuleKindNames.Parse(kind) is { } k
             ? TypedResults.Ok(new RuleVersionList([.. (await book.VersionsAsync(k, MaxVersionsShown, ct)).Select(v => new RuleVersionView(v.Rule.Version, v.SavedAt, View(v.Rule)))]))
@@ -170,36 +170,36 @@ public sealed class RuleFunctions(RuleBook book, PhoneNumberNormalizer numbers, 
     [ApiOperation("Rules", "Replace a rule (a new version; switching it off cancels its pending callbacks). The answer's warnings say why a saved rule would make no callback, ever or now.", Path = [Kind], Body = typeof(RuleBody), Answer = typeof(RuleView),
         Responses = ["200: The rule as saved, with its new version and its warnings", "400: Bad field values: every field's error at once", UnknownRule])]
     [Function("PutRule")]
-    public Task<IResult> Put([HttpTrigger(AuthorizationLevel.Function, "put", Route = "rules/{kind}")] HttpRequest request, string kind,
+    public Task<IResult> Put([HttpTrigger(AuthorizationLevel.Function, "put", Route = "api/rules/{kind}")] HttpRequest request, string kind,
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>
         RequestValues.WithBodyAsync<RuleBody>(request, body => PutAsync(kind, body, client, ct), ct);
 
     [ApiOperation("Account", "Whether the account is frozen, its lines and pacing.", Answer = typeof(AccountView), Responses = ["200: The account"])]
     [Function("GetAccount")]
-    public async Task<IResult> GetAccount([HttpTrigger(AuthorizationLevel.Function, "get", Route = "account")] HttpRequest request, CancellationToken ct) =>
+    public async Task<IResult> GetAccount([HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/account")] HttpRequest request, CancellationToken ct) =>
         TypedResults.Ok(View((await book.CurrentAsync(ct)).Account));
 
     [ApiOperation("Account", "Switch every rule off, cancel every live callback and stop all dialing.", Answer = typeof(AccountView), Responses = ["200: The account, frozen"])]
     [Function("FreezeAccount")]
-    public async Task<IResult> Freeze([HttpTrigger(AuthorizationLevel.Function, "post", Route = "account/freeze")] HttpRequest request,
+    public async Task<IResult> Freeze([HttpTrigger(AuthorizationLevel.Function, "post", Route = "api/account/freeze")] HttpRequest request,
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>
         TypedResults.Ok(View(await book.FreezeAsync(client, ct)));
 
     [ApiOperation("Account", "Allow dialing again; rules stay off until each is enabled by hand.", Answer = typeof(AccountView), Responses = ["200: The account, not frozen"])]
     [Function("UnfreezeAccount")]
-    public async Task<IResult> Unfreeze([HttpTrigger(AuthorizationLevel.Function, "post", Route = "account/unfreeze")] HttpRequest request, CancellationToken ct) =>
+    public async Task<IResult> Unfreeze([HttpTrigger(AuthorizationLevel.Function, "post", Route = "api/account/unfreeze")] HttpRequest request, CancellationToken ct) =>
         TypedResults.Ok(View(await book.UnfreezeAsync(ct)));
 
     [ApiOperation("Account", "At most maxLines callback calls at once (1-15) and callsPerSecond new calls a second.", Body = typeof(LinesBody), Answer = typeof(AccountView),
         Responses = ["200: The account as saved", "400: A value out of bounds"])]
     [Function("PutLines")]
-    public Task<IResult> PutLines([HttpTrigger(AuthorizationLevel.Function, "put", Route = "account/lines")] HttpRequest request, CancellationToken ct) =>
+    public Task<IResult> PutLines([HttpTrigger(AuthorizationLevel.Function, "put", Route = "api/account/lines")] HttpRequest request, CancellationToken ct) =>
         RequestValues.WithBodyAsync<LinesBody>(request, body => PutLinesAsync(body, ct), ct);
 
     [ApiOperation("Account", "Whether a caller no contact knows gets a contact made for them (createContact) or not (ignore, the default).", Body = typeof(UnknownCallersBody),
         Answer = typeof(AccountView), Responses = ["200: The account as saved", "400: Neither ignore nor createContact"])]
     [Function("PutUnknownCallers")]
-    public Task<IResult> PutUnknownCallers([HttpTrigger(AuthorizationLevel.Function, "put", Route = "account/unknown-callers")] HttpRequest request, CancellationToken ct) =>
+    public Task<IResult> PutUnknownCallers([HttpTrigger(AuthorizationLevel.Function, "put", Route = "api/account/unknown-callers")] HttpRequest request, CancellationToken ct) =>
         RequestValues.WithBodyAsync<UnknownCallersBody>(request, body => PutUnknownCallersAsync(body, ct), ct);
 
     private async Task<IResult> PutAsync(string kind, RuleBody body, DurableTaskClient client, CancellationToken ct)

@@ -46,7 +46,7 @@ public sealed class ScheduleFunctions(MissedCallService service, CallbackReader 
             "400: The body is wrong (every field error at once)",
             "422: The request cannot be honoured: the call's number is withheld or invalid, the call was never seen, no such agent, the agent does not serve the queue, or the rules allow no callback (the detail says which)"])]
     [Function("ScheduleCallback")]
-    public Task<IResult> Schedule([HttpTrigger(AuthorizationLevel.Function, "post", Route = "callbacks")] HttpRequest request,
+    public Task<IResult> Schedule([HttpTrigger(AuthorizationLevel.Function, "post", Route = "api/callbacks")] HttpRequest request,
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>
         RequestValues.WithBodyAsync<ScheduleCallbackBody>(request, body => ScheduleAsync(body, client, ct), ct);
 

@@ -9,7 +9,7 @@ const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 export const baseUrl = need('CONSOLE_BASE_URL').replace(/\/$/, '');
-export const consoleUrl = `${baseUrl}/api/console`;
+export const consoleUrl = `${baseUrl}/console`;
 /** The function key to type when the console asks; empty when the app checks none. */
 export const functionKey = process.env.CONSOLE_FUNCTION_KEY ?? '';
 const screenshots = process.env.CONSOLE_SCREENSHOTS || null;
@@ -104,7 +104,7 @@ export async function requireKey(page, key) {
     const request = route.request();
     const header = request.headers()['x-functions-key'] ?? null;
     seen.push({ url: request.url(), header });
-    if (new URL(request.url()).pathname.startsWith('/api/console')) return route.continue();
+    if (new URL(request.url()).pathname.startsWith('/console')) return route.continue();
     return header === key ? route.continue() : route.fulfill({ status: 401, body: '' });
   });
   return seen;

@@ -119,7 +119,7 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output) : StackTestBas
             ("POST", "/api/contacts:import"), ("GET", "/api/numbers"), ("GET", "/api/numbers/{number}"), ("PUT", "/api/numbers/{number}"),
             ("DELETE", "/api/numbers/{number}"),
             ("GET", "/api/agents/{id}/alert"), ("POST", "/api/agents/{id}/alert/accept"), ("POST", "/api/agents/{id}/alert/reject"),
-            ("GET", "/api/console"), ("GET", "/api/console/{path}"),
+            ("GET", "/console"), ("GET", "/console/{path}"),
         ];
 
         private T Pick<T>(IReadOnlyList<T> items) => items[random.Next(items.Count)];
