@@ -167,6 +167,9 @@ output TWILIO_MISSED_CALL_WEBHOOK_URL string = '${api.outputs.webhookBaseUrl}/ap
 @description('Twilio webhook for the IVR callback node (add ?delayMinutes=N&queue=Q).')
 output TWILIO_IVR_CALLBACK_WEBHOOK_URL string = '${api.outputs.webhookBaseUrl}/api/twilio/ivr-callback'
 
+@description('The web console for agents and supervisors (it asks once for a function key).')
+output CONSOLE_URL string = '${api.outputs.url}/console'
+
 @description('Name of the storage account (host storage, the Durable task hub, our tables, the deployment package).')
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
 

@@ -46,7 +46,7 @@ public sealed class ParameterAndOutputTests(CompiledInfra infra)
     }
 
     [Fact]
-    public void Outputs_NameTheAppItsUrlTheTwilioWebhooksAndTheStorageAccount()
+    public void Outputs_NameTheAppItsUrlTheTwilioWebhooksTheConsoleAndTheStorageAccount()
     {
         var outputs = infra.Main.Outputs;
 
@@ -55,6 +55,8 @@ public sealed class ParameterAndOutputTests(CompiledInfra infra)
         Assert.Contains("'{0}/api/twilio/missed-call'", outputs["TWILIO_MISSED_CALL_WEBHOOK_URL"].String("value"));
         Assert.Contains("'{0}/api/twilio/ivr-callback'", outputs["TWILIO_IVR_CALLBACK_WEBHOOK_URL"].String("value"));
         Assert.Contains("'storage'", outputs["AZURE_STORAGE_ACCOUNT_NAME"].String("value"));
+        Assert.Contains("'{0}/console'", outputs["CONSOLE_URL"].String("value"));
+        Assert.Contains("outputs.url.value", outputs["CONSOLE_URL"].String("value"));
     }
 
     [Fact]
