@@ -101,8 +101,9 @@ public sealed class AlertFunctions(AgentRepository agents, CallbackReader callba
         var (problem, callback, _) = await RingingAsync(id, offer, client, ct);
         if (problem is not null) return problem;
         var choice = accept ? "accept" : "reject";
-        var preview = await runs.TellAgentChoiceAsync(client, callback!.Id, offer, accept ? new AgentAccepted(offer) : new AgentPassed(offer), ct);
-        if (preview is null) return Refused(id, choice, callback.Id, offer, "the callback is gone");
+        // Chosen here first when the offer still rang as read (a repeat finds it chosen): only then is the choice logged.
+        var first = callback!.OfferRings(offer);
+        await runs.SendAsync(client, callback.Id, accept ? new AgentAccepted(offer) : new AgentPassed(offer), ct);
         // The answer is what the orchestration decided, not what the callback read a moment ago foretold: another choice
         // (a key press, a second tab) or the end of the agent's call may have been taken first.
         if (await runs.AwaitAsync(client, callback.Id, c => !c.OfferRings(offer), ChoiceTakenWithin, ct) is not { } after)
@@ -113,13 +114,13 @@ public sealed class AlertFunctions(AgentRepository agents, CallbackReader callba
         }
         if (accept && after.AcceptedOn(offer, id))
         {
-            if (preview.Changed) AlertLog.Accepted(logger, id, callback.Id, offer);
+            if (first) AlertLog.Accepted(logger, id, callback.Id, offer);
             return TypedResults.Ok(new AlertChoiceResult(callback.Id, offer, after.Status,
                 "accepted: the customer is dialled on your call (at once if you answer now; within 2 s after the whisper)"));
         }
         if (!accept && after.RejectedBy.Contains(id))
         {
-            if (preview.Changed) AlertLog.Rejected(logger, id, callback.Id, offer);
+            if (first) AlertLog.Rejected(logger, id, callback.Id, offer);
             // Both once per offer: the cooldown starts once, and hanging up an ended call changes nothing.
             await directory.StartRejectCooldownAsync(id, Agent.Holder(callback.Id, offer), await cooldowns.ForAsync(callback.Queue, ct), ct);
             // seed 004: "This will close the alert and send the callback to the next available Agent": the agent's call ends now.
