@@ -25,12 +25,17 @@ public sealed class AgentDirectory(AgentRepository repository, TimeProvider time
     /// <paramref name="access"/> and are not cooling down (<see cref="AgentChooser"/>), or returns null if none is free.
     /// </summary>
     /// <param name="excluded">Agents not to offer it to: tried in this round, or who rejected it.</param>
+    /// <param name="holder">The offer (<see cref="Agent.Holder"/>); an agent it holds already is returned as it is.</param>
     public async Task<Agent?> TryHoldFreeAgentAsync(string queue, ContactAccess access, IReadOnlyCollection<string> excluded, string holder, CancellationToken ct,
         string? boundTo = null)
     {
         for (var round = 0; round < 16; round++)
         {
             var snapshot = await GetSnapshotAsync(ct);
+            // Activities run at least once: an earlier run of this very offer (retried after a fault that came after its
+            // hold) already holds the agent it chose. That agent is the offer's; holding a second one would pass over the
+            // agent who waited longest and leave them held until the watchdog frees them.
+            if (snapshot.Agents.Values.FirstOrDefault(s => s.Value.HeldBy == holder) is { } earlier) return earlier.Value;
             var candidates = snapshot.Agents.Values.Select(s => s.Value).Where(a => !_holdingHere.ContainsKey(a.Id));
             var agent = AgentChooser.Choose(candidates, queue, access, excluded, time.GetUtcNow(), boundTo);
             if (agent is null) return null;

@@ -126,6 +126,30 @@ public sealed class StorageIntegrationTests : StackTestBase
     }
 
     [Fact]
+    public async Task AgentDirectory_AnOfferRunAgain_GetsTheAgentItsEarlierRunHeld_NotTheNextOne()
+    {
+        // Activities run at least once: the offer step retried after a fault that followed its hold looks for an agent
+        // again. It must get the agent it holds (who waited longest), not hold the next one and leave the first held.
+        var repository = Stack.Service<AgentRepository>();
+        var directory = Stack.Service<CallbackFunctions.Agents.AgentDirectory>();
+        var queue = "again-" + Guid.NewGuid().ToString("N")[..6];
+        var now = DateTimeOffset.UtcNow;
+        await repository.TryAddAsync(new Agent { Id = $"{queue}-longest", Name = "L", Phone = "+14155550711", Queues = [queue], Available = true, IdleSince = now.AddMinutes(-5) }, default);
+        await repository.TryAddAsync(new Agent { Id = $"{queue}-next", Name = "N", Phone = "+14155550712", Queues = [queue], Available = true, IdleSince = now }, default);
+        directory.Invalidate();
+        var holder = $"{queue}/cb/1";
+
+        Assert.Equal($"{queue}-longest", (await directory.TryHoldFreeAgentAsync(queue, ContactAccess.Anyone, [], holder, default))?.Id);
+        Assert.Equal($"{queue}-longest", (await directory.TryHoldFreeAgentAsync(queue, ContactAccess.Anyone, [], holder, default))?.Id);
+        directory.Invalidate(); // and as the table has it (another instance's run, or a snapshot read since)
+        Assert.Equal($"{queue}-longest", (await directory.TryHoldFreeAgentAsync(queue, ContactAccess.Anyone, [], holder, default))?.Id);
+
+        Assert.Null((await repository.GetAsync($"{queue}-next", default))!.Value.HeldBy);
+        Assert.Equal(holder, (await repository.GetAsync($"{queue}-longest", default))!.Value.HeldBy);
+        Assert.Equal($"{queue}-next", (await directory.TryHoldFreeAgentAsync(queue, ContactAccess.Anyone, [], $"{queue}/other/1", default))?.Id);
+    }
+
+    [Fact]
     public async Task HoldRepository_ConcurrentHoldersOfOneKey_ExactlyOneWinsEachRound_AndAHoldIsReentrant()
     {
         var holds = Stack.Service<HoldRepository>();
