@@ -39,6 +39,9 @@ internal static partial class CallbackLog
     [LoggerMessage(EventId = 1013, Level = LogLevel.Error, Message = "Callback {CallbackId}: step {Activity} failed after its retries ({Error}); trying again shortly")]
     public static partial void StepFailed(ILogger logger, string callbackId, string activity, string error);
 
+    [LoggerMessage(EventId = 1026, Level = LogLevel.Warning, Message = "Callback {CallbackId}: step {Activity} failed ({ErrorType}: {Error}); Durable runs it again (the step is idempotent)")]
+    public static partial void StepTryFailed(ILogger logger, string callbackId, string activity, string errorType, string error);
+
     [LoggerMessage(EventId = 1014, Level = LogLevel.Information, Message = "Callback {CallbackId}: step {Version} was saved already ({Status}) by an earlier run of the same step; not saved again")]
     public static partial void StepAlreadySaved(ILogger logger, string callbackId, long version, string status);
 

@@ -150,6 +150,25 @@ public sealed class StorageIntegrationTests : StackTestBase
     }
 
     [Fact]
+    public async Task AStepThatFails_SaysSoInAWarning_AndStillFails_SoDurableRunsItAgain()
+    {
+        // A callback the table does not have: its save step cannot write over it.
+        var logs = new LogCapture();
+        using var factory = new Microsoft.Extensions.Logging.LoggerFactory([logs]);
+        var activities = Microsoft.Extensions.DependencyInjection.ActivatorUtilities.CreateInstance<CallbackActivities>(Stack.App.Services,
+            new Microsoft.Extensions.Logging.Logger<CallbackActivities>(factory));
+        var id = "cb-nowhere-" + Guid.NewGuid().ToString("N")[..6];
+        var callback = NewCallback(id, DateTimeOffset.UtcNow);
+        var run = new CallbackRun(callback, "W/\"datetime'2026-01-01T00%3A00%3A00Z'\"", 0);
+
+        await Assert.ThrowsAnyAsync<Azure.RequestFailedException>(() => activities.Save(new SaveStep(run, callback.Cancel(CancelReason.Served, DateTimeOffset.UtcNow)), default));
+
+        var warning = Assert.Single(logs.Entries, e => e.EventId.Id == 1026);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, warning.Level);
+        Assert.Contains($"Callback {id}: step {CallbackActivities.SaveCallback} failed (RequestFailedException: ", warning.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task HoldRepository_ConcurrentHoldersOfOneKey_ExactlyOneWinsEachRound_AndAHoldIsReentrant()
     {
         var holds = Stack.Service<HoldRepository>();
