@@ -21,6 +21,22 @@ public class AgentChooserTests
     }
 
     [Fact]
+    public void AnAgentHeldButNeverCalled_KeepsTheirPlace_WhileOneWhoseCallEndedGoesToTheBackOfTheLine()
+    {
+        var longest = Build.Agent("a1", idleSince: Build.T0.AddMinutes(-30));
+        var next = Build.Agent("a2", idleSince: Build.T0.AddMinutes(-5));
+
+        var unheld = longest.Hold("cb-1/1").Unhold();
+        Assert.Null(unheld.HeldBy);
+        Assert.Equal(longest.IdleSince, unheld.IdleSince);
+        Assert.Equal("a1", AgentChooser.Choose([unheld, next], Build.Queue, NoneTried)?.Id);
+
+        var called = longest.Hold("cb-1/1").Release(Build.T0);
+        Assert.Equal(Build.T0, called.IdleSince);
+        Assert.Equal("a2", AgentChooser.Choose([called, next], Build.Queue, NoneTried)?.Id);
+    }
+
+    [Fact]
     public void Choose_WhenIdleSinceTies_PicksTheLowestIdOrdinally()
     {
         var since = Build.T0.AddMinutes(-5);

@@ -37,6 +37,12 @@ public sealed record Agent
         Handled = handled is null ? Handled : [.. Handled.Add(handled).TakeLast(HandledKept)],
     };
 
+    /// <summary>
+    /// The hold ends without the agent being called (the offer was not made after all): free again, their place in
+    /// line kept, since nothing took their time.
+    /// </summary>
+    public Agent Unhold() => this with { HeldBy = null };
+
     public static string Holder(string callbackId, int offer) => $"{callbackId}/{offer}";
 
     /// <summary>seed 000 "campaign access rights": the campaigns this agent may call back for (<see cref="Eligibility"/>).</summary>

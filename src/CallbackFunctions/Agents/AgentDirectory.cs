@@ -70,8 +70,21 @@ public sealed class AgentDirectory(AgentRepository repository, TimeProvider time
     /// <paramref name="handled"/>: the offer, kept on the agent for the queue's handling time (in the same write).
     /// </summary>
     /// <paramref name="cooldown"/>: the queue's cooldowns and which of them starts for the agent now (seed 004), in the same write.
-    public async Task<Agent?> ReleaseAsync(string agentId, string holder, CancellationToken ct, HandledOffer? handled = null,
-        (CooldownSettings Settings, CooldownAfter After)? cooldown = null)
+    public Task<Agent?> ReleaseAsync(string agentId, string holder, CancellationToken ct, HandledOffer? handled = null,
+        (CooldownSettings Settings, CooldownAfter After)? cooldown = null) =>
+        FreeAsync(agentId, holder, (agent, now) =>
+        {
+            var released = agent.Release(now, handled);
+            return cooldown is { } c ? Cooldowns.After(released, c.After, c.Settings, now, holder) : released;
+        }, ct);
+
+    /// <summary>
+    /// Frees the agent <paramref name="holder"/> held but never called (its offer was not made): they keep their place
+    /// in line (<see cref="Agent.Unhold"/>). Idempotent.
+    /// </summary>
+    public Task<Agent?> UnholdAsync(string agentId, string holder, CancellationToken ct) => FreeAsync(agentId, holder, (agent, _) => agent.Unhold(), ct);
+
+    private async Task<Agent?> FreeAsync(string agentId, string holder, Func<Agent, DateTimeOffset, Agent> free, CancellationToken ct)
     {
         for (var round = 0; round < 8; round++)
         {
@@ -80,13 +93,11 @@ public sealed class AgentDirectory(AgentRepository repository, TimeProvider time
                 ? mine
                 : await repository.GetAsync(agentId, ct);
             if (stored is null || stored.Value.HeldBy != holder) return null;
-            var now = time.GetUtcNow();
-            var released = stored.Value.Release(now, handled);
-            if (cooldown is { } c) released = Cooldowns.After(released, c.After, c.Settings, now, holder);
-            if (await repository.TryReplaceAsync(released, stored.ETag, ct) is { } etag)
+            var freed = free(stored.Value, time.GetUtcNow());
+            if (await repository.TryReplaceAsync(freed, stored.ETag, ct) is { } etag)
             {
-                if (_snapshot is { } s) s.Agents[agentId] = new Stored<Agent>(released, etag);
-                return released;
+                if (_snapshot is { } s) s.Agents[agentId] = new Stored<Agent>(freed, etag);
+                return freed;
             }
         }
         return null;

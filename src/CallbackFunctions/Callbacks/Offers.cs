@@ -48,7 +48,7 @@ public sealed class Offers(
         // Durable timers may fire up to a second early (DESIGN §1): an offer never starts before it is due.
         var early = callback.DueAt - Now;
         if (early > EarlyLimit) return new StepOutcome(run, []);
-        if (early > TimeSpan.Zero) await Task.Delay(early, time, ct);
+        await time.UntilAsync(callback.DueAt, ct);
         if (Now >= callback.ExpiresAt) return await steps.SaveAsync(run, callback.Expire(Now), ct);
         // A crash between creating a newer callback and cancelling this one leaves this one live but not indexed; a
         // served call (or a manual dial) after this callback was made cancels it even if its event never arrived.
@@ -76,8 +76,7 @@ public sealed class Offers(
             // Durable timers may fire up to a second early (DESIGN §1): a wait about to end is waited out here.
             if (decided is PreferredAgentDecision.KeepWaiting { Until: var until } && until - Now is var left && left <= EarlyLimit)
             {
-                if (left > TimeSpan.Zero) await Task.Delay(left, time, ct);
-                // A delay may end a few milliseconds early: the wait is over all the same.
+                await time.UntilAsync(until, ct);
                 decided = await DecidePreferredAsync(callback, preferred, wait, ct, notBefore: until);
             }
             switch (decided)
@@ -115,10 +114,9 @@ public sealed class Offers(
         // seed 004: when the agent who may take it cools down, it is theirs the moment that ends; one about to end (this look
         // may come a little early: DESIGN §1) is waited for here.
         var cooldownEnds = agent is null ? await agents.NextCooldownEndAsync(callback.Queue, callback.Access, callback.ExcludedAgents, ct, callback.BoundAgent) : null;
-        if (cooldownEnds - Now is { } cooling && cooling <= EarlyLimit)
+        if (cooldownEnds is { } ends && ends - Now <= EarlyLimit)
         {
-            // A delay may end a few milliseconds early: a little more, so the cooldown is over when the agent is chosen.
-            if (cooling > TimeSpan.Zero) await Task.Delay(cooling + TimeSpan.FromMilliseconds(20), time, ct);
+            await time.UntilAsync(ends, ct);
             agent = await agents.TryHoldFreeAgentAsync(callback.Queue, callback.Access, callback.ExcludedAgents, holder, ct, callback.BoundAgent);
             cooldownEnds = agent is null ? await agents.NextCooldownEndAsync(callback.Queue, callback.Access, callback.ExcludedAgents, ct, callback.BoundAgent) : null;
         }
@@ -152,8 +150,8 @@ public sealed class Offers(
         var intent = run with { State = stored, ETag = etag.ToString(), Version = version, Held = new HeldOffer(stored.AgentLeg!.Offer, stored.AgentLeg.AgentId), Unsaved = false };
         if (stored.AgentLeg.AgentId != agent.Id)
         {
-            // An earlier run of this step offered it to someone else: that offer stands; this run's agent goes back.
-            await agents.ReleaseAsync(agent.Id, holder, ct);
+            // An earlier run of this step offered it to someone else: that offer stands; this run's agent goes back, uncalled.
+            await agents.UnholdAsync(agent.Id, holder, ct);
             return await PlaceAsync(intent, reconcile: true, ct);
         }
         if (written) await steps.FollowAsync(run.State, stored, ct);
@@ -253,6 +251,7 @@ public sealed class Offers(
     {
         await lines.ReleaseLineAsync(line, holder, ct);
         await lines.ReleaseNumberAsync(callback.Caller, holder, ct);
-        if (agentId is not null) await agents.ReleaseAsync(agentId, holder, ct);
+        // Held for this offer but never called: they keep their place in line.
+        if (agentId is not null) await agents.UnholdAsync(agentId, holder, ct);
     }
 }

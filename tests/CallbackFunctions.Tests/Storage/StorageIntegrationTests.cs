@@ -150,6 +150,28 @@ public sealed class StorageIntegrationTests : StackTestBase
     }
 
     [Fact]
+    public async Task AgentDirectory_AnAgentHeldButNotCalled_KeepsTheirPlace_OneReleasedAfterACallDoesNot()
+    {
+        var repository = Stack.Service<AgentRepository>();
+        var directory = Stack.Service<CallbackFunctions.Agents.AgentDirectory>();
+        var queue = "place-" + Guid.NewGuid().ToString("N")[..6];
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()); // as the table keeps it
+        await repository.TryAddAsync(new Agent { Id = $"{queue}-longest", Name = "L", Phone = "+14155550721", Queues = [queue], Available = true, IdleSince = now.AddMinutes(-5) }, default);
+        await repository.TryAddAsync(new Agent { Id = $"{queue}-next", Name = "N", Phone = "+14155550722", Queues = [queue], Available = true, IdleSince = now }, default);
+        directory.Invalidate();
+
+        // An offer that held the longest idle agent, then was not made (it was not due yet, or another run's offer stood).
+        Assert.Equal($"{queue}-longest", (await directory.TryHoldFreeAgentAsync(queue, ContactAccess.Anyone, [], $"{queue}/cb/1", default))?.Id);
+        Assert.Equal(now.AddMinutes(-5), (await directory.UnholdAsync($"{queue}-longest", $"{queue}/cb/1", default))?.IdleSince);
+        Assert.Null(await directory.UnholdAsync($"{queue}-longest", $"{queue}/cb/1", default)); // again: nothing held, nothing changed
+        Assert.Equal($"{queue}-longest", (await directory.TryHoldFreeAgentAsync(queue, ContactAccess.Anyone, [], $"{queue}/cb/2", default))?.Id);
+
+        // Called, the agent is free again from the end of the call: the other one has waited longer now.
+        Assert.NotNull(await directory.ReleaseAsync($"{queue}-longest", $"{queue}/cb/2", default));
+        Assert.Equal($"{queue}-next", (await directory.TryHoldFreeAgentAsync(queue, ContactAccess.Anyone, [], $"{queue}/cb/3", default))?.Id);
+    }
+
+    [Fact]
     public async Task AStepThatFails_SaysSoInAWarning_AndStillFails_SoDurableRunsItAgain()
     {
         // A callback the table does not have: its save step cannot write over it.
