@@ -35,7 +35,12 @@ public sealed class AgentDirectory(AgentRepository repository, TimeProvider time
             // Activities run at least once: an earlier run of this very offer (retried after a fault that came after its
             // hold) already holds the agent it chose. That agent is the offer's; holding a second one would pass over the
             // agent who waited longest and leave them held until the watchdog frees them.
-            if (snapshot.Agents.Values.FirstOrDefault(s => s.Value.HeldBy == holder) is { } earlier) return earlier.Value;
+            if (snapshot.Agents.Values.FirstOrDefault(s => s.Value.HeldBy == holder) is { } earlier)
+            {
+                // As the store has it: a snapshot a moment old may still show a hold freed since (one read, on re-runs only).
+                if (await ReloadAsync(snapshot, earlier.Value.Id, ct) is { } fresh && fresh.HeldBy == holder) return fresh;
+                continue;
+            }
             var candidates = snapshot.Agents.Values.Select(s => s.Value).Where(a => !_holdingHere.ContainsKey(a.Id));
             var agent = AgentChooser.Choose(candidates, queue, access, excluded, time.GetUtcNow(), boundTo);
             if (agent is null) return null;

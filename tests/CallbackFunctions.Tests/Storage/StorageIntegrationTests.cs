@@ -150,6 +150,25 @@ public sealed class StorageIntegrationTests : StackTestBase
     }
 
     [Fact]
+    public async Task AgentDirectory_AnOfferRunAgain_AfterItsHoldWasFreedElsewhere_HoldsForReal_NotFromTheSnapshot()
+    {
+        var repository = Stack.Service<AgentRepository>();
+        var directory = Stack.Service<CallbackFunctions.Agents.AgentDirectory>();
+        var queue = "freed-" + Guid.NewGuid().ToString("N")[..6];
+        await repository.TryAddAsync(new Agent { Id = $"{queue}-a", Name = "A", Phone = "+14155550731", Queues = [queue], Available = true }, default);
+        directory.Invalidate();
+        var holder = $"{queue}/cb/1";
+        Assert.NotNull(await directory.TryHoldFreeAgentAsync(queue, ContactAccess.Anyone, [], holder, default));
+
+        // Another instance frees that hold (its watchdog, say); this instance's snapshot still shows it held.
+        var stored = (await repository.GetAsync($"{queue}-a", default))!;
+        Assert.NotNull(await repository.TryReplaceAsync(stored.Value with { HeldBy = null }, stored.ETag, default));
+
+        Assert.Equal($"{queue}-a", (await directory.TryHoldFreeAgentAsync(queue, ContactAccess.Anyone, [], holder, default))?.Id);
+        Assert.Equal(holder, (await repository.GetAsync($"{queue}-a", default))!.Value.HeldBy);
+    }
+
+    [Fact]
     public async Task AgentDirectory_AnAgentHeldButNotCalled_KeepsTheirPlace_OneReleasedAfterACallDoesNot()
     {
         var repository = Stack.Service<AgentRepository>();
