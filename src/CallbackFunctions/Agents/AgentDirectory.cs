@@ -143,6 +143,19 @@ public sealed class AgentDirectory(AgentRepository repository, TimeProvider time
             .Select(a => a.CooldownUntil).Min();
     }
 
+    /// <summary>
+    /// Whether an agent who may take a callback of <paramref name="queue"/> for <paramref name="access"/> is free, as the
+    /// store has the agents from <paramref name="since"/> on: a snapshot read since then, else a fresh read (which the
+    /// next offers here use too).
+    /// </summary>
+    public async Task<bool> AnyFreeSinceAsync(DateTimeOffset since, string queue, ContactAccess access, IReadOnlyCollection<string> excluded, CancellationToken ct,
+        string? boundTo = null)
+    {
+        var snapshot = await GetSnapshotAsync(ct, readSince: since);
+        var candidates = snapshot.Agents.Values.Select(s => s.Value).Where(a => !_holdingHere.ContainsKey(a.Id));
+        return AgentChooser.Choose(candidates, queue, access, excluded, time.GetUtcNow(), boundTo) is not null;
+    }
+
     /// <summary>Whether any agent serves <paramref name="queue"/> (as of the snapshot), available or not.</summary>
     public async Task<bool> AnyServesAsync(string queue, CancellationToken ct) =>
         (await GetSnapshotAsync(ct)).Agents.Values.Any(s => s.Value.Serves(queue));
@@ -170,18 +183,21 @@ public sealed class AgentDirectory(AgentRepository repository, TimeProvider time
     /// <summary>Forget the snapshot (after an agent is created, changed or deleted through the API).</summary>
     public void Invalidate() => _generation.Advance(() => _snapshot = null);
 
-    private async Task<Snapshot> GetSnapshotAsync(CancellationToken ct)
+    /// <param name="readSince">Only a snapshot whose read began at or after this instant will do (null: one under <see cref="CacheFor"/> old).</param>
+    private async Task<Snapshot> GetSnapshotAsync(CancellationToken ct, DateTimeOffset? readSince = null)
     {
+        bool Usable(Snapshot? s) => s is not null && (readSince is { } since ? s.ReadAt >= since : time.GetUtcNow() - s.ReadAt < CacheFor);
         var current = _snapshot;
-        if (current is not null && time.GetUtcNow() - current.ReadAt < CacheFor) return current;
+        if (Usable(current)) return current!;
         await _refresh.WaitAsync(ct);
         try
         {
             current = _snapshot;
-            if (current is not null && time.GetUtcNow() - current.ReadAt < CacheFor) return current;
+            if (Usable(current)) return current!;
             var before = _generation.Current;
+            var readAt = time.GetUtcNow();
             var all = await repository.ListAsync(ct);
-            current = new Snapshot(time.GetUtcNow(), new ConcurrentDictionary<string, Stored<Agent>>(all.Select(a => KeyValuePair.Create(a.Value.Id, a))));
+            current = new Snapshot(readAt, new ConcurrentDictionary<string, Stored<Agent>>(all.Select(a => KeyValuePair.Create(a.Value.Id, a))));
             // An agent saved through the API while this read was under way may be missing from it: the snapshot answers
             // this caller and is not kept, so the next offer reads the agents again instead of missing them for a second.
             _generation.KeepIfUnchanged(before, () => _snapshot = current);

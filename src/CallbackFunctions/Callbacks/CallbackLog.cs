@@ -42,6 +42,9 @@ internal static partial class CallbackLog
     [LoggerMessage(EventId = 1026, Level = LogLevel.Warning, Message = "Callback {CallbackId}: step {Activity} failed ({ErrorType}: {Error}); Durable runs it again (the step is idempotent)")]
     public static partial void StepTryFailed(ILogger logger, string callbackId, string activity, string errorType, string error);
 
+    [LoggerMessage(EventId = 1027, Level = LogLevel.Debug, Message = "Callback {CallbackId}: an agent was freed while it joined the line of those waiting; it looks again")]
+    public static partial void FreedWhileJoining(ILogger logger, string callbackId);
+
     [LoggerMessage(EventId = 1014, Level = LogLevel.Information, Message = "Callback {CallbackId}: step {Version} was saved already ({Status}) by an earlier run of the same step; not saved again")]
     public static partial void StepAlreadySaved(ILogger logger, string callbackId, long version, string status);
 

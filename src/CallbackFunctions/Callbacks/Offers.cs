@@ -134,7 +134,8 @@ public sealed class Offers(
                         return await steps.SaveAsync(run, callback.FallBackToQueue(fallBack.Reason, Now).RetryAfterFault(Now), ct);
                 }
             // It looks again when that cooldown ends, unless another agent frees up first.
-            return await steps.SaveAsync(run, callback.NoAgentAvailable(Now, cooldownEnds), ct);
+            var waits = await steps.SaveAsync(run, callback.NoAgentAvailable(Now, cooldownEnds), ct);
+            return await LookOnceMoreInLineAsync(waits, callback.ExcludedAgents, ct);
         }
         // Carrier pacing (TWILIO.md §7: calls per second), shared by every instance: wait for this call's slot.
         var slot = await holds.ReserveSlotAsync("twilio-calls", set.Account.CallsPerSecond, Now, ct);
@@ -206,6 +207,23 @@ public sealed class Offers(
         var calls = await twilio.ListCallsAsync(leg.AgentPhone, callback.CallerId, ct);
         // Twilio's dates have whole seconds; allow for that and a little clock skew.
         return calls.FirstOrDefault(c => c.CreatedAt is { } at && at >= leg.RequestedAt.AddSeconds(-5))?.Sid;
+    }
+
+    /// <summary>
+    /// An agent freed while this offer looked for one woke whoever waited in the line then, which this callback joins
+    /// only now (the save just made): it would wait for the next freed agent or its own look (<c>NoAgentRetry</c>,
+    /// 30 s). So, once in the line, one more look at the agents as the store has them now (not tried in this round); one
+    /// free after all wakes the callback as one behind the head of its line (<see cref="AgentFreed.Stagger"/>), so a
+    /// callback ahead of it, woken by that agent, still goes first.
+    /// </summary>
+    private async Task<StepOutcome> LookOnceMoreInLineAsync(StepOutcome waits, IReadOnlyCollection<string> excluded, CancellationToken ct)
+    {
+        var callback = waits.Run.State;
+        if (!callback.WaitingForAgent || callback.Status != CallbackStatus.Queued) return waits;
+        var joined = Now;
+        if (!await agents.AnyFreeSinceAsync(joined, callback.Queue, callback.Access, excluded, ct, callback.BoundAgent)) return waits;
+        CallbackLog.FreedWhileJoining(logger, callback.Id);
+        return waits with { Wakes = waits.Wakes.Add(new Wake(callback.Id, new AgentFreed(Behind: 1))) };
     }
 
     /// <summary>

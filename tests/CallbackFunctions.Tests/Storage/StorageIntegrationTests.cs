@@ -169,6 +169,27 @@ public sealed class StorageIntegrationTests : StackTestBase
     }
 
     [Fact]
+    public async Task AgentDirectory_AnyFreeSince_ReadsTheStoreFromThatInstant_AndTheNextOfferUsesThatRead()
+    {
+        var repository = Stack.Service<AgentRepository>();
+        var directory = Stack.Service<CallbackFunctions.Agents.AgentDirectory>();
+        var queue = "since-" + Guid.NewGuid().ToString("N")[..6];
+        await repository.TryAddAsync(new Agent { Id = $"{queue}-a", Name = "A", Phone = "+14155550741", Queues = [queue], Available = true, HeldBy = "elsewhere/1" }, default);
+        var beforeRead = DateTimeOffset.UtcNow;
+        directory.Invalidate();
+        Assert.Null(await directory.TryHoldFreeAgentAsync(queue, ContactAccess.Anyone, [], $"{queue}/cb/1", default)); // read: A is busy
+
+        // Another instance frees A in the store; this instance's read still says busy.
+        var stored = (await repository.GetAsync($"{queue}-a", default))!;
+        Assert.NotNull(await repository.TryReplaceAsync(stored.Value.Release(DateTimeOffset.UtcNow), stored.ETag, default));
+
+        Assert.False(await directory.AnyFreeSinceAsync(beforeRead, queue, ContactAccess.Anyone, [], default)); // that read will do
+        Assert.False(await directory.AnyFreeSinceAsync(DateTimeOffset.UtcNow, queue, ContactAccess.Anyone, [$"{queue}-a"], default)); // A tried already
+        Assert.True(await directory.AnyFreeSinceAsync(DateTimeOffset.UtcNow, queue, ContactAccess.Anyone, [], default));
+        Assert.Equal($"{queue}-a", (await directory.TryHoldFreeAgentAsync(queue, ContactAccess.Anyone, [], $"{queue}/cb/1", default))?.Id);
+    }
+
+    [Fact]
     public async Task AgentDirectory_AnAgentHeldButNotCalled_KeepsTheirPlace_OneReleasedAfterACallDoesNot()
     {
         var repository = Stack.Service<AgentRepository>();
