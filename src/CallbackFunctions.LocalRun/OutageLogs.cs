@@ -12,6 +12,13 @@ namespace CallbackFunctions.LocalRun;
 /// </summary>
 public sealed partial class OutageLogs(ILoggerFactory sink, StorageHealth health) : ILoggerProvider
 {
+    /// <summary>
+    /// How long after storage came back an error of its being away is taken for one of the outage just over: the SDK
+    /// logs a failure once its tries are over, seconds after the first, so one of them can come after the table requests
+    /// saw storage answer again (and said so). Storage going away again meanwhile is seen by those requests themselves.
+    /// </summary>
+    public static readonly TimeSpan LateFor = TimeSpan.FromSeconds(15);
+
     public ILogger CreateLogger(string categoryName) => new Logger(sink.CreateLogger(categoryName), health);
 
     public void Dispose() { }
@@ -52,7 +59,7 @@ public sealed partial class OutageLogs(ILoggerFactory sink, StorageHealth health
                 var (away, problem, missing) = Classify(exception, formatter(state, exception));
                 if (away)
                 {
-                    health.Failed(problem!);
+                    if (!health.JustBack(LateFor)) health.Failed(problem!);
                     return;
                 }
                 // Storage came back empty: until what it lacks is created again (within seconds), parts fail on it.
