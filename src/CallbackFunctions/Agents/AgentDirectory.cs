@@ -41,8 +41,7 @@ public sealed class AgentDirectory(AgentRepository repository, TimeProvider time
                 if (await ReloadAsync(snapshot, earlier.Value.Id, ct) is { } fresh && fresh.HeldBy == holder) return fresh;
                 continue;
             }
-            var candidates = snapshot.Agents.Values.Select(s => s.Value).Where(a => !_holdingHere.ContainsKey(a.Id));
-            var agent = AgentChooser.Choose(candidates, queue, access, excluded, time.GetUtcNow(), boundTo);
+            var agent = AgentChooser.Choose(NotBeingHeldHere(snapshot), queue, access, excluded, time.GetUtcNow(), boundTo);
             if (agent is null) return null;
             if (!_holdingHere.TryAdd(agent.Id, 0)) continue;
             try
@@ -152,9 +151,11 @@ public sealed class AgentDirectory(AgentRepository repository, TimeProvider time
         string? boundTo = null)
     {
         var snapshot = await GetSnapshotAsync(ct, readSince: since);
-        var candidates = snapshot.Agents.Values.Select(s => s.Value).Where(a => !_holdingHere.ContainsKey(a.Id));
-        return AgentChooser.Choose(candidates, queue, access, excluded, time.GetUtcNow(), boundTo) is not null;
+        return AgentChooser.Choose(NotBeingHeldHere(snapshot), queue, access, excluded, time.GetUtcNow(), boundTo) is not null;
     }
+
+    /// <summary>The snapshot's agents but those an offer here is holding this moment (its write not answered yet).</summary>
+    private IEnumerable<Agent> NotBeingHeldHere(Snapshot snapshot) => snapshot.Agents.Values.Select(s => s.Value).Where(a => !_holdingHere.ContainsKey(a.Id));
 
     /// <summary>Whether any agent serves <paramref name="queue"/> (as of the snapshot), available or not.</summary>
     public async Task<bool> AnyServesAsync(string queue, CancellationToken ct) =>

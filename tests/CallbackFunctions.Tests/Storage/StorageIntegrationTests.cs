@@ -125,18 +125,30 @@ public sealed class StorageIntegrationTests : StackTestBase
         }
     }
 
+    /// <summary>
+    /// Available agents <c>{queue}-{suffix}</c> serving <paramref name="queue"/> alone, stored, and the directory told to
+    /// read the agents again.
+    /// </summary>
+    private async Task<(AgentRepository Repository, CallbackFunctions.Agents.AgentDirectory Directory)> AgentsOfAsync(string queue,
+        params (string Suffix, DateTimeOffset IdleSince, string? HeldBy)[] agents)
+    {
+        var repository = Stack.Service<AgentRepository>();
+        foreach (var (suffix, idleSince, heldBy) in agents)
+            await repository.TryAddAsync(new Agent { Id = $"{queue}-{suffix}", Name = suffix, Phone = "+14155550711", Queues = [queue], Available = true,
+                IdleSince = idleSince, HeldBy = heldBy }, default);
+        var directory = Stack.Service<CallbackFunctions.Agents.AgentDirectory>();
+        directory.Invalidate();
+        return (repository, directory);
+    }
+
     [Fact]
     public async Task AgentDirectory_AnOfferRunAgain_GetsTheAgentItsEarlierRunHeld_NotTheNextOne()
     {
         // Activities run at least once: the offer step retried after a fault that followed its hold looks for an agent
         // again. It must get the agent it holds (who waited longest), not hold the next one and leave the first held.
-        var repository = Stack.Service<AgentRepository>();
-        var directory = Stack.Service<CallbackFunctions.Agents.AgentDirectory>();
         var queue = "again-" + Guid.NewGuid().ToString("N")[..6];
         var now = DateTimeOffset.UtcNow;
-        await repository.TryAddAsync(new Agent { Id = $"{queue}-longest", Name = "L", Phone = "+14155550711", Queues = [queue], Available = true, IdleSince = now.AddMinutes(-5) }, default);
-        await repository.TryAddAsync(new Agent { Id = $"{queue}-next", Name = "N", Phone = "+14155550712", Queues = [queue], Available = true, IdleSince = now }, default);
-        directory.Invalidate();
+        var (repository, directory) = await AgentsOfAsync(queue, ("longest", now.AddMinutes(-5), null), ("next", now, null));
         var holder = $"{queue}/cb/1";
 
         Assert.Equal($"{queue}-longest", (await directory.TryHoldFreeAgentAsync(queue, ContactAccess.Anyone, [], holder, default))?.Id);
@@ -152,11 +164,8 @@ public sealed class StorageIntegrationTests : StackTestBase
     [Fact]
     public async Task AgentDirectory_AnOfferRunAgain_AfterItsHoldWasFreedElsewhere_HoldsForReal_NotFromTheSnapshot()
     {
-        var repository = Stack.Service<AgentRepository>();
-        var directory = Stack.Service<CallbackFunctions.Agents.AgentDirectory>();
         var queue = "freed-" + Guid.NewGuid().ToString("N")[..6];
-        await repository.TryAddAsync(new Agent { Id = $"{queue}-a", Name = "A", Phone = "+14155550731", Queues = [queue], Available = true }, default);
-        directory.Invalidate();
+        var (repository, directory) = await AgentsOfAsync(queue, ("a", default, null));
         var holder = $"{queue}/cb/1";
         Assert.NotNull(await directory.TryHoldFreeAgentAsync(queue, ContactAccess.Anyone, [], holder, default));
 
@@ -171,12 +180,9 @@ public sealed class StorageIntegrationTests : StackTestBase
     [Fact]
     public async Task AgentDirectory_AnyFreeSince_ReadsTheStoreFromThatInstant_AndTheNextOfferUsesThatRead()
     {
-        var repository = Stack.Service<AgentRepository>();
-        var directory = Stack.Service<CallbackFunctions.Agents.AgentDirectory>();
         var queue = "since-" + Guid.NewGuid().ToString("N")[..6];
-        await repository.TryAddAsync(new Agent { Id = $"{queue}-a", Name = "A", Phone = "+14155550741", Queues = [queue], Available = true, HeldBy = "elsewhere/1" }, default);
         var beforeRead = DateTimeOffset.UtcNow;
-        directory.Invalidate();
+        var (repository, directory) = await AgentsOfAsync(queue, ("a", default, "elsewhere/1"));
         Assert.Null(await directory.TryHoldFreeAgentAsync(queue, ContactAccess.Anyone, [], $"{queue}/cb/1", default)); // read: A is busy
 
         // Another instance frees A in the store; this instance's read still says busy.
@@ -192,13 +198,9 @@ public sealed class StorageIntegrationTests : StackTestBase
     [Fact]
     public async Task AgentDirectory_AnAgentHeldButNotCalled_KeepsTheirPlace_OneReleasedAfterACallDoesNot()
     {
-        var repository = Stack.Service<AgentRepository>();
-        var directory = Stack.Service<CallbackFunctions.Agents.AgentDirectory>();
         var queue = "place-" + Guid.NewGuid().ToString("N")[..6];
         var now = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()); // as the table keeps it
-        await repository.TryAddAsync(new Agent { Id = $"{queue}-longest", Name = "L", Phone = "+14155550721", Queues = [queue], Available = true, IdleSince = now.AddMinutes(-5) }, default);
-        await repository.TryAddAsync(new Agent { Id = $"{queue}-next", Name = "N", Phone = "+14155550722", Queues = [queue], Available = true, IdleSince = now }, default);
-        directory.Invalidate();
+        var (repository, directory) = await AgentsOfAsync(queue, ("longest", now.AddMinutes(-5), null), ("next", now, null));
 
         // An offer that held the longest idle agent, then was not made (it was not due yet, or another run's offer stood).
         Assert.Equal($"{queue}-longest", (await directory.TryHoldFreeAgentAsync(queue, ContactAccess.Anyone, [], $"{queue}/cb/1", default))?.Id);
